@@ -1,0 +1,31 @@
+"""Step 0 — The forward pass
+
+    h_i⁽¹⁾ = σ(w_i1⁽¹⁾x₁ + w_i2⁽¹⁾x₂ + b_i⁽¹⁾)
+    h_i⁽²⁾ = σ(Σ_j w_ij⁽²⁾h_j⁽¹⁾ + b_i⁽²⁾)
+    y = σ(v₁h₁⁽²⁾ + v₂h₂⁽²⁾ + b⁽³⁾)
+    L = ½(y − y_target)²
+
+Run the network once: every hidden activation, the output y and the loss L.
+Use: net.x1, net.x2, net.y_target and every parameter net.w1_11 … net.v2, net.b3 (also
+    as arrays: net.x, net.W1, net.b1, net.W2, net.b2, net.W3)
+Return: a dict with exactly these keys:
+    "h1_1", "h1_2", "h1_3", "h2_1", "h2_2", "y", "L"
+Check it: bpgrade check step0    Hint: bpgrade hint step0
+
+第 0 步 — 前向传播
+
+    h_i⁽¹⁾ = σ(w_i1⁽¹⁾x₁ + w_i2⁽¹⁾x₂ + b_i⁽¹⁾)
+    h_i⁽²⁾ = σ(Σ_j w_ij⁽²⁾h_j⁽¹⁾ + b_i⁽²⁾)
+    y = σ(v₁h₁⁽²⁾ + v₂h₂⁽²⁾ + b⁽³⁾)
+    L = ½(y − y_target)²
+
+把网络完整算一遍：每个隐藏层激活值、输出 y 和损失 L。
+用到：net.x1、net.x2、net.y_target 以及所有参数 net.w1_11 … net.v2、net.b3（也有数组形式：net.x、net.W1、net.b1、net.W2、net.b2、net.W3）
+返回：一个 dict，键恰好是：
+    "h1_1", "h1_2", "h1_3", "h2_1", "h2_2", "y", "L"
+检查：bpgrade check step0    提示：bpgrade hint step0
+"""
+
+
+def step0(net):
+    raise NotImplementedError("step0: write your answer here, then run: bpgrade check step0")

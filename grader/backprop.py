@@ -1,0 +1,38 @@
+"""The backward pass, layer by layer, each intermediate computed once and reused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .forward import Trace, derivative, layer_activations
+
+
+@dataclass(frozen=True, eq=False)
+class Gradients:
+    """dL/d(everything). Index ``l-1`` belongs to layer l; ``dL_dh[-1]`` is dL/dy = delta."""
+
+    dL_dh: tuple
+    dL_dz: tuple
+    dW: tuple
+    db: tuple
+
+    @property
+    def delta(self) -> np.ndarray:
+        return self.dL_dh[-1]
+
+
+def backprop(problem, trace: Trace) -> Gradients:
+    depth = len(problem.weights)
+    inputs = (problem.x,) + trace.h[:-1]
+    dh = trace.y - problem.y_target                        # delta = dL/dy
+    dL_dh, dL_dz, dW, db = [None] * depth, [None] * depth, [None] * depth, [None] * depth
+    for l, act in reversed(list(enumerate(layer_activations(problem)))):
+        dL_dh[l] = dh
+        dz = dh * derivative(act, trace.z[l], trace.h[l])  # dL/dz = dL/dh * act'(z)
+        dL_dz[l] = dz
+        dW[l] = np.outer(dz, inputs[l])                    # dL/dW = dz (x) h_prev
+        db[l] = dz
+        dh = problem.weights[l].T @ dz                     # dL/dh_prev = W.T @ dz
+    return Gradients(tuple(dL_dh), tuple(dL_dz), tuple(dW), tuple(db))

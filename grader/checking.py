@@ -1,0 +1,250 @@
+"""Grade a learner's steps: build each step's contexts, run the code, compare, report.
+
+One seed gives one visible problem (the numbers ``bpgrade problem --seed N`` prints) and
+further problems derived from it, so a hard-coded number fails. The learner's answers are
+compared with the reference; the reference is shown beside a central finite difference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from . import quantities, registry, sandbox, tolerances
+from .answers import SINGLE
+from .errors import UsageError
+from .generators import generate, trial_seeds
+from .i18n import text
+
+FURTHER_PROBLEMS = 4
+STATUSES = ("passed", "failed", "invalid", "error", "timeout", "not_started")
+
+MESSAGES = {
+    "passed": {"en": "right on all {n} problems", "zh": "{n} 个问题全部正确"},
+    "failed": {"en": "not right on {bad} of {n} problems", "zh": "{n} 个问题中有 {bad} 个不对"},
+    "failed_hidden": {
+        "en": "right on your problem but not on {bad} of the {others} others — "
+              "is a number written in instead of computed from net?",
+        "zh": "你的问题算对了，但另外 {others} 个问题中有 {bad} 个不对——"
+              "是不是把数直接写进了代码，而不是用 net 计算？"},
+    "invalid": {"en": "the answer is not a valid number: {detail}",
+                "zh": "答案不是有效的数：{detail}"},
+    "error": {"en": "the code raised an error", "zh": "代码运行出错"},
+    "timeout": {"en": "{detail}", "zh": "{detail}"},
+    "not_started": {"en": "not started: fill in {file}, then run bpgrade check {step}",
+                    "zh": "尚未开始：完成 {file} 后运行 bpgrade check {step}"},
+    "missing_file": {"en": "{file} is missing; bpgrade reset {step} makes a fresh one",
+                     "zh": "找不到 {file}；运行 bpgrade reset {step} 可重新生成"},
+    "hidden_answer": {"en": "it is what this step asks you to compute",
+                      "zh": "这正是本步要你计算的量"},
+    "hidden_gradient": {"en": "parameter gradients are what the steps compute; "
+                              "only step17 is given them",
+                        "zh": "参数梯度是各步要计算的量；只有第 17 步会直接给出"},
+    "hidden_forward": {"en": "step0 computes the forward pass itself",
+                       "zh": "第 0 步要自己完成前向传播"},
+    "hidden_later": {"en": "it is computed in a later step", "zh": "它在后面的步骤中才计算"},
+    "no_folder": {"en": "no exercises folder at {path}; run bpgrade init, or pass --exercises DIR",
+                  "zh": "找不到练习目录 {path}；请先运行 bpgrade init，或用 --exercises DIR 指定"},
+}
+
+
+@dataclass
+class Row:
+    """One answer value on one problem."""
+
+    key: str
+    expected: float
+    received: float | None
+    relative_error: float | None
+    finite_difference: float | None
+    passed: bool
+
+
+@dataclass
+class Result:
+    step: str
+    status: str
+    score: float
+    max_score: int
+    message: str
+    title: str = ""
+    diagnosis: dict | None = None
+    problems: int = 0
+    shown_seed: int | None = None         # the problem whose numbers are shown
+    shown_visible: bool = True
+    inputs: dict = field(default_factory=dict)   # the values the formula uses, on that problem
+    rows: list = field(default_factory=list)     # Row per answer key, on that problem
+    error: str = ""
+    output: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    results: list
+    seed: int
+
+    @property
+    def score(self) -> float:
+        return round(sum(r.score for r in self.results), 6)
+
+    @property
+    def max_score(self) -> int:
+        return sum(r.max_score for r in self.results)
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    def to_dict(self) -> dict:
+        return {"seed": self.seed, "results": [r.to_dict() for r in self.results],
+                "score": self.score, "max_score": self.max_score}
+
+
+class ProblemSet:
+    """The visible problem for ``seed`` and the further ones, with reference values."""
+
+    def __init__(self, seed: int, further: int = FURTHER_PROBLEMS):
+        self.seed = seed
+        self.seeds = [seed] + trial_seeds(seed, further)
+        self.problems = [generate(s) for s in self.seeds]
+        self.references = [quantities.reference(p) for p in self.problems]
+        self._finite = {}
+
+    def finite_difference(self, index: int) -> dict:
+        if index not in self._finite:
+            self._finite[index] = quantities.finite_difference(self.problems[index])
+        return self._finite[index]
+
+
+def hidden_reasons(step, lang: str) -> dict:
+    """Why each name ``net`` lacks for ``step`` is missing, for the learner's error message."""
+    reasons = {}
+    answered = {quantity for _, quantity in step.answer_items} | {k for k, _ in step.answer_items}
+    for name in registry.FORWARD + registry.DELTA3 + registry.DL_DH2 + registry.DL_DH1 \
+            + registry.PARAMETER_GRADIENTS:
+        if name in step.context:
+            continue
+        if name in answered:
+            reasons[name] = text(MESSAGES, "hidden_answer", lang)
+        elif name in registry.PARAMETER_GRADIENTS:
+            reasons[name] = text(MESSAGES, "hidden_gradient", lang)
+        elif name in registry.FORWARD:
+            reasons[name] = text(MESSAGES, "hidden_forward", lang)
+        else:
+            reasons[name] = text(MESSAGES, "hidden_later", lang)
+    return reasons
+
+
+def contexts_for(step, problem_set: ProblemSet, lang: str, upstream=None) -> list:
+    """(values, step id, hidden) per problem; ``upstream`` overrides values (chain mode)."""
+    hidden = hidden_reasons(step, lang)
+    contexts = []
+    for i, reference in enumerate(problem_set.references):
+        values = {name: reference[name] for name in step.context}
+        if upstream:
+            values.update({k: v for k, v in upstream[i].items() if k in values})
+        contexts.append((values, step.id, hidden))
+    return contexts
+
+
+def answer_keys(step):
+    return [key for key, _ in step.answer_items] if step.returns_dict else None
+
+
+def expected_values(step, reference: dict) -> dict:
+    return {key or SINGLE: reference[quantity] for key, quantity in step.answer_items}
+
+
+def _rows(step, expected: dict, received: dict | None, finite: dict | None) -> list:
+    rows = []
+    for key, quantity in step.answer_items:
+        key = key or SINGLE
+        got = None if received is None else received[key]
+        error = None if got is None else tolerances.relative_error(got, expected[key])
+        rows.append(Row(key=key, expected=expected[key], received=got, relative_error=error,
+                        finite_difference=(finite or {}).get(quantity),
+                        passed=got is not None and tolerances.close(got, expected[key])))
+    return rows
+
+
+def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
+          contexts: list | None = None) -> Result:
+    """Turn what the learner's code produced into a Result. All comparing happens here.
+
+    ``contexts`` are the ``(values, step id, hidden)`` the code ran on (for the diagnosis).
+    """
+    title = step.title[lang]
+    base = dict(step=step.id, max_score=step.points, title=title,
+                problems=len(problem_set.problems), shown_seed=problem_set.seed,
+                output=outcome.output, error=outcome.error)
+    file_name = step.file_name
+    if outcome.kind == "not_started":
+        return Result(status="not_started", score=0.0, **base,
+                      message=text(MESSAGES, "not_started", lang, file=file_name, step=step.id))
+    if outcome.kind in ("error", "timeout"):
+        key = "error" if outcome.kind == "error" else "timeout"
+        return Result(status=outcome.kind, score=0.0, **base,
+                      message=text(MESSAGES, key, lang, detail=outcome.error))
+    for answer in outcome.answers:
+        if "invalid" in answer:
+            return Result(status="invalid", score=0.0, **base,
+                          message=text(MESSAGES, "invalid", lang, detail=answer["detail"]))
+    per_trial = [_rows(step, expected_values(step, ref), answer["values"], None)
+                 for ref, answer in zip(problem_set.references, outcome.answers)]
+    failing = [i for i, rows in enumerate(per_trial) if not all(r.passed for r in rows)]
+    shown = failing[0] if failing else 0
+    rows = _rows(step, expected_values(step, problem_set.references[shown]),
+                 outcome.answers[shown]["values"], problem_set.finite_difference(shown))
+    inputs = {name: problem_set.references[shown][name] for name in step.uses}
+    base.update(shown_seed=problem_set.seeds[shown], shown_visible=shown == 0,
+                inputs=inputs, rows=rows)
+    n = len(per_trial)
+    if not failing:
+        return Result(status="passed", score=float(step.points), **base,
+                      message=text(MESSAGES, "passed", lang, n=n))
+    keys_right = [all(trial[k].passed for trial in per_trial) for k in range(len(rows))]
+    score = step.points * sum(keys_right) / len(rows) if step.returns_dict else 0.0
+    message = (text(MESSAGES, "failed_hidden", lang, bad=len(failing), others=n - 1)
+               if 0 not in failing else text(MESSAGES, "failed", lang, bad=len(failing), n=n))
+    found = None
+    if contexts is not None:
+        from .diagnosis import diagnose
+
+        found = diagnose(step, [values for values, _, _ in contexts],
+                         [answer["values"] for answer in outcome.answers],
+                         [expected_values(step, ref) for ref in problem_set.references], lang)
+    return Result(status="failed", score=round(score, 6), **base, message=message,
+                  diagnosis=found)
+
+
+def check_step(step, folder: Path, problem_set: ProblemSet, lang: str = "en",
+               timeout: float = sandbox.DEFAULT_TIMEOUT, upstream=None) -> Result:
+    path = Path(folder) / step.file_name
+    if not path.is_file():
+        return Result(step=step.id, status="not_started", score=0.0, max_score=step.points,
+                      title=step.title[lang], problems=len(problem_set.problems),
+                      message=text(MESSAGES, "missing_file", lang, file=path, step=step.id))
+    contexts = contexts_for(step, problem_set, lang, upstream)
+    outcome = sandbox.run_file(path, step.function_name, contexts, answer_keys(step), lang,
+                               timeout)
+    return judge(step, problem_set, outcome, lang, contexts)
+
+
+def check(step_names, folder, seed: int = 0, lang: str = "en",
+          timeout: float = sandbox.DEFAULT_TIMEOUT) -> Report:
+    """Check the named steps (``["step7", "8"]``; empty means all) in ``folder``."""
+    steps = [registry.get(name) for name in step_names] if step_names else list(registry.STEPS)
+    steps = list(dict.fromkeys(steps))
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError(text(MESSAGES, "no_folder", lang, path=folder))
+    problem_set = ProblemSet(seed)
+    return Report([check_step(step, folder, problem_set, lang, timeout) for step in steps], seed)

@@ -1,0 +1,42 @@
+"""The ``bpgrade`` group and what every command shares.
+
+Each command parses, calls one library function and renders its result; library errors
+(:class:`grader.errors.BpgradeError`) become a message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import i18n
+from ..errors import BpgradeError
+
+LANG_OPTION = click.option("--lang", type=click.Choice(i18n.LANGUAGES), default=None,
+                           help="Language of messages: en or zh (default: from the locale).")
+
+def fail(message: str) -> None:
+    """Report a library error the way click reports usage errors, exit 2."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+def run(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except BpgradeError as exc:
+        fail(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="bpgrade")
+def main():
+    """bpgrade: learn backpropagation by computing it, one step at a time.
+
+    \b
+    Start:    bpgrade check step1      (then open exercises/step01.py)
+    Problem:  bpgrade problem --seed 0
+    """
+
+

@@ -1,0 +1,78 @@
+"""The forward pass: z = W h_prev + b, h = act(z), and L = 1/2 sum (y - y_target)^2."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def tanh(z):
+    return np.tanh(z)
+
+
+def relu(z):
+    return np.maximum(z, 0.0)
+
+
+ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu}
+
+
+def derivative(name: str, z, h):
+    """act'(z), written through h where the seed does: sigmoid' = h(1 - h)."""
+    if name == "sigmoid":
+        return h * (1.0 - h)
+    if name == "tanh":
+        return 1.0 - h * h
+    return (z > 0).astype(float)
+
+
+@dataclass(frozen=True, eq=False)
+class Trace:
+    """Every value of one forward pass; ``z[l-1]`` and ``h[l-1]`` belong to layer l."""
+
+    z: tuple
+    h: tuple
+    loss: float
+
+    @property
+    def y(self) -> np.ndarray:
+        return self.h[-1]
+
+
+def layer_activations(problem) -> tuple:
+    """The activation of each layer: hidden layers share one, the output has its own."""
+    depth = len(problem.weights)
+    return (problem.activation,) * (depth - 1) + (problem.output_activation,)
+
+
+def loss(y, y_target) -> float:
+    return float(0.5 * np.sum((y - y_target) ** 2))
+
+
+def run(problem, weights=None, biases=None, start_layer: int = 0, start_h=None) -> Trace:
+    """Forward from layer ``start_layer`` (0 = the inputs) with optional replaced values.
+
+    ``start_h`` replaces the activations feeding layer ``start_layer + 1``; finite
+    differences use it to nudge a hidden value and see what L does.
+    """
+    weights = problem.weights if weights is None else weights
+    biases = problem.biases if biases is None else biases
+    h_prev = problem.x if start_h is None else start_h
+    zs, hs = [], []
+    for W, b, act in zip(weights[start_layer:], biases[start_layer:],
+                         layer_activations(problem)[start_layer:]):
+        z = W @ h_prev + b
+        h_prev = ACTIVATIONS[act](z)
+        zs.append(z)
+        hs.append(h_prev)
+    return Trace(z=tuple(zs), h=tuple(hs), loss=loss(h_prev, problem.y_target))
+
+
+def forward(problem) -> Trace:
+    """The forward pass of ``problem`` as generated."""
+    return run(problem)

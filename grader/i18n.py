@@ -1,0 +1,40 @@
+"""Language choice and message lookup.
+
+Every text a learner or teacher reads exists in English and Chinese. Each module keeps
+its own table ``{key: {"en": ..., "zh": ...}}`` and formats through :func:`text`.
+"""
+
+from __future__ import annotations
+
+import os
+
+LANGUAGES = ("en", "zh")
+
+
+def default_language(environ=None) -> str:
+    """The language from LC_ALL, LC_MESSAGES or LANG (first one set); English otherwise."""
+    environ = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def resolve(lang: str | None) -> str:
+    """An explicit ``--lang`` wins; otherwise the locale decides."""
+    if lang in LANGUAGES:
+        return lang
+    return default_language()
+
+
+def text(table: dict, key: str, lang: str, **values) -> str:
+    """The message ``key`` of ``table`` in ``lang``, formatted with ``values``."""
+    entry = table[key]
+    template = entry.get(lang) or entry["en"]
+    return template.format(**values) if values else template
+
+
+def pick(pair: dict, lang: str) -> str:
+    """One side of an ``{"en": ..., "zh": ...}`` pair."""
+    return pair.get(lang) or pair["en"]

@@ -1,0 +1,42 @@
+"""A problem and everything computed from it, as plain JSON data (``bpgrade problem``)."""
+
+from __future__ import annotations
+
+from . import quantities, registry
+from .backprop import backprop
+from .forward import forward
+from .generators import SEED_LAYERS
+
+
+def _listed(arrays) -> dict:
+    return {f"{stem}{l}": a.tolist() for l, pair in enumerate(arrays, start=1)
+            for stem, a in zip(("W", "b"), pair)}
+
+
+def as_dict(problem) -> dict:
+    trace = forward(problem)
+    grads = backprop(problem, trace)
+    depth = len(problem.weights)
+    data = {
+        "seed": problem.seed,
+        "layers": list(problem.layers),
+        "activation": problem.activation,
+        "output_activation": problem.output_activation,
+        "loss": "half_squared_error",
+        "x": problem.x.tolist(),
+        "y_target": problem.y_target.tolist(),
+        "eta": problem.eta,
+        "params": _listed(zip(problem.weights, problem.biases)),
+        "forward": {},
+        "gradients": _listed(zip(grads.dW, grads.db)),
+    }
+    for l in range(depth):
+        data["forward"][f"z{l + 1}"] = trace.z[l].tolist()
+        if l < depth - 1:
+            data["forward"][f"h{l + 1}"] = trace.h[l].tolist()
+    data["forward"]["y"] = trace.y.tolist()
+    data["forward"]["L"] = trace.loss
+    if tuple(problem.layers) == SEED_LAYERS and problem.activation == "sigmoid":
+        reference = quantities.reference(problem)
+        data["steps"] = {step.id: reference[step.answer] for step in registry.SEED_STEPS}
+    return data

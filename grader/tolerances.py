@@ -1,0 +1,23 @@
+"""Every tolerance the grader and its tests use, named, in one place."""
+
+# A learner's answer is right when |answer - expected| <= RELATIVE * max(|expected|, FLOOR).
+RELATIVE = 1e-6
+FLOOR = 1e-9              # the absolute floor near zero (answers are drawn far from it)
+
+# The reference against central finite differences of L (step EPSILON below).
+FINITE_DIFFERENCE_STEP = 1e-5
+FINITE_DIFFERENCE_RELATIVE = 1e-6
+
+# The reference against the exact sympy derivative: float64 round-off only.
+EXACT_RELATIVE = 1e-12
+
+# Hand calculation on a printed sheet: three significant digits.
+HAND_RELATIVE = 5e-3
+
+
+def close(received: float, expected: float, relative: float = RELATIVE) -> bool:
+    return abs(received - expected) <= relative * max(abs(expected), FLOOR)
+
+
+def relative_error(received: float, expected: float) -> float:
+    return abs(received - expected) / max(abs(expected), FLOOR)

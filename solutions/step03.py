@@ -1,0 +1,2 @@
+def step3(net):
+    return net.delta3 * net.y * (1 - net.y) * net.h2_2

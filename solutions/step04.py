@@ -1,0 +1,2 @@
+def step4(net):
+    return net.delta3 * net.y * (1 - net.y)

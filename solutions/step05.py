@@ -1,0 +1,2 @@
+def step5(net):
+    return net.delta3 * net.y * (1 - net.y) * net.v1

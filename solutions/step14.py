@@ -1,0 +1,2 @@
+def step14(net):
+    return net.dL_dh1_1 * net.h1_1 * (1 - net.h1_1) * net.x2
