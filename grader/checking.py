@@ -32,8 +32,8 @@ MESSAGES = {
                 "zh": "答案不是有效的数：{detail}"},
     "error": {"en": "the code raised an error", "zh": "代码运行出错"},
     "timeout": {"en": "{detail}", "zh": "{detail}"},
-    "not_started": {"en": "not started: fill in {file}, then run bpgrade check {step}",
-                    "zh": "尚未开始：完成 {file} 后运行 bpgrade check {step}"},
+    "not_started": {"en": "fill in {file}, then run bpgrade check {step}",
+                    "zh": "完成 {file} 后运行 bpgrade check {step}"},
     "missing_file": {"en": "{file} is missing; bpgrade reset {step} makes a fresh one",
                      "zh": "找不到 {file}；运行 bpgrade reset {step} 可重新生成"},
     "hidden_answer": {"en": "it is what this step asks you to compute",
@@ -61,7 +61,7 @@ class Row:
     passed: bool
 
 
-@dataclass
+@dataclass(repr=False)
 class Result:
     step: str
     status: str
@@ -77,13 +77,28 @@ class Result:
     rows: list = field(default_factory=list)     # Row per answer key, on that problem
     error: str = ""
     output: str = ""
+    chained_from: list = field(default_factory=list)   # --chain: steps whose answers fed this one
+    chained_wrong: list = field(default_factory=list)  # ... of which these were not right
+    lang: str = "en"                                   # the language of message (not serialised)
 
     @property
     def passed(self) -> bool:
         return self.status == "passed"
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        del data["lang"]
+        return data
+
+    def __repr__(self) -> str:
+        from .reporters import result_text
+
+        return result_text(self, self.lang)
+
+    def _repr_html_(self) -> str:
+        from .reporters import result_html
+
+        return result_html(self)
 
 
 @dataclass
@@ -176,16 +191,16 @@ def _rows(step, expected: dict, received: dict | None, finite: dict | None) -> l
 
 
 def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
-          contexts: list | None = None) -> Result:
+          contexts: list | None = None, path=None) -> Result:
     """Turn what the learner's code produced into a Result. All comparing happens here.
 
     ``contexts`` are the ``(values, step id, hidden)`` the code ran on (for the diagnosis).
     """
     title = step.title[lang]
-    base = dict(step=step.id, max_score=step.points, title=title,
+    base = dict(step=step.id, max_score=step.points, title=title, lang=lang,
                 problems=len(problem_set.problems), shown_seed=problem_set.seed,
                 output=outcome.output, error=outcome.error)
-    file_name = step.file_name
+    file_name = path or step.file_name
     if outcome.kind == "not_started":
         return Result(status="not_started", score=0.0, **base,
                       message=text(MESSAGES, "not_started", lang, file=file_name, step=step.id))
@@ -225,26 +240,127 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
                   diagnosis=found)
 
 
-def check_step(step, folder: Path, problem_set: ProblemSet, lang: str = "en",
-               timeout: float = sandbox.DEFAULT_TIMEOUT, upstream=None) -> Result:
+def _missing(step, folder: Path, problem_set: ProblemSet, lang: str) -> Result:
+    path = Path(folder) / step.file_name
+    return Result(step=step.id, status="not_started", score=0.0, max_score=step.points,
+                  title=step.title[lang], problems=len(problem_set.problems), lang=lang,
+                  message=text(MESSAGES, "missing_file", lang, file=path, step=step.id))
+
+
+def _shown_path(path: Path) -> Path:
+    """The path as the learner would type it: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except (ValueError, OSError):
+        return path
+
+
+def _run(step, folder: Path, problem_set: ProblemSet, lang: str, timeout: float, upstream=None):
+    """(Result, Outcome) for one step's file; Outcome is None when the file is missing."""
     path = Path(folder) / step.file_name
     if not path.is_file():
-        return Result(step=step.id, status="not_started", score=0.0, max_score=step.points,
-                      title=step.title[lang], problems=len(problem_set.problems),
-                      message=text(MESSAGES, "missing_file", lang, file=path, step=step.id))
+        return _missing(step, folder, problem_set, lang), None
     contexts = contexts_for(step, problem_set, lang, upstream)
     outcome = sandbox.run_file(path, step.function_name, contexts, answer_keys(step), lang,
                                timeout)
-    return judge(step, problem_set, outcome, lang, contexts)
+    return judge(step, problem_set, outcome, lang, contexts, _shown_path(path)), outcome
+
+
+def check_step(step, folder: Path, problem_set: ProblemSet, lang: str = "en",
+               timeout: float = sandbox.DEFAULT_TIMEOUT, upstream=None) -> Result:
+    return _run(step, folder, problem_set, lang, timeout, upstream)[0]
+
+
+def select(step_names, chain: bool = False) -> list:
+    """The steps to check, in order; with ``chain`` every step up to the last one named."""
+    steps = [registry.get(name) for name in step_names] if step_names else list(registry.STEPS)
+    steps = sorted(dict.fromkeys(steps), key=lambda step: step.number)
+    if chain:
+        last = steps[-1].number
+        steps = [step for step in registry.STEPS if step.number <= last]
+    return steps
 
 
 def check(step_names, folder, seed: int = 0, lang: str = "en",
-          timeout: float = sandbox.DEFAULT_TIMEOUT) -> Report:
-    """Check the named steps (``["step7", "8"]``; empty means all) in ``folder``."""
-    steps = [registry.get(name) for name in step_names] if step_names else list(registry.STEPS)
-    steps = list(dict.fromkeys(steps))
+          timeout: float = sandbox.DEFAULT_TIMEOUT, chain: bool = False) -> Report:
+    """Check the named steps (``["step7", "8"]``; empty means all) in ``folder``.
+
+    With ``chain``, each step's ``net`` holds the learner's own answers of the earlier
+    steps instead of the reference ones, so one early mistake shows where it spreads.
+    """
+    steps = select(step_names, chain)
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError(text(MESSAGES, "no_folder", lang, path=folder))
     problem_set = ProblemSet(seed)
-    return Report([check_step(step, folder, problem_set, lang, timeout) for step in steps], seed)
+    if not chain:
+        return Report([check_step(step, folder, problem_set, lang, timeout) for step in steps],
+                      seed)
+    upstream = [{} for _ in problem_set.problems]
+    source = {}                  # quantity name -> (step id, was it right)
+    results = []
+    for step in steps:
+        result, outcome = _run(step, folder, problem_set, lang, timeout, upstream)
+        fed = sorted({source[name][0] for name in step.context if name in source},
+                     key=lambda sid: registry.get(sid).number)
+        result.chained_from = fed
+        result.chained_wrong = [sid for sid in fed
+                                if any(not right for s, right in source.values() if s == sid)]
+        results.append(result)
+        if outcome is not None and outcome.kind == "answers" and \
+                not any("invalid" in a for a in outcome.answers):
+            for i, answer in enumerate(outcome.answers):
+                for key, quantity in step.answer_items:
+                    upstream[i][quantity] = answer["values"][key or SINGLE]
+            for _, quantity in step.answer_items:
+                source[quantity] = (step.id, result.passed)
+    return Report(results, seed)
+
+
+def check_function(step_name, function, seed: int = 0, lang: str | None = None,
+                   timeout: float = sandbox.DEFAULT_TIMEOUT) -> Result:
+    """Check a function object directly (notebooks): ``check("step7", my_step7)``.
+
+    It runs in this process, with a watchdog against endless loops.
+    """
+    from .i18n import resolve
+
+    lang = resolve(lang)
+    step = registry.get(step_name)
+    problem_set = ProblemSet(seed)
+    contexts = contexts_for(step, problem_set, lang)
+    outcome = _run_here(function, contexts, answer_keys(step), lang, timeout)
+    return judge(step, problem_set, outcome, lang, contexts)
+
+
+def _run_here(function, contexts, keys, lang: str, timeout: float) -> sandbox.Outcome:
+    """Run ``function`` in this process; a watchdog thread interrupts an endless loop."""
+    import _thread
+    import threading
+
+    from . import answers
+
+    finished, fired = threading.Event(), threading.Event()
+
+    def watchdog():
+        if not finished.wait(timeout):
+            fired.set()
+            _thread.interrupt_main()
+
+    threading.Thread(target=watchdog, daemon=True).start()
+    try:
+        data = sandbox.run_trials(function, contexts, keys, lang,
+                                  path=getattr(getattr(function, "__code__", None),
+                                               "co_filename", ""))
+    except KeyboardInterrupt:
+        data = None
+    finally:
+        finished.set()
+    if fired.is_set():
+        return sandbox.Outcome("timeout", error=text(sandbox.MESSAGES, "timeout", lang,
+                                                     seconds=timeout))
+    if data is None:
+        raise KeyboardInterrupt
+    if data["kind"] == "answers":
+        return sandbox.Outcome("answers", [answers.decode(a, keys) for a in data["answers"]])
+    return sandbox.Outcome(data["kind"], error=data.get("error", ""))

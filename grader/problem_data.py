@@ -40,3 +40,25 @@ def as_dict(problem) -> dict:
         reference = quantities.reference(problem)
         data["steps"] = {step.id: reference[step.answer] for step in registry.SEED_STEPS}
     return data
+
+
+def step_view(problem, step) -> dict:
+    """What ``bpgrade show STEP`` displays: the step's formula and every value ``net`` holds."""
+    reference = quantities.reference(problem)
+    base = set(registry.BASE)
+    forward_names = [n for n in registry.FORWARD if n in step.context]
+    upstream = [n for n in step.context if n not in base and n not in registry.FORWARD]
+    return {
+        "seed": problem.seed,
+        "step": step.id,
+        "title": step.title,
+        "meaning": step.meaning,
+        "formula": step.formula,
+        "formula_text": step.formula_text,
+        "uses": list(step.uses),
+        "inputs": {n: reference[n] for n in registry.INPUTS},
+        "parameters": {n: reference[n] for n in registry.PARAMETERS},
+        "forward": {n: reference[n] for n in forward_names},
+        "upstream": {n: reference[n] for n in upstream},
+        "answer": ([key for key, _ in step.answer_items] if step.returns_dict else None),
+    }

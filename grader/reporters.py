@@ -26,6 +26,37 @@ MESSAGES = {
              "zh": "下一步：{step} — {title}   （bpgrade hint {step}）"},
     "all_done": {"en": "All checked steps pass.", "zh": "所检查的步骤全部通过。"},
     "diagnosis": {"en": "likely mistake:", "zh": "可能的错误："},
+    "chain": {"en": "net held your own answers from {steps}",
+              "zh": "net 中用的是你自己在 {steps} 的答案"},
+    "chain_wrong": {"en": "net held your own answers from {steps}; {wrong} not right, "
+                          "so this step's inputs were already off",
+                    "zh": "net 中用的是你自己在 {steps} 的答案；其中 {wrong} 不对，"
+                          "所以本步的输入已经有偏差"},
+    "show_title": {"en": "{step} — {title}   (your problem: seed {seed})",
+                   "zh": "{step} — {title}   （你的问题：种子 {seed}）"},
+    "network": {"en": "The network, with your numbers (? = you compute it in step0):",
+                "zh": "网络及你的数值（? 表示在第 0 步由你计算）："},
+    "layers": {"en": ["input", "hidden layer 1", "hidden layer 2", "output"],
+               "zh": ["输入层", "隐藏层 1", "隐藏层 2", "输出层"]},
+    "parameters": {"en": "Weights and biases (W_l[i][j] = w_ij^(l), row i = neuron, column j = input):",
+                   "zh": "权重与偏置（w_ij^(l)：第 l 层第 i 个神经元来自第 j 个输入的权重）："},
+    "upstream": {"en": "Values from earlier steps that net holds for this step:",
+                 "zh": "本步 net 中可用的、来自前面步骤的值："},
+    "uses": {"en": "The seed's formula uses:", "zh": "原文公式用到："},
+    "returns_dict": {"en": "Return a dict with the keys:", "zh": "返回一个 dict，键为："},
+    "progress": {"en": "{passed} of {total} steps passed", "zh": "{total} 步中已通过 {passed} 步"},
+    "col_step": {"en": "step", "zh": "步骤"},
+    "col_title": {"en": "what you compute", "zh": "要计算的量"},
+    "col_status": {"en": "status", "zh": "状态"},
+}
+
+STATUS = {
+    "passed": {"en": "passed", "zh": "通过"},
+    "failed": {"en": "failed", "zh": "未通过"},
+    "invalid": {"en": "invalid", "zh": "无效"},
+    "error": {"en": "error", "zh": "出错"},
+    "timeout": {"en": "timeout", "zh": "超时"},
+    "not_started": {"en": "not started", "zh": "未开始"},
 }
 
 MARKS = {"passed": "✓", "failed": "✗", "invalid": "✗", "error": "!", "timeout": "⏱",
@@ -53,6 +84,13 @@ def _number(value) -> str:
     return "—" if value is None else f"{value:.10g}"
 
 
+def _chain_line(result, lang: str) -> str:
+    fed = ", ".join(result.chained_from)
+    if result.chained_wrong:
+        return text(MESSAGES, "chain_wrong", lang, steps=fed, wrong=", ".join(result.chained_wrong))
+    return text(MESSAGES, "chain", lang, steps=fed)
+
+
 def _detail_lines(result, lang: str, verbose: bool) -> list:
     lines = []
     if result.status in ("failed",) and result.rows:
@@ -75,6 +113,8 @@ def _detail_lines(result, lang: str, verbose: bool) -> list:
                          f"({text(MESSAGES, 'finite', lang)} {_number(row.finite_difference)})")
     if result.error and result.status in ("error",):
         lines.extend("  " + line for line in result.error.splitlines()[:20])
+    if result.chained_from and result.status != "not_started":
+        lines.append(_chain_line(result, lang))
     if result.diagnosis:
         lines.append(f"  {text(MESSAGES, 'diagnosis', lang)} {result.diagnosis.get('message', '')}")
     if result.output.strip() and result.status != "passed":
@@ -95,7 +135,7 @@ def terminal(report, lang: str = "en", color: bool = False) -> str:
     width = max((len(r.step) for r in results), default=6)
     for result in results:
         mark = _style(MARKS[result.status], color, fg=COLORS[result.status], bold=True)
-        status = _style(result.status, color, fg=COLORS[result.status])
+        status = _style(STATUS[result.status][lang], color, fg=COLORS[result.status])
         out.append(f"{mark} {result.step:<{width}}  {result.title}")
         out.append(f"  {' ' * width} {status}: {result.message}")
         out.extend(f"  {' ' * width} {line}" for line in _detail_lines(result, lang, verbose))
@@ -114,3 +154,116 @@ def terminal(report, lang: str = "en", color: bool = False) -> str:
 
 def as_json(report) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+
+
+def _html_escape(value) -> str:
+    import html
+
+    return html.escape(str(value))
+
+
+def result_text(result, lang: str | None = None) -> str:
+    """A result on its own (a notebook's repr): status line and the details."""
+    lang = lang or result.lang
+    lines = [f"{MARKS[result.status]} {result.step} {STATUS[result.status][lang]}: {result.message}"]
+    lines.extend(_detail_lines(result, lang, verbose=True))
+    return "\n".join(lines)
+
+
+def result_html(result) -> str:
+    """A result as a small HTML block for Jupyter."""
+    color = {"green": "#1a7f37", "red": "#cf222e", "yellow": "#9a6700",
+             "bright_black": "#57606a"}[COLORS[result.status]]
+    body = "\n".join(_html_escape(line) for line in result_text(result).splitlines()[1:])
+    return (f'<div class="bpgrade-result"><strong style="color:{color}">'
+            f"{MARKS[result.status]} {_html_escape(result.step)} · {_html_escape(result.status)}"
+            f"</strong> — {_html_escape(result.title)}<br>{_html_escape(result.message)}"
+            + (f"<pre>{body}</pre>" if body else "") + "</div>")
+
+
+def progress(report, lang: str = "en", color: bool = False, width: int = 24) -> str:
+    """``bpgrade list``: one row per step, a bar, and the next step to do."""
+    results = report.results
+    passed = sum(r.passed for r in results)
+    total = len(results)
+    filled = round(width * passed / total) if total else 0
+    step_w = max(len(text(MESSAGES, "col_step", lang)), *(len(r.step) for r in results))
+    status_w = max(len(STATUS[r.status][lang]) for r in results)
+    out = [f"  {text(MESSAGES, 'col_step', lang):<{step_w}}  "
+           f"{text(MESSAGES, 'col_status', lang):<{status_w}}  {text(MESSAGES, 'col_title', lang)}"]
+    for r in results:
+        mark = _style(MARKS[r.status], color, fg=COLORS[r.status], bold=True)
+        status = _style(f"{STATUS[r.status][lang]:<{status_w}}", color, fg=COLORS[r.status])
+        out.append(f"{mark} {r.step:<{step_w}}  {status}  {r.title}")
+    bar = "█" * filled + "░" * (width - filled)
+    out.append("")
+    out.append(f"[{_style(bar, color, fg='green')}] "
+               + text(MESSAGES, "progress", lang, passed=passed, total=total))
+    pending = [r for r in results if not r.passed]
+    if pending:
+        step = registry.get(pending[0].step)
+        out.append(text(MESSAGES, "next", lang, step=step.id, title=step.title[lang]))
+    else:
+        out.append(_style(text(MESSAGES, "all_done", lang), color, fg="green"))
+    return "\n".join(out)
+
+
+def progress_json(report) -> str:
+    rows = [{"step": r.step, "title": r.title, "status": r.status, "score": r.score,
+             "max_score": r.max_score} for r in report.results]
+    pending = [r.step for r in report.results if not r.passed]
+    return json.dumps({"seed": report.seed, "steps": rows,
+                       "passed": sum(r.passed for r in report.results),
+                       "total": len(report.results), "next": pending[0] if pending else None,
+                       "score": report.score, "max_score": report.max_score},
+                      ensure_ascii=False, indent=2)
+
+
+def _width(value: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
+
+
+def _pad(value: str, width: int) -> str:
+    return value + " " * max(0, width - _width(value))
+
+
+def show_text(view: dict, lang: str = "en") -> str:
+    """``bpgrade show``: the step's formula and the learner's concrete numbers."""
+    known = {**view["inputs"], **view["parameters"], **view["forward"], **view["upstream"]}
+    exact = set(view["inputs"]) | set(view["parameters"])      # the two-decimal numbers
+
+    def cell(name: str) -> str:
+        value = known.get(name)
+        if value is None:
+            return f"{name} = ?"
+        return f"{name} = {value:.2f}" if name in exact else f"{name} = {value:.8g}"
+
+    out = [text(MESSAGES, "show_title", lang, step=view["step"], title=view["title"][lang],
+                seed=view["seed"]), ""]
+    out.extend("    " + part for part in view["formula_text"].split(";  "))
+    out += ["", "  " + view["meaning"][lang], "", text(MESSAGES, "network", lang)]
+    columns = [["x1", "x2"], ["h1_1", "h1_2", "h1_3"], ["h2_1", "h2_2"], ["y", "L"]]
+    cells = [[cell(n) for n in column] for column in columns]
+    heads = MESSAGES["layers"][lang]
+    widths = [max(_width(c) for c in column + [head]) for column, head in zip(cells, heads)]
+    out.append(("  " + "  →  ".join(_pad(h, w) for h, w in zip(heads, widths))).rstrip())
+    for row in range(3):
+        parts = [_pad(column[row] if row < len(column) else "", w)
+                 for column, w in zip(cells, widths)]
+        out.append("  " + "     ".join(parts).rstrip())
+    out.append(f"  {cell('y_target')}   {cell('eta')}")
+    out += ["", text(MESSAGES, "parameters", lang)]
+    rows = [["w1_11", "w1_12", "b1_1"], ["w1_21", "w1_22", "b1_2"], ["w1_31", "w1_32", "b1_3"],
+            ["w2_11", "w2_12", "w2_13", "b2_1"], ["w2_21", "w2_22", "w2_23", "b2_2"],
+            ["v1", "v2", "b3"]]
+    out.extend("  " + "   ".join(f"{cell(n):<13}" for n in row).rstrip() for row in rows)
+    if view["upstream"]:
+        out += ["", text(MESSAGES, "upstream", lang)]
+        out.extend(f"  net.{name} = {value:.10g}" for name, value in view["upstream"].items())
+    out += ["", text(MESSAGES, "uses", lang) + " "
+            + ", ".join("net." + n for n in view["uses"][:12]) + (" …" if len(view["uses"]) > 12 else "")]
+    if view["answer"]:
+        out.append(text(MESSAGES, "returns_dict", lang) + " " + ", ".join(view["answer"]))
+    return "\n".join(out)

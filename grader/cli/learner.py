@@ -1,4 +1,4 @@
-"""The learner's commands: check, problem."""
+"""The learner's commands: init, check, list, show, watch, reset, problem."""
 
 from __future__ import annotations
 
@@ -17,38 +17,181 @@ MESSAGES = {
                       "zh": "步骤名与 --all 只能二选一"},
     "bad_layers": {"en": "--layers takes sizes like 2,3,2,1 (at least two, each >= 1)",
                    "zh": "--layers 的格式如 2,3,2,1（至少两个数，每个 >= 1）"},
+    "init_done": {"en": "Workspace ready in {root} (your seed: {seed}).",
+                  "zh": "工作区已就绪：{root}（你的种子：{seed}）。"},
+    "init_written": {"en": "  wrote {n} files", "zh": "  写入 {n} 个文件"},
+    "init_kept": {"en": "  kept {n} existing files (use --force to replace them): {names}",
+                  "zh": "  保留了 {n} 个已有文件（用 --force 覆盖）：{names}"},
+    "init_next": {"en": "Next: cd {root} && bpgrade show step1, then edit exercises/step01.py "
+                        "and run bpgrade check step1 (or bpgrade watch).",
+                  "zh": "下一步：cd {root} && bpgrade show step1，然后编辑 exercises/step01.py "
+                        "并运行 bpgrade check step1（或 bpgrade watch）。"},
+    "reset_ask": {"en": "Replace {path} with a fresh stub? Your code in it will be lost.",
+                  "zh": "用初始文件替换 {path}？其中你写的代码将丢失。"},
+    "reset_done": {"en": "Restored {path}.", "zh": "已恢复 {path}。"},
+    "reset_kept": {"en": "Kept {path} as it is.", "zh": "{path} 保持不变。"},
+    "reset_fresh": {"en": "{path} is already a fresh stub.", "zh": "{path} 已经是初始文件。"},
 }
+
+EXERCISES_OPTION = click.option(
+    "--exercises", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder of stepNN.py files (default: the workspace's, else ./exercises).")
+SEED_OPTION = click.option("--seed", type=click.IntRange(min=0), default=None,
+                           help="Your problem's seed (default: the workspace's, else 0).")
+TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0.1), default=5.0,
+                              show_default=True, help="Seconds a step may run before it is stopped.")
+
+
+def _settings(exercises, seed, lang):
+    from ..workspace import settings
+
+    return run(settings, exercises, seed, lang)
+
+
+def _color() -> bool:
+    from ..reporters import use_color
+
+    return use_color(sys.stdout)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path), required=False)
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Your problem's seed (default: a random one, or the one already there).")
+@click.option("--force", is_flag=True, help="Replace existing files with fresh stubs.")
+@LANG_OPTION
+def init(directory, seed, force, lang):
+    """Create a workspace of fresh exercises (default folder: bpgrade-exercises)."""
+    from ..workspace import DEFAULT_DIR, init as make
+
+    chosen = i18n.resolve(lang)
+    root = directory or Path(DEFAULT_DIR)
+    report = run(make, root, seed=seed, force=force, lang=chosen, learner_lang=lang)
+    click.echo(i18n.text(MESSAGES, "init_done", chosen, root=root, seed=report.workspace.seed))
+    click.echo(i18n.text(MESSAGES, "init_written", chosen, n=len(report.written)))
+    if report.kept:
+        names = ", ".join(p.name for p in report.kept[:6]) + (" …" if len(report.kept) > 6 else "")
+        click.echo(i18n.text(MESSAGES, "init_kept", chosen, n=len(report.kept), names=names))
+    click.echo(i18n.text(MESSAGES, "init_next", chosen, root=root))
+
 
 @main.command()
 @click.argument("steps", nargs=-1)
 @click.option("--all", "all_steps", is_flag=True, help="Check every step.")
-@click.option("--exercises", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of stepNN.py files (default: the workspace's, else ./exercises).")
-@click.option("--seed", type=click.IntRange(min=0), default=None,
-              help="Your problem's seed (default: the workspace's, else 0).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=5.0, show_default=True,
-              help="Seconds a step may run before it is stopped.")
+@EXERCISES_OPTION
+@SEED_OPTION
+@click.option("--chain", is_flag=True,
+              help="Feed each step your own earlier answers instead of the reference ones "
+                   "(checks every step up to the last one named).")
+@TIMEOUT_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @LANG_OPTION
-def check(steps, all_steps, exercises, seed, timeout, as_json, lang):
+def check(steps, all_steps, exercises, seed, chain, timeout, as_json, lang):
     """Check your answers: bpgrade check step7 (or 7), several, or --all.
 
     Exit 0 when every checked step passes, 1 when some do not, 2 on a usage error.
     """
     from .. import checking, reporters
 
-    lang = i18n.resolve(lang)
+    setup = _settings(exercises, seed, lang)
     if steps and all_steps:
-        fail(i18n.text(MESSAGES, "steps_and_all", lang))
+        fail(i18n.text(MESSAGES, "steps_and_all", setup.lang))
     if not steps and not all_steps:
-        fail(i18n.text(MESSAGES, "no_steps", lang))
-    folder = exercises if exercises is not None else Path("exercises")
-    report = run(checking.check, list(steps), folder, seed=seed or 0, lang=lang, timeout=timeout)
+        fail(i18n.text(MESSAGES, "no_steps", setup.lang))
+    report = run(checking.check, list(steps), setup.folder, seed=setup.seed, lang=setup.lang,
+                 timeout=timeout, chain=chain)
     if as_json:
         click.echo(reporters.as_json(report))
     else:
-        click.echo(reporters.terminal(report, lang, color=reporters.use_color(sys.stdout)))
+        click.echo(reporters.terminal(report, setup.lang, color=_color()))
     sys.exit(0 if report.passed else 1)
+
+
+@main.command(name="list")
+@EXERCISES_OPTION
+@SEED_OPTION
+@TIMEOUT_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the progress as JSON.")
+@LANG_OPTION
+def list_steps(exercises, seed, timeout, as_json, lang):
+    """Your progress: every step's status, and the next one to do."""
+    from .. import checking, reporters
+
+    setup = _settings(exercises, seed, lang)
+    report = run(checking.check, [], setup.folder, seed=setup.seed, lang=setup.lang,
+                 timeout=timeout)
+    if as_json:
+        click.echo(reporters.progress_json(report))
+    else:
+        click.echo(reporters.progress(report, setup.lang, color=_color()))
+
+
+@main.command()
+@click.argument("step")
+@EXERCISES_OPTION
+@SEED_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the values as JSON.")
+@LANG_OPTION
+def show(step, exercises, seed, as_json, lang):
+    """Your concrete problem for STEP: the numbers, the values net holds, the formula."""
+    import json
+
+    from .. import problem_data, registry, reporters
+    from ..generators import generate
+
+    setup = _settings(exercises, seed, lang)
+    chosen = run(registry.get, step)
+    view = problem_data.step_view(run(generate, setup.seed), chosen)
+    if as_json:
+        click.echo(json.dumps(view, ensure_ascii=False, indent=2))
+    else:
+        click.echo(reporters.show_text(view, setup.lang))
+
+
+@main.command()
+@EXERCISES_OPTION
+@SEED_OPTION
+@TIMEOUT_OPTION
+@LANG_OPTION
+def watch(exercises, seed, timeout, lang):
+    """Re-check each exercise when you save it; move on when it passes. Ctrl-C stops."""
+    from ..checking import MESSAGES as CHECK_MESSAGES
+    from ..watch import Watcher
+
+    setup = _settings(exercises, seed, lang)
+    if not setup.folder.is_dir():
+        fail(i18n.text(CHECK_MESSAGES, "no_folder", setup.lang, path=setup.folder))
+    watcher = run(Watcher, setup.folder, setup.seed, setup.lang, timeout, click.echo, _color())
+    sys.exit(watcher.run())
+
+
+@main.command()
+@click.argument("step")
+@EXERCISES_OPTION
+@click.option("--yes", "-y", is_flag=True, help="Do not ask before replacing the file.")
+@LANG_OPTION
+def reset(step, exercises, yes, lang):
+    """Restore STEP's exercise file to the fresh stub (asks first)."""
+    from .. import registry, workspace
+
+    setup = _settings(exercises, None, lang)
+    chosen = run(registry.get, step)
+    path = setup.folder / chosen.file_name
+    if workspace.stub_is_untouched(path, chosen):
+        click.echo(i18n.text(MESSAGES, "reset_fresh", setup.lang, path=path))
+        return
+    if path.exists() and not yes:
+        try:
+            agreed = click.confirm(i18n.text(MESSAGES, "reset_ask", setup.lang, path=path),
+                                   default=False)
+        except click.Abort:           # no answer (end of input, Ctrl-C): keep the file
+            click.echo()
+            agreed = False
+        if not agreed:
+            click.echo(i18n.text(MESSAGES, "reset_kept", setup.lang, path=path))
+            sys.exit(1)
+    run(workspace.reset, setup.folder, chosen)
+    click.echo(i18n.text(MESSAGES, "reset_done", setup.lang, path=path))
 
 
 def _layers(ctx, param, value):

@@ -1,0 +1,194 @@
+"""A learner's workspace: a folder with ``bpgrade.toml`` and ``exercises/stepNN.py``.
+
+``bpgrade init`` writes it (stubs rendered from the registry, so a plain
+``pip install bpgrade`` is enough); ``check``, ``list``, ``show`` and ``watch`` find it by
+looking in the current folder and its parents. A learner's file is never overwritten
+unless they ask for it (``--force``, or ``reset`` after confirming).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import registry
+from .errors import UsageError
+from .i18n import text
+
+CONFIG_NAME = "bpgrade.toml"
+EXERCISES = "exercises"
+DEFAULT_DIR = "bpgrade-exercises"
+
+MESSAGES = {
+    "bad_config": {"en": "{path} is not a valid workspace file ({reason}); fix it or run "
+                         "bpgrade init --force",
+                   "zh": "{path} 不是有效的工作区文件（{reason}）；请修正，或运行 bpgrade init --force"},
+    "no_workspace": {"en": "no workspace here: run bpgrade init, or pass --exercises DIR",
+                     "zh": "这里没有工作区：请运行 bpgrade init，或用 --exercises DIR 指定"},
+    "not_a_dir": {"en": "{path} exists and is not a folder", "zh": "{path} 已存在且不是目录"},
+    "readme": {
+        "en": "# Your backpropagation exercises\n\n"
+              "Your problem's seed is {seed}. See its numbers with `bpgrade show step1`.\n\n"
+              "1. Open `exercises/step00.py` (the forward pass) or `exercises/step01.py`.\n"
+              "2. Fill in the function; the docstring gives the formula and the `net.` values.\n"
+              "3. Run `bpgrade check step1` (or `bpgrade watch` to re-check on every save).\n"
+              "4. Stuck? `bpgrade hint step1`, then `--level 2`, `--level 3`.\n"
+              "5. `bpgrade list` shows your progress; `bpgrade reset step1` restores a stub.\n",
+        "zh": "# 你的反向传播练习\n\n"
+              "你的题目种子是 {seed}。用 `bpgrade show step1` 查看具体数值。\n\n"
+              "1. 打开 `exercises/step00.py`（前向传播）或 `exercises/step01.py`。\n"
+              "2. 完成函数；文档字符串里有公式和要用到的 `net.` 值。\n"
+              "3. 运行 `bpgrade check step1`（或 `bpgrade watch`，每次保存自动检查）。\n"
+              "4. 卡住了？`bpgrade hint step1`，再试 `--level 2`、`--level 3`。\n"
+              "5. `bpgrade list` 查看进度；`bpgrade reset step1` 恢复某一步的初始文件。\n"},
+}
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    seed: int
+    lang: str | None = None
+
+    @property
+    def exercises(self) -> Path:
+        return self.root / EXERCISES
+
+    @property
+    def config(self) -> Path:
+        return self.root / CONFIG_NAME
+
+
+def _config_text(seed: int, lang: str | None) -> str:
+    lines = ["# bpgrade workspace: your own problem's seed and, optionally, your language.",
+             "[workspace]", f"seed = {seed}"]
+    if lang:
+        lines.append(f'lang = "{lang}"')
+    return "\n".join(lines) + "\n"
+
+
+def load(root: Path, lang: str = "en") -> Workspace:
+    import tomllib
+
+    path = Path(root) / CONFIG_NAME
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        table = data["workspace"]
+        seed = table["seed"]
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ValueError("seed must be a whole number >= 0")
+        chosen = table.get("lang")
+        if chosen not in (None, "en", "zh"):
+            raise ValueError('lang must be "en" or "zh"')
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError,
+            ValueError) as exc:
+        raise UsageError(text(MESSAGES, "bad_config", lang, path=path, reason=exc)) from None
+    return Workspace(Path(root), seed, chosen)
+
+
+def find(start: Path | None = None, lang: str = "en") -> Workspace | None:
+    """The workspace containing ``start`` (default: the current folder), if any."""
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return load(folder, lang)
+    return None
+
+
+@dataclass
+class InitReport:
+    workspace: Workspace
+    written: list
+    kept: list
+
+
+def init(root: Path, seed: int | None = None, force: bool = False, lang: str = "en",
+         learner_lang: str | None = None) -> InitReport:
+    """Create (or complete) a workspace; existing files are kept unless ``force``."""
+    root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise UsageError(text(MESSAGES, "not_a_dir", lang, path=root))
+    existing = None
+    if (root / CONFIG_NAME).is_file():
+        try:
+            existing = load(root, lang)
+        except UsageError:
+            if not force:
+                raise
+    if seed is None:
+        seed = existing.seed if existing else secrets.randbelow(1_000_000)
+    written, kept = [], []
+    (root / EXERCISES).mkdir(parents=True, exist_ok=True)
+    files = {root / CONFIG_NAME: _config_text(seed, learner_lang),
+             root / "README.md": text(MESSAGES, "readme", learner_lang or lang, seed=seed)}
+    from . import stubs
+
+    for step in registry.STEPS:
+        files[root / EXERCISES / step.file_name] = stubs.render(step)
+    for path, content in files.items():
+        if path.exists() and not force:
+            kept.append(path)
+            continue
+        _write_new(path, content)
+        written.append(path)
+    final = load(root, lang)
+    return InitReport(final, written, kept)
+
+
+def _write_new(path: Path, content: str) -> None:
+    """Write via a temporary file and rename, so a crash never leaves half a file."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(content, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def stub_is_untouched(path: Path, step) -> bool:
+    from . import stubs
+
+    try:
+        return path.read_text(encoding="utf-8") == stubs.render(step)
+    except OSError:
+        return False
+
+
+def reset(folder: Path, step) -> Path:
+    """Restore the stub of ``step`` in ``folder`` (the caller has asked the learner first)."""
+    from . import stubs
+
+    path = Path(folder) / step.file_name
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    _write_new(path, stubs.render(step))
+    return path
+
+
+@dataclass(frozen=True)
+class Settings:
+    folder: Path
+    seed: int
+    lang: str
+    workspace: Workspace | None
+
+
+def settings(exercises=None, seed=None, lang=None) -> Settings:
+    """What a learner's command works on: an option wins, then the workspace, then defaults.
+
+    Folder: ``--exercises``, else the workspace's ``exercises/``, else ``./exercises``.
+    Seed: ``--seed``, else the workspace's, else 0. Language: ``--lang``, else the
+    workspace's, else the locale.
+    """
+    from .i18n import resolve
+
+    first_lang = resolve(lang)
+    start = Path(exercises).resolve().parent if exercises is not None else None
+    found = find(start, first_lang)
+    chosen_lang = lang or (found.lang if found and found.lang else first_lang)
+    if exercises is not None:
+        folder = Path(exercises)
+    elif found is not None:
+        folder = found.exercises
+    else:
+        folder = Path(EXERCISES)
+    chosen_seed = seed if seed is not None else (found.seed if found else 0)
+    return Settings(folder, chosen_seed, chosen_lang, found)
