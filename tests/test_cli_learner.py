@@ -1,0 +1,157 @@
+"""The learner's loop through the CLI: init, show, check, list, reset, check --chain."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader import registry, stubs
+from grader.cli import main
+
+SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
+
+
+@pytest.fixture
+def workspace_dir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    result = CliRunner().invoke(main, ["init", "ws", "--seed", "21"])
+    assert result.exit_code == 0, result.output
+    monkeypatch.chdir(tmp_path / "ws")
+    return tmp_path / "ws"
+
+
+def solve(root, *numbers):
+    for n in numbers:
+        name = registry.get(n).file_name
+        shutil.copy(SOLUTIONS / name, root / "exercises" / name)
+
+
+def test_init_then_check_uses_the_workspace_and_its_seed(workspace_dir):
+    runner = CliRunner()
+    first = runner.invoke(main, ["check", "step1", "--json"])
+    assert first.exit_code == 1
+    data = json.loads(first.output)
+    assert data["seed"] == 21 and data["results"][0]["status"] == "not_started"
+    solve(workspace_dir, 1)
+    second = runner.invoke(main, ["check", "1"])
+    assert second.exit_code == 0, second.output
+    assert "seed 21" in second.output
+
+
+def test_init_keeps_files_and_says_so(workspace_dir):
+    mine = workspace_dir / "exercises" / "step02.py"
+    mine.write_text("def step2(net):\n    return 0.5\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["init", "."])
+    assert result.exit_code == 0
+    assert "--force" in result.output
+    assert mine.read_text(encoding="utf-8").endswith("0.5\n")
+
+
+def test_list_shows_progress_and_the_next_step(workspace_dir):
+    solve(workspace_dir, 0, 1)
+    result = CliRunner().invoke(main, ["list"])
+    assert result.exit_code == 0, result.output
+    assert f"2 of {len(registry.STEPS)} steps passed" in result.output
+    assert "Next: step2" in result.output
+    data = json.loads(CliRunner().invoke(main, ["list", "--json"]).output)
+    assert data["passed"] == 2 and data["next"] == "step2"
+    assert [row["step"] for row in data["steps"]] == [s.id for s in registry.STEPS]
+    assert {row["status"] for row in data["steps"]} == {"passed", "not_started"}
+
+
+def test_list_in_chinese(workspace_dir):
+    result = CliRunner().invoke(main, ["list", "--lang", "zh"])
+    assert "未开始" in result.output and "下一步" in result.output
+
+
+@pytest.mark.parametrize("step", ["step0", "7", "step17"])
+def test_show_gives_the_numbers_net_holds(workspace_dir, step):
+    chosen = registry.get(step)
+    result = CliRunner().invoke(main, ["show", step, "--json"])
+    assert result.exit_code == 0, result.output
+    view = json.loads(result.output)
+    assert view["seed"] == 21 and view["step"] == chosen.id
+    shown = set(view["inputs"]) | set(view["parameters"]) | set(view["forward"]) | set(view["upstream"])
+    assert shown == set(chosen.context)
+    problem = json.loads(CliRunner().invoke(main, ["problem", "--seed", "21", "--json"]).output)
+    assert view["inputs"]["x1"] == problem["x"][0]
+    assert view["parameters"]["w2_13"] == problem["params"]["W2"][0][2]
+    if chosen.number > 0:
+        assert view["forward"]["y"] == problem["forward"]["y"][0]
+    text = CliRunner().invoke(main, ["show", step]).output
+    assert chosen.formula_text.split(";  ")[0] in text
+    assert "x1 = " in text
+
+
+def test_show_step0_hides_the_forward_values(workspace_dir):
+    text = CliRunner().invoke(main, ["show", "step0"]).output
+    assert "h1_1 = ?" in text and "y = ?" in text
+
+
+def test_unknown_step_is_a_usage_error_listing_valid_ids(workspace_dir):
+    for command in (["show", "step99"], ["check", "step99"], ["reset", "nope"]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 2
+        assert "step0" in result.output and registry.STEPS[-1].id in result.output
+        assert "Traceback" not in result.output
+
+
+def test_reset_asks_first_and_keeps_the_file_on_no(workspace_dir):
+    path = workspace_dir / "exercises" / "step04.py"
+    path.write_text("def step4(net):\n    return 1\n", encoding="utf-8")
+    refused = CliRunner().invoke(main, ["reset", "step4"], input="n\n")
+    assert refused.exit_code == 1
+    assert path.read_text(encoding="utf-8").endswith("return 1\n")
+    no_answer = CliRunner().invoke(main, ["reset", "step4"], input="")
+    assert no_answer.exit_code == 1 and "Traceback" not in no_answer.output
+    assert path.read_text(encoding="utf-8").endswith("return 1\n")
+    agreed = CliRunner().invoke(main, ["reset", "step4"], input="y\n")
+    assert agreed.exit_code == 0
+    assert path.read_text(encoding="utf-8") == stubs.render(registry.get("step4"))
+    again = CliRunner().invoke(main, ["reset", "step4"])
+    assert again.exit_code == 0 and "already" in again.output
+
+
+def test_chain_shows_an_early_mistake_spreading(workspace_dir):
+    solve(workspace_dir, 0, 1, 2, 3, 4, 6, 7)
+    # step5 with its sign flipped: its own check fails, and step7, fed with it, fails too
+    (workspace_dir / "exercises" / "step05.py").write_text(
+        "def step5(net):\n    return -net.delta3 * net.y * (1 - net.y) * net.v1\n", encoding="utf-8")
+    plain = json.loads(CliRunner().invoke(main, ["check", "7", "--json"]).output)
+    assert plain["results"][0]["status"] == "passed"
+    result = CliRunner().invoke(main, ["check", "--chain", "7", "--json"])
+    assert result.exit_code == 1
+    by_step = {r["step"]: r for r in json.loads(result.output)["results"]}
+    assert list(by_step) == [f"step{n}" for n in range(8)]
+    assert by_step["step5"]["status"] == "failed"
+    assert by_step["step6"]["status"] == "passed"          # does not use step5's value
+    assert by_step["step7"]["status"] == "failed"
+    assert "step5" in by_step["step7"]["chained_wrong"]
+    assert by_step["step1"]["chained_from"] == ["step0"]
+    text = CliRunner().invoke(main, ["check", "--chain", "7"]).output
+    assert "step5 not right" in text
+
+
+def test_chain_with_every_step_right_passes(workspace_dir):
+    solve(workspace_dir, *range(len(registry.STEPS)))
+    result = CliRunner().invoke(main, ["check", "--all", "--chain"])
+    assert result.exit_code == 0, result.output
+
+
+def test_watch_without_exercises_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["watch"])
+    assert result.exit_code == 2
+    assert "bpgrade init" in result.output
+
+
+def test_every_command_has_help():
+    for name, command in main.commands.items():
+        result = CliRunner().invoke(main, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert command.get_short_help_str()

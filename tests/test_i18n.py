@@ -1,0 +1,40 @@
+import pytest
+
+from grader import i18n, reporters
+
+
+@pytest.mark.parametrize("environ, expected", [
+    ({"LANG": "zh_CN.UTF-8"}, "zh"),
+    ({"LANG": "en_US.UTF-8"}, "en"),
+    ({"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+    ({"LC_ALL": "", "LC_MESSAGES": "zh_CN", "LANG": "en_US"}, "zh"),
+    ({"LC_MESSAGES": "en_GB", "LANG": "zh_CN"}, "en"),
+    ({}, "en"),
+    ({"LANG": "C"}, "en"),
+])
+def test_default_language_follows_the_locale(environ, expected):
+    assert i18n.default_language(environ) == expected
+
+
+def test_an_explicit_language_wins(monkeypatch):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    assert i18n.resolve(None) == "zh"
+    assert i18n.resolve("en") == "en"
+
+
+class FakeTerminal:
+    def __init__(self, tty):
+        self.tty = tty
+
+    def isatty(self):
+        return self.tty
+
+
+def test_colour_only_on_a_terminal_and_never_under_no_color(monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert reporters.use_color(FakeTerminal(True)) is True
+    assert reporters.use_color(FakeTerminal(False)) is False
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert reporters.use_color(FakeTerminal(True)) is False

@@ -1,0 +1,39 @@
+"""A built wheel, installed (not editable) in a fresh virtual environment, can init and check."""
+
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args, cwd, env=None):
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=600, env=env)
+
+
+def test_wheel_installs_and_runs_init_and_check(tmp_path):
+    built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                str(tmp_path / "dist"), str(ROOT), cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    wheel = next((tmp_path / "dist").glob("bpgrade-*.whl"))
+    # The dependencies come from this interpreter's site-packages; bpgrade itself from the wheel.
+    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(tmp_path / "venv")
+    python = tmp_path / "venv" / "bin" / "python"
+    installed = run(str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q",
+                    str(wheel), cwd=tmp_path)
+    assert installed.returncode == 0, installed.stderr
+    where = run(str(python), "-c", "import grader; print(grader.__file__)", cwd=tmp_path)
+    assert str(tmp_path / "venv") in where.stdout, where.stdout
+
+    bpgrade = tmp_path / "venv" / "bin" / "bpgrade"
+    init = run(str(bpgrade), "init", "ws", "--seed", "3", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    ws = tmp_path / "ws"
+    stubbed = run(str(bpgrade), "check", "step1", cwd=ws)
+    assert stubbed.returncode == 1 and "not started" in stubbed.stdout
+    shutil.copy(ROOT / "solutions" / "step01.py", ws / "exercises" / "step01.py")
+    solved = run(str(bpgrade), "check", "step1", cwd=ws)
+    assert solved.returncode == 0, solved.stdout + solved.stderr
+    assert "seed 3" in solved.stdout
