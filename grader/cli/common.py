@@ -33,10 +33,14 @@ def run(function, *args, **kwargs):
 @click.version_option(package_name="bpgrade")
 def main():
     """bpgrade: learn backpropagation by computing it, one step at a time.
+    bpgrade：亲手计算，一步一步学会反向传播。
 
     \b
-    Start:    bpgrade check step1      (then open exercises/step01.py)
-    Problem:  bpgrade problem --seed 0
+    Start / 开始:        bpgrade init && cd bpgrade-exercises
+    Your numbers / 数值: bpgrade show step1
+    Check / 检查:        bpgrade check step1     (after editing exercises/step01.py)
+    Stuck / 提示:        bpgrade hint step1
+    Language / 语言:     --lang zh  (default: from LANG / 默认取自 LANG)
     """
 
 

@@ -61,7 +61,11 @@ def _color() -> bool:
 @click.option("--force", is_flag=True, help="Replace existing files with fresh stubs.")
 @LANG_OPTION
 def init(directory, seed, force, lang):
-    """Create a workspace of fresh exercises (default folder: bpgrade-exercises)."""
+    """Create a workspace of fresh exercises. / 创建练习工作区。
+
+    DIRECTORY defaults to bpgrade-exercises; existing files are kept unless --force.
+    默认目录为 bpgrade-exercises；已有文件不会被覆盖，除非使用 --force。
+    """
     from ..workspace import DEFAULT_DIR, init as make
 
     chosen = i18n.resolve(lang)
@@ -87,9 +91,10 @@ def init(directory, seed, force, lang):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @LANG_OPTION
 def check(steps, all_steps, exercises, seed, chain, timeout, as_json, lang):
-    """Check your answers: bpgrade check step7 (or 7), several, or --all.
+    """Check your answers: step7 (or 7), several, or --all. / 检查答案。
 
     Exit 0 when every checked step passes, 1 when some do not, 2 on a usage error.
+    全部通过时退出码为 0，有未通过的为 1，用法错误为 2。
     """
     from .. import checking, reporters
 
@@ -114,7 +119,7 @@ def check(steps, all_steps, exercises, seed, chain, timeout, as_json, lang):
 @click.option("--json", "as_json", is_flag=True, help="Print the progress as JSON.")
 @LANG_OPTION
 def list_steps(exercises, seed, timeout, as_json, lang):
-    """Your progress: every step's status, and the next one to do."""
+    """Your progress and the next step to do. / 查看进度和下一步。"""
     from .. import checking, reporters
 
     setup = _settings(exercises, seed, lang)
@@ -133,7 +138,7 @@ def list_steps(exercises, seed, timeout, as_json, lang):
 @click.option("--json", "as_json", is_flag=True, help="Print the values as JSON.")
 @LANG_OPTION
 def show(step, exercises, seed, as_json, lang):
-    """Your concrete problem for STEP: the numbers, the values net holds, the formula."""
+    """Your numbers for STEP, the values net holds, the formula. / 查看某一步的数值与公式。"""
     import json
 
     from .. import problem_data, registry, reporters
@@ -154,7 +159,10 @@ def show(step, exercises, seed, as_json, lang):
 @TIMEOUT_OPTION
 @LANG_OPTION
 def watch(exercises, seed, timeout, lang):
-    """Re-check each exercise when you save it; move on when it passes. Ctrl-C stops."""
+    """Re-check on every save; move on when a step passes. / 保存即检查，通过后进入下一步。
+
+    Ctrl-C stops. / 按 Ctrl-C 退出。
+    """
     from ..checking import MESSAGES as CHECK_MESSAGES
     from ..watch import Watcher
 
@@ -171,7 +179,7 @@ def watch(exercises, seed, timeout, lang):
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before replacing the file.")
 @LANG_OPTION
 def reset(step, exercises, yes, lang):
-    """Restore STEP's exercise file to the fresh stub (asks first)."""
+    """Restore STEP's file to the fresh stub, asking first. / 恢复某一步的初始文件（会先询问）。"""
     from .. import registry, workspace
 
     setup = _settings(exercises, None, lang)
@@ -210,7 +218,7 @@ def _layers(ctx, param, value):
 @click.option("--json", "as_json", is_flag=True, help="Print the problem as JSON.")
 @LANG_OPTION
 def problem(seed, layers, activation, as_json, lang):
-    """The numbers of one problem: inputs, parameters, forward values, gradients."""
+    """One problem's numbers: inputs, parameters, forward values, gradients. / 题目的全部数值。"""
     import json
 
     from .. import problem_data
