@@ -80,6 +80,7 @@ class Result:
     chained_from: list = field(default_factory=list)   # --chain: steps whose answers fed this one
     chained_wrong: list = field(default_factory=list)  # ... of which these were not right
     lang: str = "en"                                   # the language of message (not serialised)
+    cost: dict | None = None          # step18: the learner's forward passes beside backprop's
 
     @property
     def passed(self) -> bool:
@@ -221,21 +222,29 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
     inputs = {name: problem_set.references[shown][name] for name in step.uses}
     base.update(shown_seed=problem_set.seeds[shown], shown_visible=shown == 0,
                 inputs=inputs, rows=rows)
+    cost_note = ""
+    if outcome.extras.get("loss_calls"):        # net.loss was offered: what the code cost
+        from .cost import learner_cost, learner_cost_message
+
+        base["cost"] = learner_cost(outcome.extras["loss_calls"][0], problem_set.problems[0])
+        cost_note = "; " + learner_cost_message(base["cost"], lang)
     n = len(per_trial)
     if not failing:
         return Result(status="passed", score=float(step.points), **base,
-                      message=text(MESSAGES, "passed", lang, n=n))
+                      message=text(MESSAGES, "passed", lang, n=n) + cost_note)
     keys_right = [all(trial[k].passed for trial in per_trial) for k in range(len(rows))]
     score = step.points * sum(keys_right) / len(rows) if step.returns_dict else 0.0
     message = (text(MESSAGES, "failed_hidden", lang, bad=len(failing), others=n - 1)
                if 0 not in failing else text(MESSAGES, "failed", lang, bad=len(failing), n=n))
+    message += cost_note
     found = None
     if contexts is not None:
         from .diagnosis import diagnose
 
         found = diagnose(step, [values for values, _, _ in contexts],
                          [answer["values"] for answer in outcome.answers],
-                         [expected_values(step, ref) for ref in problem_set.references], lang)
+                         [expected_values(step, ref) for ref in problem_set.references], lang,
+                         references=problem_set.references)
     return Result(status="failed", score=round(score, 6), **base, message=message,
                   diagnosis=found)
 

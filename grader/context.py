@@ -7,9 +7,12 @@ values, upstream gradients), as floats, plus numpy arrays assembled from them
 
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
+
+from . import registry
+from .forward import run
+from .generators import SEED_LAYERS, Problem
+from .i18n import resolve, text
 
 # Arrays offered beside the scalars: name -> the scalar names laid out in its shape.
 ARRAYS = {
@@ -27,6 +30,56 @@ ARRAYS = {
     "dL_dh2": ("dL_dh2_1", "dL_dh2_2"),
     "dL_dh1": ("dL_dh1_1", "dL_dh1_2", "dL_dh1_3"),
 }
+
+
+MESSAGES = {
+    "loss_name": {"en": "net.loss takes parameter names ({first} … {last}), not {name!r}",
+                  "zh": "net.loss 接受参数名（{first} … {last}），而不是 {name!r}"},
+    "loss_value": {"en": "net.loss({name}=...) needs a real number, not a {kind}",
+                   "zh": "net.loss({name}=...) 需要一个实数，而不是 {kind}"},
+}
+
+
+class CountedLoss:
+    """L of the seed's network as a function of its parameters; every call is counted.
+
+    ``loss()`` is L as given; ``loss(w1_11=0.51)`` or ``loss({"w1_11": 0.51})`` is L with
+    those parameters replaced. Each call is one forward pass of :func:`grader.forward.run`.
+    """
+
+    __slots__ = ("_values", "_names", "calls")
+
+    def __init__(self, values: dict, names: tuple):
+        self._values = {name: float(values[name]) for name in names + ("x1", "x2", "y_target")}
+        self._names = names
+        self.calls = 0
+
+    def __call__(self, changes=None, /, **more) -> float:
+        values = dict(self._values)
+        for name, value in {**(changes or {}), **more}.items():
+            if name not in self._names:
+                raise KeyError(text(MESSAGES, "loss_name", resolve(None), first=self._names[0],
+                                    last=self._names[-1], name=name))
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+                raise TypeError(text(MESSAGES, "loss_value", resolve(None), name=name,
+                                     kind=type(value).__name__))
+            values[name] = float(value)
+        self.calls += 1
+        return run(_seed_problem(values)).loss
+
+    def __repr__(self) -> str:
+        return "net.loss(name=value, ...): L with those parameters replaced"
+
+
+def _seed_problem(values: dict) -> Problem:
+    """The seed's 2-3-2-1 sigmoid network with the parameters in ``values``."""
+    def array(layout):
+        return _array(layout, values)
+
+    return Problem(seed=0, layers=SEED_LAYERS, activation="sigmoid", output_activation="sigmoid",
+                   x=array(ARRAYS["x"]), y_target=np.array([values["y_target"]]), eta=0.0,
+                   weights=(array(ARRAYS["W1"]), array(ARRAYS["W2"]), array(ARRAYS["W3"])),
+                   biases=(array(ARRAYS["b1"]), array(ARRAYS["b2"]), np.array([values["b3"]])))
 
 
 def _names_in(layout) -> list:
@@ -53,11 +106,17 @@ class Context:
         scalars = {name: float(value) for name, value in values.items()}
         arrays = {name: _array(layout, scalars) for name, layout in ARRAYS.items()
                   if all(n in scalars for n in _names_in(layout))}
-        object.__setattr__(self, "_values", {**scalars, **arrays})
+        offered = {}
+        step = registry.BY_ID.get(step_id)
+        if step is not None and step.offers_loss:        # net.loss(**changes), calls counted
+            offered["loss"] = CountedLoss(scalars, registry.PARAMETERS)
+        object.__setattr__(self, "_values", {**scalars, **arrays, **offered})
         object.__setattr__(self, "_step_id", step_id)
         object.__setattr__(self, "_hidden", hidden or {})
 
     def __getattr__(self, name):
+        if name in Context.__slots__:          # not yet set (e.g. during unpickling)
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:
@@ -73,6 +132,8 @@ class Context:
         where = f" in {self._step_id}" if self._step_id else ""
         if name in self._hidden:
             return f"net.{name} is not available{where}: {self._hidden[name]}"
+        import difflib                         # only when a name is missing
+
         close = difflib.get_close_matches(name, list(self._values), n=3)
         suggestion = f"; did you mean {', '.join('net.' + c for c in close)}?" if close else ""
         return f"net has no value named {name!r}{where}{suggestion}"
@@ -82,6 +143,12 @@ class Context:
 
     def __delattr__(self, name):
         raise AttributeError("net is read-only")
+
+    def __copy__(self):
+        return self                            # immutable: a copy is the same view
+
+    def __deepcopy__(self, memo):
+        return self
 
     def __contains__(self, name) -> bool:
         return name in self._values
@@ -95,3 +162,9 @@ class Context:
     def __repr__(self) -> str:
         scalars = ", ".join(f"{k}={v:.6g}" for k, v in self._values.items() if isinstance(v, float))
         return f"net({self._step_id}: {scalars})"
+
+
+def usage(net: Context) -> dict:
+    """What the learner's code asked of ``net`` beyond its values: ``{"loss_calls": n}``."""
+    loss = object.__getattribute__(net, "_values").get("loss")
+    return {"loss_calls": loss.calls} if isinstance(loss, CountedLoss) else {}

@@ -1,32 +1,51 @@
 """Run a learner's ``stepN(net)`` on a list of contexts, away from the grader.
 
-The learner's file is loaded by path and run in a forked child process (where the
-platform has ``fork``): an infinite loop is killed at the deadline, ``sys.exit`` or
-``os._exit`` ends only the child, and whatever it prints is captured, never parsed. Only
-plain JSON comes back; :func:`grader.answers.decode` reads it in the parent. Without
-``fork`` the function runs in-process with a watchdog, which stops pure-Python loops.
+Two ways in, one child protocol:
+
+* :func:`run_file` (``bpgrade check``): one forked child per step.
+* :class:`Runner` (classroom grading): a clean, pre-loaded process that forks one child
+  per student; that child runs the student's steps one request at a time and is replaced
+  by a fresh one whenever a step kills it, times out, leaves processes behind or changes
+  shared state, so one step's fault costs only that step.
+
+A child gets resource limits, its own session (killed as a group afterwards), stdin from
+/dev/null and capped stdout/stderr that are kept for the learner but never parsed. When the
+grader runs as root the child drops to an unprivileged user. Importing ``grader`` or
+``solutions`` from learner code is refused. Only plain JSON comes back; :func:`_trusted`
+reads it strictly in the parent, and all comparing happens there.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import builtins
+import glob
 import json
+import linecache
+import operator
 import os
+import pickle
 import select
 import signal
+import struct
 import sys
 import tempfile
+import threading
 import time
 import traceback
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import answers
-from .context import Context
+from .context import Context, usage
 from .i18n import text
 
 DEFAULT_TIMEOUT = 5.0         # seconds for all trials of one step
-OUTPUT_LIMIT = 16 * 1024      # bytes of captured output kept
+OUTPUT_LIMIT = 16 * 1024      # bytes of captured output kept per step
+REPLY_LIMIT = 4 << 20         # bytes a child may send back for one step
+REFUSED_IMPORTS = ("grader", "solutions")
+SANDBOX_USER = "nobody"
+HIDDEN_ENVIRONMENT = ("BPGRADE_SECRET",)
 
 MESSAGES = {
     "missing_function": {
@@ -43,6 +62,11 @@ MESSAGES = {
                    "zh": "运行该步的进程返回了无法识别的结果"},
     "timeout": {"en": "no answer within {seconds:g} s — is there an endless loop?",
                 "zh": "{seconds:g} 秒内没有答案——是否有死循环？"},
+    "refused_import": {
+        "en": "import {name} is not allowed in an exercise: compute the answer from net "
+              "(plus math or numpy)",
+        "zh": "练习中不允许 import {name}：请用 net（以及 math 或 numpy）计算答案"},
+    "memory": {"en": "out of memory (the limit is {limit})", "zh": "内存不足（上限 {limit}）"},
 }
 
 
@@ -54,6 +78,27 @@ class Outcome:
     answers: list = field(default_factory=list)   # per trial: {"values": ...} or {"invalid": ...}
     error: str = ""
     output: str = ""
+    extras: dict = field(default_factory=dict)    # {"loss_calls": [n per trial]} (step18)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a child may use. ``memory`` is address space added to what the child starts with."""
+
+    memory: int = 2 << 30          # bytes
+    file_size: int = 16 << 20      # bytes, any file the child writes
+    open_files: int = 64
+    processes: int = 64            # only applied when the child runs as its own user
+    cpu: float | None = None       # seconds of CPU for the child's whole life; None: from timeout
+
+
+# --- loading and running learner code (inside the child) ------------------------------------
+
+class _Failure(Exception):
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
 
 
 def _learner_traceback(exc: BaseException, path: str) -> str:
@@ -66,34 +111,6 @@ def _learner_traceback(exc: BaseException, path: str) -> str:
     return "\n".join(lines + [summary])
 
 
-def load_function(path, function_name: str, lang: str = "en"):
-    """The learner's function from ``path``, or raise ``_Failure`` with a readable message."""
-    path = str(path)
-    name = f"bpgrade_learner_{Path(path).stem}_{os.getpid()}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except SyntaxError as exc:
-        raise _Failure("error", text(MESSAGES, "syntax", lang, file=Path(path).name,
-                                     line=exc.lineno, msg=exc.msg,
-                                     code=(exc.text or "").strip())) from None
-    except BaseException as exc:      # the file itself ran code that failed or exited
-        raise _Failure("error", _describe(exc, path, lang)) from None
-    function = getattr(module, function_name, None)
-    if not callable(function):
-        raise _Failure("error", text(MESSAGES, "missing_function", lang,
-                                     file=Path(path).name, name=function_name))
-    return function
-
-
-class _Failure(Exception):
-    def __init__(self, kind: str, message: str):
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-
-
 def _describe(exc: BaseException, path: str, lang: str) -> str:
     if isinstance(exc, SystemExit):
         return text(MESSAGES, "exit", lang, code=repr(exc.code))
@@ -102,13 +119,44 @@ def _describe(exc: BaseException, path: str, lang: str) -> str:
     return _learner_traceback(exc, path)
 
 
+def load_source(source: bytes, path, function_name: str, lang: str = "en"):
+    """The learner's function from the file's bytes; ``path`` names it in tracebacks."""
+    path = str(path)
+    name = f"bpgrade_learner_{Path(path).stem}"
+    try:
+        code = compile(source, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        raise _Failure("error", text(MESSAGES, "syntax", lang, file=Path(path).name,
+                                     line=getattr(exc, "lineno", None),
+                                     msg=getattr(exc, "msg", str(exc)),
+                                     code=(getattr(exc, "text", "") or "").strip())) from None
+    lines = source.decode("utf-8", "replace").splitlines(True)
+    linecache.cache[path] = (len(source), None, lines, path)
+    module = types.ModuleType(name)
+    module.__file__ = path
+    try:
+        exec(code, module.__dict__)
+    except BaseException as exc:      # the file itself ran code that failed or exited
+        raise _Failure("error", _describe(exc, path, lang)) from None
+    function = module.__dict__.get(function_name)
+    if not callable(function):
+        raise _Failure("error", text(MESSAGES, "missing_function", lang,
+                                     file=Path(path).name, name=function_name))
+    return function
+
+
+def load_function(path, function_name: str, lang: str = "en"):
+    """The learner's function from ``path``, or raise ``_Failure`` with a readable message."""
+    return load_source(Path(path).read_bytes(), path, function_name, lang)
+
+
 def run_trials(function, contexts: list, keys, lang: str = "en", path: str = "") -> dict:
     """Call ``function`` on each context; plain data describing what happened.
 
     ``contexts`` holds ``(values, step_id, hidden)`` triples. Stops at the first trial
     that raises: NotImplementedError means the stub is untouched.
     """
-    results = []
+    results, used = [], []
     for values, step_id, hidden in contexts:
         net = Context(values, step_id, hidden)
         try:
@@ -118,14 +166,22 @@ def run_trials(function, contexts: list, keys, lang: str = "en", path: str = "")
         except BaseException as exc:
             return {"kind": "error", "error": _describe(exc, path, lang)}
         results.append(answers.encode(answer, keys, lang))
-    return {"kind": "answers", "answers": results}
+        used.append(usage(net))
+    report = {"kind": "answers", "answers": results}
+    if any(used):
+        report["extras"] = {"loss_calls": [u.get("loss_calls", 0) for u in used]}
+    return report
 
 
-def _child_main(path, function_name, contexts, keys, lang) -> dict:
+def _child_main(path, function_name, contexts, keys, lang, source: bytes | None = None) -> dict:
     try:
-        function = load_function(path, function_name, lang)
+        if source is None:
+            source = Path(path).read_bytes()
+        function = load_source(source, path, function_name, lang)
     except _Failure as failure:
         return {"kind": failure.kind, "error": failure.message}
+    except OSError as exc:
+        return {"kind": "error", "error": str(exc)}
     return run_trials(function, contexts, keys, lang, path=str(path))
 
 
@@ -136,7 +192,8 @@ def _trusted(data, n_trials: int, keys, lang: str) -> Outcome:
         if kind == "answers":
             if len(data["answers"]) != n_trials:
                 raise ValueError("trial count")
-            return Outcome("answers", [answers.decode(a, keys) for a in data["answers"]])
+            return Outcome("answers", [answers.decode(a, keys) for a in data["answers"]],
+                           extras=_extras(data.get("extras"), n_trials))
         if kind == "not_started":
             return Outcome("not_started")
         if kind == "error" and isinstance(data.get("error"), str):
@@ -146,11 +203,245 @@ def _trusted(data, n_trials: int, keys, lang: str) -> Outcome:
     return Outcome("error", error=text(MESSAGES, "unreadable", lang))
 
 
+def _extras(data, n_trials: int) -> dict:
+    """The optional counts beside the answers: only ``{"loss_calls": [int per trial]}``."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or set(data) != {"loss_calls"}:
+        raise ValueError("extras")
+    calls = data["loss_calls"]
+    if not isinstance(calls, list) or len(calls) != n_trials \
+            or any(type(n) is not int or not 0 <= n < 10 ** 9 for n in calls):
+        raise ValueError("loss_calls")
+    return {"loss_calls": list(calls)}
+
+
+# --- hardening the child ---------------------------------------------------------------------
+
+class _ImportGuard:
+    """Refuses ``import grader`` / ``import solutions`` from learner code, with a message."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.active = True
+        self._import = builtins.__import__
+
+    def _refuse(self, name: str):
+        if self.active and name.partition(".")[0] in REFUSED_IMPORTS:
+            raise ImportError(text(MESSAGES, "refused_import", self.lang,
+                                   name=name.partition(".")[0]), name=name)
+
+    def __call__(self, name, globals=None, locals=None, fromlist=(), level=0):
+        if level == 0:
+            self._refuse(name)
+        return self._import(name, globals, locals, fromlist, level)
+
+    def find_spec(self, name, path=None, target=None):      # the meta-path hook
+        self._refuse(name)
+        return None
+
+    def install(self):
+        builtins.__import__ = self
+        sys.meta_path.insert(0, self)
+        return self
+
+
+class _CappedText:
+    """A text stream writing at most ``limit`` bytes per step to ``fd``, dropping the rest."""
+
+    encoding = "utf-8"
+    errors = "replace"
+
+    def __init__(self, fd: int, limit: int = OUTPUT_LIMIT):
+        self._fd, self._limit, self.left = fd, limit, limit
+
+    def reset(self):
+        self.left = self._limit
+
+    def write(self, s) -> int:
+        s = str(s)
+        if self.left > 0:
+            data = s.encode("utf-8", "replace")[:self.left]
+            self.left -= len(data)
+            try:
+                while data:
+                    data = data[os.write(self._fd, data):]
+            except OSError:
+                self.left = 0
+        return len(s)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def writable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return False
+
+
+def _set_limit(resource, which, value: int) -> None:
+    soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    try:
+        resource.setrlimit(which, (value, value))
+    except (ValueError, OSError):
+        pass
+
+
+def _address_space() -> int:
+    """Bytes of address space this process maps now (0 when unknown)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def apply_limits(limits: Limits, cpu_seconds: float, own_user: bool) -> None:
+    try:
+        import resource
+    except ImportError:                                     # not POSIX
+        return
+    _set_limit(resource, resource.RLIMIT_CPU, max(1, int(cpu_seconds + 0.999)))
+    _set_limit(resource, resource.RLIMIT_AS, _address_space() + limits.memory)
+    _set_limit(resource, resource.RLIMIT_FSIZE, limits.file_size)
+    _set_limit(resource, resource.RLIMIT_NOFILE, limits.open_files)
+    _set_limit(resource, resource.RLIMIT_CORE, 0)
+    if own_user:
+        _set_limit(resource, resource.RLIMIT_NPROC, limits.processes)
+
+
+def sandbox_user(name: str | None = SANDBOX_USER):
+    """(uid, gid) a child drops to when the grader runs as root; None otherwise."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or name is None:
+        return None
+    try:
+        import pwd
+
+        entry = pwd.getpwnam(name)
+        return entry.pw_uid, entry.pw_gid
+    except (ImportError, KeyError):
+        return 65534, 65534
+
+
+def _drop_privileges(user) -> None:
+    if user is None:
+        return
+    uid, gid = user
+    os.setgroups([])
+    os.setgid(gid)
+    os.setuid(uid)
+    if os.getuid() != uid or os.geteuid() != uid:          # never run learner code as root
+        os._exit(71)
+
+
+def _become_child(capture_fd: int, limits: Limits, cpu_seconds: float, user, lang: str,
+                  keep_fds=()) -> _CappedText:
+    """Everything a fresh child does before it touches learner code."""
+    os.setsid()                                   # own session and process group
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # an oversized write fails, not kills
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(capture_fd, 1)
+    os.dup2(capture_fd, 2)
+    keep = {0, 1, 2, *keep_fds}
+    for fd in _open_fds():
+        if fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+    for name in HIDDEN_ENVIRONMENT:
+        os.environ.pop(name, None)
+    apply_limits(limits, cpu_seconds, own_user=user is not None)
+    _drop_privileges(user)
+    try:
+        os.chdir("/")
+    except OSError:
+        pass
+    stream = _CappedText(1)
+    sys.stdin = open(0, closefd=False)
+    sys.stdout = sys.stderr = stream
+    sys.__stdout__ = sys.__stderr__ = stream
+    _ImportGuard(lang).install()
+    return stream
+
+
+def _open_fds() -> list:
+    try:
+        return [int(fd) for fd in os.listdir("/proc/self/fd")]
+    except OSError:
+        try:
+            return [int(fd) for fd in os.listdir("/dev/fd")]
+        except OSError:
+            return list(range(3, 256))
+
+
+# --- framing: 4-byte length, then the payload ---------------------------------------------------
+
+def _send(fd: int, payload: bytes) -> None:
+    data = struct.pack(">I", len(payload)) + payload
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _receive(fd: int, deadline: float | None = None, limit: int = REPLY_LIMIT):
+    """(payload, None) or (None, why): why is "timeout", "eof" or "garbage"."""
+    buffer, need, header = bytearray(), 4, True
+    while True:
+        while len(buffer) < need:
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None, "timeout"
+                ready, _, _ = select.select([fd], [], [], remaining)
+                if not ready:
+                    continue
+            try:
+                chunk = os.read(fd, min(1 << 16, need - len(buffer)))
+            except InterruptedError:
+                continue
+            if not chunk:
+                return None, "eof"
+            buffer += chunk
+        if not header:
+            return bytes(buffer), None
+        (size,) = struct.unpack(">I", bytes(buffer))
+        if size > limit:
+            return None, "garbage"
+        buffer, need, header = bytearray(), size, False
+        if size == 0:
+            return b"", None
+
+
+# --- the single-learner path: one fork per step ------------------------------------------------
+
 def run_file(path, function_name: str, contexts: list, keys, lang: str = "en",
-             timeout: float = DEFAULT_TIMEOUT) -> Outcome:
+             timeout: float = DEFAULT_TIMEOUT, limits: Limits | None = None) -> Outcome:
     """Load ``path`` and run ``function_name`` on every context, isolated where possible."""
     if not hasattr(os, "fork"):
         return _run_in_process(path, function_name, contexts, keys, lang, timeout)
+    limits = limits or Limits()
+    try:
+        source = Path(path).read_bytes()
+    except OSError as exc:
+        return Outcome("error", error=str(exc))
     capture = tempfile.TemporaryFile()
     read_fd, write_fd = os.pipe()
     pid = os.fork()
@@ -158,38 +449,17 @@ def run_file(path, function_name: str, contexts: list, keys, lang: str = "en",
         status = 0
         try:
             os.close(read_fd)
-            os.setpgid(0, 0)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            devnull = os.open(os.devnull, os.O_RDONLY)
-            os.dup2(devnull, 0)
-            os.dup2(capture.fileno(), 1)
-            os.dup2(capture.fileno(), 2)
-            sys.stdin = open(0, closefd=False)
-            sys.stdout = sys.stderr = open(1, "w", closefd=False, buffering=1)
-            report = json.dumps(_child_main(path, function_name, contexts, keys, lang))
-            sys.stdout.flush()
-            data = report.encode()
-            while data:
-                data = data[os.write(write_fd, data):]
+            _become_child(capture.fileno(), limits, timeout + 1, None, lang,
+                          keep_fds=(write_fd,))
+            report = json.dumps(_child_main(path, function_name, contexts, keys, lang, source))
+            _send(write_fd, report.encode())
         except BaseException:
             status = 70
         finally:
             os._exit(status)
     os.close(write_fd)
-    chunks, timed_out = [], False
-    deadline = time.monotonic() + timeout
     try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                timed_out = True
-                break
-            ready, _, _ = select.select([read_fd], [], [], remaining)
-            if ready:
-                chunk = os.read(read_fd, 1 << 16)
-                if not chunk:
-                    break
-                chunks.append(chunk)
+        payload, why = _receive(read_fd, time.monotonic() + timeout)
     finally:
         os.close(read_fd)
         _kill_group(pid)
@@ -197,20 +467,34 @@ def run_file(path, function_name: str, contexts: list, keys, lang: str = "en",
     capture.seek(0)
     output = capture.read(OUTPUT_LIMIT).decode("utf-8", "replace")
     capture.close()
-    if timed_out:
+    if why == "timeout":
         return Outcome("timeout", error=text(MESSAGES, "timeout", lang, seconds=timeout),
                        output=output)
-    if not chunks:
-        how = (f"exit code {os.WEXITSTATUS(status)}" if os.WIFEXITED(status)
-               else f"signal {os.WTERMSIG(status)}")
-        return Outcome("error", error=text(MESSAGES, "died", lang, how=how), output=output)
-    try:
-        data = json.loads(b"".join(chunks))
-    except ValueError:
-        data = None
-    outcome = _trusted(data, len(contexts), keys, lang)
+    if why == "eof":
+        return Outcome("error", error=text(MESSAGES, "died", lang, how=_how(status)),
+                       output=output)
+    outcome = _trusted(_json(payload), len(contexts), keys, lang)
     outcome.output = output
     return outcome
+
+
+def _json(payload):
+    try:
+        return json.loads(payload) if payload is not None else None
+    except (ValueError, RecursionError):
+        return None
+
+
+def _how(status: int) -> str:
+    if os.WIFEXITED(status):
+        return f"exit code {os.WEXITSTATUS(status)}"
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            return f"signal {number}, {signal.Signals(number).name}"
+        except ValueError:
+            return f"signal {number}"
+    return f"status {status}"
 
 
 def _kill_group(pid: int) -> None:
@@ -224,7 +508,6 @@ def _kill_group(pid: int) -> None:
 def _run_in_process(path, function_name, contexts, keys, lang, timeout) -> Outcome:
     """No fork (Windows): same protocol in-process; a watchdog interrupts endless loops."""
     import _thread
-    import threading
 
     finished, fired = threading.Event(), threading.Event()
 
@@ -243,3 +526,328 @@ def _run_in_process(path, function_name, contexts, keys, lang, timeout) -> Outco
     if fired.is_set():
         return Outcome("timeout", error=text(MESSAGES, "timeout", lang, seconds=timeout))
     return _trusted(json.loads(json.dumps(data)), len(contexts), keys, lang)
+
+
+# --- the classroom path: a clean runner process, one child per student ---------------------
+
+GUARDED_MODULES = ("builtins", "math", "cmath", "random", "operator", "functools", "itertools",
+                   "json", "os", "sys", "struct", "select", "pickle", "time", "types",
+                   "numpy", "numpy.random", "numpy.linalg", "grader.sandbox", "grader.answers",
+                   "grader.context", "grader.i18n")
+
+
+PRELOAD = ("math", "cmath", "random", "statistics", "fractions", "decimal", "functools",
+           "itertools", "operator", "collections", "copy", "json", "time", "threading",
+           "numpy", "numpy.random", "numpy.linalg")
+
+
+class _ChildState:
+    """What learner code could leave changed for the next step; a change retires the child."""
+
+    def __init__(self):
+        self.modules = [(module.__dict__, list(module.__dict__.values())) for module in
+                        (sys.modules.get(name) for name in GUARDED_MODULES) if module is not None]
+        self.modules.append((Context.__dict__, list(Context.__dict__.values())))
+        self.recursion = sys.getrecursionlimit()
+        self.path, self.meta_path = list(sys.path), list(sys.meta_path)
+        self.environ = dict(os.environ)
+        self.fds = len(_open_fds())
+        self.cwd = os.getcwd()
+        self.errstate = self._errstate()
+
+    @staticmethod
+    def _errstate():
+        numpy = sys.modules.get("numpy")
+        return dict.copy(numpy.geterr()) if numpy is not None else None
+
+    @staticmethod
+    def _same_dict(now, before: list) -> bool:
+        """Nothing rebound, added or removed (dicts keep order, so values line up)."""
+        return len(now) == len(before) and all(map(operator.is_, now.values(), before))
+
+    def unchanged(self) -> bool:
+        try:
+            if threading.active_count() != 1 or _children(os.getpid()):
+                return False
+            if signal.alarm(0) or sys.gettrace() is not None or sys.getprofile() is not None:
+                return False
+            if sys.getrecursionlimit() != self.recursion or os.getcwd() != self.cwd:
+                return False
+            if list(sys.path) != self.path or list(sys.meta_path) != self.meta_path:
+                return False
+            if dict(os.environ) != self.environ or len(_open_fds()) != self.fds:
+                return False
+            if not all(self._same_dict(now, before) for now, before in self.modules):
+                return False
+            return self._errstate() == self.errstate
+        except BaseException:
+            return False
+
+
+def _children(pid: int) -> set:
+    """Process ids whose parent is ``pid``."""
+    found = set()
+    main_thread = f"/proc/{pid}/task/{pid}/children"
+    paths = [main_thread] if os.path.exists(main_thread) else glob.glob(f"/proc/{pid}/task/*/children")
+    if paths:
+        for path in paths:
+            try:
+                with open(path) as listing:
+                    found.update(int(p) for p in listing.read().split())
+            except (OSError, ValueError):
+                pass
+        return found
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.add(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return found
+
+
+def _become_subreaper() -> None:
+    """Orphans of learner code are re-parented to this process, so it can find and kill them."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(36, 1, 0, 0, 0)             # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError, ImportError):
+        pass
+
+
+def _student_child(request_fd, reply_fd, capture_fd, limits, cpu_seconds, user, lang, folder):
+    """A student's child: answers step requests one at a time until told to stop."""
+    status = 0
+    try:
+        stream = _become_child(capture_fd, limits, cpu_seconds, user, lang,
+                               keep_fds=(request_fd, reply_fd))
+        guard, send, receive, loads, dumps = builtins.__import__, _send, _receive, \
+            pickle.loads, json.dumps
+        if folder:
+            sys.path.append(folder)                # last: a learner's numpy.py shadows nothing
+        state = _ChildState()
+        while True:
+            payload, why = receive(request_fd, None, 1 << 30)
+            if why is not None:
+                break
+            guard.active = False                   # our own data may name our own modules
+            request = loads(payload)
+            guard.active = True
+            if request is None:
+                break
+            stream.reset()
+            report = _child_main(request["path"], request["function"], request["contexts"],
+                                 request["keys"], lang, request["source"])
+            report["retire"] = not state.unchanged()
+            send(reply_fd, dumps(report).encode())
+            if report["retire"]:
+                break
+    except BaseException:
+        status = 70
+    os._exit(status)
+
+
+class Runner:
+    """Runs one student's steps in a child forked from this clean process (see module doc)."""
+
+    def __init__(self, timeout: float, lang: str, limits: Limits | None = None, user=None):
+        self.timeout, self.lang = timeout, lang
+        self.limits = limits or Limits()
+        self.user = user
+        self.pid = None
+        self.folder, self.cpu_seconds = None, timeout
+
+    def start_student(self, folder, n_steps: int) -> None:
+        self.end_student()
+        self.folder = str(folder) if folder else None
+        self.cpu_seconds = self.limits.cpu or self.timeout * max(1, n_steps) + 1
+
+    def _spawn(self) -> None:
+        request_r, self.to_child = os.pipe()
+        self.from_child, reply_w = os.pipe()
+        self.capture = tempfile.TemporaryFile()
+        pid = os.fork()
+        if pid == 0:
+            os.close(self.to_child)
+            os.close(self.from_child)
+            _student_child(request_r, reply_w, self.capture.fileno(), self.limits,
+                           self.cpu_seconds, self.user, self.lang, self.folder)
+        os.close(request_r)
+        os.close(reply_w)
+        self.pid = pid
+
+    def _output_from(self, start: int) -> str:
+        try:
+            self.capture.seek(start)
+            return self.capture.read(OUTPUT_LIMIT).decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def run(self, request: dict) -> Outcome:
+        """``request``: path, function, keys, contexts, source (bytes)."""
+        n, keys, lang = len(request["contexts"]), request["keys"], self.lang
+        payload = pickle.dumps(request)
+        for attempt in range(2):
+            if self.pid is None:
+                self._spawn()
+            start = os.fstat(self.capture.fileno()).st_size
+            try:
+                _send(self.to_child, payload)
+                break
+            except OSError:                     # the child is gone: a fresh one, once
+                self._retire()
+                if attempt:
+                    return Outcome("error", error=text(MESSAGES, "died", lang, how="no child"))
+        payload, why = _receive(self.from_child, time.monotonic() + self.timeout)
+        retire = True
+        if why == "timeout":
+            outcome = Outcome("timeout", error=text(MESSAGES, "timeout", lang,
+                                                    seconds=self.timeout))
+        elif why == "eof":
+            _kill_group(self.pid)
+            status = _reap(self.pid)
+            outcome = Outcome("error", error=text(MESSAGES, "died", lang, how=_how(status)))
+        else:
+            data = _json(payload)
+            outcome = _trusted(data, n, keys, lang)
+            retire = not (isinstance(data, dict) and data.get("retire") is False) \
+                or bool(_children(os.getpid()) - {self.pid}) or bool(_children(self.pid))
+        outcome.output = self._output_from(start)
+        if retire:
+            self._retire()
+        return outcome
+
+    def _retire(self) -> None:
+        if self.pid is None:
+            return
+        _kill_group(self.pid)
+        _reap(self.pid)
+        for fd in (self.to_child, self.from_child):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.capture.close()
+        self.pid = None
+        sweep()
+
+    def end_student(self) -> None:
+        self._retire()
+        sweep()
+
+
+def _reap(pid: int) -> int:
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return 0
+
+
+def sweep(rounds: int = 200) -> None:
+    """Kill every child of this process (left-overs of learner code) and their descendants."""
+    me = os.getpid()
+    for _ in range(rounds):
+        kids = _children(me)
+        if not kids:
+            return
+        for pid in kids:
+            _kill_group(pid)
+        for pid in kids:
+            _reap(pid)
+
+
+def preload() -> None:
+    """Import what learner code may use, before any child drops to a user who cannot read
+    the Python installation."""
+    import importlib
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+
+
+def serve(in_fd: int, out_fd: int, timeout: float, lang: str, limits: Limits, user) -> None:
+    """The runner process's loop: requests from the grading process, outcomes back."""
+    _become_subreaper()
+    preload()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    runner = Runner(timeout, lang, limits, user)
+    while True:
+        payload, why = _receive(in_fd, None, 1 << 30)
+        if why is not None:
+            break
+        message = pickle.loads(payload)
+        op = message["op"]
+        if op == "student":
+            runner.start_student(message["folder"], message["steps"])
+        elif op == "run":
+            outcome = runner.run(message["request"])
+            _send(out_fd, json.dumps(outcome.__dict__).encode())
+        elif op == "end":
+            runner.end_student()
+        else:
+            break
+    runner.end_student()
+
+
+class RunnerClient:
+    """The grading process's handle on its runner, forked while it holds no answers."""
+
+    def __init__(self, timeout: float, lang: str, limits: Limits | None = None, user=None):
+        self.timeout = timeout
+        to_runner_r, self._to = os.pipe()
+        self._from, from_runner_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            status = 0
+            try:
+                os.close(self._to)
+                os.close(self._from)
+                serve(to_runner_r, from_runner_w, timeout, lang, limits or Limits(), user)
+            except BaseException:
+                status = 70
+            os._exit(status)
+        os.close(to_runner_r)
+        os.close(from_runner_w)
+        self.pid = pid
+
+    def _message(self, message: dict) -> None:
+        _send(self._to, pickle.dumps(message))
+
+    def start_student(self, folder, n_steps: int) -> None:
+        self._message({"op": "student", "folder": str(folder) if folder else None,
+                       "steps": n_steps})
+
+    def run(self, path, function_name: str, contexts: list, keys, source: bytes) -> Outcome:
+        self._message({"op": "run", "request": {"path": str(path), "function": function_name,
+                                                "contexts": contexts, "keys": keys,
+                                                "source": source}})
+        payload, why = _receive(self._from, None, 1 << 30)
+        if why is not None:
+            raise RuntimeError("the sandbox runner stopped")
+        return Outcome(**json.loads(payload))
+
+    def end_student(self) -> None:
+        self._message({"op": "end"})
+
+    def close(self) -> None:
+        try:
+            self._message({"op": "quit"})
+        except OSError:
+            pass
+        for fd in (self._to, self._from):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        _reap(self.pid)

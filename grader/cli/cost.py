@@ -1,1 +1,77 @@
-"""Commands of this area register on the ``main`` group from .common."""
+"""``bpgrade cost``: how much work backprop's reuse saves, as a table, JSON and a plot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import i18n
+from .common import LANG_OPTION, fail, main, run
+
+MESSAGES = {
+    "bad_layers": {"en": "--layers takes sizes like 2,3,2,1 (at least two, each >= 1)",
+                   "zh": "--layers 的格式如 2,3,2,1（至少两个数，每个 >= 1）"},
+    "svg_written": {"en": "plot written to {path}", "zh": "图已写入 {path}"},
+    "svg_failed": {"en": "cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
+}
+
+
+def _layers(ctx, param, values):
+    parsed = []
+    for value in values:
+        try:
+            parsed.append(tuple(int(n) for n in value.replace(" ", "").split(",")))
+        except ValueError:
+            raise click.BadParameter(i18n.text(MESSAGES, "bad_layers", i18n.resolve(None)))
+    return tuple(parsed)
+
+
+@main.command()
+@click.option("--layers", "networks", multiple=True, callback=_layers,
+              help="A network's layer sizes, input first (repeat for several). "
+                   "Default: the seed's 2,3,2,1 and a ladder of wider and deeper ones.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Seed of the problems whose numbers are timed.")
+@click.option("--symbolic-cap", type=click.IntRange(min=0), default=None,
+              help="Largest P × (size of the expanded loss) the naive symbolic route attempts "
+                   "(default 16000).")
+@click.option("--time-budget", type=click.FloatRange(min=0.0), default=None,
+              help="Seconds the naive symbolic route may take per network (default 20).")
+@click.option("--no-cse", "no_cse", is_flag=True,
+              help="Do not look for the shared subexpressions of the first network.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write a log-log plot of cost against parameter count to this file.")
+@LANG_OPTION
+def cost(networks, seed, symbolic_cap, time_budget, no_cse, as_json, svg_path, lang):
+    """Count the work of one gradient: naive differentiation, finite differences, backprop.
+
+    \b
+    bpgrade cost                        the seed's network and larger ones
+    bpgrade cost --layers 2,3,2,1 --json
+    bpgrade cost --svg cost.svg
+    """
+    import json
+
+    from .. import cost as measuring
+
+    lang = i18n.resolve(lang)
+    options = {}
+    if symbolic_cap is not None:
+        options["cap"] = symbolic_cap
+    if time_budget is not None:
+        options["budget"] = time_budget
+    report = run(measuring.measure, networks or measuring.LADDER, seed=seed,
+                 shared=not no_cse, lang=lang, **options)
+    if svg_path is not None:
+        try:
+            svg_path.write_text(measuring.svg(report, lang), encoding="utf-8")
+        except OSError as exc:
+            fail(i18n.text(MESSAGES, "svg_failed", lang, path=svg_path, reason=exc.strerror))
+    if as_json:
+        click.echo(json.dumps(report.to_dict(lang), ensure_ascii=False, indent=2))
+        return
+    click.echo(measuring.table(report, lang))
+    if svg_path is not None:
+        click.echo(i18n.text(MESSAGES, "svg_written", lang, path=svg_path))

@@ -1,0 +1,82 @@
+"""Benchmarks for grader.cost and the step18 check: medians, and ratios against a baseline
+measured in the same run.
+
+    python tests/benchmarks/bench_cost.py
+
+1. ``net`` for steps 0-17 (which now looks up whether the step offers ``net.loss``) against
+   a ``net`` with no step id: the check path of the earlier steps must not slow down.
+2. ``bpgrade check step18`` (40 counted forward passes per problem) against step17.
+3. Counting the engine's operations against running it plainly.
+4. The seed network's row of ``bpgrade cost``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from grader import checking, cost, registry  # noqa: E402
+from grader.backprop import backprop  # noqa: E402
+from grader.context import Context  # noqa: E402
+from grader.forward import forward  # noqa: E402
+from grader.generators import generate  # noqa: E402
+from grader.quantities import reference  # noqa: E402
+
+
+def paired_medians(function, baseline, repeats: int = 9, loops: int = 1) -> tuple:
+    """Median seconds per call of ``function`` and of ``baseline``, sampled alternately so
+    that load from other processes falls on both alike."""
+    samples, base_samples = [], []
+    for _ in range(repeats):
+        for target, store in ((function, samples), (baseline, base_samples)):
+            start = time.perf_counter()
+            for _ in range(loops):
+                target()
+            store.append((time.perf_counter() - start) / loops)
+    return statistics.median(samples), statistics.median(base_samples)
+
+
+def show(label: str, value: float, baseline: float, base_label: str) -> None:
+    print(f"{label:<44} {value * 1e6:12.1f} µs   {base_label:<28} {baseline * 1e6:12.1f} µs"
+          f"   ratio {value / baseline:.3f}")
+
+
+def main() -> None:
+    problem = generate(0)
+    ref = reference(problem)
+    step7 = registry.get("step7")
+    values = {name: ref[name] for name in step7.context}
+    show("Context for step7", *paired_medians(lambda: Context(values, "step7"),
+                                              lambda: Context(values, ""), loops=2000),
+         "Context with no step id")
+
+    solutions = ROOT / "solutions"
+    checking.check(["step17"], solutions)                       # warm up
+    show("check step18 (solutions)", *paired_medians(lambda: checking.check(["step18"], solutions),
+                                                     lambda: checking.check(["step17"], solutions)),
+         "check step17 (solutions)")
+
+    show("count forward + backward ops", *paired_medians(lambda: cost.operation_counts(problem),
+                                                         lambda: backprop(problem, forward(problem)),
+                                                         loops=200),
+         "forward + backprop, plain")
+
+    report = cost.measure([(2, 3, 2, 1)])
+    row = report.rows[0]
+    print("\nseed network 2-3-2-1:")
+    print(f"  params {row.params}, forward_ops {row.forward_ops}, backprop_ops {row.backprop_ops}, "
+          f"finite_difference_ops {row.finite_difference_ops}, "
+          f"naive_symbolic_ops {row.naive_symbolic_ops}")
+    print("  seconds: " + ", ".join(f"{k} {v:.6f}" for k, v in row.seconds.items()
+                                    if v is not None))
+    print(f"  ratios to backprop: finite differences {row.finite_difference_ops / row.backprop_ops:.1f}×,"
+          f" naive symbolic {row.naive_symbolic_ops / row.backprop_ops:.1f}×")
+
+
+if __name__ == "__main__":
+    main()
