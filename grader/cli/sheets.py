@@ -1,1 +1,86 @@
-"""Commands of this area register on the ``main`` group from .common."""
+"""The teacher's and learner's practice sheets: bpgrade sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import i18n
+from .common import LANG_OPTION, fail, main, run
+
+MESSAGES = {
+    "seed_or_roster": {"en": "give --seed N for one sheet or --roster FILE --out DIR for a class, "
+                             "not both",
+                       "zh": "单张练习卷用 --seed N，全班用 --roster FILE --out DIR，二者不能同时使用"},
+    "roster_needs_out": {"en": "--roster needs --out DIR (the folder for the sheets)",
+                         "zh": "--roster 需要 --out DIR（存放练习卷的文件夹）"},
+    "out_needs_roster": {"en": "--out is for --roster; for one sheet use -o FILE",
+                         "zh": "--out 用于 --roster；单张练习卷请用 -o FILE"},
+    "roster_needs_secret": {"en": "--roster needs the class secret: --secret S or the "
+                                  "BPGRADE_SECRET environment variable (the same one grading "
+                                  "uses, so sheets and graded problems agree)",
+                            "zh": "--roster 需要班级密钥：--secret S 或环境变量 BPGRADE_SECRET"
+                                  "（与评分所用的相同，练习卷与评分题目才一致）"},
+    "wrote_roster": {"en": "wrote sheets for {students} student(s) to {out} "
+                           "(index.csv lists student, seed and files)",
+                     "zh": "已为 {students} 名学生写出练习卷到 {out}"
+                           "（index.csv 列出学生、种子和文件）"},
+    "wrote_sheet": {"en": "wrote {path}", "zh": "已写出 {path}"},
+}
+
+
+@main.command()
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="The problem's seed: the same numbers as bpgrade problem --seed N (default 0).")
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "tex"]), default="html",
+              show_default=True, help="HTML (interactive unless --static), Markdown or LaTeX.")
+@click.option("--answers", is_flag=True,
+              help="The answer key: every value to 4 significant digits (with --roster: a key "
+                   "file beside each sheet).")
+@click.option("--static", is_flag=True,
+              help="HTML without answer boxes or embedded answers, for printing.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="Paper size of the LaTeX document (HTML fits either when printed).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the sheet to FILE (default: print it).")
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CSV with a header row and a 'student' (or 'id') column: one sheet each.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the roster's sheets.")
+@click.option("--secret", envvar="BPGRADE_SECRET", default=None,
+              help="Class secret: each student's seed is HMAC(secret, student id), as in "
+                   "grading. Also read from BPGRADE_SECRET.")
+@LANG_OPTION
+def sheet(seed, fmt, answers, static, paper, output, roster, out, secret, lang):
+    """A practice sheet for one problem, or one per student of a roster.
+
+    \b
+    bpgrade sheet --seed 3 -o sheet.html            interactive, checks answers offline
+    bpgrade sheet --seed 3 --answers --format tex   the answer key as a LaTeX document
+    bpgrade sheet --roster class.csv --out sheets --secret S --answers
+    """
+    from .. import sheets
+
+    lang = i18n.resolve(lang)
+    if roster is not None:
+        if seed is not None:
+            fail(i18n.text(MESSAGES, "seed_or_roster", lang))
+        if out is None:
+            fail(i18n.text(MESSAGES, "roster_needs_out", lang))
+        if not secret:
+            fail(i18n.text(MESSAGES, "roster_needs_secret", lang))
+        written = run(sheets.roster, roster, out, secret, fmt=fmt, lang=lang, answers=answers,
+                      static=static, paper=paper)
+        click.echo(i18n.text(MESSAGES, "wrote_roster", lang, students=len(written), out=out),
+                   err=True)
+        return
+    if out is not None:
+        fail(i18n.text(MESSAGES, "out_needs_roster", lang))
+    kind = sheets.kind_for(fmt, answers, static)
+    text = run(sheets.sheet, seed or 0, fmt, lang, kind, paper=paper)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        run(sheets.write, output, text, lang)
+        click.echo(i18n.text(MESSAGES, "wrote_sheet", lang, path=output), err=True)

@@ -1,0 +1,591 @@
+"""Practice sheets: one problem (one seed) as HTML, Markdown or LaTeX, with or without the key.
+
+:func:`view` builds a plain view-model (dicts of ready-to-print strings) from a Problem, the
+step registry and the reference quantities; the jinja2 templates in ``grader/templates`` only
+place those strings. Every number, SVG coordinate and MathML fragment is computed here.
+
+Sheets come in three kinds: ``interactive`` (HTML with answer boxes checked offline in the
+browser; the expected values are embedded for that, out of sight), ``blank`` (printable, no
+values beyond the problem's own numbers) and ``key`` (every answer shown).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import i18n, mathml, registry
+from .errors import UsageError
+from .tolerances import FLOOR, HAND_RELATIVE
+
+FORMATS = ("html", "md", "tex")
+KINDS = ("interactive", "blank", "key")
+EXTENSIONS = {"html": "html", "md": "md", "tex": "tex"}
+PAPERS = {"a4": "a4paper", "letter": "letterpaper"}   # LaTeX; HTML fits either when printed
+TEX_UNIT = "0.56pt"             # one SVG unit in LaTeX's picture environment
+KEY_DIGITS = 4                  # significant digits shown in the key
+PARAMETERS_PER_ROW = 2          # (symbol, value) pairs per line of the parameter table
+HAND_DIGITS = 3                 # what HAND_RELATIVE means, in words on the sheet
+
+MESSAGES = {
+    "title": {"en": "Backpropagation practice sheet", "zh": "反向传播练习卷"},
+    "key_title": {"en": "Backpropagation practice sheet: answer key", "zh": "反向传播练习卷：答案"},
+    "seed_line": {"en": "Seed {seed}: the same numbers as bpgrade problem --seed {seed}.",
+                  "zh": "种子 {seed}：与 bpgrade problem --seed {seed} 的数字相同。"},
+    "student_line": {"en": "Student: {student}", "zh": "学生：{student}"},
+    "name_line": {"en": "Name", "zh": "姓名"},
+    "intro": {"en": "The problem: a 2-3-2-1 sigmoid network with loss L = ½(y − y_target)². "
+                    "Compute every blank by hand, in order, from the numbers given; later steps "
+                    "reuse earlier results.",
+              "zh": "题目：一个 2-3-2-1 的 sigmoid 网络，损失 L = ½(y − y_target)²。"
+                    "按顺序用给出的数字手算每个空格；后面的步骤会复用前面的结果。"},
+    "tolerance": {"en": "Write 4 significant digits. An answer counts as right when it agrees "
+                        "with the key to {digits} significant digits (relative error at most "
+                        "{percent}).",
+                  "zh": "写出 4 位有效数字。与答案的相对误差不超过 {percent}"
+                        "（即 {digits} 位有效数字）即算正确。"},
+    "interactive_help": {"en": "Type your values and press “Check”: everything is checked in this "
+                               "page, offline.",
+                         "zh": "填入数值后点“检查”：所有检查都在本页离线完成。"},
+    "network": {"en": "The network", "zh": "网络"},
+    "network_caption": {"en": "Inputs on the left, weights on the edges, biases under the "
+                              "neurons; every neuron applies σ(z) = 1/(1 + e^(−z)).",
+                        "zh": "左边是输入，边上是权重，神经元下方是偏置；每个神经元都计算 "
+                              "σ(z) = 1/(1 + e^(−z))。"},
+    "given": {"en": "Given", "zh": "已知"},
+    "inputs": {"en": "Inputs, target, learning rate", "zh": "输入、目标值、学习率"},
+    "parameters": {"en": "Parameters", "zh": "参数"},
+    "forward": {"en": "Forward pass", "zh": "前向传播"},
+    "backward": {"en": "Backward pass: the seed's 14 steps", "zh": "反向传播：原文的 14 步"},
+    "update": {"en": "Update step (η = {eta})", "zh": "更新步骤（η = {eta}）"},
+    "update_intro": {"en": "Move each parameter whose gradient you found above one step "
+                           "against it.",
+                     "zh": "把上面求出梯度的每个参数沿梯度反方向移动一步。"},
+    "quantity": {"en": "Quantity", "zh": "量"},
+    "formula": {"en": "Formula", "zh": "公式"},
+    "value": {"en": "Value", "zh": "值"},
+    "your_value": {"en": "Your value", "zh": "你的答案"},
+    "step": {"en": "Step {number}", "zh": "第 {number} 步"},
+    "check": {"en": "Check", "zh": "检查"},
+    "right": {"en": "right", "zh": "正确"},
+    "wrong": {"en": "wrong", "zh": "错误"},
+    "not_a_number": {"en": "not a number", "zh": "不是数字"},
+    "score": {"en": "{right} of {total} right", "zh": "{total} 个中对了 {right} 个"},
+    "hint": {"en": "Hint", "zh": "提示"},
+    "fallback_hint": {"en": "Recompute it with the formula shown, using the values from the "
+                            "rows above.",
+                      "zh": "用上面给出的公式，代入前面各行的数值重新计算。"},
+    "key": {"en": "Key", "zh": "答案"},
+    "bad_format": {"en": "unknown sheet format {value!r}; choose html, md or tex",
+                   "zh": "未知的格式 {value!r}；可选 html、md 或 tex"},
+    "cannot_write": {"en": "cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
+    "bad_kind": {"en": "unknown sheet kind {value!r}", "zh": "未知的练习卷类型 {value!r}"},
+    "no_roster": {"en": "cannot read roster {path}: {reason}", "zh": "无法读取名单 {path}：{reason}"},
+    "roster_column": {"en": "roster {path} needs a header row with a column named student or id "
+                            "(found: {found})",
+                      "zh": "名单 {path} 需要表头，其中一列名为 student 或 id（现有：{found}）"},
+    "roster_empty": {"en": "roster {path} lists no student", "zh": "名单 {path} 中没有学生"},
+    "roster_blank": {"en": "roster {path}, line {line}: the student id is empty",
+                     "zh": "名单 {path} 第 {line} 行：学生编号为空"},
+    "roster_duplicate": {"en": "roster {path}, line {line}: student {student!r} is listed twice",
+                         "zh": "名单 {path} 第 {line} 行：学生 {student!r} 重复出现"},
+}
+
+GREEK_TEX = {**{char: "\\" + name for name, char in mathml.GREEK.items()},
+             "∂": r"\partial", "−": "-", "·": r"\cdot", "½": r"\tfrac{1}{2}", "²": "^{2}",
+             "←": r"\leftarrow", "→": r"\rightarrow", "…": r"\ldots", "×": r"\times",
+             "≈": r"\approx", "≠": r"\neq", "≤": r"\leq", "≥": r"\geq", "∑": r"\sum",
+             "±": r"\pm", "∞": r"\infty", "⊙": r"\odot", "′": "'", "″": "''"}
+TYPOGRAPHY_TEX = {"“": "``", "”": "''", "‘": "`", "’": "'", "–": "--", "—": "---"}
+SUPERSCRIPTS = dict(zip("⁽⁾⁰¹²³⁴⁵⁶⁷⁸⁹", "()0123456789"))
+SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼ", "0123456789ij"))
+TEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+                "^": r"\textasciicircum{}"}
+
+
+# --- names and numbers ---------------------------------------------------------------------
+
+def symbol(name: str) -> str:
+    """The seed's LaTeX for a quantity name of :mod:`grader.quantities`."""
+    if name.startswith("dL_d"):
+        return r"\frac{\partial L}{\partial " + symbol(name[4:]) + "}"
+    if name.startswith("new_"):
+        return r"\text{new }" + symbol(name[4:])
+    fixed = {"y_target": "y_{target}", "eta": r"\eta", "y": "y", "L": "L",
+             "delta3": r"\delta^{(3)}", "z3": "z^{(3)}", "b3": "b^{(3)}"}
+    if name in fixed:
+        return fixed[name]
+    match = re.fullmatch(r"([a-z])(\d)_(\d+)", name)
+    if match:
+        letter, layer, index = match.groups()
+        return f"{letter}_{{{index}}}^{{({layer})}}"
+    match = re.fullmatch(r"([xv])(\d)", name)
+    if match:
+        return f"{match.group(1)}_{match.group(2)}"
+    raise UsageError(f"no symbol for quantity {name!r}")
+
+
+def significant(value: float, digits: int = KEY_DIGITS) -> str:
+    """``value`` to ``digits`` significant digits, trailing zeros kept (0.5000)."""
+    text = format(value, f"#.{digits}g")
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa.rstrip('.')}e{int(exponent)}"
+    return text.rstrip(".")
+
+
+def given_number(value: float) -> str:
+    """Inputs and parameters: exactly as drawn (two decimals at most)."""
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
+
+
+def _minus(text: str, fmt: str) -> str:
+    """A typographic minus for HTML; TeX and Markdown math keep ASCII."""
+    return text.replace("-", "−") if fmt == "html" else text
+
+
+def _sci_tex(text: str) -> str:
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{exponent}}}"
+    return text
+
+
+def tex_text(text: str) -> str:
+    """Unicode prose (titles, hints) as LaTeX text: specials escaped, math symbols in $...$."""
+    out, math = [], []
+
+    def flush():
+        if math:
+            out.append("$" + "".join(math) + "$")
+            math.clear()
+
+    chars = list(text)
+    i = 0
+    while i < len(chars):
+        char = chars[i]
+        if char in SUPERSCRIPTS or char in SUBSCRIPTS:
+            table, mark = (SUPERSCRIPTS, "^") if char in SUPERSCRIPTS else (SUBSCRIPTS, "_")
+            run = []
+            while i < len(chars) and chars[i] in table:
+                run.append(table[chars[i]])
+                i += 1
+            math.append(f"{mark}{{{''.join(run)}}}")
+            continue
+        if char in GREEK_TEX:
+            math.append(GREEK_TEX[char] + (" " if GREEK_TEX[char][-1].isalpha() else ""))
+        else:
+            flush()
+            # "--" would print as a dash: keep command-line options as two hyphens
+            out.append("-{}" if char == "-" and text[i + 1:i + 2] == "-" else
+                       TEX_SPECIALS.get(char) or TYPOGRAPHY_TEX.get(char, char))
+        i += 1
+    flush()
+    return "".join(out)
+
+
+# --- the network drawing -----------------------------------------------------------------
+
+WIDTH, HEIGHT = 760, 320
+LAYER_X = (120, 300, 480, 640)
+NODE_GAP = 110
+RADIUS = 22
+LABEL_W, LABEL_H = 44, 16
+LABEL_POSITIONS = (0.72, 0.76, 0.68, 0.8, 0.64, 0.6, 0.84)
+
+
+def _node_y(count: int, index: int) -> float:
+    return HEIGHT / 2 - 10 + (index - (count - 1) / 2) * NODE_GAP
+
+
+def _boxes_overlap(a, b) -> bool:
+    return abs(a[0] - b[0]) < LABEL_W and abs(a[1] - b[1]) < LABEL_H
+
+
+def _edge_labels(edges) -> list:
+    """A point along each edge, the same fraction for one layer, chosen so no labels overlap."""
+    for t in LABEL_POSITIONS:
+        points = [(x1 + (x2 - x1) * t, y1 + (y2 - y1) * t) for x1, y1, x2, y2 in edges]
+        if all(not _boxes_overlap(p, q) for i, p in enumerate(points) for q in points[i + 1:]):
+            return points
+    raise AssertionError("no overlap-free label position for the network drawing")
+
+
+def _f(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _number_label(value: float, fmt: str) -> str:
+    text = given_number(value)
+    return f"${text}$" if fmt == "tex" else _minus(text, fmt)
+
+
+def _symbol_label(unicode_text: str, latex: str, fmt: str) -> str:
+    return f"${latex}$" if fmt == "tex" else unicode_text
+
+
+def _equation_label(unicode_text: str, latex: str, value: float, fmt: str) -> str:
+    """``x₁ = 0.30`` (SVG text) or ``$x_1 = 0.30$`` (LaTeX)."""
+    if fmt == "tex":
+        return f"${latex} = {given_number(value)}$"
+    return f"{unicode_text} = {_minus(given_number(value), fmt)}"
+
+
+def _point(x: float, y: float) -> dict:
+    """SVG coordinates and, for LaTeX's picture environment (y upwards), the same point."""
+    return {"x": _f(x), "y": _f(y), "ty": _f(HEIGHT - y)}
+
+
+def network(problem, values: dict, fmt: str) -> dict:
+    """Coordinates and labels of the 2-3-2-1 drawing, all as strings."""
+    layers = problem.layers
+    names = [["x1", "x2"], ["h1_1", "h1_2", "h1_3"], ["h2_1", "h2_2"], ["y"]]
+    bias_names = [None, ["b1_1", "b1_2", "b1_3"], ["b2_1", "b2_2"], ["b3"]]
+    centers = [[(LAYER_X[l], _node_y(n, i)) for i in range(n)] for l, n in enumerate(layers)]
+    unicode_names = {"x1": "x₁", "x2": "x₂", "h1_1": "h₁⁽¹⁾", "h1_2": "h₂⁽¹⁾", "h1_3": "h₃⁽¹⁾",
+                     "h2_1": "h₁⁽²⁾", "h2_2": "h₂⁽²⁾", "y": "y"}
+    nodes, edges, labels = [], [], []
+    for l, layer in enumerate(centers):
+        for i, (cx, cy) in enumerate(layer):
+            name = names[l][i]
+            label = _symbol_label(unicode_names[name], symbol(name), fmt)
+            node = {"center": _point(cx, cy), "r": str(RADIUS), "diameter": str(2 * RADIUS),
+                    "label": label, "label_at": _point(cx, cy + 5), "name": name}
+            if l == 0:
+                node["note"] = _equation_label(unicode_names[name], symbol(name), values[name],
+                                               fmt)
+                node["note_at"] = _point(cx - RADIUS - 6, cy + 5)
+                node["note_anchor"] = "end"
+                node["tex_anchor"] = "r"
+            else:
+                node["note"] = _equation_label("b", "b", values[bias_names[l][i]], fmt)
+                node["note_at"] = _point(cx, cy + RADIUS + 16)
+                node["note_anchor"] = "middle"
+                node["tex_anchor"] = ""
+            nodes.append(node)
+    for l in range(1, len(layers)):
+        segment, weights = [], []
+        for i, (x2, y2) in enumerate(centers[l]):
+            for j, (x1, y1) in enumerate(centers[l - 1]):
+                segment.append((x1 + RADIUS, y1, x2 - RADIUS, y2))
+                weights.append(f"v{j + 1}" if l == 3 else f"w{l}_{i + 1}{j + 1}")
+        for (x1, y1, x2, y2), (lx, ly), name in zip(segment, _edge_labels(segment), weights):
+            edges.append({"start": _point(x1, y1), "end": _point(x2, y2),
+                          "middle": _point((x1 + x2) / 2, (y1 + y2) / 2)})
+            labels.append({"at": _point(lx, ly + 4), "center": _point(lx, ly),
+                           "box": _point(lx - LABEL_W / 2, ly - LABEL_H / 2),
+                           "box_w": str(LABEL_W), "box_h": str(LABEL_H),
+                           "text": _number_label(values[name], fmt), "name": name})
+    out_x, out_y = centers[3][0]
+    target = {"at": _point(out_x + RADIUS + 6, out_y + 5), "anchor": "start",
+              "text": _equation_label("y_target", symbol("y_target"), values["y_target"], fmt)}
+    return {"width": str(WIDTH), "height": str(HEIGHT), "nodes": nodes, "edges": edges,
+            "labels": labels, "target": target}
+
+
+# --- rows of the sheet ----------------------------------------------------------------------
+
+def _forward_rows() -> list:
+    """(quantity, LaTeX formula) in the order a hand calculation goes."""
+    rows = []
+    for i in (1, 2, 3):
+        rows.append((f"z1_{i}",
+                     rf"w_{{{i}1}}^{{(1)}} x_1 + w_{{{i}2}}^{{(1)}} x_2 + b_{i}^{{(1)}}"))
+    for i in (1, 2, 3):
+        rows.append((f"h1_{i}", rf"\sigma(z_{i}^{{(1)}})"))
+    for i in (1, 2):
+        terms = [rf"w_{{{i}{j}}}^{{(2)}} h_{j}^{{(1)}}" for j in (1, 2, 3)]
+        rows.append((f"z2_{i}", " + ".join(terms) + rf" + b_{i}^{{(2)}}"))
+    for i in (1, 2):
+        rows.append((f"h2_{i}", rf"\sigma(z_{i}^{{(2)}})"))
+    rows.append(("z3", r"v_1 h_1^{(2)} + v_2 h_2^{(2)} + b^{(3)}"))
+    rows.append(("y", r"\sigma(z^{(3)})"))
+    rows.append(("L", r"\frac{1}{2}(y - y_{target})^2"))
+    return rows
+
+
+def update_parameters() -> list:
+    """The parameters whose gradient is one of the seed's 14 steps, in step order."""
+    names = []
+    for step in registry.SEED_STEPS:
+        for _, quantity in step.answer_items:
+            if quantity.startswith("dL_d") and quantity[4:] in registry.PARAMETERS:
+                names.append(quantity[4:])
+    return names
+
+
+def _math(latex: str, fmt: str, display: bool = False, displaystyle: bool = False) -> str:
+    return mathml.to_mathml(latex, display, displaystyle) if fmt == "html" else latex
+
+
+def _hints(step, lang: str, fmt: str) -> list:
+    hints = getattr(step, "hints", None) or {}
+    texts = [i18n.pick(hints[level], lang) for level in sorted(hints)]
+    if not texts:
+        texts = [i18n.text(MESSAGES, "fallback_hint", lang)]
+    return [tex_text(t) if fmt == "tex" else t for t in texts]
+
+
+def _text(pair_or_text, lang: str, fmt: str) -> str:
+    text = i18n.pick(pair_or_text, lang) if isinstance(pair_or_text, dict) else pair_or_text
+    return tex_text(text) if fmt == "tex" else text
+
+
+def _blank(blank_id: str, quantity: str, values: dict, fmt: str, kind: str, hints: list) -> dict:
+    value = values[quantity]
+    key = significant(value)
+    shown = _sci_tex(key) if fmt in ("tex", "md") else _minus(key, fmt)
+    return {"id": blank_id, "quantity": quantity,
+            "symbol": _math(symbol(quantity), fmt),
+            "key": shown if kind == "key" else "",
+            "hints": hints}
+
+
+def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str = "blank",
+         student: str | None = None, paper: str = "a4") -> dict:
+    """Everything a template shows, as strings; ``values`` are the reference quantities."""
+    if fmt not in FORMATS:
+        raise UsageError(i18n.text(MESSAGES, "bad_format", lang, value=fmt))
+    if kind not in KINDS or (kind == "interactive" and fmt != "html"):
+        raise UsageError(i18n.text(MESSAGES, "bad_kind", lang, value=kind))
+    label = {key: _text(i18n.text(MESSAGES, key, lang), lang, fmt)
+             for key in ("network", "network_caption", "given", "inputs", "parameters",
+                         "forward", "backward", "update_intro", "quantity", "formula", "value",
+                         "your_value", "check", "hint", "key", "name_line", "intro",
+                         "interactive_help")}
+    label["title"] = _text(i18n.text(MESSAGES, "key_title" if kind == "key" else "title", lang),
+                           lang, fmt)
+    label["seed_line"] = _text(i18n.text(MESSAGES, "seed_line", lang, seed=problem.seed), lang, fmt)
+    label["student_line"] = (_text(i18n.text(MESSAGES, "student_line", lang, student=student),
+                                   lang, fmt) if student is not None else "")
+    label["update_heading"] = _text(
+        i18n.text(MESSAGES, "update", lang, eta=given_number(problem.eta)), lang, fmt)
+    percent = f"{HAND_RELATIVE * 100:g}%"
+    label["tolerance"] = _text(i18n.text(MESSAGES, "tolerance", lang, digits=HAND_DIGITS,
+                                         percent=percent), lang, fmt)
+
+    def given_row(name):
+        return {"symbol": _math(symbol(name), fmt),
+                "value": _minus(given_number(values[name]), fmt)}
+
+    inputs = [given_row(n) for n in registry.INPUTS]
+    parameters = [given_row(n) for n in registry.PARAMETERS]
+    parameter_rows = [parameters[i:i + PARAMETERS_PER_ROW]
+                      for i in range(0, len(parameters), PARAMETERS_PER_ROW)]
+
+    step0 = registry.get("step0")
+    forward_hints = _hints(step0, lang, fmt)
+    forward = []
+    for quantity, formula in _forward_rows():
+        row = _blank(quantity, quantity, values, fmt, kind, forward_hints)
+        row["formula"] = _math(formula, fmt)
+        forward.append(row)
+
+    steps = []
+    for step in registry.SEED_STEPS:
+        (_, quantity), = step.answer_items
+        row = _blank(step.id, quantity, values, fmt, kind, _hints(step, lang, fmt))
+        row["symbol"] = _math(symbol(quantity), fmt, displaystyle=True)
+        row.update(number=str(step.number),
+                   heading=_text(i18n.text(MESSAGES, "step", lang, number=step.number), lang, fmt),
+                   title=_text(step.title, lang, fmt), meaning=_text(step.meaning, lang, fmt),
+                   formula=_math(step.formula, fmt, display=True))
+        steps.append(row)
+
+    update_step = registry.get("step17")
+    update_hints = _hints(update_step, lang, fmt)
+    update = []
+    for name in update_parameters():
+        row = _blank(f"new_{name}", f"new_{name}", values, fmt, kind, update_hints)
+        row["formula"] = _math(rf"{symbol(name)} - \eta \, {symbol('dL_d' + name)}", fmt)
+        update.append(row)
+
+    expected = {}
+    if kind == "interactive":
+        for row in forward + steps + update:
+            expected[row["id"]] = values[row["quantity"]]
+    messages = {key: i18n.text(MESSAGES, key, lang)
+                for key in ("right", "wrong", "not_a_number", "score")}
+    return {
+        "lang": lang, "fmt": fmt, "kind": kind, "seed": str(problem.seed),
+        "label": label, "inputs": inputs, "parameters": parameters,
+        "parameter_rows": parameter_rows,
+        "network": network(problem, values, fmt),
+        "forward": forward, "steps": steps, "updates": update,
+        "update_formula": _math(update_step.formula, fmt, display=True),
+        "interactive": kind == "interactive", "show_key": kind == "key",
+        "tex": {"paper": PAPERS.get(paper, PAPERS["a4"]), "unit": TEX_UNIT,
+                "parameter_columns": "l" * (2 * PARAMETERS_PER_ROW),
+                "parameter_span": str(2 * PARAMETERS_PER_ROW)},
+        # For the browser check: data, not visible text (a <script type="application/json">).
+        "check_data": _script_json({"expected": expected, "relative": HAND_RELATIVE,
+                                    "floor": FLOOR, "messages": messages})
+        if kind == "interactive" else "",
+    }
+
+
+def _script_json(data) -> str:
+    """JSON safe inside a <script> element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+_ENVIRONMENTS = {}
+# LaTeX is full of braces, so its template marks variables << x >> and blocks <% ... %>.
+TEX_DELIMITERS = {"variable_start_string": "<<", "variable_end_string": ">>",
+                  "block_start_string": "<%", "block_end_string": "%>",
+                  "comment_start_string": "<#", "comment_end_string": "#>"}
+
+
+def _environment(fmt: str):
+    if fmt not in _ENVIRONMENTS:
+        import jinja2
+
+        _ENVIRONMENTS[fmt] = jinja2.Environment(
+            loader=jinja2.PackageLoader("grader", "templates"),
+            autoescape=fmt == "html", undefined=jinja2.StrictUndefined,
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            **(TEX_DELIMITERS if fmt == "tex" else {}))
+    return _ENVIRONMENTS[fmt]
+
+
+def render(model: dict) -> str:
+    """The sheet text for a view-model from :func:`view`."""
+    fmt = model["fmt"]
+    environment = _environment(fmt)
+    if fmt == "html":
+        import markupsafe
+
+        svg = environment.get_template("network.svg.j2").render(net=model["network"])
+        model = dict(model, network_svg=markupsafe.Markup(svg))
+        return environment.get_template("sheet.html.j2").render(m=model, safe=markupsafe.Markup)
+    return environment.get_template(f"sheet.{fmt}.j2").render(m=model)
+
+
+def sheet(seed: int, fmt: str = "html", lang: str = "en", kind: str = "blank",
+          student: str | None = None, paper: str = "a4") -> str:
+    """The sheet for ``bpgrade problem --seed N``'s problem."""
+    from .generators import generate
+    from .quantities import reference
+
+    problem = generate(seed)
+    return render(view(problem, reference(problem), fmt, lang, kind, student, paper))
+
+
+# --- a class set ----------------------------------------------------------------------------
+
+ID_COLUMNS = ("student", "id")
+
+
+@dataclass(frozen=True)
+class RosterSheet:
+    student: str
+    seed: int
+    sheet: str           # file name inside the output folder
+    key: str             # "" when no key was asked for
+
+
+def read_roster(path: Path, lang: str = "en") -> list:
+    """Student ids from a CSV with a header row naming a ``student`` (or ``id``) column."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(i18n.text(MESSAGES, "no_roster", lang, path=path, reason=exc)) from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    fields = {(name or "").strip().lower(): name for name in (reader.fieldnames or [])}
+    column = next((fields[c] for c in ID_COLUMNS if c in fields), None)
+    if column is None:
+        raise UsageError(i18n.text(MESSAGES, "roster_column", lang, path=path,
+                                   found=", ".join(reader.fieldnames or []) or "-"))
+    students, seen = [], set()
+    for line, row in enumerate(reader, start=2):
+        student = unicodedata.normalize("NFC", (row.get(column) or "").strip())
+        if not student:
+            if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
+                continue                                      # a blank line
+            raise UsageError(i18n.text(MESSAGES, "roster_blank", lang, path=path, line=line))
+        if student in seen:
+            raise UsageError(i18n.text(MESSAGES, "roster_duplicate", lang, path=path, line=line,
+                                       student=student))
+        seen.add(student)
+        students.append(student)
+    if not students:
+        raise UsageError(i18n.text(MESSAGES, "roster_empty", lang, path=path))
+    return students
+
+
+def file_stem(student: str) -> str:
+    """A portable file name for any id: safe ASCII letters plus a hash of the exact id.
+
+    The hash keeps ids apart that differ only in case or in characters the slug drops.
+    """
+    student = unicodedata.normalize("NFC", student)
+    ascii_form = unicodedata.normalize("NFKD", student).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", ascii_form).strip("_-")[:40] or "student"
+    digest = hashlib.sha256(student.encode("utf-8")).hexdigest()[:10]
+    return f"{slug}-{digest}"
+
+
+def roster(path: Path, out: Path, secret: str, fmt: str = "html", lang: str = "en",
+           answers: bool = False, static: bool = False, paper: str = "a4") -> list:
+    """One sheet (and key) per student into ``out``, plus ``index.csv``; byte-stable output."""
+    from .generators import generate
+    from .quantities import reference
+    from .seeds import student_seed
+
+    students = read_roster(path, lang)
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(i18n.text(MESSAGES, "cannot_write", lang, path=out,
+                                   reason=exc.strerror or exc)) from exc
+    kind = kind_for(fmt, False, static)
+    written = []
+    for student in students:
+        seed = student_seed(secret, student)
+        problem = generate(seed)
+        values = reference(problem)
+        stem = file_stem(student)
+        name = f"{stem}.{EXTENSIONS[fmt]}"
+        write(out / name, render(view(problem, values, fmt, lang, kind, student, paper)), lang)
+        key_name = ""
+        if answers:
+            key_name = f"{stem}.key.{EXTENSIONS[fmt]}"
+            write(out / key_name, render(view(problem, values, fmt, lang, "key", student, paper)),
+                  lang)
+        written.append(RosterSheet(student, seed, name, key_name))
+    lines = [["student", "seed", "sheet", "key"]] + [
+        [s.student, str(s.seed), s.sheet, s.key] for s in written]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(lines)
+    write(out / "index.csv", buffer.getvalue(), lang)
+    return written
+
+
+def write(path: Path, text: str, lang: str = "en") -> None:
+    """Write a sheet as UTF-8 with LF line ends, the same bytes on every platform."""
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(i18n.text(MESSAGES, "cannot_write", lang, path=path,
+                                   reason=exc.strerror or exc)) from exc
+
+
+def kind_for(fmt: str, answers: bool, static: bool) -> str:
+    """The key with ``answers``; else interactive HTML unless ``static``; else blank."""
+    if answers:
+        return "key"
+    return "interactive" if fmt == "html" and not static else "blank"

@@ -1,0 +1,485 @@
+"""Practice sheets: the view-model, the three formats, rosters and the sheet command."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader import problem_data, quantities, registry, sheets
+from grader.cli import main
+from grader.errors import UsageError
+from grader.generators import generate
+from grader.seeds import student_seed
+from grader.tolerances import HAND_RELATIVE
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "grader" / "templates"
+SEEDS = (0, 7, 123)
+KEY_RELATIVE = 5e-4          # what 4 significant digits can be off by
+
+
+def model(seed=0, fmt="html", lang="en", kind="blank", student=None):
+    problem = generate(seed)
+    return sheets.view(problem, quantities.reference(problem), fmt, lang, kind, student)
+
+
+def key_number(text: str) -> float:
+    """A key string back to a float: 0.1234, −0.1234 or 1.234 \\times 10^{-5}."""
+    text = text.replace("−", "-")
+    match = re.fullmatch(r"(-?[\d.]+)(?: \\times 10\^\{(-?\d+)\}|e(-?\d+))?", text)
+    assert match, text
+    mantissa, exponent_tex, exponent = match.groups()
+    return float(mantissa) * 10 ** int(exponent_tex or exponent or 0)
+
+
+def blank_rows(m):
+    return m["forward"] + m["steps"] + m["updates"]
+
+
+class TextAndTags(HTMLParser):
+    """Visible text (outside <script> and <style>) and every tag with its attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.text, self.tags, self.scripts, self._skip = [], [], [], None
+
+    def handle_starttag(self, name, attrs):
+        self.tags.append((name, dict(attrs)))
+        if name in ("script", "style"):
+            self._skip = name
+            self.scripts.append([name, dict(attrs), ""])
+
+    def handle_endtag(self, name):
+        if name == self._skip:
+            self._skip = None
+
+    def handle_data(self, data):
+        if self._skip:
+            self.scripts[-1][2] += data
+        else:
+            self.text.append(data)
+
+
+def parsed(html: str) -> TextAndTags:
+    parser = TextAndTags()
+    parser.feed(html)
+    return parser
+
+
+# --- one seed, one problem ------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_key_is_the_problem_commands_numbers(seed):
+    data = problem_data.as_dict(generate(seed))
+    m = model(seed, fmt="html", kind="key")
+    steps = {row["id"]: key_number(row["key"]) for row in m["steps"]}
+    assert list(steps) == [step.id for step in registry.SEED_STEPS]
+    for step_id, value in data["steps"].items():
+        assert steps[step_id] == pytest.approx(value, rel=KEY_RELATIVE)
+    forward = {row["quantity"]: key_number(row["key"]) for row in m["forward"]}
+    assert forward["y"] == pytest.approx(data["forward"]["y"][0], rel=KEY_RELATIVE)
+    assert forward["L"] == pytest.approx(data["forward"]["L"], rel=KEY_RELATIVE)
+    for i in range(3):
+        assert forward[f"z1_{i + 1}"] == pytest.approx(data["forward"]["z1"][i], rel=KEY_RELATIVE)
+        assert forward[f"h1_{i + 1}"] == pytest.approx(data["forward"]["h1"][i], rel=KEY_RELATIVE)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_given_numbers_are_the_problem_commands_numbers(seed):
+    data = problem_data.as_dict(generate(seed))
+    m = model(seed, fmt="md")
+    shown = [float(g["value"]) for g in m["parameters"]]
+    W1, b1, W2, b2, W3, b3 = (data["params"][k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
+    expected = [w for row in W1 for w in row] + b1 + [w for row in W2 for w in row] + b2 \
+        + W3[0] + b3
+    assert shown == expected
+    inputs = [float(g["value"]) for g in m["inputs"]]
+    assert inputs == data["x"] + data["y_target"] + [data["eta"]]
+
+
+def test_update_rows_move_against_the_gradient():
+    problem = generate(3)
+    values = quantities.reference(problem)
+    m = sheets.view(problem, values, "md", "en", "key")
+    assert [row["quantity"] for row in m["updates"]] == [
+        f"new_{p}" for p in ("v1", "v2", "b3", "w2_11", "w2_12", "w2_13", "w1_11", "w1_12")]
+    for row in m["updates"]:
+        name = row["quantity"][4:]
+        expected = values[name] - problem.eta * values[f"dL_d{name}"]
+        assert key_number(row["key"]) == pytest.approx(expected, rel=KEY_RELATIVE)
+
+
+@pytest.mark.parametrize("value, text", [
+    (0.5, "0.5000"), (-0.12345678, "-0.1235"), (12.3456, "12.35"), (0.00012346, "0.0001235"),
+    (2.0e-6, "2.000e-6"), (-31415.9, "-3.142e4"), (1.0, "1.000"),
+])
+def test_significant_keeps_four_digits(value, text):
+    assert sheets.significant(value) == text
+
+
+@pytest.mark.parametrize("value, text", [(0.5, "0.50"), (-1.4, "-1.40"), (-0.0, "0.00")])
+def test_given_numbers_have_two_decimals(value, text):
+    assert sheets.given_number(value) == text
+
+
+# --- the drawing ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_network_labels_do_not_overlap_and_stay_inside(seed):
+    net = model(seed)["network"]
+    width, height = float(net["width"]), float(net["height"])
+    boxes = [(float(l["box"]["x"]), float(l["box"]["y"]), float(l["box_w"]), float(l["box_h"]))
+             for l in net["labels"]]
+    assert len(boxes) == 6 + 6 + 2
+    for i, (x, y, w, h) in enumerate(boxes):
+        assert 0 <= x and x + w <= width and 0 <= y and y + h <= height
+        for (x2, y2, w2, h2) in boxes[i + 1:]:
+            assert x + w <= x2 or x2 + w2 <= x or y + h <= y2 or y2 + h2 <= y
+    assert len(net["nodes"]) == 8
+    for node in net["nodes"]:
+        cx, cy, r = float(node["center"]["x"]), float(node["center"]["y"]), float(node["r"])
+        assert r <= cx <= width - r and r <= cy <= height - r
+        # LaTeX's picture y runs upwards
+        assert float(node["center"]["ty"]) == pytest.approx(height - cy)
+
+
+def test_network_shows_every_weight_and_bias():
+    problem = generate(4)
+    values = quantities.reference(problem)
+    net = sheets.view(problem, values, "html", "en", "blank")["network"]
+    shown = {l["name"]: float(l["text"].replace("−", "-")) for l in net["labels"]}
+    weights = [n for n in registry.PARAMETERS if n.startswith(("w", "v"))]
+    assert shown == {n: values[n] for n in weights}
+    notes = " ".join(n["note"] for n in net["nodes"])
+    for bias in ("b1_1", "b1_2", "b1_3", "b2_1", "b2_2", "b3"):
+        assert sheets.given_number(values[bias]).replace("-", "−") in notes
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", sheets.KINDS)
+def test_html_is_self_contained(kind):
+    html = sheets.sheet(2, "html", "en", kind)
+    page = parsed(html)
+    for name, attrs in page.tags:
+        assert name not in ("link", "img", "iframe", "object", "embed"), name
+        assert "src" not in attrs and "href" not in attrs, (name, attrs)
+    urls = set(re.findall(r"https?://[^\s\"'<>)]+", html))
+    assert urls <= {"http://www.w3.org/1998/Math/MathML", "http://www.w3.org/2000/svg"}
+    assert "@page" in html and "@media print" in html
+    assert html.count("<math") == len(re.findall(r"</math>", html)) > 14 * 2
+    assert html.count("<svg") == 1
+
+
+def test_interactive_html_has_a_box_per_blank_and_the_values_to_check_them():
+    problem = generate(5)
+    values = quantities.reference(problem)
+    html = sheets.render(sheets.view(problem, values, "html", "en", "interactive"))
+    page = parsed(html)
+    boxes = [attrs["data-id"] for name, attrs in page.tags
+             if name == "input" and "answer" in attrs.get("class", "")]
+    m = sheets.view(problem, values, "html", "en", "interactive")
+    assert boxes == [row["id"] for row in blank_rows(m)]
+    assert len(boxes) == 13 + 14 + 8
+    (data,) = [json.loads(s[2]) for s in page.scripts if s[1].get("type") == "application/json"]
+    assert data["relative"] == HAND_RELATIVE
+    assert set(data["expected"]) == set(boxes)
+    for row in blank_rows(m):
+        assert data["expected"][row["id"]] == values[row["quantity"]]
+    visible = " ".join(page.text)
+    assert "0.5%" in visible and "3" in visible        # the tolerance is stated
+
+
+@pytest.mark.parametrize("kind", ["interactive", "blank"])
+def test_keyless_html_shows_no_answer(kind):
+    problem = generate(6)
+    values = quantities.reference(problem)
+    m = sheets.view(problem, values, "html", "en", kind)
+    page = parsed(sheets.render(m))
+    visible = " ".join(page.text)
+    key = sheets.view(problem, values, "html", "en", "key")
+    for row in blank_rows(key):
+        assert row["key"] not in visible
+    if kind == "blank":
+        assert not [s for s in page.scripts if s[0] == "script"]
+        for row in blank_rows(key):
+            assert sheets.significant(values[row["quantity"]]).lstrip("-") not in \
+                sheets.render(m)
+
+
+def test_key_html_shows_every_answer():
+    m = model(8, kind="key")
+    visible = " ".join(parsed(sheets.render(m)).text)
+    for row in blank_rows(m):
+        assert row["key"] in visible
+
+
+def test_hints_come_from_the_registry_or_a_fallback():
+    m = model(0, kind="interactive", lang="zh")
+    for step, row in zip(registry.SEED_STEPS, m["steps"]):
+        if step.hints:
+            assert row["hints"] == [step.hints[k]["zh"] for k in sorted(step.hints)]
+        else:
+            assert row["hints"] == [sheets.MESSAGES["fallback_hint"]["zh"]]
+    html = sheets.render(m)
+    for row in m["steps"]:
+        assert f'id="hints-{row["id"]}"' in html
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_language_of_the_sheet(lang):
+    html = sheets.sheet(0, "html", lang, "interactive")
+    assert sheets.MESSAGES["title"][lang] in html
+    for step in registry.SEED_STEPS:
+        assert step.title[lang].replace("'", "&#39;") in html
+
+
+# --- Markdown and LaTeX ---------------------------------------------------------------------
+
+def test_markdown_uses_display_blocks_for_the_steps():
+    text = sheets.sheet(1, "md", "en", "blank")
+    blocks = re.findall(r"^\$\$\n(.+?)\n\$\$$", text, flags=re.M | re.S)
+    formulas = [step.formula for step in registry.SEED_STEPS] + [registry.get("step17").formula]
+    assert blocks == formulas
+    assert "<" not in text
+
+
+def test_markdown_key_has_every_answer():
+    m = model(1, fmt="md", kind="key")
+    text = sheets.render(m)
+    for row in blank_rows(m):
+        assert f"**${row['key']}$**" in text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("δ⁽³⁾ = ∂L/∂y", r"$\delta ^{(3)}$ = $\partial $L/$\partial $y"),
+    ("h₁⁽²⁾(1−h₁⁽²⁾)", r"h$_{1}^{(2)}$(1$-$h$_{1}^{(2)}$)"),
+    ("50% of $x_1 & {y}", r"50\% of \$x\_1 \& \{y\}"),
+    ("bpgrade problem --seed 3", "bpgrade problem -{}-seed 3"),
+    ("“quoted” — ½", r"``quoted'' --- $\tfrac{1}{2}$"),
+])
+def test_tex_text(text, expected):
+    assert sheets.tex_text(text) == expected
+
+
+def every_registry_text():
+    for step in registry.STEPS:
+        yield step.title["en"]
+        yield step.meaning["en"]
+        for hint in step.hints.values():
+            yield hint["en"]
+
+
+def test_english_tex_text_is_plain_ascii():
+    for text in every_registry_text():
+        converted = sheets.tex_text(text)
+        assert converted.isascii(), (text, converted)
+
+
+def latex_engine():
+    engine = shutil.which("pdflatex")
+    if engine is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdflatex is missing in CI: .ci/run installs texlive-latex-base")
+        pytest.skip("no TeX engine here: install texlive-latex-base and latex-cjk-chinese "
+                    "(as .ci/run does) to compile the LaTeX sheets")
+    return engine
+
+
+@pytest.mark.parametrize("lang, kind", [("en", "blank"), ("zh", "key")])
+def test_latex_compiles(tmp_path, lang, kind):
+    engine = latex_engine()
+    source = tmp_path / "sheet.tex"
+    source.write_text(sheets.sheet(9, "tex", lang, kind), encoding="utf-8")
+    result = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error",
+                             "-no-shell-escape", source.name], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert (tmp_path / "sheet.pdf").read_bytes().startswith(b"%PDF")
+    log = (tmp_path / "sheet.log").read_text(encoding="utf-8", errors="replace")
+    pages = re.search(r"Output written on sheet\.pdf \((\d+) pages?", log)
+    assert pages and int(pages.group(1)) >= 2
+    assert "Missing character" not in log
+
+
+def test_latex_is_a_complete_document_with_the_key():
+    m = model(9, fmt="tex", kind="key")
+    text = sheets.render(m)
+    assert text.startswith(r"\documentclass") and text.rstrip().endswith(r"\end{document}")
+    for row in blank_rows(m):
+        assert rf"\mathbf{{{row['key']}}}" in text
+    assert r"\begin{picture}" in text and text.count(r"\qbezier") == 14
+
+
+# --- templates only place strings -----------------------------------------------------------
+
+def template_expressions():
+    for path in sorted(TEMPLATES.glob("*.j2")):
+        text = path.read_text(encoding="utf-8")
+        pattern = r"<<(.*?)>>|<%(.*?)%>" if path.name.endswith(".tex.j2") \
+            else r"\{\{(.*?)\}\}|\{%(.*?)%\}"
+        for match in re.finditer(pattern, text, flags=re.S):
+            yield path.name, next(g for g in match.groups() if g is not None)
+
+
+def test_templates_do_no_arithmetic():
+    expressions = list(template_expressions())
+    assert len(expressions) > 50
+    for name, expression in expressions:
+        code = re.sub(r"'[^']*'|\"[^\"]*\"", "''", expression)      # drop string literals
+        assert not re.search(r"[+*/%]|(?<![\w\"'])-(?=\s*[\w(])|\|\s*(sum|round|int|float)",
+                             code), (name, expression)
+
+
+# --- rosters --------------------------------------------------------------------------------
+
+def write_roster(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("text, students", [
+    ("student\nann\nbob\n", ["ann", "bob"]),
+    ("\ufeffID,name\n s1 ,Ann\n\ns2,Bob\n", ["s1", "s2"]),
+    ("name,Student\nAnn,张伟\nBob,e\u0301\n", ["张伟", "\u00e9"]),
+])
+def test_read_roster(tmp_path, text, students):
+    assert sheets.read_roster(write_roster(tmp_path / "r.csv", text)) == students
+
+
+@pytest.mark.parametrize("text, message", [
+    ("name\nann\n", "student or id"),
+    ("student\n", "no student"),
+    ("student\nann\nann\n", "listed twice"),
+    ("student\n\u00e9\ne\u0301\n", "listed twice"),
+    ("student,name\n,Ann\n", "empty"),
+])
+def test_bad_rosters_say_what_is_wrong(tmp_path, text, message):
+    with pytest.raises(UsageError, match=message):
+        sheets.read_roster(write_roster(tmp_path / "r.csv", text))
+
+
+def test_missing_roster_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError, match="cannot read roster"):
+        sheets.read_roster(tmp_path / "absent.csv")
+
+
+NASTY_IDS = ["Ann", "ann", "ANN", "a/b", "a\\b", "../../etc/passwd", "CON", "nul.txt", ".",
+             "..", "张伟", "Zoë", "Zoe\u0308", "😀", "a b", "a:b*?<>|\"", "x" * 300, "-rf",
+             "\u202etxt.exe"]
+
+
+def test_file_names_are_safe_and_distinct_for_any_id():
+    stems = [sheets.file_stem(student) for student in NASTY_IDS]
+    for stem in stems:
+        assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,60}", stem), stem
+    distinct = {unicodedata.normalize("NFC", s) for s in NASTY_IDS}
+    assert len({stem.lower() for stem in stems}) == len(distinct)
+    assert sheets.file_stem("Zoë") == sheets.file_stem("Zoe\u0308")   # one id, two spellings
+
+
+def test_roster_writes_one_sheet_and_key_per_student(tmp_path):
+    roster = write_roster(tmp_path / "class.csv", "student\nAnn\nann\n张伟\n../x\n")
+    out = tmp_path / "out"
+    written = sheets.roster(roster, out, "s3cret", answers=True)
+    assert [w.student for w in written] == ["Ann", "ann", "张伟", "../x"]
+    with open(out / "index.csv", encoding="utf-8", newline="") as handle:
+        index = list(csv.DictReader(handle))
+    assert [row["student"] for row in index] == ["Ann", "ann", "张伟", "../x"]
+    files = sorted(p.name for p in out.iterdir())
+    assert len(files) == 4 * 2 + 1
+    for row in index:
+        assert int(row["seed"]) == student_seed("s3cret", row["student"])
+        sheet = (out / row["sheet"]).read_text(encoding="utf-8")
+        key = (out / row["key"]).read_text(encoding="utf-8")
+        assert f"seed {row['seed']}" in sheet and row["student"].replace("/", "/") in sheet
+        assert 'class="answer"' in sheet and 'class="answer"' not in key
+        problem = generate(int(row["seed"]))
+        m = sheets.view(problem, quantities.reference(problem), "html", "en", "key")
+        for step_row in m["steps"]:
+            assert step_row["key"] in key
+
+
+def test_roster_output_is_byte_identical(tmp_path):
+    roster = write_roster(tmp_path / "class.csv", "id\nb\na\n")
+    first, second = tmp_path / "one", tmp_path / "two"
+    for out in (first, second):
+        sheets.roster(roster, out, "k", fmt="tex", lang="zh", answers=True)
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+    sheets_a = (first / f"{sheets.file_stem('a')}.tex").read_bytes()
+    assert sheets_a != (first / f"{sheets.file_stem('b')}.tex").read_bytes()
+
+
+def test_another_secret_gives_other_problems(tmp_path):
+    roster = write_roster(tmp_path / "class.csv", "student\nann\n")
+    one = sheets.roster(roster, tmp_path / "one", "first")
+    two = sheets.roster(roster, tmp_path / "two", "second")
+    assert one[0].seed != two[0].seed
+
+
+# --- the command ----------------------------------------------------------------------------
+
+def test_cli_prints_a_sheet():
+    result = CliRunner().invoke(main, ["sheet", "--seed", "4", "--format", "md", "--answers"])
+    assert result.exit_code == 0, result.output
+    assert result.output == sheets.sheet(4, "md", "en", "key")
+
+
+@pytest.mark.parametrize("options, kind", [([], "interactive"), (["--static"], "blank"),
+                                           (["--answers"], "key")])
+def test_cli_writes_a_file(tmp_path, options, kind):
+    target = tmp_path / "s.html"
+    result = CliRunner().invoke(main, ["sheet", "--seed", "2", "--lang", "zh", "-o", str(target)]
+                                + options)
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8") == sheets.sheet(2, "html", "zh", kind)
+
+
+def test_cli_roster(tmp_path):
+    roster = write_roster(tmp_path / "class.csv", "student\nann\nbob\n")
+    out = tmp_path / "sheets"
+    result = CliRunner().invoke(main, ["sheet", "--roster", str(roster), "--out", str(out),
+                                       "--format", "md"], env={"BPGRADE_SECRET": "abc"})
+    assert result.exit_code == 0, result.output
+    seed = student_seed("abc", "bob")
+    assert (out / f"{sheets.file_stem('bob')}.md").read_text(encoding="utf-8").count(str(seed))
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--seed", "1", "--roster", "{roster}", "--out", "{out}", "--secret", "s"], "not both"),
+    (["--roster", "{roster}", "--secret", "s"], "--out"),
+    (["--roster", "{roster}", "--out", "{out}"], "secret"),
+    (["--out", "{out}"], "--roster"),
+    (["--roster", "{missing}", "--out", "{out}", "--secret", "s"], "cannot read roster"),
+    (["--seed", "1", "-o", "{out}/no/such/dir/s.html"], "cannot write"),
+])
+def test_cli_usage_errors_exit_2(tmp_path, arguments, message):
+    roster = write_roster(tmp_path / "class.csv", "student\nann\n")
+    values = {"roster": roster, "out": tmp_path, "missing": tmp_path / "missing.csv"}
+    arguments = [a.format(**values) for a in arguments]
+    result = CliRunner().invoke(main, ["sheet", *arguments], env={"BPGRADE_SECRET": ""})
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_installed_command(tmp_path):
+    result = subprocess.run(["bpgrade", "sheet", "--seed", "11", "--format", "tex", "--answers",
+                             "-o", str(tmp_path / "key.tex")], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "key.tex").read_text(encoding="utf-8") == sheets.sheet(11, "tex", "en",
+                                                                              "key")
