@@ -1,1 +1,22 @@
-"""Commands of this area register on the ``main`` group from .common."""
+"""The learner's feedback commands: hint."""
+
+from __future__ import annotations
+
+import click
+
+from .. import i18n
+from .common import LANG_OPTION, main, run
+
+
+@main.command()
+@click.argument("step")
+@click.option("--level", type=click.Choice(["1", "2", "3"]), default="1", show_default=True,
+              help="1: which earlier values are reused · 2: the chain-rule structure · "
+                   "3: the formula in symbols.")
+@LANG_OPTION
+def hint(step, level, lang):
+    """A hint for STEP (step7 or 7), one level at a time."""
+    from .. import hints
+
+    lang = i18n.resolve(lang)
+    click.echo(run(hints.hint, step, int(level), lang).render(lang))

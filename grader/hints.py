@@ -1,0 +1,61 @@
+"""Tiered hints for one step, read from the registry.
+
+Level 1 names the earlier values the seed reuses here, level 2 the chain-rule structure,
+level 3 the formula in symbols. Each level says how to ask for the next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import registry
+from .errors import UsageError
+from .i18n import pick, text
+
+LEVELS = (1, 2, 3)
+
+MESSAGES = {
+    "heading": {"en": "{step} — {title} · hint {level} of {levels}",
+                "zh": "{step} — {title} · 提示 {level}/{levels}"},
+    "next": {"en": "More: bpgrade hint {step} --level {next}",
+             "zh": "更多提示：bpgrade hint {step} --level {next}"},
+    "last": {"en": "That was the last hint. Check your answer: bpgrade check {step}",
+             "zh": "这是最后一级提示。检查答案：bpgrade check {step}"},
+    "bad_level": {"en": "--level takes {levels}; {step} has hints at those levels",
+                  "zh": "--level 只能是 {levels}；{step} 的提示分这几级"},
+    "no_hints": {"en": "{step} has no hints yet", "zh": "{step} 还没有提示"},
+}
+
+
+@dataclass(frozen=True)
+class Hint:
+    step: str
+    title: str
+    level: int
+    levels: int
+    body: str
+    next_level: int | None
+
+    def render(self, lang: str) -> str:
+        heading = text(MESSAGES, "heading", lang, step=self.step, title=self.title,
+                       level=self.level, levels=self.levels)
+        if self.next_level is not None:
+            footer = text(MESSAGES, "next", lang, step=self.step, next=self.next_level)
+        else:
+            footer = text(MESSAGES, "last", lang, step=self.step)
+        return f"{heading}\n\n  {self.body}\n\n{footer}"
+
+
+def hint(step_name, level: int = 1, lang: str = "en") -> Hint:
+    """The hint at ``level`` for ``step_name`` (``step7`` or ``7``) in ``lang``."""
+    step = registry.get(step_name)
+    hints = step.hints or {}
+    if not hints:
+        raise UsageError(text(MESSAGES, "no_hints", lang, step=step.id))
+    levels = sorted(hints)
+    if level not in hints:
+        raise UsageError(text(MESSAGES, "bad_level", lang, step=step.id,
+                              levels="|".join(str(n) for n in levels)))
+    later = [n for n in levels if n > level]
+    return Hint(step=step.id, title=pick(step.title, lang), level=level, levels=len(levels),
+                body=pick(hints[level], lang), next_level=later[0] if later else None)
