@@ -79,6 +79,7 @@ class Result:
     output: str = ""
     chained_from: list = field(default_factory=list)   # --chain: steps whose answers fed this one
     chained_wrong: list = field(default_factory=list)  # ... of which these were not right
+    chain_consistent: bool = False    # --chain: the step's formula on those inputs gives its answer
     lang: str = "en"                                   # the language of message (not serialised)
     cost: dict | None = None          # step18: the learner's forward passes beside backprop's
 
@@ -219,7 +220,8 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
     shown = failing[0] if failing else 0
     rows = _rows(step, expected_values(step, problem_set.references[shown]),
                  outcome.answers[shown]["values"], problem_set.finite_difference(shown))
-    inputs = {name: problem_set.references[shown][name] for name in step.uses}
+    held = contexts[shown][0] if contexts is not None else problem_set.references[shown]
+    inputs = {name: held[name] for name in step.uses}
     base.update(shown_seed=problem_set.seeds[shown], shown_visible=shown == 0,
                 inputs=inputs, rows=rows)
     cost_note = ""
@@ -315,6 +317,9 @@ def check(step_names, folder, seed: int = 0, lang: str = "en",
         result.chained_from = fed
         result.chained_wrong = [sid for sid in fed
                                 if any(not right for s, right in source.values() if s == sid)]
+        if result.status == "failed" and result.chained_wrong:
+            result.chain_consistent = consistent(step, upstream_contexts(step, problem_set, upstream),
+                                                 outcome.answers)
         results.append(result)
         if outcome is not None and outcome.kind == "answers" and \
                 not any("invalid" in a for a in outcome.answers):
@@ -324,6 +329,33 @@ def check(step_names, folder, seed: int = 0, lang: str = "en",
             for _, quantity in step.answer_items:
                 source[quantity] = (step.id, result.passed)
     return Report(results, seed)
+
+
+def upstream_contexts(step, problem_set: ProblemSet, upstream) -> list:
+    return [values for values, _, _ in contexts_for(step, problem_set, "en", upstream)]
+
+
+def consistent(step, contexts: list, answers: list) -> bool:
+    """Does the step's own formula, on the values ``net`` held, give exactly these answers?
+
+    In chain mode this tells a right formula fed wrong inputs from a wrong formula.
+    """
+    from .diagnosis import evaluate, parse
+
+    if step.expression is None:
+        return False
+    formulas = step.expression if isinstance(step.expression, dict) else {SINGLE: step.expression}
+    for values, answer in zip(contexts, answers):
+        env = {**values, **answer.get("values", {})}
+        for key, source in formulas.items():
+            received = answer.get("values", {}).get(key)
+            try:
+                wanted = evaluate(parse(source), env)
+            except (KeyError, ArithmeticError, ValueError):
+                return False
+            if received is None or not tolerances.close(received, wanted):
+                return False
+    return True
 
 
 def check_function(step_name, function, seed: int = 0, lang: str | None = None,

@@ -44,6 +44,11 @@ MESSAGES = {
                  "zh": "本步 net 中可用的、来自前面步骤的值："},
     "uses": {"en": "The seed's formula uses:", "zh": "原文公式用到："},
     "returns_dict": {"en": "Return a dict with the keys:", "zh": "返回一个 dict，键为："},
+    "chain_consistent": {
+        "en": "net held your own answers from {steps}. Your formula here is right: on those "
+              "values it gives exactly your numbers; the error comes from {wrong}",
+        "zh": "net 中用的是你自己在 {steps} 的答案。本步公式是对的：用这些值恰好得到你的结果；"
+              "误差来自 {wrong}"},
     "progress": {"en": "{passed} of {total} steps passed", "zh": "{total} 步中已通过 {passed} 步"},
     "col_step": {"en": "step", "zh": "步骤"},
     "col_title": {"en": "what you compute", "zh": "要计算的量"},
@@ -86,6 +91,9 @@ def _number(value) -> str:
 
 def _chain_line(result, lang: str) -> str:
     fed = ", ".join(result.chained_from)
+    if result.chain_consistent:
+        return text(MESSAGES, "chain_consistent", lang, steps=fed,
+                    wrong=", ".join(result.chained_wrong))
     if result.chained_wrong:
         return text(MESSAGES, "chain_wrong", lang, steps=fed, wrong=", ".join(result.chained_wrong))
     return text(MESSAGES, "chain", lang, steps=fed)
