@@ -31,7 +31,8 @@ MESSAGES = {
             "zh": "返回了字符串 {value}；请返回数，而不是字符串"},
     "sequence": {"en": "returned a {kind} of {n} items; a single number is expected",
                  "zh": "返回了含 {n} 项的 {kind}；这里要的是一个数"},
-    "type": {"en": "returned a {kind}, which is not a number", "zh": "返回了 {kind} 对象，不是数"},
+    "type": {"en": "returned an object of type {kind}, which is not a number",
+             "zh": "返回了 {kind} 类型的对象，不是数"},
     "not_finite": {"en": "returned {value}, which is not a finite number",
                    "zh": "返回了 {value}，不是有限的数"},
     "not_dict": {"en": "returned {what}; a dict with the keys {keys} is expected",
@@ -53,7 +54,11 @@ def _real(value):
     if isinstance(value, float):                       # float, np.float64 and subclasses
         number = float.__float__(value)
     elif isinstance(value, int):
-        number = float(int.__index__(value))
+        try:
+            number = float(int.__index__(value))
+        except OverflowError:                          # beyond the float range
+            return None, ("not_finite", {"value": "a whole number of "
+                                                  f"{int.bit_length(value)} bits"})
     elif isinstance(value, (np.floating, np.integer)):
         number = float(np.asarray(value, dtype=np.float64))
     elif kind is np.ndarray:
@@ -92,10 +97,12 @@ def encode(value, keys, lang: str = "en") -> dict:
         what = repr(number) if number is not None else type(value).__name__
         return _invalid("not_dict", {"what": what, "keys": ", ".join(keys)}, lang)
     items = list(dict.items(value))
-    got = {k for k, _ in items}
+    # keys are compared as plain strings: a key object's own __eq__/__hash__ is not trusted
+    got = {str.__str__(k) for k, _ in items if type(k) is str}
     problems = []
     missing = [k for k in keys if k not in got]
-    extra = sorted(repr(k) for k in got if k not in keys)
+    extra = sorted([repr(k) for k in got if k not in keys]
+                   + [f"<{type(k).__name__}>" for k, _ in items if type(k) is not str])
     if missing:
         problems.append(text(MESSAGES, "missing", lang, names=", ".join(missing)))
     if extra:

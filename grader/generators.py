@@ -8,6 +8,7 @@ exactly what is graded.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,15 +16,33 @@ import numpy as np
 from .backprop import backprop
 from .errors import GenerationError
 from .forward import ACTIVATIONS, forward
+from .i18n import resolve, text
+
+MESSAGES = {
+    "bad_seed": {"en": "a seed is a whole number >= 0, not {seed}",
+                 "zh": "种子必须是 >= 0 的整数，而不是 {seed}"},
+    "bad_activation": {"en": "unknown activation {name}; choose from {choices}",
+                       "zh": "未知的激活函数 {name}；可选：{choices}"},
+    "no_problem": {"en": "no well-conditioned {layers} {activation} network found for seed "
+                         "{seed} after {attempts} draws; try a smaller network or another seed",
+                   "zh": "种子 {seed} 抽取 {attempts} 次后仍未得到条件良好的 {layers} {activation} "
+                         "网络；请换一个更小的网络或另一个种子"},
+}
 
 SEED_LAYERS = (2, 3, 2, 1)
 LEARNING_RATES = (0.05, 0.1, 0.2, 0.25, 0.5, 1.0)
 MAX_ATTEMPTS = 20_000
+# Work of all attempts together (weights drawn + a per-layer cost): a network that cannot be
+# well-conditioned fails within about a second. The seed's network needs at most ~10 draws.
+DRAW_BUDGET = 500_000
+LAYER_COST = 100
+MIN_ATTEMPTS = 100
 
 # Well-conditioned: no activation saturated, no pre-activation at a ReLU kink, and every
 # gradient far enough from zero that a relative comparison means something.
 SATURATION = 0.05           # sigmoid outputs kept inside [0.05, 0.95], tanh inside +-0.95
 KINK = 0.05                 # |z| >= 0.05 for ReLU
+KINK_LARGE = 1e-3           # ... in other networks (a finite-difference step moves z ~1e-5)
 MIN_GRADIENT = 1e-4         # |every dL/dparam| and |every dL/dh| >= this (smooth activations)
 MIN_GRADIENT_LARGE = 1e-9   # the same for networks other than the seed's
 
@@ -56,20 +75,36 @@ def _frozen(array) -> np.ndarray:
 def _two_decimals(rng, shape, low: int, high: int, min_abs: int = 0) -> np.ndarray:
     """Values k/100 with low <= k <= high and |k| >= min_abs."""
     k = rng.integers(low, high + 1, size=shape)
-    while min_abs and np.any(np.abs(k) < min_abs):
+    if min_abs:
         small = np.abs(k) < min_abs
-        k[small] = rng.integers(low, high + 1, size=int(small.sum()))
+        while small.any():                          # redraw only the too-small ones
+            k[small] = rng.integers(low, high + 1, size=int(small.sum()))
+            small = np.abs(k) < min_abs
     return k / 100.0
+
+
+def _bounds(n_in: int, n_out: int, activation: str, seed_layers: bool) -> tuple[int, int]:
+    """(weight bound, bias bound) of one layer, in hundredths."""
+    # +-1.5 for the seed's small layers, shrinking with fan-in so wide layers don't saturate
+    high = round(150 * min(1.0, (3 / n_in) ** 0.5))
+    if seed_layers:
+        return max(20, high), 100
+    spread = 1.0
+    if activation != "relu" and n_out > 3:
+        # every one of n_out units must stay unsaturated, and the largest |z| among them grows
+        # like sqrt(ln n_out): narrow the spread of z by as much
+        spread = math.sqrt(math.log(3) / math.log(n_out))
+    return max(2, round(high * spread)), max(2, round(100 * spread))
 
 
 def _draw(rng, seed: int, layers: tuple, activation: str) -> Problem:
     weights, biases = [], []
-    for n_in, n_out in zip(layers[:-1], layers[1:]):
-        # +-1.5 for the seed's small layers, shrinking with fan-in so wide layers don't saturate
-        high = max(20, round(150 * min(1.0, (3 / n_in) ** 0.5)))
+    acts = (activation,) * (len(layers) - 2) + ("sigmoid",)
+    for n_in, n_out, act in zip(layers[:-1], layers[1:], acts):
+        high, bias = _bounds(n_in, n_out, act, layers == SEED_LAYERS)
         weights.append(_frozen(_two_decimals(rng, (n_out, n_in), -high, high,
                                              min_abs=min(10, high // 3))))
-        biases.append(_frozen(_two_decimals(rng, (n_out,), -100, 100)))
+        biases.append(_frozen(_two_decimals(rng, (n_out,), -bias, bias)))
     return Problem(
         seed=seed,
         layers=layers,
@@ -85,20 +120,20 @@ def _draw(rng, seed: int, layers: tuple, activation: str) -> Problem:
 
 def well_conditioned(problem: Problem) -> bool:
     trace = forward(problem)
+    kink = KINK if problem.layers == SEED_LAYERS else KINK_LARGE
     for act, z, h in zip((problem.activation,) * (len(problem.layers) - 2)
                          + (problem.output_activation,), trace.z, trace.h):
-        if act == "sigmoid" and np.any((h < SATURATION) | (h > 1 - SATURATION)):
+        if act == "sigmoid" and ((h < SATURATION) | (h > 1 - SATURATION)).any():
             return False
-        if act == "tanh" and np.any(np.abs(h) > 1 - SATURATION):
+        if act == "tanh" and (np.abs(h) > 1 - SATURATION).any():
             return False
-        if act == "relu" and (np.any(np.abs(z) < KINK) or not np.any(z > 0)):
+        if act == "relu" and ((np.abs(z) < kink).any() or not (z > 0).any()):
             return False
     if problem.activation == "relu":
         return True        # a ReLU network may have dead units; their zero gradients are exact
     grads = backprop(problem, trace)
     floor = MIN_GRADIENT if problem.layers == SEED_LAYERS else MIN_GRADIENT_LARGE
-    return all(np.all(np.abs(g) >= floor)
-               for g in grads.dW + grads.db + grads.dL_dh)
+    return all((np.abs(g) >= floor).all() for g in grads.dW + grads.db + grads.dL_dh)
 
 
 def parse_layers(layers) -> tuple:
@@ -108,22 +143,28 @@ def parse_layers(layers) -> tuple:
     return layers
 
 
-def generate(seed: int, layers=SEED_LAYERS, activation: str = "sigmoid") -> Problem:
-    """The problem for ``seed``: the same seed always gives the same numbers."""
+def generate(seed: int, layers=SEED_LAYERS, activation: str = "sigmoid",
+             lang: str | None = None) -> Problem:
+    """The problem for ``seed``: the same seed always gives the same numbers.
+
+    ``lang`` only chooses the language of a :class:`GenerationError`'s message.
+    """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise GenerationError(f"a seed is a whole number >= 0, not {seed!r}")
+        raise GenerationError(text(MESSAGES, "bad_seed", resolve(lang), seed=repr(seed)))
     if activation not in ACTIVATIONS:
-        raise GenerationError(f"unknown activation {activation!r}; choose from "
-                              + ", ".join(ACTIVATIONS))
+        raise GenerationError(text(MESSAGES, "bad_activation", resolve(lang),
+                                   name=repr(activation), choices=", ".join(ACTIVATIONS)))
     layers = parse_layers(layers)
     rng = np.random.default_rng(int(seed))
-    for _ in range(MAX_ATTEMPTS):
+    cost = sum(n_in * n_out + LAYER_COST for n_in, n_out in zip(layers[:-1], layers[1:]))
+    attempts = min(MAX_ATTEMPTS, max(MIN_ATTEMPTS, DRAW_BUDGET // cost))
+    for _ in range(attempts):
         problem = _draw(rng, int(seed), layers, activation)
         if well_conditioned(problem):
             return problem
-    raise GenerationError(
-        f"no well-conditioned {'-'.join(map(str, layers))} {activation} network found for "
-        f"seed {seed} after {MAX_ATTEMPTS} draws; try a smaller network or another seed")
+    raise GenerationError(text(MESSAGES, "no_problem", resolve(lang), seed=seed,
+                               layers="-".join(map(str, layers)), activation=activation,
+                               attempts=attempts))
 
 
 def trial_seeds(seed: int, count: int) -> list[int]:

@@ -8,27 +8,39 @@ Everything is one flat ``{name: float}``: inputs and parameters (``x1``, ``w2_13
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+
 from .backprop import backprop
 from .forward import forward
 from .generators import SEED_LAYERS
 from .errors import UsageError
 
 
+def parameter_slots(weights, biases):
+    """``(name, kind, layer, index)`` for W1 b1 W2 b2 W3 b3: kind "W" or "b", layer 0-based.
+
+    Names are the seed's: ``w2_13`` is ``W2[0, 2]``, the output neuron's are v1 v2 and b3.
+    """
+    depth = len(weights)
+    for l, (W, b) in enumerate(zip(weights, biases), start=1):
+        if l == depth:                              # the output neuron: v1 v2 and b^(3)
+            for j in range(W.shape[1]):
+                yield f"v{j + 1}", "W", l - 1, (0, j)
+            yield f"b{l}", "b", l - 1, (0,)
+            continue
+        for i in range(W.shape[0]):
+            for j in range(W.shape[1]):
+                yield f"w{l}_{i + 1}{j + 1}", "W", l - 1, (i, j)
+        for i in range(b.shape[0]):
+            yield f"b{l}_{i + 1}", "b", l - 1, (i,)
+
+
 def parameter_names(weights, biases, prefix: str = "") -> dict:
     """``{name: value}`` for W1 b1 W2 b2 W3 b3 of the seed network, as the seed writes them."""
-    values = {}
-    for l, (W, b) in enumerate(zip(weights, biases), start=1):
-        if l == len(weights):                       # the output neuron: v1 v2 and b^(3)
-            for j, w in enumerate(W[0], start=1):
-                values[f"{prefix}v{j}"] = float(w)
-            values[f"{prefix}b{l}"] = float(b[0])
-            continue
-        for i, row in enumerate(W, start=1):
-            for j, w in enumerate(row, start=1):
-                values[f"{prefix}w{l}_{i}{j}"] = float(w)
-        for i, value in enumerate(b, start=1):
-            values[f"{prefix}b{l}_{i}"] = float(value)
-    return values
+    arrays = {"W": weights, "b": biases}
+    return {prefix + name: float(arrays[kind][layer][index])
+            for name, kind, layer, index in parameter_slots(weights, biases)}
 
 
 def layer_names(per_layer, stem: str, prefix: str = "", ends_at_output: bool = False) -> dict:
@@ -74,17 +86,47 @@ def reference(problem) -> dict:
     return values
 
 
-def finite_difference(problem) -> dict:
-    """The gradient quantities again, from central differences of L alone."""
-    from . import finite_difference as fd
+class FiniteDifferences(Mapping):
+    """The gradient quantities again, from central differences of L alone.
 
-    trace = forward(problem)
-    dW, db = fd.parameter_gradients(problem)
-    dh = fd.activation_gradients(problem, trace)
-    values = parameter_names(dW, db, prefix="dL_d")
-    values.update(layer_names(dh[:-1], "h", prefix="dL_d"))
-    values["delta3"] = float(dh[-1][0])
-    params = parameter_names(problem.weights, problem.biases)
-    values.update({f"new_{name}": value - problem.eta * values[f"dL_d{name}"]
-                   for name, value in params.items()})
-    return values
+    A read-only mapping like :func:`reference`'s gradients; each value costs two forward
+    passes and is computed when first read, so showing one step's values stays cheap.
+    """
+
+    def __init__(self, problem):
+        require_seed_network(problem)
+        self._problem = problem
+        self._trace = forward(problem)
+        self._values = {}
+        self._how = {}                              # name -> function computing it
+        from . import finite_difference as fd
+
+        for name, kind, layer, index in parameter_slots(problem.weights, problem.biases):
+            self._how[f"dL_d{name}"] = partial(fd.parameter_gradient, problem, kind, layer, index)
+        for layer, h in enumerate(self._trace.h[:-1]):
+            for i in range(len(h)):
+                self._how[f"dL_dh{layer + 1}_{i + 1}"] = partial(
+                    fd.activation_gradient, problem, self._trace, layer, i)
+        self._how["delta3"] = partial(fd.activation_gradient, problem, self._trace,
+                                      len(self._trace.h) - 1, 0)
+        for name, value in parameter_names(problem.weights, problem.biases).items():
+            self._how[f"new_{name}"] = partial(self._updated, name, value)
+
+    def _updated(self, name: str, value: float) -> float:
+        return value - self._problem.eta * self[f"dL_d{name}"]
+
+    def __getitem__(self, name: str) -> float:
+        if name not in self._values:
+            self._values[name] = float(self._how[name]())
+        return self._values[name]
+
+    def __iter__(self):
+        return iter(self._how)
+
+    def __len__(self) -> int:
+        return len(self._how)
+
+
+def finite_difference(problem) -> FiniteDifferences:
+    """The gradient quantities from central differences of L, by name (computed on demand)."""
+    return FiniteDifferences(problem)

@@ -3,15 +3,26 @@
 This is the seed's "naive" route: L as one nested expression in every parameter, one
 ``diff`` per parameter. It shares nothing with the backward pass, so agreement with it
 is evidence. sympy is heavy; import this module only where it is needed.
+
+The expanded loss and its exact derivatives depend only on the network's shape, so they
+are built once per shape (every number - weights, inputs, target - is a symbol) and then
+evaluated for each problem in arbitrary precision (mpmath, ``digits`` significant digits)
+at the exact two-decimal values a person reads.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
+import mpmath
 import sympy
 
+from .forward import layer_activations
 from .quantities import layer_names, parameter_names
+
+DIGITS = 30
 
 
 def _activation(name: str, z):
@@ -19,7 +30,7 @@ def _activation(name: str, z):
         return 1 / (1 + sympy.exp(-z))
     if name == "tanh":
         return sympy.tanh(z)
-    return sympy.Max(z, 0)
+    return sympy.Piecewise((z, z > 0), (0, True))          # ReLU
 
 
 def rational(value: float) -> sympy.Rational:
@@ -28,66 +39,112 @@ def rational(value: float) -> sympy.Rational:
     return sympy.Rational(fraction.numerator, fraction.denominator)
 
 
-def symbols_like(array, stem: str):
-    return sympy.Matrix(array.shape[0], array.shape[1] if array.ndim == 2 else 1,
-                        lambda i, j: sympy.Symbol(f"{stem}_{i + 1}{j + 1}" if array.ndim == 2
-                                                  else f"{stem}_{i + 1}"))
+def symbols_like(shape: tuple, stem: str) -> sympy.Matrix:
+    """A matrix (or column) of symbols ``stem_ij`` (``stem_i``) laid out like an array."""
+    if len(shape) == 2:
+        return sympy.Matrix(shape[0], shape[1],
+                            lambda i, j: sympy.Symbol(f"{stem}_{i + 1}{j + 1}"))
+    return sympy.Matrix(shape[0], 1, lambda i, j: sympy.Symbol(f"{stem}_{i + 1}"))
 
 
-def expanded_loss(problem, start_layer: int = 0):
-    """(L, weight symbols, bias symbols, start symbols) with L written out in full.
+@dataclass(frozen=True, eq=False)
+class ExpandedLoss:
+    """L written out in full, and the symbols it is written in."""
+
+    loss: sympy.Expr
+    weights: tuple          # one symbol Matrix per layer, W_l[i-1, j-1] = w_ij^(l)
+    biases: tuple
+    start: sympy.Matrix     # x, or the activations feeding layer start_layer + 1
+    target: sympy.Matrix
+
+
+@lru_cache(maxsize=None)
+def expanded_loss(layers: tuple, activations: tuple, start_layer: int = 0) -> ExpandedLoss:
+    """L = 1/2 sum (y - y_target)^2 with y nested through every layer, as one expression.
 
     With ``start_layer`` > 0 the expression starts from free symbols for the activations
-    feeding that layer, so dL/dh of a hidden layer can be differentiated too.
+    of layer ``start_layer``, so dL/dh of a hidden layer (or dL/dy) can be differentiated.
     """
-    depth = len(problem.weights)
-    acts = (problem.activation,) * (depth - 1) + (problem.output_activation,)
-    W = [symbols_like(w, f"W{l + 1}") for l, w in enumerate(problem.weights)]
-    b = [symbols_like(v, f"b{l + 1}") for l, v in enumerate(problem.biases)]
-    start = symbols_like(problem.x if start_layer == 0 else problem.biases[start_layer - 1],
-                         "x" if start_layer == 0 else f"h{start_layer}")
+    layers = tuple(layers)
+    W = tuple(symbols_like((n_out, n_in), f"W{l + 1}")
+              for l, (n_in, n_out) in enumerate(zip(layers[:-1], layers[1:])))
+    b = tuple(symbols_like((n_out,), f"b{l + 1}") for l, n_out in enumerate(layers[1:]))
+    start = symbols_like((layers[start_layer],), "x" if start_layer == 0 else f"h{start_layer}")
+    target = symbols_like((layers[-1],), "t")
     h = start
-    for l in range(start_layer, depth):
-        h = (W[l] * h + b[l]).applyfunc(lambda z, a=acts[l]: _activation(a, z))
-    target = [rational(t) for t in problem.y_target]
-    loss = sympy.Rational(1, 2) * sum((h[i] - target[i]) ** 2 for i in range(len(target)))
-    return loss, W, b, start
+    for l in range(start_layer, len(W)):
+        h = (W[l] * h + b[l]).applyfunc(lambda z, a=activations[l]: _activation(a, z))
+    loss = sympy.Rational(1, 2) * sum((h[i] - target[i]) ** 2 for i in range(layers[-1]))
+    return ExpandedLoss(loss, W, b, start, target)
 
 
-def _numbers(problem, W, b, start, start_values):
-    values = {}
-    for symbols, array in list(zip(W, problem.weights)) + list(zip(b, problem.biases)):
-        for symbol, value in zip(symbols, array.ravel()):
-            values[symbol] = rational(value)
-    for symbol, value in zip(start, start_values):
-        values[symbol] = rational(value) if start_values is problem.x else sympy.Float(value, 40)
-    return values
+def _symbols(expanded: ExpandedLoss) -> list:
+    return [s for M in expanded.weights + expanded.biases + (expanded.start, expanded.target)
+            for s in M]
 
 
-def exact_gradients(problem, digits: int = 30) -> dict:
-    """Every dL/d(parameter) by exact differentiation of the expanded loss, seed names."""
-    loss, W, b, start = expanded_loss(problem)
-    values = _numbers(problem, W, b, start, problem.x)
+@lru_cache(maxsize=None)
+def _derivatives(layers: tuple, activations: tuple, start_layer: int):
+    """A function of every symbol giving the exact derivatives, one ``diff`` each.
 
-    def grad(symbols, shape):
-        return [float(sympy.diff(loss, s).evalf(digits, subs=values)) for s in symbols]
+    ``start_layer`` 0: dL/d(every weight, then every bias); otherwise dL/d(start symbols).
+    """
+    expanded = expanded_loss(layers, activations, start_layer)
+    if start_layer == 0:
+        wrt = [s for M in expanded.weights + expanded.biases for s in M]
+    else:
+        wrt = list(expanded.start)
+    exact = [sympy.diff(expanded.loss, s) for s in wrt]
+    return sympy.lambdify(_symbols(expanded), exact, modules="mpmath")
 
+
+def _read(value: float):
+    """A two-decimal number exactly as a person reads it, in working precision."""
+    fraction = rational(value)
+    return mpmath.mpf(int(fraction.p)) / int(fraction.q)
+
+
+def _evaluate(problem, start_layer: int, start_values, digits: int) -> list:
+    layers = tuple(problem.layers)
+    derivatives = _derivatives(layers, layer_activations(problem), start_layer)
+    with mpmath.workdps(digits):
+        args = [_read(v) for array in problem.weights + problem.biases for v in array.ravel()]
+        if start_layer == 0:
+            args += [_read(v) for v in problem.x]
+        else:                       # a computed activation: its binary value, exactly
+            args += [mpmath.mpf(float(v)) for v in start_values]
+        args += [_read(v) for v in problem.y_target]
+        return [float(v) for v in derivatives(*args)]
+
+
+def exact_parameter_gradients(problem, digits: int = DIGITS) -> tuple[tuple, tuple]:
+    """(dW, db) for every layer, as arrays, by exact differentiation of the expanded loss."""
     import numpy as np
-    dW = tuple(np.array(grad(Ws, w.shape)).reshape(w.shape) for Ws, w in zip(W, problem.weights))
-    db = tuple(np.array(grad(bs, v.shape)) for bs, v in zip(b, problem.biases))
+
+    values = iter(_evaluate(problem, 0, None, digits))
+    dW = tuple(np.array([next(values) for _ in range(w.size)]).reshape(w.shape)
+               for w in problem.weights)
+    db = tuple(np.array([next(values) for _ in range(v.size)]) for v in problem.biases)
+    return dW, db
+
+
+def exact_activation_gradients_by_layer(problem, trace, digits: int = DIGITS) -> tuple:
+    """dL/dh for every layer's output (the last is dL/dy), from L written from there on."""
+    import numpy as np
+
+    return tuple(np.array(_evaluate(problem, l, trace.h[l - 1], digits))
+                 for l in range(1, len(problem.weights) + 1))
+
+
+def exact_gradients(problem, digits: int = DIGITS) -> dict:
+    """Every dL/d(parameter) of the seed network by exact differentiation, seed names."""
+    dW, db = exact_parameter_gradients(problem, digits)
     return parameter_names(dW, db, prefix="dL_d")
 
 
-def exact_activation_gradients(problem, trace, digits: int = 30) -> dict:
-    """dL/dh for each hidden layer and dL/dy, differentiating L written from that layer on."""
-    import numpy as np
-
-    grads = []
-    for l in range(1, len(problem.weights) + 1):
-        loss, W, b, start = expanded_loss(problem, start_layer=l)
-        values = _numbers(problem, W, b, start, trace.h[l - 1])
-        grads.append(np.array([float(sympy.diff(loss, s).evalf(digits, subs=values))
-                               for s in start]))
+def exact_activation_gradients(problem, trace, digits: int = DIGITS) -> dict:
+    """dL/dh for each hidden layer and delta3 = dL/dy of the seed network, seed names."""
+    grads = exact_activation_gradients_by_layer(problem, trace, digits)
     values = layer_names(grads[:-1], "h", prefix="dL_d")
     values["delta3"] = float(grads[-1][0])
     return values

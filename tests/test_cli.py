@@ -1,0 +1,265 @@
+"""The ``check`` and ``problem`` commands through CliRunner, plus the real installed command."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from conftest import EXERCISES, ROOT, SOLUTIONS, STATUS_FIXTURES
+from grader import checking, quantities, registry
+from grader.backprop import backprop
+from grader.cli import main
+from grader.forward import forward
+from grader.generators import generate
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+RESULT_KEYS = {"step", "status", "score", "max_score", "message", "diagnosis"}
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def check_json(*args):
+    outcome = invoke("check", *args, "--json")
+    return outcome.exit_code, json.loads(outcome.output)
+
+
+# --- check ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["step7", "7"])
+def test_check_one_step_by_either_name(name):
+    outcome = invoke("check", name, "--exercises", SOLUTIONS, "--lang", "en")
+    assert outcome.exit_code == 0, outcome.output
+    assert "step7" in outcome.output and "passed" in outcome.output
+    assert registry.get("step7").title["en"] in outcome.output
+
+
+def test_check_json_shape():
+    code, data = check_json("step7", "step15", "--exercises", SOLUTIONS)
+    assert code == 0
+    assert {"results", "score", "max_score"} <= set(data)
+    assert [r["step"] for r in data["results"]] == ["step7", "step15"]
+    for result in data["results"]:
+        assert RESULT_KEYS <= set(result)
+        assert result["status"] == "passed" and result["diagnosis"] is None
+        assert result["score"] == result["max_score"] == registry.get(result["step"]).points
+    assert data["score"] == data["max_score"] == sum(r["max_score"] for r in data["results"])
+
+
+def test_check_all_solutions_exit_0_and_stubs_exit_1():
+    code, data = check_json("--all", "--exercises", SOLUTIONS)
+    assert code == 0 and data["score"] == data["max_score"] == registry.total_points()
+    code, data = check_json("--all", "--exercises", EXERCISES)
+    assert code == 1 and data["score"] == 0
+    assert [r["step"] for r in data["results"]] == [s.id for s in registry.STEPS]
+    assert {r["status"] for r in data["results"]} == {"not_started"}
+
+
+@pytest.mark.parametrize("case,status,options", [
+    ("failed", "failed", []), ("invalid_posing", "invalid", []), ("error_syntax", "error", []),
+    ("timeout", "timeout", ["--timeout", "0.5"]),
+])
+def test_check_statuses_exit_1(case, status, options):
+    (step_file,) = (STATUS_FIXTURES / case).glob("step*.py")
+    code, data = check_json(step_file.stem, "--exercises", STATUS_FIXTURES / case, *options)
+    assert code == 1
+    (result,) = data["results"]
+    assert result["status"] == status and result["score"] == 0
+    if case == "timeout":
+        assert "0.5 s" in result["message"]
+
+
+def test_check_failure_prints_the_numbers():
+    outcome = invoke("check", "2", "--exercises", STATUS_FIXTURES / "failed", "--lang", "en")
+    assert outcome.exit_code == 1
+    reference = quantities.reference(generate(0))
+    for word in ("expected", "received", "relative error", "finite difference", "net.delta3"):
+        assert word in outcome.output
+    assert f"{reference['dL_dv1']:.10g}" in outcome.output
+
+
+def test_check_error_shows_the_learners_line():
+    outcome = invoke("check", "11", "--exercises", STATUS_FIXTURES / "error_exception")
+    assert outcome.exit_code == 1
+    assert "scale = net.w2_12 / (net.h2_1 - net.h2_1)" in outcome.output
+    assert "ZeroDivisionError" in outcome.output and "sandbox" not in outcome.output
+
+
+def test_check_in_chinese():
+    outcome = invoke("check", "2", "--exercises", STATUS_FIXTURES / "failed", "--lang", "zh")
+    assert outcome.exit_code == 1
+    assert "应为" in outcome.output and registry.get("step2").title["zh"] in outcome.output
+    code, data = check_json("--all", "--exercises", EXERCISES, "--lang", "zh")
+    assert all(CJK.search(r["message"]) for r in data["results"])
+
+
+def test_check_seed_is_the_problem_seed():
+    code, data = check_json("step7", "--exercises", SOLUTIONS, "--seed", "42")
+    assert code == 0 and data["results"][0]["shown_seed"] == 42
+
+
+def test_check_default_folder_is_exercises_in_the_current_directory(tmp_path):
+    runner = CliRunner()
+    with runner.isolated_filesystem(temp_dir=tmp_path):
+        shutil.copytree(SOLUTIONS, "exercises")
+        outcome = runner.invoke(main, ["check", "step7", "--json"])
+    assert outcome.exit_code == 0, outcome.output
+    assert json.loads(outcome.output)["results"][0]["status"] == "passed"
+
+
+@pytest.mark.parametrize("args,words", [
+    (["check", "step99", "--exercises", SOLUTIONS], ["step99", "step0", registry.STEPS[-1].id]),
+    (["check", "seven", "--exercises", SOLUTIONS], ["seven", "step0"]),
+    (["check", "--exercises", SOLUTIONS], ["--all"]),
+    (["check", "step7", "--all", "--exercises", SOLUTIONS], ["--all"]),
+    (["check", "step7", "--timeout", "0"], ["timeout"]),
+    (["check", "step7", "--seed", "-3"], ["seed"]),
+])
+def test_check_usage_errors_exit_2(args, words):
+    outcome = invoke(*args, "--lang", "en")
+    assert outcome.exit_code == 2, outcome.output
+    assert all(word in outcome.output for word in words), outcome.output
+    assert "Traceback" not in outcome.output
+
+
+def test_check_missing_folder_is_a_clear_error(tmp_path):
+    missing = tmp_path / "nowhere"
+    outcome = invoke("check", "step7", "--exercises", missing, "--lang", "en")
+    assert outcome.exit_code == 2
+    assert "no exercises folder" in outcome.output and "nowhere" in outcome.output
+    zh = invoke("check", "step7", "--exercises", missing, "--lang", "zh")
+    assert zh.exit_code == 2 and "找不到练习目录" in zh.output
+
+
+# --- problem ----------------------------------------------------------------------------
+
+DESIGN_KEYS = {"seed", "layers", "activation", "output_activation", "loss", "x", "y_target",
+               "eta", "params", "forward", "gradients", "steps"}
+
+
+def problem_json(*args) -> dict:
+    outcome = invoke("problem", *args, "--json")
+    assert outcome.exit_code == 0, outcome.output
+    return json.loads(outcome.output)
+
+
+@pytest.mark.parametrize("seed", [0, 17])
+def test_problem_json_is_the_design(seed):
+    data = problem_json("--seed", seed)
+    assert set(data) == DESIGN_KEYS
+    assert data["seed"] == seed and data["layers"] == [2, 3, 2, 1]
+    assert (data["activation"], data["output_activation"]) == ("sigmoid", "sigmoid")
+    assert data["loss"] == "half_squared_error"
+    shapes = {"W1": (3, 2), "b1": (3,), "W2": (2, 3), "b2": (2,), "W3": (1, 2), "b3": (1,)}
+    assert {k: np.shape(v) for k, v in data["params"].items()} == shapes
+    assert {k: np.shape(v) for k, v in data["gradients"].items()} == shapes
+    assert set(data["forward"]) == {"z1", "h1", "z2", "h2", "z3", "y", "L"}
+    assert np.shape(data["x"]) == (2,) and np.shape(data["y_target"]) == (1,)
+
+    reference = quantities.reference(generate(seed))
+    W, dW = data["params"], data["gradients"]
+    for l, rows, cols in ((1, 3, 2), (2, 2, 3)):
+        for i in range(1, rows + 1):
+            for j in range(1, cols + 1):
+                assert W[f"W{l}"][i - 1][j - 1] == reference[f"w{l}_{i}{j}"]
+                assert dW[f"W{l}"][i - 1][j - 1] == reference[f"dL_dw{l}_{i}{j}"]
+    assert W["W3"] == [[reference["v1"], reference["v2"]]] and W["b3"] == [reference["b3"]]
+    assert data["x"] == [reference["x1"], reference["x2"]] and data["eta"] == reference["eta"]
+    assert data["forward"]["h1"] == [reference[f"h1_{i}"] for i in (1, 2, 3)]
+    assert data["forward"]["y"] == [reference["y"]] and data["forward"]["L"] == reference["L"]
+    assert data["steps"] == {step.id: reference[step.answer] for step in registry.SEED_STEPS}
+    assert list(data["steps"]) == [f"step{n}" for n in range(1, 15)]
+
+
+def test_problem_is_the_checked_problem():
+    data = problem_json("--seed", "5")
+    assert data["steps"]["step7"] == checking.ProblemSet(5).references[0]["dL_dw2_11"]
+
+
+@pytest.mark.parametrize("layers,activation", [("3,4,2", "tanh"), ("2,5,3,1", "relu"),
+                                               ("2,3,2,1", "tanh")])
+def test_problem_other_networks(layers, activation):
+    data = problem_json("--seed", "3", "--layers", layers, "--activation", activation)
+    sizes = [int(n) for n in layers.split(",")]
+    assert data["layers"] == sizes and data["activation"] == activation
+    assert "steps" not in data
+    problem = generate(3, layers=tuple(sizes), activation=activation)
+    grads = backprop(problem, forward(problem))
+    for l in range(len(sizes) - 1):
+        assert np.array_equal(data["params"][f"W{l + 1}"], problem.weights[l])
+        assert np.shape(data["params"][f"W{l + 1}"]) == (sizes[l + 1], sizes[l])
+        assert np.array_equal(data["gradients"][f"W{l + 1}"], grads.dW[l])
+        assert np.array_equal(data["gradients"][f"b{l + 1}"], grads.db[l])
+    depth = len(sizes) - 1
+    expected = {f"z{l}" for l in range(1, depth + 1)} | {f"h{l}" for l in range(1, depth)}
+    assert set(data["forward"]) == expected | {"y", "L"}
+
+
+@pytest.mark.parametrize("args", [["--layers", "2,x"], ["--layers", "2"], ["--layers", "2,0,1"],
+                                  ["--activation", "softplus"], ["--seed", "-1"]])
+def test_problem_bad_options_exit_2(args):
+    outcome = invoke("problem", *args, "--json")
+    assert outcome.exit_code == 2 and "Traceback" not in outcome.output
+
+
+def test_problem_same_seed_same_output():
+    assert invoke("problem", "--seed", "8", "--json").output == \
+        invoke("problem", "--seed", "8", "--json").output
+
+
+# --- the real installed command ---------------------------------------------------------
+
+def installed_bpgrade() -> str:
+    script = Path(sysconfig.get_path("scripts")) / "bpgrade"
+    return str(script) if script.exists() else shutil.which("bpgrade")
+
+
+def test_installed_console_script(tmp_path):
+    command = installed_bpgrade()
+    assert command, "the bpgrade console script is not installed"
+    solved = subprocess.run([command, "check", "step7", "--exercises", str(SOLUTIONS), "--json"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert solved.returncode == 0, solved.stderr
+    assert json.loads(solved.stdout)["results"][0]["status"] == "passed"
+    stubs = subprocess.run([command, "check", "--all", "--exercises", str(EXERCISES)],
+                           capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert stubs.returncode == 1 and "not started" in stubs.stdout
+
+
+def test_python_dash_m_grader(tmp_path):
+    outcome = subprocess.run([sys.executable, "-m", "grader", "check", "step99",
+                              "--exercises", str(SOLUTIONS), "--lang", "en"],
+                             capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert outcome.returncode == 2 and "step99" in outcome.stderr + outcome.stdout
+    version = subprocess.run([sys.executable, "-m", "grader", "--version"], capture_output=True,
+                             text=True, cwd=tmp_path, timeout=60)
+    assert version.returncode == 0 and "0." in version.stdout
+
+
+def test_check_path_imports_no_sympy_or_jinja2(tmp_path):
+    probe = (
+        "import sys\n"
+        "from grader.cli import main\n"
+        "try:\n"
+        f"    main(['check', 'step7', '--exercises', {str(SOLUTIONS)!r}, '--json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('HEAVY', sorted(m for m in ('sympy', 'jinja2', 'mpmath') if m in sys.modules))\n"
+    )
+    outcome = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                             cwd=tmp_path, timeout=60)
+    assert "HEAVY []" in outcome.stdout, outcome.stdout + outcome.stderr
+
+
+def test_repository_layout():
+    assert (ROOT / "pyproject.toml").is_file() and (ROOT / "grader" / "__main__.py").is_file()

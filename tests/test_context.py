@@ -1,0 +1,123 @@
+"""grader.context: ``net``, read-only, exactly the step's values, helpful when a name is missing."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from grader import checking, registry
+from grader.context import ARRAYS, Context
+
+
+@pytest.fixture(scope="module")
+def problem_set():
+    return checking.ProblemSet(0, further=1)
+
+
+def net_for(step_id: str, problem_set, lang: str = "en") -> Context:
+    values, step, hidden = checking.contexts_for(registry.get(step_id), problem_set, lang)[0]
+    return Context(values, step, hidden)
+
+
+@pytest.mark.parametrize("step", registry.STEPS, ids=lambda s: s.id)
+def test_holds_exactly_the_registry_names(step, problem_set):
+    net = net_for(step.id, problem_set)
+    scalars = {name for name in net.keys() if isinstance(net[name], float)}
+    assert scalars == set(step.context)
+    reference = problem_set.references[0]
+    assert all(net[name] == reference[name] for name in step.context)
+
+
+def test_assignment_is_refused(problem_set):
+    net = net_for("step7", problem_set)
+    before = net.h1_1
+    with pytest.raises(AttributeError, match="read-only"):
+        net.h1_1 = 0.5
+    with pytest.raises(AttributeError, match="read-only"):
+        net.new_name = 1.0
+    with pytest.raises(AttributeError, match="read-only"):
+        del net.h1_1
+    with pytest.raises(TypeError):
+        net["h1_1"] = 0.5
+    assert net.h1_1 == before
+
+
+@pytest.mark.parametrize("name", sorted(ARRAYS))
+def test_arrays_are_not_writable(name, problem_set):
+    net = net_for("step17", problem_set)
+    array = getattr(net, name)
+    assert not array.flags.writeable
+    with pytest.raises(ValueError):
+        array[(0,) * array.ndim] = 1.0
+
+
+@pytest.mark.parametrize("name,layout", sorted(ARRAYS.items()))
+def test_arrays_match_the_scalars(name, layout, problem_set):
+    net = net_for("step17", problem_set)
+    array = getattr(net, name)
+    expected = np.array([[net[n] for n in row] for row in layout] if isinstance(layout[0], tuple)
+                        else [net[n] for n in layout])
+    assert array.shape == expected.shape and np.array_equal(array, expected)
+
+
+def test_arrays_follow_the_seed_layout(problem_set):
+    net = net_for("step13", problem_set)
+    assert net.W1.shape == (3, 2) and net.W1[2, 1] == net.w1_32
+    assert net.W2.shape == (2, 3) and net.W2[0, 2] == net.w2_13
+    assert net.W3.shape == (1, 2) and tuple(net.v) == (net.v1, net.v2)
+    assert np.allclose(net.h1, 1 / (1 + np.exp(-(net.W1 @ net.x + net.b1))), rtol=1e-14)
+
+
+def test_no_array_without_all_its_values(problem_set):
+    net = net_for("step0", problem_set)
+    assert "W1" in net and "x" in net
+    for name in ("h1", "z1", "h2", "dL_dh2", "dL_dh1"):
+        assert name not in net
+
+
+@pytest.mark.parametrize("step_id,name,reason", [
+    ("step7", "dL_dw2_11", "is what this step asks you to compute"),
+    ("step1", "delta3", "is what this step asks you to compute"),
+    ("step0", "y", "is what this step asks you to compute"),
+    ("step0", "z1_1", "step0 computes the forward pass itself"),
+    ("step7", "dL_dv1", "only step17 is given them"),
+    ("step5", "dL_dh1_1", "computed in a later step"),
+])
+def test_missing_names_say_why(step_id, name, reason, problem_set):
+    net = net_for(step_id, problem_set)
+    with pytest.raises(AttributeError) as caught:
+        getattr(net, name)
+    message = str(caught.value)
+    assert f"net.{name}" in message and step_id in message and reason in message
+    with pytest.raises(KeyError, match=reason):
+        net[name]
+
+
+def test_missing_names_in_chinese(problem_set):
+    net = net_for("step7", problem_set, "zh")
+    with pytest.raises(AttributeError, match="这正是本步要你计算的量"):
+        net.dL_dw2_11
+
+
+def test_a_typo_gets_suggestions(problem_set):
+    net = net_for("step7", problem_set)
+    with pytest.raises(AttributeError, match=r"did you mean net\.h1_1"):
+        net.h11_1
+    with pytest.raises(AttributeError, match="no value named 'zzz'"):
+        net.zzz
+
+
+def test_the_helpers(problem_set):
+    net = net_for("step2", problem_set)
+    assert "delta3" in net and "dL_dv1" not in net
+    assert net.keys() == sorted(net.keys()) == dir(net)
+    assert "step2" in repr(net) and "delta3=" in repr(net)
+    assert copy.copy(net) is net and copy.deepcopy(net) is net
+
+
+def test_values_are_plain_floats():
+    net = Context({"x1": np.float32(0.5), "x2": 2})
+    assert type(net.x1) is float and type(net.x2) is float
+    assert np.array_equal(net.x, [0.5, 2.0])

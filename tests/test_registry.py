@@ -1,0 +1,164 @@
+"""The step table enforced: every test here is driven by grader.registry.STEPS."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from conftest import EXERCISES, SOLUTIONS
+from grader import checking, quantities, registry, stubs
+from grader.errors import UsageError
+from grader.generators import generate
+from test_quantities import SEED_FORMULAS
+
+STEPS = registry.STEPS
+IDS = [step.id for step in STEPS]
+REFERENCE = quantities.reference(generate(0))
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# DESIGN.md's table: the quantity each of the seed's numbered steps 1-14 computes, in order.
+DESIGN_SEED_ANSWERS = (
+    "delta3", "dL_dv1", "dL_dv2", "dL_db3", "dL_dh2_1", "dL_dh2_2", "dL_dw2_11", "dL_dw2_12",
+    "dL_dw2_13", "dL_dh1_1", "dL_dh1_2", "dL_dh1_3", "dL_dw1_11", "dL_dw1_12",
+)
+
+
+@pytest.fixture(scope="module")
+def stub_report():
+    return {r.step: r for r in checking.check([], EXERCISES).results}
+
+
+@pytest.fixture(scope="module")
+def solution_report():
+    return {r.step: r for r in checking.check([], SOLUTIONS).results}
+
+
+def test_ids_unique_and_numbered_without_gaps():
+    assert len(set(IDS)) == len(IDS)
+    assert [step.number for step in STEPS] == list(range(len(STEPS)))
+    assert all(step.id == f"step{step.number}" for step in STEPS)
+    assert registry.BY_ID == {step.id: step for step in STEPS}
+
+
+@pytest.mark.parametrize("folder", [EXERCISES, SOLUTIONS], ids=["exercises", "solutions"])
+def test_no_stray_or_missing_files(folder):
+    present = {path.name for path in folder.glob("*.py")}
+    assert present == {step.file_name for step in STEPS}
+
+
+def test_seed_steps_are_the_lessons_fourteen():
+    assert [step.number for step in registry.SEED_STEPS] == list(range(1, 15))
+    assert tuple(step.answer for step in registry.SEED_STEPS) == DESIGN_SEED_ANSWERS
+
+
+@pytest.mark.parametrize("step", STEPS, ids=IDS)
+def test_stub_is_the_rendering(step):
+    assert (EXERCISES / step.file_name).read_text(encoding="utf-8") == stubs.render(step)
+
+
+@pytest.mark.parametrize("step", STEPS, ids=IDS)
+def test_stub_is_not_started(step, stub_report):
+    assert stub_report[step.id].status == "not_started"
+    assert stub_report[step.id].score == 0
+
+
+@pytest.mark.parametrize("step", STEPS, ids=IDS)
+def test_solution_passes(step, solution_report):
+    result = solution_report[step.id]
+    assert result.status == "passed", result.message + result.error
+    assert result.score == result.max_score == step.points
+
+
+@pytest.mark.parametrize("step", STEPS, ids=IDS)
+def test_files_define_the_one_function(step):
+    for folder in (EXERCISES, SOLUTIONS):
+        tree = ast.parse((folder / step.file_name).read_text(encoding="utf-8"))
+        functions = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+        learner = [f for f in functions if f.name == step.function_name]
+        assert len(learner) == 1, folder
+        assert [a.arg for a in learner[0].args.args] == ["net"]
+
+
+@pytest.mark.parametrize("step", STEPS, ids=IDS)
+def test_every_name_exists(step):
+    names = list(step.context) + list(step.uses) + [q for _, q in step.answer_items]
+    assert [name for name in names if name not in REFERENCE] == []
+    assert len(set(step.context)) == len(step.context)
+
+
+@pytest.mark.parametrize("step", STEPS, ids=IDS)
+def test_uses_are_in_the_context(step):
+    assert set(step.uses) <= set(step.context)
+
+
+@pytest.mark.parametrize("step", STEPS, ids=IDS)
+def test_own_answer_never_in_context(step):
+    answers = {quantity for _, quantity in step.answer_items}
+    assert not answers & set(step.context)
+
+
+@pytest.mark.parametrize("step", [s for s in STEPS if s.number <= 16], ids=lambda s: s.id)
+def test_no_parameter_gradient_before_the_update(step):
+    assert not set(registry.PARAMETER_GRADIENTS) & set(step.context)
+
+
+def test_the_forward_pass_sees_no_forward_values():
+    step0 = registry.get("step0")
+    assert not set(registry.FORWARD) & set(step0.context)
+    assert not {"delta3"} & set(step0.context)
+
+
+@pytest.mark.parametrize("step", STEPS, ids=IDS)
+def test_upstream_values_come_from_earlier_steps(step):
+    """Every gradient ``net`` holds is the answer of a step before this one."""
+    answered_before = {quantity for earlier in STEPS if earlier.number < step.number
+                       for _, quantity in earlier.answer_items}
+    upstream = set(step.context) - set(registry.BASE) - set(registry.FORWARD)
+    assert upstream <= answered_before
+    if step.number >= 1:
+        assert set(registry.FORWARD) <= set(step.context)
+
+
+@pytest.mark.parametrize("step", registry.SEED_STEPS, ids=lambda s: s.id)
+def test_uses_suffice_for_the_seed_formula(step):
+    only_uses = {name: REFERENCE[name] for name in step.uses}
+    assert SEED_FORMULAS[step.answer](only_uses) == pytest.approx(REFERENCE[step.answer],
+                                                                  rel=1e-12)
+
+
+@pytest.mark.parametrize("step", STEPS, ids=IDS)
+def test_texts_in_both_languages(step):
+    for field in (step.title, step.meaning):
+        assert set(field) >= {"en", "zh"} and field["en"].strip() and field["zh"].strip()
+    assert CJK.search(step.meaning["zh"]) and not CJK.search(step.meaning["en"])
+    assert step.formula.strip() and step.formula_text.strip()
+    assert isinstance(step.points, int) and step.points > 0
+
+
+@pytest.mark.parametrize("step", STEPS, ids=IDS)
+def test_stub_docstring_names_what_to_use(step):
+    text = stubs.render(step)
+    assert step.title["en"] in text and step.title["zh"] in text
+    assert f"bpgrade check {step.id}" in text
+    if not step.uses_text:
+        assert all(f"net.{name}" in text for name in step.uses)
+    for key, _ in step.answer_items:
+        assert key is None or f'"{key}"' in text
+
+
+@pytest.mark.parametrize("name", ["step7", "7", "07", "Step7", "STEP07", " step7 "])
+def test_get_accepts_the_usual_spellings(name):
+    assert registry.get(name).id == "step7"
+
+
+@pytest.mark.parametrize("name", ["step99", "seven", "", "step", "-1", "7.0", "step 7x"])
+def test_get_rejects_others_listing_the_valid_ids(name):
+    with pytest.raises(UsageError) as caught:
+        registry.get(name)
+    assert STEPS[0].id in str(caught.value) and STEPS[-1].id in str(caught.value)
+
+
+def test_total_points():
+    assert registry.total_points() == sum(step.points for step in STEPS)
