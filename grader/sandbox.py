@@ -18,7 +18,9 @@ reads it strictly in the parent, and all comparing happens there.
 from __future__ import annotations
 
 import builtins
+import gc
 import glob
+import importlib.util
 import json
 import linecache
 import operator
@@ -66,7 +68,10 @@ MESSAGES = {
         "en": "import {name} is not allowed in an exercise: compute the answer from net "
               "(plus math or numpy)",
         "zh": "练习中不允许 import {name}：请用 net（以及 math 或 numpy）计算答案"},
-    "memory": {"en": "out of memory (the limit is {limit})", "zh": "内存不足（上限 {limit}）"},
+    "encoding": {"en": "{file} is not valid UTF-8 (save it as UTF-8): {detail}",
+                 "zh": "{file} 不是有效的 UTF-8 编码（请另存为 UTF-8）：{detail}"},
+    "repeated": {"en": "  [the line above repeated {n} more times]",
+                 "zh": "  [上面一行又重复了 {n} 次]"},
 }
 
 
@@ -101,12 +106,23 @@ class _Failure(Exception):
         self.message = message
 
 
-def _learner_traceback(exc: BaseException, path: str) -> str:
-    """The exception with only the frames from the learner's own file."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+def _learner_traceback(exc: BaseException, path: str, lang: str = "en") -> str:
+    """The exception with only the frames from the learner's own file; repeats folded."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__, limit=-200)
               if os.path.abspath(f.filename) == os.path.abspath(path)]
-    lines = [f'  File "{os.path.basename(path)}", line {f.lineno}, in {f.name}\n'
-             f"    {(f.line or '').strip()}" for f in frames]
+    lines, previous, repeats = [], None, 0
+    for f in frames:
+        line = (f'  File "{os.path.basename(path)}", line {f.lineno}, in {f.name}\n'
+                f"    {(f.line or '').strip()}")
+        if line == previous:
+            repeats += 1
+            continue
+        if repeats:
+            lines.append(text(MESSAGES, "repeated", lang, n=repeats))
+        lines.append(line)
+        previous, repeats = line, 0
+    if repeats:
+        lines.append(text(MESSAGES, "repeated", lang, n=repeats))
     summary = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     return "\n".join(lines + [summary])
 
@@ -116,7 +132,7 @@ def _describe(exc: BaseException, path: str, lang: str) -> str:
         return text(MESSAGES, "exit", lang, code=repr(exc.code))
     if isinstance(exc, (KeyboardInterrupt, GeneratorExit)) or not isinstance(exc, Exception):
         return text(MESSAGES, "interrupted", lang, name=type(exc).__name__)
-    return _learner_traceback(exc, path)
+    return _learner_traceback(exc, path, lang)
 
 
 def load_source(source: bytes, path, function_name: str, lang: str = "en"):
@@ -124,14 +140,18 @@ def load_source(source: bytes, path, function_name: str, lang: str = "en"):
     path = str(path)
     name = f"bpgrade_learner_{Path(path).stem}"
     try:
-        code = compile(source, path, "exec", dont_inherit=True)
+        decoded = importlib.util.decode_source(source)     # UTF-8 or the declared coding
+    except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
+        raise _Failure("error", text(MESSAGES, "encoding", lang, file=Path(path).name,
+                                     detail=str(exc)[:200])) from None
+    try:
+        code = compile(decoded, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
         raise _Failure("error", text(MESSAGES, "syntax", lang, file=Path(path).name,
                                      line=getattr(exc, "lineno", None),
                                      msg=getattr(exc, "msg", str(exc)),
                                      code=(getattr(exc, "text", "") or "").strip())) from None
-    lines = source.decode("utf-8", "replace").splitlines(True)
-    linecache.cache[path] = (len(source), None, lines, path)
+    linecache.cache[path] = (len(source), None, decoded.splitlines(True), path)
     module = types.ModuleType(name)
     module.__file__ = path
     try:
@@ -370,11 +390,12 @@ def _become_child(capture_fd: int, limits: Limits, cpu_seconds: float, user, lan
     for name in HIDDEN_ENVIRONMENT:
         os.environ.pop(name, None)
     apply_limits(limits, cpu_seconds, own_user=user is not None)
-    _drop_privileges(user)
-    try:
-        os.chdir("/")
-    except OSError:
-        pass
+    if user is not None:
+        _drop_privileges(user)
+        try:
+            os.chdir("/")               # not the grader's folder: it may hold the gradebook
+        except OSError:
+            pass
     stream = _CappedText(1)
     sys.stdin = open(0, closefd=False)
     sys.stdout = sys.stderr = stream
@@ -530,9 +551,8 @@ def _run_in_process(path, function_name, contexts, keys, lang, timeout) -> Outco
 
 # --- the classroom path: a clean runner process, one child per student ---------------------
 
-GUARDED_MODULES = ("builtins", "math", "cmath", "random", "operator", "functools", "itertools",
-                   "json", "os", "sys", "struct", "select", "pickle", "time", "types",
-                   "numpy", "numpy.random", "numpy.linalg", "grader.sandbox", "grader.answers",
+GUARDED_MODULES = ("builtins", "math", "cmath", "random", "operator", "functools", "json", "os",
+                   "sys", "pickle", "numpy", "grader.sandbox", "grader.answers",
                    "grader.context", "grader.i18n")
 
 
@@ -639,109 +659,25 @@ def _student_child(request_fd, reply_fd, capture_fd, limits, cpu_seconds, user, 
             if why is not None:
                 break
             guard.active = False                   # our own data may name our own modules
-            request = loads(payload)
+            requests = loads(payload)
             guard.active = True
-            if request is None:
+            if not requests:
                 break
-            stream.reset()
-            report = _child_main(request["path"], request["function"], request["contexts"],
-                                 request["keys"], lang, request["source"])
-            report["retire"] = not state.unchanged()
-            send(reply_fd, dumps(report).encode())
-            if report["retire"]:
-                break
+            for request in requests:
+                stream.reset()
+                report = _child_main(request["path"], request["function"], request["contexts"],
+                                     request["keys"], lang, request["source"])
+                report["retire"] = not state.unchanged()
+                try:
+                    report["output_end"] = os.lseek(1, 0, os.SEEK_CUR)
+                except OSError:
+                    pass
+                send(reply_fd, dumps(report).encode())
+                if report["retire"]:
+                    os._exit(0)
     except BaseException:
         status = 70
     os._exit(status)
-
-
-class Runner:
-    """Runs one student's steps in a child forked from this clean process (see module doc)."""
-
-    def __init__(self, timeout: float, lang: str, limits: Limits | None = None, user=None):
-        self.timeout, self.lang = timeout, lang
-        self.limits = limits or Limits()
-        self.user = user
-        self.pid = None
-        self.folder, self.cpu_seconds = None, timeout
-
-    def start_student(self, folder, n_steps: int) -> None:
-        self.end_student()
-        self.folder = str(folder) if folder else None
-        self.cpu_seconds = self.limits.cpu or self.timeout * max(1, n_steps) + 1
-
-    def _spawn(self) -> None:
-        request_r, self.to_child = os.pipe()
-        self.from_child, reply_w = os.pipe()
-        self.capture = tempfile.TemporaryFile()
-        pid = os.fork()
-        if pid == 0:
-            os.close(self.to_child)
-            os.close(self.from_child)
-            _student_child(request_r, reply_w, self.capture.fileno(), self.limits,
-                           self.cpu_seconds, self.user, self.lang, self.folder)
-        os.close(request_r)
-        os.close(reply_w)
-        self.pid = pid
-
-    def _output_from(self, start: int) -> str:
-        try:
-            self.capture.seek(start)
-            return self.capture.read(OUTPUT_LIMIT).decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-    def run(self, request: dict) -> Outcome:
-        """``request``: path, function, keys, contexts, source (bytes)."""
-        n, keys, lang = len(request["contexts"]), request["keys"], self.lang
-        payload = pickle.dumps(request)
-        for attempt in range(2):
-            if self.pid is None:
-                self._spawn()
-            start = os.fstat(self.capture.fileno()).st_size
-            try:
-                _send(self.to_child, payload)
-                break
-            except OSError:                     # the child is gone: a fresh one, once
-                self._retire()
-                if attempt:
-                    return Outcome("error", error=text(MESSAGES, "died", lang, how="no child"))
-        payload, why = _receive(self.from_child, time.monotonic() + self.timeout)
-        retire = True
-        if why == "timeout":
-            outcome = Outcome("timeout", error=text(MESSAGES, "timeout", lang,
-                                                    seconds=self.timeout))
-        elif why == "eof":
-            _kill_group(self.pid)
-            status = _reap(self.pid)
-            outcome = Outcome("error", error=text(MESSAGES, "died", lang, how=_how(status)))
-        else:
-            data = _json(payload)
-            outcome = _trusted(data, n, keys, lang)
-            retire = not (isinstance(data, dict) and data.get("retire") is False) \
-                or bool(_children(os.getpid()) - {self.pid}) or bool(_children(self.pid))
-        outcome.output = self._output_from(start)
-        if retire:
-            self._retire()
-        return outcome
-
-    def _retire(self) -> None:
-        if self.pid is None:
-            return
-        _kill_group(self.pid)
-        _reap(self.pid)
-        for fd in (self.to_child, self.from_child):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self.capture.close()
-        self.pid = None
-        sweep()
-
-    def end_student(self) -> None:
-        self._retire()
-        sweep()
 
 
 def _reap(pid: int) -> int:
@@ -776,78 +712,217 @@ def preload() -> None:
             pass
 
 
-def serve(in_fd: int, out_fd: int, timeout: float, lang: str, limits: Limits, user) -> None:
-    """The runner process's loop: requests from the grading process, outcomes back."""
-    _become_subreaper()
-    preload()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    runner = Runner(timeout, lang, limits, user)
-    while True:
-        payload, why = _receive(in_fd, None, 1 << 30)
-        if why is not None:
-            break
-        message = pickle.loads(payload)
-        op = message["op"]
-        if op == "student":
-            runner.start_student(message["folder"], message["steps"])
-        elif op == "run":
-            outcome = runner.run(message["request"])
-            _send(out_fd, json.dumps(outcome.__dict__).encode())
-        elif op == "end":
-            runner.end_student()
-        else:
-            break
-    runner.end_student()
-
-
-class RunnerClient:
-    """The grading process's handle on its runner, forked while it holds no answers."""
-
-    def __init__(self, timeout: float, lang: str, limits: Limits | None = None, user=None):
-        self.timeout = timeout
-        to_runner_r, self._to = os.pipe()
-        self._from, from_runner_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            status = 0
-            try:
-                os.close(self._to)
-                os.close(self._from)
-                serve(to_runner_r, from_runner_w, timeout, lang, limits or Limits(), user)
-            except BaseException:
-                status = 70
-            os._exit(status)
-        os.close(to_runner_r)
-        os.close(from_runner_w)
-        self.pid = pid
-
-    def _message(self, message: dict) -> None:
-        _send(self._to, pickle.dumps(message))
-
-    def start_student(self, folder, n_steps: int) -> None:
-        self._message({"op": "student", "folder": str(folder) if folder else None,
-                       "steps": n_steps})
-
-    def run(self, path, function_name: str, contexts: list, keys, source: bytes) -> Outcome:
-        self._message({"op": "run", "request": {"path": str(path), "function": function_name,
-                                                "contexts": contexts, "keys": keys,
-                                                "source": source}})
-        payload, why = _receive(self._from, None, 1 << 30)
-        if why is not None:
-            raise RuntimeError("the sandbox runner stopped")
-        return Outcome(**json.loads(payload))
-
-    def end_student(self) -> None:
-        self._message({"op": "end"})
-
-    def close(self) -> None:
-        try:
-            self._message({"op": "quit"})
-        except OSError:
-            pass
-        for fd in (self._to, self._from):
+def close_other_fds(keep) -> None:
+    """Close every descriptor but 0-2 and ``keep``: a forked helper must not hold another
+    process's pipe ends open (that process would never see end-of-file)."""
+    keep = {0, 1, 2, *keep}
+    for fd in _open_fds():
+        if fd not in keep:
             try:
                 os.close(fd)
             except OSError:
                 pass
+
+
+def serve(sock) -> None:
+    """The runner process's loop: spawn a student's child on request, retire it on request.
+
+    It holds no answers (it was forked before its job computed any), so a child forked from
+    it holds nothing but what the job then sends it: one batch of contexts at a time.
+    """
+    import socket
+
+    close_other_fds({sock.fileno()})
+    _become_subreaper()
+    preload()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.collect()
+    gc.freeze()           # children's collections skip these objects: no copy-on-write storms
+    while True:
+        try:
+            payload, fds, _, _ = socket.recv_fds(sock, 1 << 16, 4)
+        except OSError:
+            break
+        if not payload:
+            break
+        message = json.loads(payload)
+        if message["op"] == "spawn":
+            request_r, reply_w, capture = fds
+            pid = os.fork()
+            if pid == 0:
+                sock.close()
+                _student_child(request_r, reply_w, capture, Limits(**message["limits"]),
+                               message["cpu"], message["user"], message["lang"],
+                               message["folder"])
+            for fd in fds:
+                os.close(fd)
+            reply = {"pid": pid}
+        elif message["op"] == "retire":
+            pid = message["pid"]
+            _kill_group(pid)
+            status = _reap(pid)
+            sweep()
+            reply = {"status": status}
+        else:
+            break
+        sock.sendall(json.dumps(reply).encode())
+    sweep()
+
+
+class RunnerClient:
+    """A grading job's handle on its runner, and on the student child the runner forks.
+
+    The runner is forked first, while the job holds no answers. Requests go straight from
+    the job to the child and answers straight back (two hops per step); the runner is asked
+    only to fork a child and to kill one, with every process it left behind.
+    """
+
+    def __init__(self, timeout: float, lang: str, limits: Limits | None = None, user=None):
+        import socket
+
+        self.timeout, self.lang = timeout, lang
+        self.limits = limits or Limits()
+        self.user = list(user) if user else None
+        self._sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        pid = os.fork()
+        if pid == 0:
+            status = 0
+            try:
+                self._sock.close()
+                serve(theirs)
+            except BaseException:
+                status = 70
+            os._exit(status)
+        theirs.close()
+        self.pid = pid
+        self.child = None
+        self.folder, self.cpu_seconds = None, timeout
+
+    def _ask(self, message: dict, fds=()) -> dict:
+        import socket
+
+        socket.send_fds(self._sock, [json.dumps(message).encode()], list(fds))
+        reply = self._sock.recv(1 << 16)
+        if not reply:
+            raise RuntimeError("the sandbox runner stopped")
+        return json.loads(reply)
+
+    def start_student(self, folder, n_steps: int) -> None:
+        self.end_student()
+        self.folder = str(folder) if folder else None
+        self.cpu_seconds = self.limits.cpu or self.timeout * max(1, n_steps) + 1
+
+    def _spawn(self) -> None:
+        request_r, self._to_child = os.pipe()
+        self._from_child, reply_w = os.pipe()
+        self._capture = tempfile.TemporaryFile()
+        try:
+            limits = {name: getattr(self.limits, name) for name in Limits.__dataclass_fields__}
+            reply = self._ask({"op": "spawn", "folder": self.folder, "cpu": self.cpu_seconds,
+                               "user": self.user, "lang": self.lang, "limits": limits},
+                              (request_r, reply_w, self._capture.fileno()))
+        finally:
+            os.close(request_r)
+            os.close(reply_w)
+        self.child = reply["pid"]
+
+    def _retire(self) -> int:
+        """Kill the child (and whatever it left running); its wait status."""
+        if self.child is None:
+            return 0
+        _kill_group(self.child)                    # at once; the runner reaps and sweeps
+        status = self._ask({"op": "retire", "pid": self.child})["status"]
+        for fd in (self._to_child, self._from_child):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._capture.close()
+        self.child = None
+        return status
+
+    def _output_from(self, start: int, end: int) -> str:
+        """What the child printed between two offsets; pread leaves the shared offset alone."""
+        try:
+            data = os.pread(self._capture.fileno(), min(end - start, OUTPUT_LIMIT), start)
+            return data.decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def _strays(self) -> bool:
+        return bool(_children(self.pid) - {self.child}) or bool(_children(self.child))
+
+    def run(self, path, function_name: str, contexts: list, keys, source: bytes) -> Outcome:
+        """Run one step in the student's child (a fresh one if the last step spoiled it)."""
+        return self.run_many([{"path": str(path), "function": function_name,
+                               "contexts": contexts, "keys": keys, "source": source}])[0]
+
+    def run_many(self, items: list) -> list:
+        """Run several steps (dicts: path, function, contexts, keys, source) in one request.
+
+        The caller sends together only steps none of whose answers is in any of their
+        contexts. Each step has its own deadline and its own outcome; after a step that
+        kills, hangs or spoils the child, the rest go to a fresh one.
+        """
+        outcomes, i = [], 0
+        while i < len(items):
+            payload = pickle.dumps(items[i:])
+            for attempt in range(2):
+                if self.child is None:
+                    self._spawn()
+                start = os.fstat(self._capture.fileno()).st_size
+                try:
+                    _send(self._to_child, payload)
+                    break
+                except OSError:                    # the child is gone: a fresh one, once
+                    self._retire()
+            else:
+                return outcomes + [Outcome("error", error=text(MESSAGES, "died", self.lang,
+                                                               how="no child"))
+                                   for _ in items[i:]]
+            while i < len(items):
+                outcome, retire, start = self._answer(items[i], start)
+                outcomes.append(outcome)
+                i += 1
+                if retire:
+                    if self.child is not None:
+                        self._retire()
+                    break
+        return outcomes
+
+    def _answer(self, item: dict, start: int):
+        """(Outcome, retire the child?, capture offset after it) for the next reply."""
+        lang, n, keys = self.lang, len(item["contexts"]), item["keys"]
+        payload, why = _receive(self._from_child, time.monotonic() + self.timeout)
+        if why is not None:
+            _kill_group(self.child)                # before reading what it printed
+        size = os.fstat(self._capture.fileno()).st_size
+        data = _json(payload) if why is None else None
+        end = data.get("output_end") if isinstance(data, dict) else None
+        if type(end) is not int or not start <= end <= size:
+            end = size
+        output = self._output_from(start, end)
+        retire = True
+        if why == "timeout":
+            outcome = Outcome("timeout", error=text(MESSAGES, "timeout", lang,
+                                                    seconds=self.timeout))
+        elif why == "eof":
+            status = self._retire()
+            outcome = Outcome("error", error=text(MESSAGES, "died", lang, how=_how(status)))
+        else:
+            outcome = _trusted(data, n, keys, lang)
+            retire = not (isinstance(data, dict) and data.get("retire") is False) \
+                or self._strays()
+        outcome.output = output
+        return outcome, retire, end
+
+    def end_student(self) -> None:
+        self._retire()
+
+    def close(self) -> None:
+        try:
+            self._retire()
+        except (OSError, RuntimeError):
+            pass
+        self._sock.close()
         _reap(self.pid)

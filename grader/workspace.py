@@ -9,7 +9,6 @@ unless they ask for it (``--force``, or ``reset`` after confirming).
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +117,8 @@ def init(root: Path, seed: int | None = None, force: bool = False, lang: str = "
             if not force:
                 raise
     if seed is None:
+        import secrets
+
         seed = existing.seed if existing else secrets.randbelow(1_000_000)
     written, kept = [], []
     (root / EXERCISES).mkdir(parents=True, exist_ok=True)

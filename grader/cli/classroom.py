@@ -1,1 +1,133 @@
-"""Commands of this area register on the ``main`` group from .common."""
+"""The course's commands: grade a class, grade on Gradescope, export autograders."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import i18n
+from .common import LANG_OPTION, fail, main, run
+
+MESSAGES = {
+    "wrote": {"en": "wrote {path}", "zh": "已写入 {path}"},
+    "summary_to": {"en": "gradebook: {path}", "zh": "成绩表：{path}"},
+}
+
+TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0.1), default=5.0,
+                              show_default=True, help="Seconds one step may run.")
+SECRET_OPTION = click.option("--secret", default=None,
+                             help="Course secret for per-student problems (default: "
+                                  "$BPGRADE_SECRET, else bpgrade.toml).")
+
+
+@main.command()
+@click.argument("submissions", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The CSV gradebook: student, step0 … stepN, total, max.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Also write every step's status, message and diagnosis.")
+@click.option("--feedback", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write one Markdown feedback file per student into this folder.")
+@click.option("--canvas", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write a CSV for Canvas' gradebook import.")
+@click.option("--canvas-column", default="bpgrade", show_default=True,
+              help="The Canvas assignment column name.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Students graded at once (default: the number of CPUs).")
+@TIMEOUT_OPTION
+@click.option("--memory", type=click.IntRange(min=16), default=2048, show_default=True,
+              help="Megabytes of memory a student's code may allocate.")
+@SECRET_OPTION
+@click.option("--resume", is_flag=True, help="Keep the students an interrupted run finished.")
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+@LANG_OPTION
+def grade(submissions, out, json_path, feedback, canvas, canvas_column, jobs, timeout, memory,
+          secret, resume, quiet, lang):
+    """Grade a class: SUBMISSIONS/<student id>/stepNN.py, one folder per student."""
+    from .. import classroom, sandbox
+
+    lang = i18n.resolve(lang)
+    secret = run(classroom.course_secret, secret, submissions, lang)
+    students = run(classroom.students_in, submissions, lang)
+    limits = sandbox.Limits(memory=memory << 20)
+    options = dict(secret=secret, json_path=json_path, feedback=feedback, canvas=canvas,
+                   canvas_column=canvas_column, jobs=jobs, timeout=timeout, resume=resume,
+                   lang=lang, limits=limits)
+    if quiet:
+        run(classroom.grade, submissions, out, **options)
+        return
+    label = i18n.text(classroom.MESSAGES, "progress_label", lang)
+    with click.progressbar(length=len(students), label=label, file=sys.stderr) as bar:
+        summary = run(classroom.grade, submissions, out, on_student=lambda record: bar.update(1),
+                      **options)
+    click.echo(summary.render(lang))
+    click.echo(i18n.text(MESSAGES, "summary_to", lang, path=out))
+
+
+@main.command()
+@click.option("--submission", type=click.Path(path_type=Path), default=Path("/autograder/submission"),
+              show_default=True, help="The student's files.")
+@click.option("--results", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("/autograder/results/results.json"), show_default=True)
+@click.option("--metadata", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("/autograder/submission_metadata.json"), show_default=True,
+              help="Gradescope's submission metadata (the student's id comes from it).")
+@click.option("--student", default=None, help="The student's id (default: from --metadata).")
+@SECRET_OPTION
+@TIMEOUT_OPTION
+@click.option("--visibility", type=click.Choice(["hidden", "after_due_date", "after_published",
+                                                 "visible"]), default="visible",
+              show_default=True, help="When students see the tests.")
+@LANG_OPTION
+def gradescope(submission, results, metadata, student, secret, timeout, visibility, lang):
+    """Grade one submission inside Gradescope's container and write results.json."""
+    from .. import gradescope as platform
+
+    lang = i18n.resolve(lang)
+    data = run(platform.run, submission, results, metadata, student, secret, lang, timeout,
+               visibility)
+    click.echo(i18n.text(platform.MESSAGES, "total", lang, score=data["score"],
+                         max=sum(t["max_score"] for t in data["tests"])))
+
+
+@main.group()
+def export():
+    """Write the files an autograding platform needs."""
+
+
+@export.command("gradescope")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("autograder.zip"), show_default=True)
+@SECRET_OPTION
+@TIMEOUT_OPTION
+@LANG_OPTION
+def export_gradescope(output, secret, timeout, lang):
+    """The Gradescope autograder zip: setup.sh, run_autograder and the grader."""
+    from .. import classroom, gradescope as platform
+
+    lang = i18n.resolve(lang)
+    secret = run(classroom.course_secret, secret, Path.cwd() / "submissions", lang)
+    data = run(platform.autograder_zip, secret, lang, timeout)
+    run(classroom.write_atomically, output, data)
+    click.echo(i18n.text(MESSAGES, "wrote", lang, path=output))
+
+
+@export.command("github-classroom")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path(".github/workflows/classroom.yml"), show_default=True)
+@click.option("--package", default="bpgrade", show_default=True,
+              help="What pip installs in the workflow (a name, URL or git+https://...).")
+@click.option("--folder", default="exercises", show_default=True,
+              help="The folder of stepNN.py files in the student's repository.")
+@LANG_OPTION
+def export_github_classroom(output, package, folder, lang):
+    """A GitHub Classroom workflow: one autograding test per step."""
+    from .. import classroom, gradescope as platform
+
+    lang = i18n.resolve(lang)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    text = platform.github_classroom_workflow(package, folder, lang)
+    run(classroom.write_atomically, output, text.encode("utf-8"))
+    click.echo(i18n.text(MESSAGES, "wrote", lang, path=output))

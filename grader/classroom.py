@@ -1,0 +1,637 @@
+"""Grade a whole class: one folder per student, each graded on its own problems.
+
+``SUBMISSIONS/<student id>/stepNN.py``. Each student's problems come from
+``student_seed(secret, id)``, so neighbours' numbers differ. Student code runs through
+:class:`grader.sandbox.RunnerClient`: every grading job owns a clean runner process, forked
+before the job computes any answer, that forks one child per student; all comparing happens
+in the job (:func:`grader.checking.judge`).
+
+Progress is kept per student as JSON lines in ``<out>.progress``; with ``resume`` the
+students already there are not graded again. The CSV gradebook (and the JSON, Canvas CSV)
+are written from that file at the end, atomically.
+"""
+
+from __future__ import annotations
+
+import collections
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import select
+import signal
+import stat
+import sys
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import registry, sandbox
+from .checking import ProblemSet, Result, answer_keys, contexts_for, judge
+from .errors import UsageError
+from .i18n import text
+from .seeds import student_seed
+
+CONFIG_NAMES = ("bpgrade.toml",)
+SECRET_VARIABLE = "BPGRADE_SECRET"
+SOURCE_LIMIT = 1 << 20            # bytes: a bigger stepNN.py is not run
+RECORD_TEXT_LIMIT = 2000          # characters of error/output kept per step in the records
+PROGRESS_VERSION = 1
+
+MESSAGES = {
+    "no_submissions": {"en": "no submissions folder at {path}",
+                       "zh": "找不到提交目录 {path}"},
+    "no_students": {"en": "{path} holds no student folders (one sub-folder per student, "
+                          "named by the student's id)",
+                    "zh": "{path} 中没有学生目录（每个学生一个子目录，以学号命名）"},
+    "no_secret": {
+        "en": "no course secret: pass --secret S, set BPGRADE_SECRET, or write "
+              "secret = \"...\" under [grade] in bpgrade.toml next to {path} or in the "
+              "current folder. The secret makes each student's problems; keep it private.",
+        "zh": "没有课程密钥：请用 --secret S，或设置 BPGRADE_SECRET，或在 {path} 旁边或当前"
+              "目录的 bpgrade.toml 中 [grade] 下写 secret = \"...\"。密钥决定每个学生的题目，请保密。"},
+    "bad_config": {"en": "cannot read {path}: {error}", "zh": "无法读取 {path}：{error}"},
+    "progress_mismatch": {
+        "en": "{path} was written with another secret or step list; run without --resume "
+              "to grade everyone again",
+        "zh": "{path} 是用别的密钥或步骤表写的；请去掉 --resume 重新评分"},
+    "missing": {"en": "{file} was not submitted", "zh": "没有提交 {file}"},
+    "not_regular": {"en": "{file} is not a regular file (a link or a folder); it was not run",
+                    "zh": "{file} 不是普通文件（是链接或目录），没有运行"},
+    "too_big": {"en": "{file} is larger than {limit} bytes; it was not run",
+                "zh": "{file} 超过 {limit} 字节，没有运行"},
+    "crashed": {"en": "grading this student failed twice; the steps not yet graded score 0",
+                "zh": "该学生评分两次失败；尚未评分的步骤记 0 分"},
+    "summary_title": {"en": "{students} students graded · mean {mean:.2f} / {max}",
+                      "zh": "共评 {students} 名学生 · 平均 {mean:.2f} / {max}"},
+    "summary_head": {"en": "step      passed   most common problem        most common diagnosis",
+                     "zh": "步骤      通过率   最常见问题                 最常见诊断"},
+    "progress_label": {"en": "grading", "zh": "评分中"},
+    "feedback_title": {"en": "bpgrade feedback for {student}", "zh": "{student} 的 bpgrade 反馈"},
+    "feedback_score": {"en": "Score: **{score:g} / {max}**", "zh": "得分：**{score:g} / {max}**"},
+    "feedback_table": {"en": "| step | status | points | what happened |",
+                       "zh": "| 步骤 | 状态 | 分数 | 情况 |"},
+    "feedback_details": {"en": "Details", "zh": "详情"},
+    "feedback_error": {"en": "Error", "zh": "错误"},
+    "feedback_output": {"en": "Printed output", "zh": "打印输出"},
+    "feedback_diagnosis": {"en": "Likely cause", "zh": "可能原因"},
+    "feedback_all_passed": {"en": "Every step passed.", "zh": "全部步骤通过。"},
+    "status_passed": {"en": "passed", "zh": "通过"},
+    "status_failed": {"en": "wrong", "zh": "答错"},
+    "status_invalid": {"en": "invalid", "zh": "无效"},
+    "status_error": {"en": "error", "zh": "出错"},
+    "status_timeout": {"en": "timeout", "zh": "超时"},
+    "status_not_started": {"en": "not started", "zh": "未开始"},
+}
+
+
+# --- configuration -----------------------------------------------------------------------------
+
+def _config_secret(path: Path, lang: str):
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(text(MESSAGES, "bad_config", lang, path=path, error=exc)) from None
+    try:
+        import tomllib
+    except ImportError:                                    # Python 3.10: secret = "..." lines
+        match = re.search(rb'^\s*secret\s*=\s*"([^"]*)"', raw, re.MULTILINE)
+        return match.group(1).decode("utf-8") if match else None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(text(MESSAGES, "bad_config", lang, path=path, error=exc)) from None
+    section = data.get("grade", data)
+    secret = section.get("secret") if isinstance(section, dict) else None
+    return secret if isinstance(secret, str) and secret else None
+
+
+def course_secret(explicit: str | None, submissions, lang: str = "en",
+                  environ=None, cwd=None) -> str:
+    """The secret: the option, else $BPGRADE_SECRET, else bpgrade.toml beside SUBMISSIONS or
+    in the current folder. Without any, refuse (a guessable default would let anyone
+    reproduce every student's problems)."""
+    if explicit:
+        return explicit
+    environ = os.environ if environ is None else environ
+    if environ.get(SECRET_VARIABLE):
+        return environ[SECRET_VARIABLE]
+    submissions = Path(submissions)
+    places = [submissions.resolve().parent, Path(cwd or os.getcwd())]
+    for folder in dict.fromkeys(places):
+        for name in CONFIG_NAMES:
+            path = folder / name
+            if path.is_file():
+                secret = _config_secret(path, lang)
+                if secret:
+                    return secret
+    raise UsageError(text(MESSAGES, "no_secret", lang, path=submissions))
+
+
+def students_in(submissions, lang: str = "en") -> list:
+    """(id, folder) per student: every sub-folder not starting with a dot, sorted by id."""
+    submissions = Path(submissions)
+    if not submissions.is_dir():
+        raise UsageError(text(MESSAGES, "no_submissions", lang, path=submissions))
+    found = sorted((_readable(entry.name), Path(entry.path)) for entry in os.scandir(submissions)
+                   if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False))
+    if not found:
+        raise UsageError(text(MESSAGES, "no_students", lang, path=submissions))
+    return found
+
+
+def _readable(name: str) -> str:
+    """A folder name as text; bytes that are not UTF-8 become U+FFFD."""
+    return os.fsencode(name).decode("utf-8", "replace")
+
+
+def feedback_name(student: str) -> str:
+    """A file name for any Unicode id: letters, digits, ``-_.`` kept, a hash keeps it unique."""
+    nfc = unicodedata.normalize("NFC", student)
+    safe = re.sub(r"[^\w.-]", "_", nfc).lstrip(".")[:60]
+    if safe != student or not safe:
+        digest = hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        safe = f"{safe}-{digest}" if safe else digest
+    return safe + ".md"
+
+
+# --- grading one student (inside a job) ------------------------------------------------------
+
+def _read_source(path: Path, lang: str):
+    """(bytes, None) or (None, Result-worthy (status, message)); links are never followed."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None, ("not_started", text(MESSAGES, "missing", lang, file=path.name))
+    except OSError as exc:
+        return None, ("error", str(exc))
+    if not stat.S_ISREG(info.st_mode):
+        return None, ("error", text(MESSAGES, "not_regular", lang, file=path.name))
+    if info.st_size > SOURCE_LIMIT:
+        return None, ("error", text(MESSAGES, "too_big", lang, file=path.name, limit=SOURCE_LIMIT))
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read(SOURCE_LIMIT + 1), None
+    except OSError as exc:
+        return None, ("error", str(exc))
+
+
+class _GradingProblems(ProblemSet):
+    """The student's problems; gradebooks show no finite-difference witness, so none is
+    computed (the reference engine is tested against it on its own)."""
+
+    def finite_difference(self, index: int) -> dict:
+        return {}
+
+
+def grade_student(client, student: str, folder: Path, secret: str, lang: str,
+                  steps=None) -> list:
+    """Result per step for one student."""
+    steps = list(steps or registry.STEPS)
+    problem_set = _GradingProblems(student_seed(secret, student))
+    client.start_student(folder, len(steps))
+    results = {}
+    try:
+        for batch in batches(steps):
+            runnable = []
+            for step in batch:
+                source, problem = _read_source(folder / step.file_name, lang)
+                if problem is None:
+                    runnable.append((step, source, contexts_for(step, problem_set, lang)))
+                    continue
+                status, message = problem
+                results[step.id] = Result(step=step.id, status=status, score=0.0,
+                                          max_score=step.points, title=step.title[lang],
+                                          problems=len(problem_set.problems), message=message)
+            outcomes = client.run_many([
+                {"path": str(folder / step.file_name), "function": step.function_name,
+                 "contexts": contexts, "keys": answer_keys(step), "source": source}
+                for step, source, contexts in runnable]) if runnable else []
+            for (step, _, contexts), outcome in zip(runnable, outcomes):
+                results[step.id] = judge(step, problem_set, outcome, lang, contexts)
+    finally:
+        client.end_student()
+    return [results[step.id] for step in steps]
+
+
+def batches(steps) -> list:
+    """Consecutive steps that may be sent to a child together: no step's answer is in any
+    of their contexts, so the child never holds an answer it is asked for."""
+    groups, group, answered, seen = [], [], set(), set()
+    for step in steps:
+        answers = {quantity for _, quantity in step.answer_items}
+        if group and (answered & set(step.context) or answers & seen):
+            groups.append(group)
+            group, answered, seen = [], set(), set()
+        group.append(step)
+        answered |= answers
+        seen |= set(step.context)
+    if group:
+        groups.append(group)
+    return groups
+
+
+def _clip(value: str) -> str:
+    value = value or ""
+    if len(value) <= RECORD_TEXT_LIMIT:
+        return value
+    half = RECORD_TEXT_LIMIT // 2                   # the head, and the tail with the exception
+    return value[:half] + "\n…\n" + value[-half:]
+
+
+def record_for(student: str, seed: int, results: list) -> dict:
+    """The plain record kept per student (progress file, JSON gradebook)."""
+    return {
+        "student": student, "seed": seed,
+        "score": round(sum(r.score for r in results), 6),
+        "max_score": sum(r.max_score for r in results),
+        "results": [{"step": r.step, "status": r.status, "score": r.score,
+                     "max_score": r.max_score,
+                     "fraction": round(r.score / r.max_score, 6) if r.max_score else 0.0,
+                     "message": r.message, "diagnosis": r.diagnosis,
+                     "error": _clip(r.error), "output": _clip(r.output)} for r in results],
+    }
+
+
+def _fence(body: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}text\n{body.rstrip()}\n{ticks}"
+
+
+def _cell(value: str) -> str:
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
+def feedback_markdown(record: dict, lang: str) -> str:
+    """What failed and why, for one student, as Markdown (renders the record, computes nothing)."""
+    lines = [f"# {text(MESSAGES, 'feedback_title', lang, student=record['student'])}", "",
+             text(MESSAGES, "feedback_score", lang, score=record["score"],
+                  max=record["max_score"]), "",
+             text(MESSAGES, "feedback_table", lang), "|---|---|---|---|"]
+    for item in record["results"]:
+        status = text(MESSAGES, "status_" + item["status"], lang)
+        lines.append(f"| {item['step']} | {status} | {item['score']:g} / {item['max_score']} "
+                     f"| {_cell(item['message'])} |")
+    details = [item for item in record["results"] if item["status"] != "passed"]
+    lines.append("")
+    if not details:
+        lines.append(text(MESSAGES, "feedback_all_passed", lang))
+    for item in details:
+        if item["status"] == "not_started" and not item["error"]:
+            continue
+        lines += ["", f"## {item['step']}", "", item["message"]]
+        diagnosis = item.get("diagnosis") or {}
+        if diagnosis.get("message"):
+            lines += ["", f"**{text(MESSAGES, 'feedback_diagnosis', lang)}:** "
+                          f"{diagnosis['message']}"]
+        if item["error"] and item["error"] not in item["message"]:
+            lines += ["", f"**{text(MESSAGES, 'feedback_error', lang)}:**", "",
+                      _fence(item["error"])]
+        if item["output"]:
+            lines += ["", f"**{text(MESSAGES, 'feedback_output', lang)}:**", "",
+                      _fence(item["output"])]
+    return "\n".join(lines) + "\n"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to a fresh temporary file beside ``path``, then rename it over ``path``."""
+    path = Path(path)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+# --- jobs: each a process with its own runner ------------------------------------------------------
+
+@dataclass
+class Settings:
+    secret: str
+    lang: str = "en"
+    timeout: float = sandbox.DEFAULT_TIMEOUT
+    limits: sandbox.Limits = field(default_factory=sandbox.Limits)
+    feedback: Path | None = None
+    user: object = None
+
+
+def _job_main(task_fd: int, result_fd: int, settings: Settings) -> None:
+    """A grading job: forks its runner first (it holds no answers yet), then grades students."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    client = sandbox.RunnerClient(settings.timeout, settings.lang, settings.limits, settings.user)
+    try:
+        while True:
+            payload, why = sandbox._receive(task_fd, None, 1 << 24)
+            if why is not None:
+                break
+            task = json.loads(payload)
+            if task is None:
+                break
+            student, folder = task["student"], Path(task["folder"])
+            seed = student_seed(settings.secret, student)
+            results = grade_student(client, student, folder, settings.secret, settings.lang)
+            record = record_for(student, seed, results)
+            if settings.feedback is not None:
+                write_atomically(Path(settings.feedback) / feedback_name(student),
+                                 feedback_markdown(record, settings.lang).encode("utf-8",
+                                                                                 "replace"))
+            sandbox._send(result_fd, json.dumps(record).encode("ascii"))
+    finally:
+        client.close()
+
+
+class _Job:
+    def __init__(self, settings: Settings):
+        task_r, self.task_w = os.pipe()
+        self.result_r, result_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            status = 0
+            try:
+                sandbox.close_other_fds({task_r, result_w})
+                _job_main(task_r, result_w, settings)
+            except BaseException:              # the main process retries this student
+                status = 70
+            os._exit(status)
+        os.close(task_r)
+        os.close(result_w)
+        self.pid, self.student = pid, None
+
+    def give(self, student: tuple) -> None:
+        self.student = student
+        sandbox._send(self.task_w, json.dumps({"student": student[0],
+                                               "folder": str(student[1])}).encode("utf-8"))
+
+    def stop(self) -> None:
+        try:
+            sandbox._send(self.task_w, b"null")
+        except OSError:
+            pass
+        for fd in (self.task_w, self.result_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+# --- progress, resume, gradebooks ---------------------------------------------------------------
+
+def progress_path(out: Path) -> Path:
+    out = Path(out)
+    return out.with_name(out.name + ".progress")
+
+
+def _header(secret: str, steps) -> dict:
+    fingerprint = hashlib.sha256(("bpgrade-progress\0" + secret).encode("utf-8")).hexdigest()[:16]
+    return {"bpgrade_progress": PROGRESS_VERSION, "secret": fingerprint,
+            "steps": [step.id for step in steps]}
+
+
+def _read_progress(path: Path, header: dict, lang: str):
+    """{student: byte offset of their record} and the length of the good prefix."""
+    offsets, good = {}, 0
+    with open(path, "rb") as handle:
+        first = handle.readline()
+        try:
+            if json.loads(first) != header:
+                raise ValueError
+        except ValueError:
+            raise UsageError(text(MESSAGES, "progress_mismatch", lang, path=path)) from None
+        good = handle.tell()
+        while True:
+            offset = handle.tell()
+            line = handle.readline()
+            if not line.endswith(b"\n"):          # empty, or cut off by a kill: drop it
+                break
+            try:
+                record = json.loads(line)
+                offsets[record["student"]] = offset
+            except (ValueError, KeyError, TypeError):
+                break
+            good = handle.tell()
+    return offsets, good
+
+
+def _records(path: Path, offsets: dict):
+    """Records in student-id order, read one at a time (memory stays flat)."""
+    with open(path, "rb") as handle:
+        for student in sorted(offsets):
+            handle.seek(offsets[student])
+            yield json.loads(handle.readline())
+
+
+def _number(value: float) -> str:
+    value = round(float(value), 6)
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+def gradebook_csv(records, steps) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", *[step.id for step in steps], "total", "max"])
+    for record in records:
+        by_step = {item["step"]: item for item in record["results"]}
+        writer.writerow([record["student"],
+                         *[_number(by_step[step.id]["fraction"]) if step.id in by_step else "0"
+                           for step in steps],
+                         _number(record["score"]), record["max_score"]])
+    return buffer.getvalue().encode("utf-8")
+
+
+def canvas_csv(records, column: str, max_score: int) -> bytes:
+    """Canvas gradebook import: students matched on SIS User ID (the folder name)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column])
+    writer.writerow(["    Points Possible", "", "", "", "", max_score])
+    for record in records:
+        writer.writerow([record["student"], "", record["student"], "", "",
+                         _number(record["score"])])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _text_json(value) -> str:
+    """JSON with readable non-ASCII text, escaped where the text cannot be UTF-8."""
+    text_form = json.dumps(value, ensure_ascii=False)
+    try:
+        text_form.encode("utf-8")
+        return text_form
+    except UnicodeEncodeError:
+        return json.dumps(value)
+
+
+def gradebook_json(records, steps) -> bytes:
+    parts = [_text_json(record) for record in records]
+    head = json.dumps({"steps": [step.id for step in steps],
+                       "max_score": sum(step.points for step in steps)})[:-1]
+    return (head + ', "students": [\n' + ",\n".join(parts) + "\n]}\n").encode("utf-8")
+
+
+# --- the class summary ------------------------------------------------------------------------
+
+@dataclass
+class Summary:
+    steps: list
+    students: int = 0
+    total: float = 0.0
+    passed: collections.Counter = field(default_factory=collections.Counter)
+    problems: dict = field(default_factory=lambda: collections.defaultdict(collections.Counter))
+    diagnoses: dict = field(default_factory=lambda: collections.defaultdict(collections.Counter))
+
+    def add(self, record: dict) -> None:
+        self.students += 1
+        self.total += record["score"]
+        for item in record["results"]:
+            if item["status"] == "passed":
+                self.passed[item["step"]] += 1
+            else:
+                self.problems[item["step"]][item["status"]] += 1
+            code = (item.get("diagnosis") or {}).get("code")
+            if code:
+                self.diagnoses[item["step"]][code] += 1
+
+    @property
+    def max_score(self) -> int:
+        return sum(step.points for step in self.steps)
+
+    def pass_rate(self, step_id: str) -> float:
+        return self.passed[step_id] / self.students if self.students else 0.0
+
+    def render(self, lang: str) -> str:
+        mean = self.total / self.students if self.students else 0.0
+        lines = [text(MESSAGES, "summary_title", lang, students=self.students, mean=mean,
+                      max=self.max_score), text(MESSAGES, "summary_head", lang)]
+        for step in self.steps:
+            problem = self.problems[step.id].most_common(1)
+            diagnosis = self.diagnoses[step.id].most_common(1)
+            problem_text = (f"{text(MESSAGES, 'status_' + problem[0][0], lang)} ({problem[0][1]})"
+                            if problem else "—")
+            diagnosis_text = f"{diagnosis[0][0]} ({diagnosis[0][1]})" if diagnosis else "—"
+            lines.append(f"{step.id:<9} {self.pass_rate(step.id):>6.0%}   "
+                         f"{problem_text:<26} {diagnosis_text}")
+        return "\n".join(lines)
+
+
+# --- the whole class ------------------------------------------------------------------------------
+
+def _crash_record(student: str, seed: int, lang: str, steps) -> dict:
+    message = text(MESSAGES, "crashed", lang)
+    return record_for(student, seed, [
+        Result(step=step.id, status="error", score=0.0, max_score=step.points,
+               title=step.title[lang], message=message) for step in steps])
+
+
+def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canvas=None,
+          canvas_column: str = "bpgrade", jobs: int | None = None,
+          timeout: float = sandbox.DEFAULT_TIMEOUT, resume: bool = False, lang: str = "en",
+          limits: sandbox.Limits | None = None, user="default", on_student=None) -> Summary:
+    """Grade every student folder in ``submissions``; write the gradebooks; the class summary.
+
+    ``on_student(record)`` is called as each student finishes (a progress bar).
+    ``user``: the account children run as when root ("default": nobody; None: no drop).
+    """
+    steps = list(registry.STEPS)
+    students = students_in(submissions, lang)
+    out = Path(out)
+    for path in (out, json_path, canvas):
+        if path is not None:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    progress = progress_path(out)
+    header = _header(secret, steps)
+    offsets, good = {}, 0
+    if resume and progress.exists():
+        offsets, good = _read_progress(progress, header, lang)
+        with open(progress, "r+b") as handle:        # drop a record cut off by a kill
+            handle.truncate(good)
+    else:
+        write_atomically(progress, (json.dumps(header) + "\n").encode("utf-8"))
+    if feedback is not None:
+        Path(feedback).mkdir(parents=True, exist_ok=True)
+    summary = Summary(steps)
+    for record in _records(progress, offsets):
+        summary.add(record)
+    todo = [student for student in students if student[0] not in offsets]
+    settings = Settings(secret=secret, lang=lang, timeout=timeout,
+                        limits=limits or sandbox.Limits(), feedback=feedback,
+                        user=sandbox.sandbox_user() if user == "default" else
+                        sandbox.sandbox_user(user) if user else None)
+    handle = open(progress, "ab")
+    try:
+        _run_jobs(todo, settings, jobs, handle, offsets, summary, on_student, steps)
+    finally:
+        handle.close()
+    write_atomically(out, gradebook_csv(_records(progress, offsets), steps))
+    if json_path is not None:
+        write_atomically(Path(json_path), gradebook_json(_records(progress, offsets), steps))
+    if canvas is not None:
+        write_atomically(Path(canvas), canvas_csv(_records(progress, offsets), canvas_column,
+                                                  summary.max_score))
+    os.unlink(progress)
+    return summary
+
+
+def _run_jobs(todo, settings, jobs, handle, offsets, summary, on_student, steps) -> None:
+    if not todo:
+        return
+    count = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    queue = collections.deque(todo)
+    attempts = collections.Counter()
+    workers = []
+    try:
+        workers = [_Job(settings) for _ in range(count)]
+        busy = {}
+        for job in workers:
+            if queue:
+                job.give(queue.popleft())
+                busy[job.result_r] = job
+        while busy:
+            ready, _, _ = select.select(list(busy), [], [])
+            for fd in ready:
+                job = busy.pop(fd)
+                payload, why = sandbox._receive(fd, None, 1 << 28)
+                student = job.student
+                if why is None:
+                    record = json.loads(payload)
+                else:                              # the job died: one more try, then zeros
+                    attempts[student[0]] += 1
+                    job.stop()
+                    workers.remove(job)
+                    job = _Job(settings)
+                    workers.append(job)
+                    if attempts[student[0]] < 2:
+                        job.give(student)
+                        busy[job.result_r] = job
+                        continue
+                    record = _crash_record(student[0], student_seed(settings.secret, student[0]),
+                                           settings.lang, steps)
+                line = (json.dumps(record) + "\n").encode("ascii")
+                offsets[record["student"]] = handle.tell()
+                handle.write(line)
+                handle.flush()
+                summary.add(record)
+                if on_student is not None:
+                    on_student(record)
+                if queue:
+                    job.give(queue.popleft())
+                    busy[job.result_r] = job
+    finally:
+        for job in workers:
+            job.stop()

@@ -1,0 +1,242 @@
+"""Gradescope and GitHub Classroom: the platforms that already run one container per submission.
+
+:func:`grade_submission` grades one submission folder the way ``bpgrade grade`` grades one
+student, and :func:`results_json` renders the record in Gradescope's results format
+(https://gradescope-autograders.readthedocs.io/en/latest/specs/): top-level ``score``,
+``output``, ``visibility``, ``stdout_visibility`` and ``tests``, each test with ``name``,
+``number``, ``score``, ``max_score``, ``status`` (passed/failed), ``output`` and
+``visibility``. :func:`autograder_zip` builds the zip Gradescope asks for (``setup.sh`` and
+``run_autograder`` at its root) and :func:`github_classroom_workflow` a workflow for GitHub
+Classroom's autograding actions, one test per registry step.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import zipfile
+from pathlib import Path
+
+from . import classroom, registry, sandbox
+from .errors import UsageError
+from .i18n import text
+from .seeds import student_seed
+
+SUBMISSION = Path("/autograder/submission")
+RESULTS = Path("/autograder/results/results.json")
+METADATA = Path("/autograder/submission_metadata.json")
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+TEST_STATUSES = ("passed", "failed")
+RESULTS_FILE = "bpgrade-results.json"
+
+MESSAGES = {
+    "no_student": {
+        "en": "no student id: pass --student ID, or provide {path} (Gradescope writes it)",
+        "zh": "没有学生 id：请用 --student ID，或提供 {path}（Gradescope 会生成它）"},
+    "no_submission": {"en": "no submission folder at {path}", "zh": "找不到提交目录 {path}"},
+    "total": {"en": "{score:g} / {max} points; the details of each step are below.",
+              "zh": "{score:g} / {max} 分；各步详情见下。"},
+    "diagnosis": {"en": "Likely cause: {message}", "zh": "可能原因：{message}"},
+    "output": {"en": "Printed output:\n{output}", "zh": "打印输出：\n{output}"},
+}
+
+
+def student_from_metadata(path: Path = METADATA, lang: str = "en") -> str:
+    """The submitter's id from Gradescope's metadata: student id (sid), else e-mail, else id."""
+    try:
+        users = json.loads(Path(path).read_text(encoding="utf-8"))["users"]
+        user = users[0]
+        for key in ("sid", "email", "id"):
+            if user.get(key) not in (None, ""):
+                return str(user[key])
+    except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+        pass
+    raise UsageError(text(MESSAGES, "no_student", lang, path=path))
+
+
+def submission_folder(path: Path, lang: str = "en") -> Path:
+    """Where the stepNN.py files are: the folder itself or the one sub-folder holding them."""
+    path = Path(path)
+    if not path.is_dir():
+        raise UsageError(text(MESSAGES, "no_submission", lang, path=path))
+    names = {step.file_name for step in registry.STEPS}
+    if any((path / name).exists() for name in names):
+        return path
+    for candidate in sorted(p for p in path.rglob("step*.py") if p.name in names):
+        return candidate.parent
+    return path
+
+
+def grade_submission(folder: Path, student: str, secret: str, lang: str = "en",
+                     timeout: float = sandbox.DEFAULT_TIMEOUT,
+                     limits: sandbox.Limits | None = None) -> dict:
+    """The record (as in the classroom gradebook) for one submission."""
+    client = sandbox.RunnerClient(timeout, lang, limits, sandbox.sandbox_user())  # before answers
+    try:
+        results = classroom.grade_student(client, student, Path(folder), secret, lang)
+    finally:
+        client.close()
+    return classroom.record_for(student, student_seed(secret, student), results)
+
+
+def results_json(record: dict, lang: str = "en", visibility: str = "visible") -> dict:
+    """Gradescope's results.json for one student's record (the record is only rendered)."""
+    tests = []
+    for item in record["results"]:
+        step = registry.BY_ID[item["step"]]
+        parts = [item["message"]]
+        diagnosis = item.get("diagnosis") or {}
+        if diagnosis.get("message"):
+            parts.append(text(MESSAGES, "diagnosis", lang, message=diagnosis["message"]))
+        if item["error"] and item["error"] not in item["message"]:
+            parts.append(item["error"])
+        if item["output"]:
+            parts.append(text(MESSAGES, "output", lang, output=item["output"]))
+        tests.append({
+            "name": f"{step.id}: {step.title[lang]}",
+            "number": str(step.number),
+            "score": item["score"],
+            "max_score": item["max_score"],
+            "status": "passed" if item["status"] == "passed" else "failed",
+            "output": "\n\n".join(parts),
+            "visibility": visibility,
+        })
+    return {
+        "score": record["score"],
+        "output": text(MESSAGES, "total", lang, score=record["score"],
+                       max=record["max_score"]),
+        "visibility": visibility,
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+
+
+def run(submission: Path = SUBMISSION, results: Path = RESULTS, metadata: Path = METADATA,
+        student: str | None = None, secret: str | None = None, lang: str = "en",
+        timeout: float = sandbox.DEFAULT_TIMEOUT, visibility: str = "visible") -> dict:
+    """``bpgrade gradescope``: grade the submission and write results.json atomically."""
+    folder = submission_folder(submission, lang)
+    student = student or student_from_metadata(metadata, lang)
+    secret = classroom.course_secret(secret, folder, lang)
+    record = grade_submission(folder, student, secret, lang, timeout)
+    data = results_json(record, lang, visibility)
+    Path(results).parent.mkdir(parents=True, exist_ok=True)
+    classroom.write_atomically(Path(results), classroom._text_json(data).encode("utf-8"))
+    return data
+
+
+# --- the autograder zip ----------------------------------------------------------------------
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once while building the autograder image.
+set -euo pipefail
+apt-get update -y
+apt-get install -y python3 python3-pip
+python3 -m pip install --break-system-packages numpy sympy click jinja2 \\
+  || python3 -m pip install numpy sympy click jinja2
+chmod 600 /autograder/source/bpgrade.toml
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this for every submission: grade it, write /autograder/results/results.json.
+cd /autograder/source
+PYTHONPATH=/autograder/source exec python3 -m grader gradescope \\
+  --submission /autograder/submission --results /autograder/results/results.json \\
+  --metadata /autograder/submission_metadata.json --timeout {timeout:g} --lang {lang}
+"""
+
+
+def _package_files():
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            yield path, Path("grader") / path.relative_to(root)
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) -> None:
+    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+    info.external_attr = ((0o755 if executable else 0o644) | stat.S_IFREG) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data)
+
+
+def autograder_zip(secret: str, lang: str = "en",
+                   timeout: float = sandbox.DEFAULT_TIMEOUT) -> bytes:
+    """The zip to upload as a Gradescope autograder: setup.sh, run_autograder, the grader."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        _add(archive, "setup.sh", SETUP_SH.encode(), executable=True)
+        _add(archive, "run_autograder",
+             RUN_AUTOGRADER.format(timeout=timeout, lang=lang).encode(), executable=True)
+        _add(archive, "bpgrade.toml", ("[grade]\nsecret = " + json.dumps(secret) + "\n").encode())
+        for path, name in _package_files():
+            _add(archive, name.as_posix(), path.read_bytes())
+    return buffer.getvalue()
+
+
+# --- GitHub Classroom --------------------------------------------------------------------------
+
+WORKFLOW_HEAD = """# GitHub Classroom autograding for bpgrade, one test per step.
+# Written by `bpgrade export github-classroom`; put it at .github/workflows/classroom.yml in
+# the assignment's template repository and add the course secret as the repository or
+# organisation secret BPGRADE_SECRET.
+name: Autograding Tests
+on: [push, repository_dispatch]
+permissions:
+  checks: write
+  actions: read
+  contents: read
+jobs:
+  run-autograding-tests:
+    runs-on: ubuntu-latest
+    if: github.actor != 'github-classroom[bot]'
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - name: Install bpgrade
+        run: python -m pip install {package}
+      - name: Grade every step
+        env:
+          BPGRADE_SECRET: ${{{{ secrets.BPGRADE_SECRET }}}}
+        run: >-
+          bpgrade gradescope --submission {folder} --results {results}
+          --student "${{{{ github.actor }}}}" --lang {lang}
+"""
+
+WORKFLOW_STEP = """      - name: {id}
+        id: {id}
+        uses: classroom-resources/autograding-command-grader@v1
+        with:
+          test-name: "{id}"
+          command: >-
+            python -c "import json, sys; tests = json.load(open('{results}'))['tests'];
+            sys.exit(0 if tests[{index}]['status'] == 'passed' else 1)"
+          timeout: 1
+          max-score: {points}
+"""
+
+WORKFLOW_TAIL = """      - name: Autograding Reporter
+        uses: classroom-resources/autograding-grading-reporter@v1
+        env:
+{env}
+        with:
+          runners: {runners}
+"""
+
+
+def github_classroom_workflow(package: str = "bpgrade", folder: str = "exercises",
+                              lang: str = "en") -> str:
+    """The workflow file, one command-grader test per step of the registry."""
+    steps = list(registry.STEPS)
+    parts = [WORKFLOW_HEAD.format(package=package, folder=folder, results=RESULTS_FILE,
+                                  lang=lang)]
+    parts += [WORKFLOW_STEP.format(id=step.id, index=i, points=step.points, results=RESULTS_FILE)
+              for i, step in enumerate(steps)]
+    env = "\n".join(f"          {step.id.upper()}_RESULTS: "
+                    f"\"${{{{steps.{step.id}.outputs.result}}}}\"" for step in steps)
+    parts.append(WORKFLOW_TAIL.format(env=env, runners=",".join(step.id for step in steps)))
+    return "".join(parts)

@@ -1,0 +1,5 @@
+from grader import quantities
+
+
+def step11(net):
+    return 0.0

@@ -1,0 +1,2 @@
+def step8(net):
+    raise KeyboardInterrupt

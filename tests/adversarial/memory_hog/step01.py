@@ -1,0 +1,4 @@
+def step1(net):
+    hog = []
+    while True:
+        hog.append(bytearray(64 << 20))

@@ -1,0 +1,4 @@
+import math
+
+def step4(net):
+    return math.inf

@@ -1,0 +1,2 @@
+def step3(net):
+    return float('nan')

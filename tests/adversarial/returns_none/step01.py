@@ -1,0 +1,2 @@
+def step1(net):
+    net.y - net.y_target

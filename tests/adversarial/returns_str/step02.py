@@ -1,0 +1,2 @@
+def step2(net):
+    return str(net.delta3)

@@ -1,0 +1,1 @@
+raise RuntimeError('a student numpy.py must not be imported')

@@ -1,0 +1,4 @@
+import sys
+
+def step9(net):
+    sys.exit(0)

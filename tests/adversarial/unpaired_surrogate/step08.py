@@ -1,0 +1,2 @@
+def step8(net):
+    raise ValueError("text that is not Unicode: \udc80\ud800")

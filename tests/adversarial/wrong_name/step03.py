@@ -1,0 +1,2 @@
+def step_3(net):
+    return 0.0

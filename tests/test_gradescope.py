@@ -1,0 +1,174 @@
+"""Gradescope results and autograder zip; GitHub Classroom workflow."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader import gradescope, registry
+from grader.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = ROOT / "solutions"
+SECRET = "gradescope-test-secret"
+
+# The documented fields (gradescope-autograders.readthedocs.io, "Autograder Specifications").
+TOP_FIELDS = {"score", "execution_time", "output", "output_format", "test_output_format",
+              "test_name_format", "visibility", "stdout_visibility", "extra_data", "tests",
+              "leaderboard"}
+TEST_FIELDS = {"score", "max_score", "status", "name", "name_format", "number", "output",
+               "output_format", "tags", "visibility", "extra_data"}
+VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
+
+
+def validate_results(data: dict) -> None:
+    """Raise AssertionError unless ``data`` follows Gradescope's results.json spec."""
+    assert isinstance(data, dict) and set(data) <= TOP_FIELDS
+    assert "score" in data or all("score" in t for t in data["tests"])
+    assert isinstance(data["score"], (int, float)) and not isinstance(data["score"], bool)
+    assert data.get("visibility", "visible") in VISIBILITY
+    assert data.get("stdout_visibility", "visible") in VISIBILITY
+    assert isinstance(data["tests"], list) and data["tests"]
+    for test in data["tests"]:
+        assert set(test) <= TEST_FIELDS
+        assert isinstance(test["name"], str) and test["name"]
+        assert isinstance(test["score"], (int, float)) and isinstance(test["max_score"], (int, float))
+        assert 0 <= test["score"] <= test["max_score"]
+        assert test["status"] in ("passed", "failed")
+        assert isinstance(test["output"], str)
+        assert test["visibility"] in VISIBILITY
+        assert isinstance(test.get("number", ""), str)
+    assert abs(sum(t["score"] for t in data["tests"]) - data["score"]) < 1e-9
+
+
+def _submission(tmp_path: Path, broken: str | None = None) -> Path:
+    folder = tmp_path / "submission"
+    shutil.copytree(SOLUTIONS, folder)
+    if broken:
+        (folder / "step03.py").write_text(broken)
+    os.chmod(tmp_path, 0o755)
+    return folder
+
+
+def _metadata(tmp_path: Path, **user) -> Path:
+    path = tmp_path / "submission_metadata.json"
+    path.write_text(json.dumps({"id": 1, "users": [user or {"email": "ali@example.edu",
+                                                           "id": 7, "name": "Ali"}]}))
+    return path
+
+
+def test_results_validate_and_score_what_passed(tmp_path):
+    folder = _submission(tmp_path, "def step3(net):\n    return None\n")
+    results = tmp_path / "results" / "results.json"
+    data = gradescope.run(folder, results, _metadata(tmp_path), secret=SECRET, timeout=2)
+    on_disk = json.loads(results.read_text())
+    assert on_disk == data
+    validate_results(data)
+    by_number = {t["number"]: t for t in data["tests"]}
+    assert by_number["3"]["status"] == "failed" and by_number["3"]["score"] == 0
+    assert "None" in by_number["3"]["output"]
+    total = sum(step.points for step in registry.STEPS)
+    assert data["score"] == total - registry.get("step3").points
+    assert len(data["tests"]) == len(registry.STEPS)
+
+
+@pytest.mark.parametrize("user,expected", [
+    ({"sid": "20231234", "email": "a@b.c", "id": 1}, "20231234"),
+    ({"email": "a@b.c", "id": 1}, "a@b.c"),
+    ({"id": 99}, "99"),
+])
+def test_student_id_from_metadata(tmp_path, user, expected):
+    assert gradescope.student_from_metadata(_metadata(tmp_path, **user)) == expected
+
+
+def test_missing_metadata_is_a_clear_error(tmp_path):
+    folder = _submission(tmp_path)
+    result = CliRunner().invoke(main, ["gradescope", "--submission", str(folder), "--results",
+                                       str(tmp_path / "r.json"), "--metadata",
+                                       str(tmp_path / "none.json"), "--secret", SECRET])
+    assert result.exit_code == 2 and "--student" in result.output
+
+
+def test_submission_in_a_sub_folder_is_found(tmp_path):
+    nested = tmp_path / "upload" / "bpgrade-work" / "exercises"
+    shutil.copytree(SOLUTIONS, nested)
+    assert gradescope.submission_folder(tmp_path / "upload") == nested
+
+
+def test_student_code_cannot_rewrite_results(tmp_path):
+    results = tmp_path / "results" / "results.json"
+    results.parent.mkdir()
+    forged = json.dumps({"score": 1000, "tests": []})
+    folder = _submission(tmp_path, (
+        "def step3(net):\n"
+        f"    open({str(results)!r}, 'w').write({forged!r})\n"
+        "    return net.delta3 * net.y * (1 - net.y) * net.h2_2\n"))
+    data = gradescope.run(folder, results, _metadata(tmp_path), secret=SECRET, timeout=2)
+    on_disk = json.loads(results.read_text())
+    assert on_disk == data and on_disk["score"] <= sum(s.points for s in registry.STEPS)
+    validate_results(on_disk)
+    step3 = next(t for t in on_disk["tests"] if t["number"] == "3")
+    if os.geteuid() == 0:                       # the child ran as an unprivileged user
+        assert step3["status"] == "failed" and "Permission" in step3["output"]
+
+
+def test_cli_gradescope_writes_results(tmp_path):
+    folder = _submission(tmp_path)
+    results = tmp_path / "out" / "results.json"
+    result = CliRunner().invoke(main, ["gradescope", "--submission", str(folder), "--results",
+                                       str(results), "--student", "zoë", "--secret", SECRET,
+                                       "--visibility", "after_published"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(results.read_text())
+    validate_results(data)
+    assert {t["visibility"] for t in data["tests"]} == {"after_published"}
+    assert all(t["status"] == "passed" for t in data["tests"])
+
+
+def test_export_gradescope_zip_runs_as_an_autograder(tmp_path):
+    archive = tmp_path / "autograder.zip"
+    result = CliRunner().invoke(main, ["export", "gradescope", "-o", str(archive),
+                                       "--secret", SECRET])
+    assert result.exit_code == 0, result.output
+    source = tmp_path / "source"
+    with zipfile.ZipFile(archive) as opened:
+        names = opened.namelist()
+        assert {"setup.sh", "run_autograder", "bpgrade.toml", "grader/__init__.py"} <= set(names)
+        for name in ("setup.sh", "run_autograder"):
+            assert opened.getinfo(name).external_attr >> 16 & stat.S_IXUSR
+        opened.extractall(source)
+    assert SECRET in (source / "bpgrade.toml").read_text()
+    assert "gradescope" in (source / "run_autograder").read_text()
+    folder = _submission(tmp_path)
+    results = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "gradescope", "--submission", str(folder),
+         "--results", str(results), "--metadata", str(_metadata(tmp_path))],
+        cwd=source, env={**os.environ, "PYTHONPATH": str(source)}, capture_output=True,
+        text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(results.read_text())
+    validate_results(data)
+    assert data["score"] == sum(step.points for step in registry.STEPS)
+
+
+def test_github_classroom_workflow_has_one_test_per_step(tmp_path):
+    output = tmp_path / ".github" / "workflows" / "classroom.yml"
+    result = CliRunner().invoke(main, ["export", "github-classroom", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    text = output.read_text()
+    assert text.count("uses: classroom-resources/autograding-command-grader@v1") == \
+        len(registry.STEPS)
+    assert "runners: " + ",".join(step.id for step in registry.STEPS) in text
+    for step in registry.STEPS:
+        assert f"{step.id.upper()}_RESULTS" in text
+    assert "secrets.BPGRADE_SECRET" in text and "\t" not in text
