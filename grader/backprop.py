@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import Record
 
 import numpy as np
 
 from .forward import Trace, derivative, layer_activations
 
 
-@dataclass(frozen=True, eq=False)
-class Gradients:
+class Gradients(Record, frozen=True):
     """dL/d(everything). Index ``l-1`` belongs to layer l; ``dL_dh[-1]`` is dL/dy = delta."""
 
     dL_dh: tuple

@@ -7,7 +7,7 @@ compared with the reference; the reference is shown beside a central finite diff
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from .records import Record, asdict, factory
 from functools import cached_property
 from pathlib import Path
 
@@ -49,8 +49,7 @@ MESSAGES = {
 }
 
 
-@dataclass
-class Row:
+class Row(Record, eq=True):
     """One answer value on one problem."""
 
     key: str
@@ -61,8 +60,7 @@ class Row:
     passed: bool
 
 
-@dataclass(repr=False)
-class Result:
+class Result(Record, eq=True):
     step: str
     status: str
     score: float
@@ -73,12 +71,12 @@ class Result:
     problems: int = 0
     shown_seed: int | None = None         # the problem whose numbers are shown
     shown_visible: bool = True
-    inputs: dict = field(default_factory=dict)   # the values the formula uses, on that problem
-    rows: list = field(default_factory=list)     # Row per answer key, on that problem
+    inputs: dict = factory(dict)   # the values the formula uses, on that problem
+    rows: list = factory(list)     # Row per answer key, on that problem
     error: str = ""
     output: str = ""
-    chained_from: list = field(default_factory=list)   # --chain: steps whose answers fed this one
-    chained_wrong: list = field(default_factory=list)  # ... of which these were not right
+    chained_from: list = factory(list)   # --chain: steps whose answers fed this one
+    chained_wrong: list = factory(list)  # ... of which these were not right
     chain_consistent: bool = False    # --chain: the step's formula on those inputs gives its answer
     lang: str = "en"                                   # the language of message (not serialised)
     cost: dict | None = None          # step18: the learner's forward passes beside backprop's
@@ -103,8 +101,7 @@ class Result:
         return result_html(self)
 
 
-@dataclass
-class Report:
+class Report(Record, eq=True):
     results: list
     seed: int
 

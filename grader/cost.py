@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import records
 from .backprop import backprop
 from .errors import UsageError
 from .forward import forward, layer_activations, run
@@ -173,7 +174,7 @@ def _counting(array, tally: Tally) -> CountingArray:
 
 
 def _counted_problem(problem: Problem, tally: Tally) -> Problem:
-    return dataclasses.replace(
+    return records.replace(
         problem, x=_counting(problem.x, tally), y_target=_counting(problem.y_target, tally),
         weights=tuple(_counting(w, tally) for w in problem.weights),
         biases=tuple(_counting(b, tally) for b in problem.biases))

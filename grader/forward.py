@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import Record
 
 import numpy as np
 
@@ -31,8 +31,7 @@ def derivative(name: str, z, h):
     return (z > 0).astype(float)
 
 
-@dataclass(frozen=True, eq=False)
-class Trace:
+class Trace(Record, frozen=True):
     """Every value of one forward pass; ``z[l-1]`` and ``h[l-1]`` belong to layer l."""
 
     z: tuple

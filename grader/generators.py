@@ -9,7 +9,7 @@ exactly what is graded.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from .records import Record
 
 import numpy as np
 
@@ -47,8 +47,7 @@ MIN_GRADIENT = 1e-4         # |every dL/dparam| and |every dL/dh| >= this (smoot
 MIN_GRADIENT_LARGE = 1e-9   # the same for networks other than the seed's
 
 
-@dataclass(frozen=True, eq=False)
-class Problem:
+class Problem(Record, frozen=True):
     """One concrete network, its input and target. Arrays are read-only.
 
     ``weights[l-1]`` is W_l with ``W_l[i-1, j-1] = w_ij^(l)``: row = neuron of layer l,

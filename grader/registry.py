@@ -9,7 +9,7 @@ English and Chinese, and its points. Quantity names are those of :mod:`grader.qu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from .records import Record, factory
 
 from .errors import UsageError
 
@@ -33,8 +33,7 @@ SEEN_BY_OUTPUT_LAYER = BASE + FORWARD + DELTA3
 SEEN_BY_LAYER_2 = SEEN_BY_OUTPUT_LAYER + DL_DH2
 
 
-@dataclass(frozen=True, eq=False)
-class Step:
+class Step(Record, frozen=True):
     id: str
     number: int
     title: dict                 # {"en": ..., "zh": ...}
@@ -46,7 +45,7 @@ class Step:
     uses: tuple                 # the ``net`` names the seed's formula uses
     points: int = 1
     seed_step: bool = True      # one of the lesson's own numbered steps (1-14)
-    hints: dict = field(default_factory=dict)   # {1: {"en", "zh"}, 2: ..., 3: ...}
+    hints: dict = factory(dict)   # {1: {"en", "zh"}, 2: ..., 3: ...}
     uses_text: dict | None = None  # words for ``uses`` where listing every name is too long
     # The formula again as a Python expression over the ``net`` names ("delta3*y*(1 - y)*h2_1";
     # for a dict step {key: expression}); grader.diagnosis mutates it to name mistakes.

@@ -35,7 +35,7 @@ import threading
 import time
 import traceback
 import types
-from dataclasses import dataclass, field
+from .records import Record, factory
 from pathlib import Path
 
 from . import answers
@@ -75,19 +75,17 @@ MESSAGES = {
 }
 
 
-@dataclass
-class Outcome:
+class Outcome(Record, eq=True):
     """What running the learner's function produced, as trusted plain data."""
 
     kind: str                     # answers | not_started | error | timeout
-    answers: list = field(default_factory=list)   # per trial: {"values": ...} or {"invalid": ...}
+    answers: list = factory(list)   # per trial: {"values": ...} or {"invalid": ...}
     error: str = ""
     output: str = ""
-    extras: dict = field(default_factory=dict)    # {"loss_calls": [n per trial]} (step18)
+    extras: dict = factory(dict)    # {"loss_calls": [n per trial]} (step18)
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(Record, frozen=True, eq=True):
     """What a child may use. ``memory`` is address space added to what the child starts with."""
 
     memory: int = 2 << 30          # bytes
@@ -817,7 +815,7 @@ class RunnerClient:
         self._from_child, reply_w = os.pipe()
         self._capture = tempfile.TemporaryFile()
         try:
-            limits = {name: getattr(self.limits, name) for name in Limits.__dataclass_fields__}
+            limits = {name: getattr(self.limits, name) for name in Limits._fields}
             reply = self._ask({"op": "spawn", "folder": self.folder, "cpu": self.cpu_seconds,
                                "user": self.user, "lang": self.lang, "limits": limits},
                               (request_r, reply_w, self._capture.fileno()))

@@ -9,7 +9,7 @@ unless they ask for it (``--force``, or ``reset`` after confirming).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from .records import Record
 from pathlib import Path
 
 from . import registry
@@ -45,8 +45,7 @@ MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class Workspace:
+class Workspace(Record, frozen=True, eq=True):
     root: Path
     seed: int
     lang: str | None = None
@@ -91,13 +90,21 @@ def find(start: Path | None = None, lang: str = "en") -> Workspace | None:
     """The workspace containing ``start`` (default: the current folder), if any."""
     here = Path(start or os.getcwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
+        if (folder / CONFIG_NAME).is_file() and _declares_workspace(folder / CONFIG_NAME):
             return load(folder, lang)
     return None
 
 
-@dataclass
-class InitReport:
+def _declares_workspace(path: Path) -> bool:
+    """A bpgrade.toml may hold only a course's [grade] table; that is not a workspace."""
+    try:
+        content = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True                 # let load() report the problem
+    return "[workspace]" in content or "[grade]" not in content
+
+
+class InitReport(Record):
     workspace: Workspace
     written: list
     kept: list
@@ -164,8 +171,7 @@ def reset(folder: Path, step) -> Path:
     return path
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Record, frozen=True, eq=True):
     folder: Path
     seed: int
     lang: str

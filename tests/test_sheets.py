@@ -483,3 +483,18 @@ def test_installed_command(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "key.tex").read_text(encoding="utf-8") == sheets.sheet(11, "tex", "en",
                                                                               "key")
+
+
+def test_cli_roster_finds_the_course_secret_like_grading_does(tmp_path, monkeypatch):
+    from grader.classroom import course_secret
+
+    monkeypatch.chdir(tmp_path)
+    roster = write_roster(tmp_path / "class.csv", "student\nann\n")
+    (tmp_path / "bpgrade.toml").write_text('[grade]\nsecret = "from-file"\n', encoding="utf-8")
+    out = tmp_path / "sheets"
+    result = CliRunner().invoke(main, ["sheet", "--roster", str(roster), "--out", str(out),
+                                       "--format", "md"], env={"BPGRADE_SECRET": ""})
+    assert result.exit_code == 0, result.output
+    assert course_secret(None, tmp_path / "submissions", environ={}) == "from-file"
+    seed = student_seed("from-file", "ann")
+    assert str(seed) in (out / f"{sheets.file_stem('ann')}.md").read_text(encoding="utf-8")

@@ -90,3 +90,13 @@ def test_init_refuses_a_file_where_the_folder_should_be(tmp_path):
     target.write_text("x", encoding="utf-8")
     with pytest.raises(UsageError):
         workspace.init(target)
+
+
+def test_a_course_config_is_not_a_workspace(tmp_path):
+    (tmp_path / workspace.CONFIG_NAME).write_text('[grade]\nsecret = "s"\n', encoding="utf-8")
+    assert workspace.find(tmp_path) is None
+    both = tmp_path / "both"
+    both.mkdir()
+    (both / workspace.CONFIG_NAME).write_text('[grade]\nsecret = "s"\n[workspace]\nseed = 2\n',
+                                              encoding="utf-8")
+    assert workspace.find(both).seed == 2

@@ -17,11 +17,6 @@ MESSAGES = {
                          "zh": "--roster 需要 --out DIR（存放练习卷的文件夹）"},
     "out_needs_roster": {"en": "--out is for --roster; for one sheet use -o FILE",
                          "zh": "--out 用于 --roster；单张练习卷请用 -o FILE"},
-    "roster_needs_secret": {"en": "--roster needs the class secret: --secret S or the "
-                                  "BPGRADE_SECRET environment variable (the same one grading "
-                                  "uses, so sheets and graded problems agree)",
-                            "zh": "--roster 需要班级密钥：--secret S 或环境变量 BPGRADE_SECRET"
-                                  "（与评分所用的相同，练习卷与评分题目才一致）"},
     "wrote_roster": {"en": "wrote sheets for {students} student(s) to {out} "
                            "(index.csv lists student, seed and files)",
                      "zh": "已为 {students} 名学生写出练习卷到 {out}"
@@ -68,8 +63,10 @@ def sheet(seed, fmt, answers, static, paper, output, roster, out, secret, lang):
             fail(i18n.text(MESSAGES, "seed_or_roster", lang))
         if out is None:
             fail(i18n.text(MESSAGES, "roster_needs_out", lang))
-        if not secret:
-            fail(i18n.text(MESSAGES, "roster_needs_secret", lang))
+        from ..classroom import course_secret
+
+        # the same secret classroom grading finds: option, $BPGRADE_SECRET, bpgrade.toml
+        secret = run(course_secret, secret, roster, lang)
         written = run(sheets.roster, roster, out, secret, fmt=fmt, lang=lang, answers=answers,
                       static=static, paper=paper)
         click.echo(i18n.text(MESSAGES, "wrote_roster", lang, students=len(written), out=out),
