@@ -19,21 +19,16 @@ from __future__ import annotations
 
 import builtins
 import gc
-import glob
 import importlib.util
 import json
 import linecache
 import operator
 import os
-import pickle
 import select
 import signal
 import struct
 import sys
-import tempfile
-import threading
 import time
-import traceback
 import types
 from .records import Record, factory
 from pathlib import Path
@@ -106,6 +101,8 @@ class _Failure(Exception):
 
 def _learner_traceback(exc: BaseException, path: str, lang: str = "en") -> str:
     """The exception with only the frames from the learner's own file; repeats folded."""
+    import traceback
+
     frames = [f for f in traceback.extract_tb(exc.__traceback__, limit=-200)
               if os.path.abspath(f.filename) == os.path.abspath(path)]
     lines, previous, repeats = [], None, 0
@@ -461,7 +458,8 @@ def run_file(path, function_name: str, contexts: list, keys, lang: str = "en",
         source = Path(path).read_bytes()
     except OSError as exc:
         return Outcome("error", error=str(exc))
-    capture = tempfile.TemporaryFile()
+    _reap_finished()
+    capture = _capture_file()
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:                                          # the child: never returns
@@ -477,12 +475,16 @@ def run_file(path, function_name: str, contexts: list, keys, lang: str = "en",
         finally:
             os._exit(status)
     os.close(write_fd)
+    status, why = None, "interrupted"
     try:
         payload, why = _receive(read_fd, time.monotonic() + timeout)
     finally:
         os.close(read_fd)
         _kill_group(pid)
-        _, status = os.waitpid(pid, 0)
+        if why is None:
+            _UNREAPED.append(pid)     # its answer is in; reap it later instead of waiting now
+        else:
+            _, status = os.waitpid(pid, 0)
     capture.seek(0)
     output = capture.read(OUTPUT_LIMIT).decode("utf-8", "replace")
     capture.close()
@@ -495,6 +497,28 @@ def run_file(path, function_name: str, contexts: list, keys, lang: str = "en",
     outcome = _trusted(_json(payload), len(contexts), keys, lang)
     outcome.output = output
     return outcome
+
+
+_UNREAPED = []    # children killed after their answer arrived, not yet waited for
+
+
+def _reap_finished() -> None:
+    for pid in list(_UNREAPED):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _UNREAPED.remove(pid)
+
+
+def _capture_file():
+    """A file for a child's printed output: in memory where the system offers it."""
+    if hasattr(os, "memfd_create"):
+        return os.fdopen(os.memfd_create("bpgrade-output"), "w+b")
+    import tempfile
+
+    return tempfile.TemporaryFile()
 
 
 def _json(payload):
@@ -528,6 +552,8 @@ def _run_in_process(path, function_name, contexts, keys, lang, timeout) -> Outco
     """No fork (Windows): same protocol in-process; a watchdog interrupts endless loops."""
     import _thread
 
+    import threading
+
     finished, fired = threading.Event(), threading.Event()
 
     def watchdog():
@@ -556,7 +582,9 @@ GUARDED_MODULES = ("builtins", "math", "cmath", "random", "operator", "functools
 
 PRELOAD = ("math", "cmath", "random", "statistics", "fractions", "decimal", "functools",
            "itertools", "operator", "collections", "copy", "json", "time", "threading",
-           "numpy", "numpy.random", "numpy.linalg")
+           "numpy", "numpy.random", "numpy.linalg",
+           # the grader's own, imported lazily elsewhere, needed inside unprivileged children
+           "traceback", "glob", "pickle", "tempfile")
 
 
 class _ChildState:
@@ -585,7 +613,9 @@ class _ChildState:
 
     def unchanged(self) -> bool:
         try:
-            if threading.active_count() != 1 or _children(os.getpid()):
+            threading = sys.modules.get("threading")       # preloaded; not imported here
+            if (threading is not None and threading.active_count() != 1) \
+                    or set(_children(os.getpid())) - set(_UNREAPED):
                 return False
             if signal.alarm(0) or sys.gettrace() is not None or sys.getprofile() is not None:
                 return False
@@ -606,6 +636,8 @@ def _children(pid: int) -> set:
     """Process ids whose parent is ``pid``."""
     found = set()
     main_thread = f"/proc/{pid}/task/{pid}/children"
+    import glob
+
     paths = [main_thread] if os.path.exists(main_thread) else glob.glob(f"/proc/{pid}/task/*/children")
     if paths:
         for path in paths:
@@ -643,6 +675,8 @@ def _become_subreaper() -> None:
 
 def _student_child(request_fd, reply_fd, capture_fd, limits, cpu_seconds, user, lang, folder):
     """A student's child: answers step requests one at a time until told to stop."""
+    import pickle
+
     status = 0
     try:
         stream = _become_child(capture_fd, limits, cpu_seconds, user, lang,
@@ -813,7 +847,7 @@ class RunnerClient:
     def _spawn(self) -> None:
         request_r, self._to_child = os.pipe()
         self._from_child, reply_w = os.pipe()
-        self._capture = tempfile.TemporaryFile()
+        self._capture = _capture_file()
         try:
             limits = {name: getattr(self.limits, name) for name in Limits._fields}
             reply = self._ask({"op": "spawn", "folder": self.folder, "cpu": self.cpu_seconds,
@@ -862,6 +896,8 @@ class RunnerClient:
         contexts. Each step has its own deadline and its own outcome; after a step that
         kills, hangs or spoils the child, the rest go to a fresh one.
         """
+        import pickle
+
         outcomes, i = [], 0
         while i < len(items):
             payload = pickle.dumps(items[i:])

@@ -162,7 +162,29 @@ def test_watch_without_exercises_is_a_clear_error(tmp_path, monkeypatch):
 
 
 def test_every_command_has_help():
-    for name, command in main.commands.items():
+    import click
+
+    from grader.cli.common import COMMAND_MODULES
+
+    names = main.list_commands(click.Context(main))
+    assert sorted(names) == sorted(COMMAND_MODULES)       # every command is mapped, and only those
+    for name in names:
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
-        assert command.get_short_help_str()
+        assert main.get_command(click.Context(main), name).get_short_help_str()
+
+
+def test_check_does_not_load_other_commands():
+    import subprocess
+    import sys
+
+    code = ("import sys; from grader.cli import main\n"
+            "try:\n    main(['check', 'step1', '--exercises', 'exercises'])\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('grader.cli.')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], timeout=60)
+    loaded = done.stdout.strip().splitlines()[-1]
+    assert "grader.cli.learner" in loaded
+    for other in ("classroom", "sheets", "cost", "feedback"):
+        assert f"grader.cli.{other}" not in loaded

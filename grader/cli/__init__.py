@@ -1,6 +1,6 @@
-"""The ``bpgrade`` command line: ``main`` is the click group, each module adds commands."""
+"""The ``bpgrade`` command line: ``main`` is the click group; each module of this package
+registers its commands on it and is imported when one of them is used."""
 
 from .common import main
-from . import learner, feedback, classroom, sheets, cost  # noqa: F401  (they register commands)
 
 __all__ = ["main"]

@@ -6,6 +6,7 @@ Each command parses, calls one library function and renders its result; library 
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -29,7 +30,34 @@ def run(function, *args, **kwargs):
         fail(str(exc))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Which module of grader.cli registers each command. A module is imported only when one of
+# its commands runs (or the full list is shown), so ``bpgrade check`` loads no classroom,
+# sheet or cost code at start-up.
+COMMAND_MODULES = {
+    "init": "learner", "check": "learner", "list": "learner", "show": "learner",
+    "watch": "learner", "reset": "learner", "problem": "learner",
+    "hint": "feedback",
+    "grade": "classroom", "gradescope": "classroom", "export": "classroom",
+    "sheet": "sheets",
+    "cost": "cost",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose commands are imported on first use (click's "lazy loading")."""
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in COMMAND_MODULES:
+            importlib.import_module(f"{__package__}.{COMMAND_MODULES[name]}")
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx):
+        for module in dict.fromkeys(COMMAND_MODULES.values()):
+            importlib.import_module(f"{__package__}.{module}")
+        return super().list_commands(ctx)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bpgrade")
 def main():
     """bpgrade: learn backpropagation by computing it, one step at a time.
