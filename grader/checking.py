@@ -8,7 +8,7 @@ compared with the reference; the reference is shown beside a central finite diff
 from __future__ import annotations
 
 from .records import Record, asdict, factory
-from functools import cached_property
+from functools import lru_cache
 from pathlib import Path
 
 from . import quantities, registry, sandbox, tolerances
@@ -138,6 +138,7 @@ class ProblemSet:
         return self._finite[index]
 
 
+@lru_cache(maxsize=None)
 def hidden_reasons(step, lang: str) -> dict:
     """Why each name ``net`` lacks for ``step`` is missing, for the learner's error message."""
     reasons = {}
@@ -211,9 +212,11 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
         if "invalid" in answer:
             return Result(status="invalid", score=0.0, **base,
                           message=text(MESSAGES, "invalid", lang, detail=answer["detail"]))
-    per_trial = [_rows(step, expected_values(step, ref), answer["values"], None)
-                 for ref, answer in zip(problem_set.references, outcome.answers)]
-    failing = [i for i, rows in enumerate(per_trial) if not all(r.passed for r in rows)]
+    # right[i][k]: is answer key k right on problem i
+    right = [[tolerances.close(answer["values"][key or SINGLE], reference[quantity])
+              for key, quantity in step.answer_items]
+             for reference, answer in zip(problem_set.references, outcome.answers)]
+    failing = [i for i, keys in enumerate(right) if not all(keys)]
     shown = failing[0] if failing else 0
     rows = _rows(step, expected_values(step, problem_set.references[shown]),
                  outcome.answers[shown]["values"], problem_set.finite_difference(shown))
@@ -227,11 +230,11 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
 
         base["cost"] = learner_cost(outcome.extras["loss_calls"][0], problem_set.problems[0])
         cost_note = "; " + learner_cost_message(base["cost"], lang)
-    n = len(per_trial)
+    n = len(right)
     if not failing:
         return Result(status="passed", score=float(step.points), **base,
                       message=text(MESSAGES, "passed", lang, n=n) + cost_note)
-    keys_right = [all(trial[k].passed for trial in per_trial) for k in range(len(rows))]
+    keys_right = [all(trial[k] for trial in right) for k in range(len(rows))]
     score = step.points * sum(keys_right) / len(rows) if step.returns_dict else 0.0
     message = (text(MESSAGES, "failed_hidden", lang, bad=len(failing), others=n - 1)
                if 0 not in failing else text(MESSAGES, "failed", lang, bad=len(failing), n=n))
@@ -367,38 +370,5 @@ def check_function(step_name, function, seed: int = 0, lang: str | None = None,
     step = registry.get(step_name)
     problem_set = ProblemSet(seed)
     contexts = contexts_for(step, problem_set, lang)
-    outcome = _run_here(function, contexts, answer_keys(step), lang, timeout)
+    outcome = sandbox.run_function(function, contexts, answer_keys(step), lang, timeout)
     return judge(step, problem_set, outcome, lang, contexts)
-
-
-def _run_here(function, contexts, keys, lang: str, timeout: float) -> sandbox.Outcome:
-    """Run ``function`` in this process; a watchdog thread interrupts an endless loop."""
-    import _thread
-    import threading
-
-    from . import answers
-
-    finished, fired = threading.Event(), threading.Event()
-
-    def watchdog():
-        if not finished.wait(timeout):
-            fired.set()
-            _thread.interrupt_main()
-
-    threading.Thread(target=watchdog, daemon=True).start()
-    try:
-        data = sandbox.run_trials(function, contexts, keys, lang,
-                                  path=getattr(getattr(function, "__code__", None),
-                                               "co_filename", ""))
-    except KeyboardInterrupt:
-        data = None
-    finally:
-        finished.set()
-    if fired.is_set():
-        return sandbox.Outcome("timeout", error=text(sandbox.MESSAGES, "timeout", lang,
-                                                     seconds=timeout))
-    if data is None:
-        raise KeyboardInterrupt
-    if data["kind"] == "answers":
-        return sandbox.Outcome("answers", [answers.decode(a, keys) for a in data["answers"]])
-    return sandbox.Outcome(data["kind"], error=data.get("error", ""))

@@ -13,6 +13,7 @@ from . import registry
 from .forward import run
 from .generators import SEED_LAYERS, Problem
 from .i18n import resolve, text
+from .records import replace
 
 # Arrays offered beside the scalars: name -> the scalar names laid out in its shape.
 ARRAYS = {
@@ -47,15 +48,18 @@ class CountedLoss:
     those parameters replaced. Each call is one forward pass of :func:`grader.forward.run`.
     """
 
-    __slots__ = ("_values", "_names", "calls")
+    __slots__ = ("_values", "_names", "_base", "_where", "calls")
 
     def __init__(self, values: dict, names: tuple):
         self._values = {name: float(values[name]) for name in names + ("x1", "x2", "y_target")}
         self._names = names
+        self._base = _seed_problem(self._values)
+        self._where = _parameter_positions()
         self.calls = 0
 
     def __call__(self, changes=None, /, **more) -> float:
-        values = dict(self._values)
+        arrays = {"W": [w.copy() for w in self._base.weights],
+                  "b": [b.copy() for b in self._base.biases]}
         for name, value in {**(changes or {}), **more}.items():
             if name not in self._names:
                 raise KeyError(text(MESSAGES, "loss_name", resolve(None), first=self._names[0],
@@ -63,9 +67,11 @@ class CountedLoss:
             if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
                 raise TypeError(text(MESSAGES, "loss_value", resolve(None), name=name,
                                      kind=type(value).__name__))
-            values[name] = float(value)
+            kind, layer, index = self._where[name]
+            arrays[kind][layer][index] = float(value)
         self.calls += 1
-        return run(_seed_problem(values)).loss
+        changed = replace(self._base, weights=tuple(arrays["W"]), biases=tuple(arrays["b"]))
+        return run(changed).loss
 
     def __repr__(self) -> str:
         return "net.loss(name=value, ...): L with those parameters replaced"
@@ -82,10 +88,25 @@ def _seed_problem(values: dict) -> Problem:
                    biases=(array(ARRAYS["b1"]), array(ARRAYS["b2"]), np.array([values["b3"]])))
 
 
+def _parameter_positions() -> dict:
+    """name -> ("W" or "b", layer index, array index) for the seed network's parameters."""
+    where = {}
+    for layer, (weights, biases) in enumerate((("W1", "b1"), ("W2", "b2"), ("W3", None))):
+        for i, row in enumerate(ARRAYS[weights]):
+            for j, name in enumerate(row):
+                where[name] = ("W", layer, (i, j))
+        for i, name in enumerate(ARRAYS[biases] if biases else ("b3",)):
+            where[name] = ("b", layer, (i,))
+    return where
+
+
 def _names_in(layout) -> list:
     if isinstance(layout, str):
         return [layout]
     return [name for part in layout for name in _names_in(part)]
+
+
+_ARRAY_NAMES = {name: tuple(_names_in(layout)) for name, layout in ARRAYS.items()}
 
 
 def _array(layout, values) -> np.ndarray:
@@ -98,35 +119,50 @@ def _array(layout, values) -> np.ndarray:
 
 
 class Context:
-    """Attribute access to the step's values; assignment is refused."""
+    """Attribute access to the step's values; assignment is refused.
 
-    __slots__ = ("_values", "_step_id", "_hidden")
+    The arrays (``net.W1``, ``net.h1`` ...) are assembled from the scalars on first use.
+    """
+
+    __slots__ = ("_values", "_step_id", "_hidden", "_arrays")
 
     def __init__(self, values: dict, step_id: str = "", hidden: dict | None = None):
         scalars = {name: float(value) for name, value in values.items()}
-        arrays = {name: _array(layout, scalars) for name, layout in ARRAYS.items()
-                  if all(n in scalars for n in _names_in(layout))}
-        offered = {}
         step = registry.BY_ID.get(step_id)
         if step is not None and step.offers_loss:        # net.loss(**changes), calls counted
-            offered["loss"] = CountedLoss(scalars, registry.PARAMETERS)
-        object.__setattr__(self, "_values", {**scalars, **arrays, **offered})
+            scalars["loss"] = CountedLoss(scalars, registry.PARAMETERS)
+        object.__setattr__(self, "_values", scalars)
         object.__setattr__(self, "_step_id", step_id)
         object.__setattr__(self, "_hidden", hidden or {})
+        object.__setattr__(self, "_arrays", {})
+
+    def _lookup(self, name):
+        values = self._values
+        if name in values:
+            return values[name]
+        arrays = self._arrays
+        if name not in arrays and name in ARRAYS and all(n in values for n in _ARRAY_NAMES[name]):
+            arrays[name] = _array(ARRAYS[name], values)
+        return arrays[name]
 
     def __getattr__(self, name):
         if name in Context.__slots__:          # not yet set (e.g. during unpickling)
             raise AttributeError(name)
         try:
-            return self._values[name]
+            return self._lookup(name)
         except KeyError:
             raise AttributeError(self._missing(name)) from None
 
     def __getitem__(self, name):
         try:
-            return self._values[name]
+            return self._lookup(name)
         except KeyError:
             raise KeyError(self._missing(name)) from None
+
+    def _names(self) -> list:
+        values = self._values
+        return list(values) + [name for name, parts in _ARRAY_NAMES.items()
+                               if all(n in values for n in parts)]
 
     def _missing(self, name: str) -> str:
         where = f" in {self._step_id}" if self._step_id else ""
@@ -134,7 +170,7 @@ class Context:
             return f"net.{name} is not available{where}: {self._hidden[name]}"
         import difflib                         # only when a name is missing
 
-        close = difflib.get_close_matches(name, list(self._values), n=3)
+        close = difflib.get_close_matches(name, self._names(), n=3)
         suggestion = f"; did you mean {', '.join('net.' + c for c in close)}?" if close else ""
         return f"net has no value named {name!r}{where}{suggestion}"
 
@@ -151,13 +187,13 @@ class Context:
         return self
 
     def __contains__(self, name) -> bool:
-        return name in self._values
+        return name in self._names()
 
     def __dir__(self):
-        return sorted(self._values)
+        return sorted(self._names())
 
     def keys(self) -> list:
-        return sorted(self._values)
+        return sorted(self._names())
 
     def __repr__(self) -> str:
         scalars = ", ".join(f"{k}={v:.6g}" for k, v in self._values.items() if isinstance(v, float))

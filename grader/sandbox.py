@@ -549,9 +549,22 @@ def _kill_group(pid: int) -> None:
 
 
 def _run_in_process(path, function_name, contexts, keys, lang, timeout) -> Outcome:
-    """No fork (Windows): same protocol in-process; a watchdog interrupts endless loops."""
-    import _thread
+    """No fork (Windows): same protocol in-process."""
+    return run_here(lambda: _child_main(path, function_name, contexts, keys, lang),
+                    len(contexts), keys, lang, timeout)
 
+
+def run_function(function, contexts: list, keys, lang: str = "en",
+                 timeout: float = DEFAULT_TIMEOUT) -> Outcome:
+    """Run a function object (a notebook's) on every context, in this process."""
+    path = getattr(getattr(function, "__code__", None), "co_filename", "")
+    return run_here(lambda: run_trials(function, contexts, keys, lang, path=path),
+                    len(contexts), keys, lang, timeout)
+
+
+def run_here(work, n_trials: int, keys, lang: str, timeout: float) -> Outcome:
+    """``work()`` in this process; a watchdog thread interrupts an endless Python loop."""
+    import _thread
     import threading
 
     finished, fired = threading.Event(), threading.Event()
@@ -563,14 +576,16 @@ def _run_in_process(path, function_name, contexts, keys, lang, timeout) -> Outco
 
     threading.Thread(target=watchdog, daemon=True).start()
     try:
-        data = _child_main(path, function_name, contexts, keys, lang)
+        data = work()
     except KeyboardInterrupt:
+        if not fired.is_set():
+            raise                    # a real Ctrl-C
         data = None
     finally:
         finished.set()
     if fired.is_set():
         return Outcome("timeout", error=text(MESSAGES, "timeout", lang, seconds=timeout))
-    return _trusted(json.loads(json.dumps(data)), len(contexts), keys, lang)
+    return _trusted(json.loads(json.dumps(data)), n_trials, keys, lang)
 
 
 # --- the classroom path: a clean runner process, one child per student ---------------------
