@@ -125,11 +125,22 @@ class Report(Record, eq=True):
 class ProblemSet:
     """The visible problem for ``seed`` and the further ones, with reference values."""
 
-    def __init__(self, seed: int, further: int = FURTHER_PROBLEMS):
+    def __init__(self, seed: int, further: int = FURTHER_PROBLEMS, cached: bool = False):
+        """``cached``: read and keep them in the learner's cache (see grader.problem_cache)."""
         self.seed = seed
-        self.seeds = [seed] + trial_seeds(seed, further)
-        self.problems = [generate(s) for s in self.seeds]
-        self.references = [quantities.reference(p) for p in self.problems]
+        stored = None
+        if cached:
+            from . import problem_cache
+
+            stored = problem_cache.load(seed, further + 1)
+        if stored is not None:
+            self.problems, self.references = stored
+        else:
+            self.problems = [generate(s) for s in [seed] + trial_seeds(seed, further)]
+            self.references = [quantities.reference(p) for p in self.problems]
+            if cached:
+                problem_cache.store(seed, self.problems, self.references)
+        self.seeds = [p.seed for p in self.problems]
         self._finite = {}
 
     def finite_difference(self, index: int) -> dict:
@@ -293,7 +304,8 @@ def select(step_names, chain: bool = False) -> list:
 
 
 def check(step_names, folder, seed: int = 0, lang: str = "en",
-          timeout: float = sandbox.DEFAULT_TIMEOUT, chain: bool = False) -> Report:
+          timeout: float = sandbox.DEFAULT_TIMEOUT, chain: bool = False,
+          cached: bool = False) -> Report:
     """Check the named steps (``["step7", "8"]``; empty means all) in ``folder``.
 
     With ``chain``, each step's ``net`` holds the learner's own answers of the earlier
@@ -303,7 +315,7 @@ def check(step_names, folder, seed: int = 0, lang: str = "en",
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError(text(MESSAGES, "no_folder", lang, path=folder))
-    problem_set = ProblemSet(seed)
+    problem_set = ProblemSet(seed, cached=cached)
     if not chain:
         return Report([check_step(step, folder, problem_set, lang, timeout) for step in steps],
                       seed)

@@ -50,7 +50,7 @@ class Watcher:
         self.timeout = timeout
         self.echo = echo
         self.color = color
-        self.problem_set = checking.ProblemSet(seed)
+        self.problem_set = checking.ProblemSet(seed, cached=True)
         self.current = None
 
     def _check(self, step):

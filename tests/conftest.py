@@ -30,3 +30,17 @@ def fixture_file(case: str) -> Path:
     files = sorted((STATUS_FIXTURES / case).glob("step*.py"))
     assert len(files) == 1, f"{case} should hold exactly one stepNN.py"
     return files[0]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_problem_cache(tmp_path_factory):
+    """The learner's problem cache of every test run lives in a folder of its own."""
+    import os
+
+    previous = os.environ.get("BPGRADE_CACHE")
+    os.environ["BPGRADE_CACHE"] = str(tmp_path_factory.mktemp("problem-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("BPGRADE_CACHE", None)
+    else:
+        os.environ["BPGRADE_CACHE"] = previous

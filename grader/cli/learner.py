@@ -104,7 +104,7 @@ def check(steps, all_steps, exercises, seed, chain, timeout, as_json, lang):
     if not steps and not all_steps:
         fail(i18n.text(MESSAGES, "no_steps", setup.lang))
     report = run(checking.check, list(steps), setup.folder, seed=setup.seed, lang=setup.lang,
-                 timeout=timeout, chain=chain)
+                 timeout=timeout, chain=chain, cached=True)
     if as_json:
         click.echo(reporters.as_json(report))
     else:
@@ -124,7 +124,7 @@ def list_steps(exercises, seed, timeout, as_json, lang):
 
     setup = _settings(exercises, seed, lang)
     report = run(checking.check, [], setup.folder, seed=setup.seed, lang=setup.lang,
-                 timeout=timeout)
+                 timeout=timeout, cached=True)
     if as_json:
         click.echo(reporters.progress_json(report))
     else:
