@@ -293,9 +293,10 @@ def check_step(step, folder: Path, problem_set: ProblemSet, lang: str = "en",
     return _run(step, folder, problem_set, lang, timeout, upstream)[0]
 
 
-def select(step_names, chain: bool = False) -> list:
+def select(step_names, chain: bool = False, lang: str = "en") -> list:
     """The steps to check, in order; with ``chain`` every step up to the last one named."""
-    steps = [registry.get(name) for name in step_names] if step_names else list(registry.STEPS)
+    steps = ([registry.get(name, lang) for name in step_names] if step_names
+             else list(registry.STEPS))
     steps = sorted(dict.fromkeys(steps), key=lambda step: step.number)
     if chain:
         last = steps[-1].number
@@ -311,7 +312,7 @@ def check(step_names, folder, seed: int = 0, lang: str = "en",
     With ``chain``, each step's ``net`` holds the learner's own answers of the earlier
     steps instead of the reference ones, so one early mistake shows where it spreads.
     """
-    steps = select(step_names, chain)
+    steps = select(step_names, chain, lang)
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError(text(MESSAGES, "no_folder", lang, path=folder))
@@ -379,7 +380,7 @@ def check_function(step_name, function, seed: int = 0, lang: str | None = None,
     from .i18n import resolve
 
     lang = resolve(lang)
-    step = registry.get(step_name)
+    step = registry.get(step_name, lang)
     problem_set = ProblemSet(seed)
     contexts = contexts_for(step, problem_set, lang)
     outcome = sandbox.run_function(function, contexts, answer_keys(step), lang, timeout)

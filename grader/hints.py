@@ -48,7 +48,7 @@ class Hint:
 
 def hint(step_name, level: int = 1, lang: str = "en") -> Hint:
     """The hint at ``level`` for ``step_name`` (``step7`` or ``7``) in ``lang``."""
-    step = registry.get(step_name)
+    step = registry.get(step_name, lang)
     hints = step.hints or {}
     if not hints:
         raise UsageError(text(MESSAGES, "no_hints", lang, step=step.id))

@@ -597,12 +597,17 @@ def valid_ids_text() -> str:
     return f"{STEPS[0].id} … {STEPS[-1].id}"
 
 
-def get(name) -> Step:
+_NOT_A_STEP = {"en": "{name} is not a step; valid: {valid} (or just the number)",
+               "zh": "{name} 不是有效的步骤；可用：{valid}（也可以只写数字）"}
+
+
+def get(name, lang: str = "en") -> Step:
     """``step7``, ``7``, ``Step07`` all name step 7."""
     match = _STEP_PATTERN.match(str(name).strip())
     step_id = f"step{int(match.group(1))}" if match else None
     if step_id not in BY_ID:
-        raise UsageError(f"{name} is not a step; valid: {valid_ids_text()} (or just the number)")
+        message = _NOT_A_STEP.get(lang, _NOT_A_STEP["en"])
+        raise UsageError(message.format(name=name, valid=valid_ids_text()))
     return BY_ID[step_id]
 
 

@@ -145,7 +145,7 @@ def show(step, exercises, seed, as_json, lang):
     from ..generators import generate
 
     setup = _settings(exercises, seed, lang)
-    chosen = run(registry.get, step)
+    chosen = run(registry.get, step, setup.lang)
     view = problem_data.step_view(run(generate, setup.seed), chosen)
     if as_json:
         click.echo(json.dumps(view, ensure_ascii=False, indent=2))
@@ -183,7 +183,7 @@ def reset(step, exercises, yes, lang):
     from .. import registry, workspace
 
     setup = _settings(exercises, None, lang)
-    chosen = run(registry.get, step)
+    chosen = run(registry.get, step, setup.lang)
     path = setup.folder / chosen.file_name
     if workspace.stub_is_untouched(path, chosen):
         click.echo(i18n.text(MESSAGES, "reset_fresh", setup.lang, path=path))
