@@ -131,6 +131,15 @@ def _detail_lines(result, lang: str, verbose: bool) -> list:
     return lines
 
 
+def _next_line(results, lang: str, color: bool) -> str:
+    """The first step still to do, or that everything checked passes."""
+    pending = [r for r in results if not r.passed]
+    if pending:
+        step = registry.get(pending[0].step)
+        return text(MESSAGES, "next", lang, step=step.id, title=step.title[lang])
+    return _style(text(MESSAGES, "all_done", lang), color, fg="green")
+
+
 def terminal(report, lang: str = "en", color: bool = False) -> str:
     results = report.results
     verbose = len(results) <= 3
@@ -151,12 +160,7 @@ def terminal(report, lang: str = "en", color: bool = False) -> str:
     out.append("")
     out.append(text(MESSAGES, "score", lang, score=report.score, max_score=report.max_score,
                     passed=passed, steps=len(results)))
-    pending = [r for r in results if not r.passed]
-    if pending:
-        step = registry.get(pending[0].step)
-        out.append(text(MESSAGES, "next", lang, step=step.id, title=step.title[lang]))
-    else:
-        out.append(_style(text(MESSAGES, "all_done", lang), color, fg="green"))
+    out.append(_next_line(results, lang, color))
     return "\n".join(out)
 
 
@@ -207,12 +211,7 @@ def progress(report, lang: str = "en", color: bool = False, width: int = 24) -> 
     out.append("")
     out.append(f"[{_style(bar, color, fg='green')}] "
                + text(MESSAGES, "progress", lang, passed=passed, total=total))
-    pending = [r for r in results if not r.passed]
-    if pending:
-        step = registry.get(pending[0].step)
-        out.append(text(MESSAGES, "next", lang, step=step.id, title=step.title[lang]))
-    else:
-        out.append(_style(text(MESSAGES, "all_done", lang), color, fg="green"))
+    out.append(_next_line(results, lang, color))
     return "\n".join(out)
 
 

@@ -375,13 +375,7 @@ def _become_child(capture_fd: int, limits: Limits, cpu_seconds: float, user, lan
     os.close(devnull)
     os.dup2(capture_fd, 1)
     os.dup2(capture_fd, 2)
-    keep = {0, 1, 2, *keep_fds}
-    for fd in _open_fds():
-        if fd not in keep:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+    close_other_fds(keep_fds)
     for name in HIDDEN_ENVIRONMENT:
         os.environ.pop(name, None)
     apply_limits(limits, cpu_seconds, own_user=user is not None)
