@@ -104,7 +104,7 @@ def _detail_lines(result, lang: str, verbose: bool) -> list:
     if result.status in ("failed",) and result.rows:
         where = "your_problem" if result.shown_visible else "other_problem"
         lines.append(text(MESSAGES, where, lang, seed=result.shown_seed))
-        lines.append("  " + "   ".join(f"net.{k} = {v:.6g}" for k, v in list(result.inputs.items())[:8]))
+        lines.append("  " + "   ".join(f"net.{k} = {v:.8g}" for k, v in list(result.inputs.items())[:8]))
         wide = max(len(r.key) for r in result.rows)
         shown = [r for r in result.rows if not r.passed][:8]
         for row in shown:
