@@ -121,3 +121,15 @@ def test_values_are_plain_floats():
     net = Context({"x1": np.float32(0.5), "x2": 2})
     assert type(net.x1) is float and type(net.x2) is float
     assert np.array_equal(net.x, [0.5, 2.0])
+
+
+def test_the_learners_loss_is_the_reference_forward_pass():
+    from grader.context import seed_loss
+    from grader.forward import run
+    from grader.generators import generate
+    from grader.quantities import reference
+
+    for seed in range(40):
+        problem = generate(seed)
+        values = reference(problem)
+        assert seed_loss(values) == pytest.approx(run(problem).loss, rel=1e-14)
