@@ -7,7 +7,6 @@ compared with the reference; the reference is shown beside a central finite diff
 
 from __future__ import annotations
 
-from .records import Record, asdict, factory
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from .answers import SINGLE
 from .errors import UsageError
 from .generators import generate, trial_seeds
 from .i18n import text
+from .records import Record, asdict, factory
 
 FURTHER_PROBLEMS = 4
 STATUSES = ("passed", "failed", "invalid", "error", "timeout", "not_started")
