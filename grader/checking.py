@@ -36,6 +36,8 @@ MESSAGES = {
                     "zh": "完成 {file} 后运行 bpgrade check {step}"},
     "missing_file": {"en": "{file} is missing; bpgrade reset {step} makes a fresh one",
                      "zh": "找不到 {file}；运行 bpgrade reset {step} 可重新生成"},
+    "hidden": {"en": "net.{name} is not available in {step}: {reason}",
+               "zh": "{step} 中没有 net.{name}：{reason}"},
     "hidden_answer": {"en": "it is what this step asks you to compute",
                       "zh": "这正是本步要你计算的量"},
     "hidden_gradient": {"en": "parameter gradients are what the steps compute; "
@@ -151,7 +153,7 @@ class ProblemSet:
 
 @lru_cache(maxsize=None)
 def hidden_reasons(step, lang: str) -> dict:
-    """Why each name ``net`` lacks for ``step`` is missing, for the learner's error message."""
+    """The learner's error message, per name ``net`` lacks for ``step``: why it is missing."""
     reasons = {}
     answered = {quantity for _, quantity in step.answer_items} | {k for k, _ in step.answer_items}
     for name in registry.FORWARD + registry.DELTA3 + registry.DL_DH2 + registry.DL_DH1 \
@@ -159,13 +161,15 @@ def hidden_reasons(step, lang: str) -> dict:
         if name in step.context:
             continue
         if name in answered:
-            reasons[name] = text(MESSAGES, "hidden_answer", lang)
+            why = "hidden_answer"
         elif name in registry.PARAMETER_GRADIENTS:
-            reasons[name] = text(MESSAGES, "hidden_gradient", lang)
+            why = "hidden_gradient"
         elif name in registry.FORWARD:
-            reasons[name] = text(MESSAGES, "hidden_forward", lang)
+            why = "hidden_forward"
         else:
-            reasons[name] = text(MESSAGES, "hidden_later", lang)
+            why = "hidden_later"
+        reasons[name] = text(MESSAGES, "hidden", lang, name=name, step=step.id,
+                             reason=text(MESSAGES, why, lang))
     return reasons
 
 

@@ -157,14 +157,15 @@ class Context:
                                if all(n in values for n in parts)]
 
     def _missing(self, name: str) -> str:
-        where = f" in {self._step_id}" if self._step_id else ""
-        if name in self._hidden:
-            return f"net.{name} is not available{where}: {self._hidden[name]}"
+        if name in self._hidden:                # the whole message, in the learner's language
+            return self._hidden[name]
         import difflib                         # only when a name is missing
 
+        where = f" in {self._step_id}" if self._step_id else ""
         close = difflib.get_close_matches(name, self._names(), n=3)
-        suggestion = f"; did you mean {', '.join('net.' + c for c in close)}?" if close else ""
-        return f"net has no value named {name!r}{where}{suggestion}"
+        names = ", ".join("net." + c for c in close)
+        suggestion = f"; did you mean {names}? / 是否想写 {names}？" if close else ""
+        return f"net has no value named {name!r}{where} / net 中没有 {name!r}{suggestion}"
 
     def __setattr__(self, name, value):
         raise AttributeError(f"net is read-only: compute with net.{name}, do not assign to it")

@@ -133,3 +133,12 @@ def test_the_learners_loss_is_the_reference_forward_pass():
         problem = generate(seed)
         values = reference(problem)
         assert seed_loss(values) == pytest.approx(run(problem).loss, rel=1e-14)
+
+
+def test_the_whole_missing_name_message_is_translated(problem_set):
+    net = net_for("step8", problem_set, "zh")
+    with pytest.raises(AttributeError) as caught:
+        net.dL_dw2_12
+    assert str(caught.value).startswith("step8 中没有 net.dL_dw2_12")
+    with pytest.raises(AttributeError, match="net 中没有 'zzz'"):
+        net.zzz
