@@ -188,3 +188,13 @@ def test_check_does_not_load_other_commands():
     assert "grader.cli.learner" in loaded
     for other in ("classroom", "sheets", "cost", "feedback"):
         assert f"grader.cli.{other}" not in loaded
+
+
+def test_a_folder_the_system_refuses_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["init", str(blocker / "below")])
+    assert result.exit_code == 2
+    assert "cannot use" in result.output and "Traceback" not in result.output
+    zh = CliRunner().invoke(main, ["init", str(blocker / "below"), "--lang", "zh"])
+    assert zh.exit_code == 2 and "无法使用" in zh.output

@@ -23,11 +23,18 @@ def fail(message: str) -> None:
     sys.exit(2)
 
 
+FILE_ERROR = {"en": "cannot use {path}: {reason}", "zh": "无法使用 {path}：{reason}"}
+
+
 def run(function, *args, **kwargs):
+    """Call the library; its errors, and a file or folder the system refuses, exit 2."""
     try:
         return function(*args, **kwargs)
     except BpgradeError as exc:
         fail(str(exc))
+    except OSError as exc:              # e.g. an output folder that does not exist
+        template = FILE_ERROR[i18n.resolve(kwargs.get("lang"))]
+        fail(template.format(path=exc.filename or "", reason=exc.strerror or exc))
 
 
 # Which module of grader.cli registers each command. A module is imported only when one of
