@@ -23,7 +23,6 @@ import re
 import select
 import signal
 import stat
-import sys
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field

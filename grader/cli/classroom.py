@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import i18n
-from .common import LANG_OPTION, fail, main, run
+from .common import LANG_OPTION, main, run
 
 MESSAGES = {
     "wrote": {"en": "wrote {path}", "zh": "已写入 {path}"},
