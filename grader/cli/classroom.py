@@ -45,7 +45,10 @@ SECRET_OPTION = click.option("--secret", default=None,
 @LANG_OPTION
 def grade(submissions, out, json_path, feedback, canvas, canvas_column, jobs, timeout, memory,
           secret, resume, quiet, lang):
-    """Grade a class: SUBMISSIONS/<student id>/stepNN.py, one folder per student."""
+    """Grade a class: SUBMISSIONS/<student id>/stepNN.py, one folder per student.
+
+    批改全班作业：每个学生一个文件夹（文件夹名即学号）。
+    """
     from .. import classroom, sandbox
 
     lang = i18n.resolve(lang)
@@ -82,7 +85,10 @@ def grade(submissions, out, json_path, feedback, canvas, canvas_column, jobs, ti
               show_default=True, help="When students see the tests.")
 @LANG_OPTION
 def gradescope(submission, results, metadata, student, secret, timeout, visibility, lang):
-    """Grade one submission inside Gradescope's container and write results.json."""
+    """Grade one submission inside Gradescope's container and write results.json.
+
+    在 Gradescope 容器中批改一份提交并写出 results.json。
+    """
     from .. import gradescope as platform
 
     lang = i18n.resolve(lang)
@@ -94,7 +100,7 @@ def gradescope(submission, results, metadata, student, secret, timeout, visibili
 
 @main.group()
 def export():
-    """Write the files an autograding platform needs."""
+    """Write the files an autograding platform needs. / 生成自动评分平台所需的文件。"""
 
 
 @export.command("gradescope")
@@ -104,7 +110,10 @@ def export():
 @TIMEOUT_OPTION
 @LANG_OPTION
 def export_gradescope(output, secret, timeout, lang):
-    """The Gradescope autograder zip: setup.sh, run_autograder and the grader."""
+    """The Gradescope autograder zip: setup.sh, run_autograder and the grader.
+
+    生成 Gradescope 自动评分压缩包。
+    """
     from .. import classroom, gradescope as platform
 
     lang = i18n.resolve(lang)
@@ -123,7 +132,10 @@ def export_gradescope(output, secret, timeout, lang):
               help="The folder of stepNN.py files in the student's repository.")
 @LANG_OPTION
 def export_github_classroom(output, package, folder, lang):
-    """A GitHub Classroom workflow: one autograding test per step."""
+    """A GitHub Classroom workflow: one autograding test per step.
+
+    生成 GitHub Classroom 工作流：每一步一个自动评分测试。
+    """
     from .. import classroom, gradescope as platform
 
     lang = i18n.resolve(lang)

@@ -47,6 +47,8 @@ def _layers(ctx, param, values):
 def cost(networks, seed, symbolic_cap, time_budget, no_cse, as_json, svg_path, lang):
     """Count the work of one gradient: naive differentiation, finite differences, backprop.
 
+    统计一次梯度计算的工作量：朴素求导、有限差分与反向传播。
+
     \b
     bpgrade cost                        the seed's network and larger ones
     bpgrade cost --layers 2,3,2,1 --json

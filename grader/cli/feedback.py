@@ -15,7 +15,7 @@ from .common import LANG_OPTION, main, run
                    "3: the formula in symbols.")
 @LANG_OPTION
 def hint(step, level, lang):
-    """A hint for STEP (step7 or 7), one level at a time."""
+    """A hint for STEP (step7 or 7), one level at a time. / 某一步的提示，逐级给出。"""
     from .. import hints
 
     lang = i18n.resolve(lang)

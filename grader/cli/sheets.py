@@ -49,6 +49,7 @@ MESSAGES = {
 @LANG_OPTION
 def sheet(seed, fmt, answers, static, paper, output, roster, out, secret, lang):
     """A practice sheet for one problem, or one per student of a roster.
+    练习卷：单个题目，或按花名册为每个学生各生成一份。
 
     \b
     bpgrade sheet --seed 3 -o sheet.html            interactive, checks answers offline
