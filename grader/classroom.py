@@ -191,8 +191,8 @@ def grade_student(client, student: str, folder: Path, secret: str, lang: str,
                   steps=None) -> list:
     """Result per step for one student."""
     steps = list(steps or registry.STEPS)
+    client.start_student(folder, len(steps))          # the child starts while we draw
     problem_set = _GradingProblems(student_seed(secret, student))
-    client.start_student(folder, len(steps))
     results = {}
     try:
         for batch in batches(steps):

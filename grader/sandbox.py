@@ -849,9 +849,12 @@ class RunnerClient:
         return json.loads(reply)
 
     def start_student(self, folder, n_steps: int) -> None:
+        """Retire the last student's child and start this student's, which then sets itself
+        up while the caller draws the student's problems."""
         self.end_student()
         self.folder = str(folder) if folder else None
         self.cpu_seconds = self.limits.cpu or self.timeout * max(1, n_steps) + 1
+        self._spawn()
 
     def _spawn(self) -> None:
         request_r, self._to_child = os.pipe()
