@@ -23,12 +23,12 @@ import re
 import select
 import signal
 import stat
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import registry, sandbox
+from .atomic_write import write_atomically
 from .checking import ProblemSet, Result, answer_keys, contexts_for, judge
 from .errors import UsageError
 from .i18n import text
@@ -295,25 +295,6 @@ def feedback_markdown(record: dict, lang: str) -> str:
             lines += ["", f"**{text(MESSAGES, 'feedback_output', lang)}:**", "",
                       _fence(item["output"])]
     return "\n".join(lines) + "\n"
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a fresh temporary file beside ``path``, then rename it over ``path``."""
-    path = Path(path)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
 
 
 # --- jobs: each a process with its own runner ------------------------------------------------------

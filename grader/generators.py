@@ -65,7 +65,8 @@ class Problem(Record, frozen=True):
     biases: tuple
 
 
-def _frozen(array) -> np.ndarray:
+def frozen_array(array) -> np.ndarray:
+    """A read-only float array: Problems are values."""
     array = np.asarray(array, dtype=float)
     array.setflags(write=False)
     return array
@@ -101,16 +102,16 @@ def _draw(rng, seed: int, layers: tuple, activation: str) -> Problem:
     acts = (activation,) * (len(layers) - 2) + ("sigmoid",)
     for n_in, n_out, act in zip(layers[:-1], layers[1:], acts):
         high, bias = _bounds(n_in, n_out, act, layers == SEED_LAYERS)
-        weights.append(_frozen(_two_decimals(rng, (n_out, n_in), -high, high,
+        weights.append(frozen_array(_two_decimals(rng, (n_out, n_in), -high, high,
                                              min_abs=min(10, high // 3))))
-        biases.append(_frozen(_two_decimals(rng, (n_out,), -bias, bias)))
+        biases.append(frozen_array(_two_decimals(rng, (n_out,), -bias, bias)))
     return Problem(
         seed=seed,
         layers=layers,
         activation=activation,
         output_activation="sigmoid",
-        x=_frozen(_two_decimals(rng, (layers[0],), -100, 100, min_abs=10)),
-        y_target=_frozen(_two_decimals(rng, (layers[-1],), 5, 95)),
+        x=frozen_array(_two_decimals(rng, (layers[0],), -100, 100, min_abs=10)),
+        y_target=frozen_array(_two_decimals(rng, (layers[-1],), 5, 95)),
         eta=float(LEARNING_RATES[rng.integers(len(LEARNING_RATES))]),
         weights=tuple(weights),
         biases=tuple(biases),

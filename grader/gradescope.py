@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 from . import classroom, registry, sandbox
+from .atomic_write import write_atomically
 from .errors import UsageError
 from .i18n import text
 from .seeds import student_seed
@@ -26,8 +27,6 @@ from .seeds import student_seed
 SUBMISSION = Path("/autograder/submission")
 RESULTS = Path("/autograder/results/results.json")
 METADATA = Path("/autograder/submission_metadata.json")
-VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
-TEST_STATUSES = ("passed", "failed")
 RESULTS_FILE = "bpgrade-results.json"
 
 MESSAGES = {
@@ -122,7 +121,7 @@ def run(submission: Path = SUBMISSION, results: Path = RESULTS, metadata: Path =
     record = grade_submission(folder, student, secret, lang, timeout)
     data = results_json(record, lang, visibility)
     Path(results).parent.mkdir(parents=True, exist_ok=True)
-    classroom.write_atomically(Path(results), classroom._text_json(data).encode("utf-8"))
+    write_atomically(Path(results), classroom._text_json(data).encode("utf-8"))
     return data
 
 

@@ -12,8 +12,6 @@ from . import registry
 from .errors import UsageError
 from .i18n import pick, text
 
-LEVELS = (1, 2, 3)
-
 MESSAGES = {
     "heading": {"en": "{step} — {title} · hint {level} of {levels}",
                 "zh": "{step} — {title} · 提示 {level}/{levels}"},

@@ -17,10 +17,9 @@ import json
 import os
 from pathlib import Path
 
-import numpy as np
-
 from . import __version__
-from .generators import Problem
+from .atomic_write import write_atomically
+from .generators import Problem, frozen_array
 
 _ENGINE = ("generators.py", "forward.py", "backprop.py", "quantities.py", "problem_cache.py")
 
@@ -47,18 +46,12 @@ def _path(seed: int, count: int) -> Path | None:
     return None if where is None else where / f"problems-{seed}-{count}.json"
 
 
-def _frozen(values) -> np.ndarray:
-    array = np.array(values, dtype=float)
-    array.setflags(write=False)
-    return array
-
-
 def _problem(data: dict) -> Problem:
     return Problem(seed=data["seed"], layers=tuple(data["layers"]),
                    activation=data["activation"], output_activation=data["output_activation"],
-                   x=_frozen(data["x"]), y_target=_frozen(data["y_target"]), eta=data["eta"],
-                   weights=tuple(_frozen(w) for w in data["weights"]),
-                   biases=tuple(_frozen(b) for b in data["biases"]))
+                   x=frozen_array(data["x"]), y_target=frozen_array(data["y_target"]), eta=data["eta"],
+                   weights=tuple(frozen_array(w) for w in data["weights"]),
+                   biases=tuple(frozen_array(b) for b in data["biases"]))
 
 
 def _plain(problem: Problem) -> dict:
@@ -96,8 +89,6 @@ def store(seed: int, problems: list, references: list) -> None:
             "problems": [_plain(p) for p in problems], "references": references}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(temporary, path)
+        write_atomically(path, json.dumps(data))
     except OSError:
         pass

@@ -160,11 +160,6 @@ def load_source(source: bytes, path, function_name: str, lang: str = "en"):
     return function
 
 
-def load_function(path, function_name: str, lang: str = "en"):
-    """The learner's function from ``path``, or raise ``_Failure`` with a readable message."""
-    return load_source(Path(path).read_bytes(), path, function_name, lang)
-
-
 def run_trials(function, contexts: list, keys, lang: str = "en", path: str = "") -> dict:
     """Call ``function`` on each context; plain data describing what happened.
 

@@ -9,6 +9,7 @@ unless they ask for it (``--force``, or ``reset`` after confirming).
 from __future__ import annotations
 
 import os
+from .atomic_write import write_atomically
 from .records import Record
 from pathlib import Path
 
@@ -139,17 +140,10 @@ def init(root: Path, seed: int | None = None, force: bool = False, lang: str = "
         if path.exists() and not force:
             kept.append(path)
             continue
-        _write_new(path, content)
+        write_atomically(path, content)
         written.append(path)
     final = load(root, lang)
     return InitReport(final, written, kept)
-
-
-def _write_new(path: Path, content: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves half a file."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(content, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def stub_is_untouched(path: Path, step) -> bool:
@@ -167,7 +161,7 @@ def reset(folder: Path, step) -> Path:
 
     path = Path(folder) / step.file_name
     Path(folder).mkdir(parents=True, exist_ok=True)
-    _write_new(path, stubs.render(step))
+    write_atomically(path, stubs.render(step))
     return path
 
 

@@ -198,3 +198,10 @@ def test_a_folder_the_system_refuses_is_a_clear_error(tmp_path):
     assert "cannot use" in result.output and "Traceback" not in result.output
     zh = CliRunner().invoke(main, ["init", str(blocker / "below"), "--lang", "zh"])
     assert zh.exit_code == 2 and "无法使用" in zh.output
+
+
+@pytest.mark.parametrize("command", [["problem"], ["cost"]])
+def test_bad_layers_are_reported_in_the_chosen_language(command):
+    for lang, words in (("en", "takes sizes like"), ("zh", "的格式如")):
+        result = CliRunner().invoke(main, command + ["--layers", "2,x", "--lang", lang])
+        assert result.exit_code == 2 and words in result.output

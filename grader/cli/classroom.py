@@ -115,11 +115,12 @@ def export_gradescope(output, secret, timeout, lang):
     生成 Gradescope 自动评分压缩包。
     """
     from .. import classroom, gradescope as platform
+    from ..atomic_write import write_atomically
 
     lang = i18n.resolve(lang)
     secret = run(classroom.course_secret, secret, Path.cwd() / "submissions", lang)
     data = run(platform.autograder_zip, secret, lang, timeout)
-    run(classroom.write_atomically, output, data)
+    run(write_atomically, output, data)
     click.echo(i18n.text(MESSAGES, "wrote", lang, path=output))
 
 
@@ -136,10 +137,11 @@ def export_github_classroom(output, package, folder, lang):
 
     生成 GitHub Classroom 工作流：每一步一个自动评分测试。
     """
-    from .. import classroom, gradescope as platform
+    from .. import gradescope as platform
+    from ..atomic_write import write_atomically
 
     lang = i18n.resolve(lang)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    run(output.parent.mkdir, parents=True, exist_ok=True)
     text = platform.github_classroom_workflow(package, folder, lang)
-    run(classroom.write_atomically, output, text.encode("utf-8"))
+    run(write_atomically, output, text)
     click.echo(i18n.text(MESSAGES, "wrote", lang, path=output))

@@ -14,13 +14,33 @@ import click
 from .. import i18n
 from ..errors import BpgradeError
 
+# Eager: read before the other options, so their error messages can follow it.
 LANG_OPTION = click.option("--lang", type=click.Choice(i18n.LANGUAGES), default=None,
+                           is_eager=True,
                            help="Language of messages: en or zh (default: from the locale).")
 
 def fail(message: str) -> None:
     """Report a library error the way click reports usage errors, exit 2."""
     click.echo(f"Error: {message}", err=True)
     sys.exit(2)
+
+
+LAYERS_ERROR = {"en": "--layers takes sizes like 2,3,2,1 (at least two, each >= 1)",
+                "zh": "--layers 的格式如 2,3,2,1（至少两个数，每个 >= 1）"}
+
+
+def layers_option(ctx, param, value):
+    """The ``--layers 2,3,2,1`` callback: a tuple of sizes (a tuple of them when repeated)."""
+    def sizes(written: str) -> tuple:
+        try:
+            return tuple(int(n) for n in written.replace(" ", "").split(","))
+        except ValueError:
+            lang = i18n.resolve(ctx.params.get("lang"))
+            raise click.BadParameter(LAYERS_ERROR[lang]) from None
+
+    if value is None:
+        return None
+    return tuple(sizes(v) for v in value) if isinstance(value, tuple) else sizes(value)
 
 
 FILE_ERROR = {"en": "cannot use {path}: {reason}", "zh": "无法使用 {path}：{reason}"}

@@ -7,28 +7,16 @@ from pathlib import Path
 import click
 
 from .. import i18n
-from .common import LANG_OPTION, fail, main, run
+from .common import LANG_OPTION, fail, layers_option, main, run
 
 MESSAGES = {
-    "bad_layers": {"en": "--layers takes sizes like 2,3,2,1 (at least two, each >= 1)",
-                   "zh": "--layers 的格式如 2,3,2,1（至少两个数，每个 >= 1）"},
     "svg_written": {"en": "plot written to {path}", "zh": "图已写入 {path}"},
     "svg_failed": {"en": "cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
 }
 
 
-def _layers(ctx, param, values):
-    parsed = []
-    for value in values:
-        try:
-            parsed.append(tuple(int(n) for n in value.replace(" ", "").split(",")))
-        except ValueError:
-            raise click.BadParameter(i18n.text(MESSAGES, "bad_layers", i18n.resolve(None)))
-    return tuple(parsed)
-
-
 @main.command()
-@click.option("--layers", "networks", multiple=True, callback=_layers,
+@click.option("--layers", "networks", multiple=True, callback=layers_option,
               help="A network's layer sizes, input first (repeat for several). "
                    "Default: the seed's 2,3,2,1 and a ladder of wider and deeper ones.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,

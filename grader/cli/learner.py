@@ -8,15 +8,13 @@ from pathlib import Path
 import click
 
 from .. import i18n
-from .common import LANG_OPTION, fail, main, run
+from .common import LANG_OPTION, LAYERS_ERROR, fail, layers_option, main, run
 
 MESSAGES = {
     "no_steps": {"en": "name a step (bpgrade check step7) or use --all",
                  "zh": "请指定步骤（bpgrade check step7）或使用 --all"},
     "steps_and_all": {"en": "give step names or --all, not both",
                       "zh": "步骤名与 --all 只能二选一"},
-    "bad_layers": {"en": "--layers takes sizes like 2,3,2,1 (at least two, each >= 1)",
-                   "zh": "--layers 的格式如 2,3,2,1（至少两个数，每个 >= 1）"},
     "init_done": {"en": "Workspace ready in {root} (your seed: {seed}).",
                   "zh": "工作区已就绪：{root}（你的种子：{seed}）。"},
     "init_written": {"en": "  wrote {n} files", "zh": "  写入 {n} 个文件"},
@@ -202,16 +200,9 @@ def reset(step, exercises, yes, lang):
     click.echo(i18n.text(MESSAGES, "reset_done", setup.lang, path=path))
 
 
-def _layers(ctx, param, value):
-    try:
-        return tuple(int(n) for n in value.replace(" ", "").split(",")) if value else None
-    except ValueError:
-        raise click.BadParameter(i18n.text(MESSAGES, "bad_layers", i18n.resolve(None)))
-
-
 @main.command()
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
-@click.option("--layers", callback=_layers, default="2,3,2,1", show_default=True,
+@click.option("--layers", callback=layers_option, default="2,3,2,1", show_default=True,
               help="Layer sizes, input first.")
 @click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), default="sigmoid",
               show_default=True, help="Hidden-layer activation (the output is sigmoid).")
@@ -227,7 +218,7 @@ def problem(seed, layers, activation, as_json, lang):
     try:
         data = problem_data.as_dict(run(generate, seed, layers, activation))
     except ValueError:
-        fail(i18n.text(MESSAGES, "bad_layers", i18n.resolve(lang)))
+        fail(LAYERS_ERROR[i18n.resolve(lang)])
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
     else:
