@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import i18n, mathml, registry
+from .atomic_write import write_atomically
 from .errors import UsageError
 from .tolerances import FLOOR, HAND_RELATIVE
 
@@ -575,10 +576,9 @@ def roster(path: Path, out: Path, secret: str, fmt: str = "html", lang: str = "e
 
 
 def write(path: Path, text: str, lang: str = "en") -> None:
-    """Write a sheet as UTF-8 with LF line ends, the same bytes on every platform."""
+    """Write a sheet as UTF-8 with LF line ends, the same bytes on every platform, whole."""
     try:
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        write_atomically(path, text)
     except OSError as exc:
         raise UsageError(i18n.text(MESSAGES, "cannot_write", lang, path=path,
                                    reason=exc.strerror or exc)) from exc

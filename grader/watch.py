@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from . import checking, registry, reporters
+from .errors import UsageError
 from .i18n import text
 
 INTERVAL = 0.5       # seconds between looks at the files
@@ -88,6 +89,8 @@ class Watcher:
 
     def __init__(self, folder, seed: int, lang: str, timeout: float, echo, color=False):
         self.folder = Path(folder)
+        if not self.folder.is_dir():
+            raise UsageError(text(checking.MESSAGES, "no_folder", lang, path=self.folder))
         self.seed = seed
         self.lang = lang
         self.timeout = timeout

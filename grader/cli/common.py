@@ -43,7 +43,8 @@ def layers_option(ctx, param, value):
     return tuple(sizes(v) for v in value) if isinstance(value, tuple) else sizes(value)
 
 
-FILE_ERROR = {"en": "cannot use {path}: {reason}", "zh": "无法使用 {path}：{reason}"}
+FILE_ERROR = {"en": "cannot use {path}, cannot write there: {reason}",
+              "zh": "无法使用 {path}，无法写入：{reason}"}
 
 
 def run(function, *args, **kwargs):
@@ -53,7 +54,8 @@ def run(function, *args, **kwargs):
     except BpgradeError as exc:
         fail(str(exc))
     except OSError as exc:              # e.g. an output folder that does not exist
-        template = FILE_ERROR[i18n.resolve(kwargs.get("lang"))]
+        context = click.get_current_context(silent=True)
+        template = FILE_ERROR[i18n.resolve(context.params.get("lang") if context else None)]
         fail(template.format(path=exc.filename or "", reason=exc.strerror or exc))
 
 

@@ -7,11 +7,10 @@ from pathlib import Path
 import click
 
 from .. import i18n
-from .common import LANG_OPTION, fail, layers_option, main, run
+from .common import LANG_OPTION, layers_option, main, run
 
 MESSAGES = {
     "svg_written": {"en": "plot written to {path}", "zh": "图已写入 {path}"},
-    "svg_failed": {"en": "cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
 }
 
 
@@ -55,10 +54,9 @@ def cost(networks, seed, symbolic_cap, time_budget, no_cse, as_json, svg_path, l
     report = run(measuring.measure, networks or measuring.LADDER, seed=seed,
                  shared=not no_cse, lang=lang, **options)
     if svg_path is not None:
-        try:
-            svg_path.write_text(measuring.svg(report, lang), encoding="utf-8")
-        except OSError as exc:
-            fail(i18n.text(MESSAGES, "svg_failed", lang, path=svg_path, reason=exc.strerror))
+        from ..atomic_write import write_atomically
+
+        run(write_atomically, svg_path, measuring.svg(report, lang))
     if as_json:
         click.echo(json.dumps(report.to_dict(lang), ensure_ascii=False, indent=2))
         return

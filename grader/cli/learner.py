@@ -161,12 +161,9 @@ def watch(exercises, seed, timeout, lang):
 
     Ctrl-C stops. / 按 Ctrl-C 退出。
     """
-    from ..checking import MESSAGES as CHECK_MESSAGES
     from ..watch import Watcher
 
     setup = _settings(exercises, seed, lang)
-    if not setup.folder.is_dir():
-        fail(i18n.text(CHECK_MESSAGES, "no_folder", setup.lang, path=setup.folder))
     watcher = run(Watcher, setup.folder, setup.seed, setup.lang, timeout, click.echo, _color())
     sys.exit(watcher.run())
 
