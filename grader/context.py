@@ -74,8 +74,10 @@ class CountedLoss:
 # The seed's forward pass on plain floats, written as the lesson writes it. A learner's
 # finite differences call it a few hundred times per check, where numpy's per-call overhead
 # on 2- and 3-element arrays would dominate. Tests hold it equal to grader.forward.run.
-_LAYER1 = (("w1_11", "w1_12", "b1_1"), ("w1_21", "w1_22", "b1_2"), ("w1_31", "w1_32", "b1_3"))
-_LAYER2 = ((("w2_11", "w2_12", "w2_13"), "b2_1"), (("w2_21", "w2_22", "w2_23"), "b2_2"))
+
+
+_LAYER1 = tuple(row + (bias,) for row, bias in zip(ARRAYS["W1"], ARRAYS["b1"]))
+_LAYER2 = tuple(zip(ARRAYS["W2"], ARRAYS["b2"]))
 
 
 def _sigmoid(z: float) -> float:
