@@ -127,10 +127,15 @@ class Report(Record, eq=True):
 class ProblemSet:
     """The visible problem for ``seed`` and the further ones, with reference values."""
 
-    def __init__(self, seed: int, further: int = FURTHER_PROBLEMS, cached: bool = False):
-        """``cached``: read and keep them in the learner's cache (see grader.problem_cache)."""
+    def __init__(self, seed: int, further: int = FURTHER_PROBLEMS, cached: bool = False,
+                 further_seeds: list | None = None):
+        """``cached``: read and keep them in the learner's cache (see grader.problem_cache);
+        ``further_seeds``: the further problems' seeds (classroom grading draws them from
+        the secret), instead of those derived publicly from ``seed``."""
         self.seed = seed
         stored = None
+        if further_seeds is not None:
+            further, cached = len(further_seeds), False
         if cached:
             from . import problem_cache
 
@@ -138,7 +143,8 @@ class ProblemSet:
         if stored is not None:
             self.problems, self.references = stored
         else:
-            self.problems = [generate(s) for s in [seed] + trial_seeds(seed, further)]
+            seeds = further_seeds if further_seeds is not None else trial_seeds(seed, further)
+            self.problems = [generate(s) for s in [seed] + list(seeds)]
             self.references = [quantities.reference(p) for p in self.problems]
             if cached:
                 problem_cache.store(seed, self.problems, self.references)

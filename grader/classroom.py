@@ -1,10 +1,11 @@
 """Grade a whole class: one folder per student, each graded on its own problems.
 
 ``SUBMISSIONS/<student id>/stepNN.py``. Each student's problems come from
-``student_seed(secret, id)``, so neighbours' numbers differ. Student code runs through
-:class:`grader.sandbox.RunnerClient`: every grading job owns a clean runner process, forked
-before the job computes any answer, that forks one child per student; all comparing happens
-in the job (:func:`grader.checking.judge`).
+``student_seed(secret, id)`` (the further ones from :func:`grader.seeds.graded_seeds`), so
+neighbours' numbers differ. Student code runs through :class:`grader.sandbox.RunnerClient`:
+every grading job starts a runner, a fresh interpreter that never held the job's state, which
+gives each student a sandbox of their own; all comparing happens in the job
+(:func:`grader.checking.judge`).
 
 Progress is kept per student as JSON lines in ``<out>.progress``; with ``resume`` the
 students already there are not graded again. The CSV gradebook (and the JSON, Canvas CSV)
@@ -21,18 +22,24 @@ import json
 import os
 import re
 import select
+import shlex
 import signal
 import stat
+import threading
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bpgrade_harness import child as harness_child, jail, runner as harness_runner, wire
+
 from . import registry, sandbox
 from .atomic_write import write_atomically
-from .checking import ProblemSet, Result, answer_keys, contexts_for, judge
+from .checking import FURTHER_PROBLEMS, ProblemSet, Result, answer_keys, contexts_for, judge
+from .context import loss_names
 from .errors import UsageError
 from .i18n import text
-from .seeds import student_seed
+from .seeds import graded_seeds, student_seed
 
 CONFIG_NAMES = ("bpgrade.toml",)
 SECRET_VARIABLE = "BPGRADE_SECRET"
@@ -47,12 +54,38 @@ MESSAGES = {
                           "named by the student's id)",
                     "zh": "{path} 中没有学生目录（每个学生一个子目录，以学号命名）"},
     "no_secret": {
-        "en": "no course secret: pass --secret S, set BPGRADE_SECRET, or write "
-              "secret = \"...\" under [grade] in bpgrade.toml next to {path} or in the "
-              "current folder. The secret makes each student's problems; keep it private.",
-        "zh": "没有课程密钥：请用 --secret S，或设置 BPGRADE_SECRET，或在 {path} 旁边或当前"
-              "目录的 bpgrade.toml 中 [grade] 下写 secret = \"...\"。密钥决定每个学生的题目，请保密。"},
+        "en": "no course secret: pass --secret-file FILE (a file only you can read), set "
+              "{variable}, or write secret = \"...\" under [grade] in bpgrade.toml next to "
+              "{path} or in the current folder. The secret makes each student's problems; "
+              "keep it private.",
+        "zh": "没有课程密钥：请用 --secret-file FILE（只有你能读的文件），或设置 {variable}，"
+              "或在 {path} 旁边或当前目录的 bpgrade.toml 中 [grade] 下写 secret = \"...\"。"
+              "密钥决定每个学生的题目，请保密。"},
     "bad_config": {"en": "cannot read {path}: {error}", "zh": "无法读取 {path}：{error}"},
+    "secret_mode": {
+        "en": "{path} holds the course secret but its mode is {mode}: other users can read or "
+              "change it. Run: chmod 600 {quoted}",
+        "zh": "{path} 保存着课程密钥，但其权限为 {mode}：其他用户可以读取或修改它。请运行：chmod 600 {quoted}"},
+    "secret_owner": {
+        "en": "{path} holds the course secret but belongs to user {owner}, not to you ({user}); "
+              "use a secret file you own (chmod 600)",
+        "zh": "{path} 保存着课程密钥，但属于用户 {owner} 而不是你（{user}）；请使用你自己的密钥文件（chmod 600）"},
+    "empty_secret": {"en": "{path} holds an empty course secret; write a long random string",
+                     "zh": "{path} 中的课程密钥为空；请写入一个较长的随机字符串"},
+    "unsafe_folder": {
+        "en": "{path} is writable by other users (mode {mode}): someone else could replace the "
+              "gradebook or feedback there. Use a folder of your own, or run: chmod go-w {quoted}",
+        "zh": "{path} 可被其他用户写入（权限 {mode}）：别人可以替换其中的成绩表或反馈。"
+              "请使用你自己的目录，或运行：chmod go-w {quoted}"},
+    "foreign_folder": {
+        "en": "{path} belongs to user {owner}, not to you ({user}): they could replace the "
+              "gradebook or feedback there. Write into a folder of your own",
+        "zh": "{path} 属于用户 {owner} 而不是你（{user}）：对方可以替换其中的成绩表或反馈。"
+              "请写入你自己的目录"},
+    "progress_link": {
+        "en": "{path} is a link or not a regular file; the progress file is never followed. "
+              "Remove it and run again",
+        "zh": "{path} 是链接或不是普通文件；进度文件不会跟随链接。请删除它后重新运行"},
     "progress_mismatch": {
         "en": "{path} was written with another secret or step list; run without --resume "
               "to grade everyone again",
@@ -89,32 +122,87 @@ MESSAGES = {
 
 # --- configuration -----------------------------------------------------------------------------
 
-def _config_secret(path: Path, lang: str):
+def _user_name(uid: int) -> str:
     try:
-        raw = path.read_bytes()
+        import pwd
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return str(uid)
+
+
+def check_private(info: os.stat_result, path: Path, lang: str = "en") -> None:
+    """Refuse a file holding the secret that others may read or change, as ssh refuses a key:
+    any group or other permission bit, or an owner other than the current user (root: root)."""
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & 0o077:
+        raise UsageError(text(MESSAGES, "secret_mode", lang, path=path, mode=f"{mode:04o}",
+                              quoted=shlex.quote(str(path))))
+    if info.st_uid != os.geteuid():
+        raise UsageError(text(MESSAGES, "secret_owner", lang, path=path,
+                              owner=_user_name(info.st_uid), user=_user_name(os.geteuid())))
+
+
+def _read_checked(path: Path, lang: str):
+    """(bytes, stat) through one descriptor, so the file checked is the file read."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(), os.fstat(handle.fileno())
     except OSError as exc:
         raise UsageError(text(MESSAGES, "bad_config", lang, path=path, error=exc)) from None
+
+
+def _nonempty(secret: str, path: Path, lang: str) -> str:
+    if not secret.strip():
+        raise UsageError(text(MESSAGES, "empty_secret", lang, path=path))
+    return secret
+
+
+def secret_from_file(path, lang: str = "en") -> str:
+    """``--secret-file``: the file's text without its trailing newline; private to you."""
+    path = Path(path)
+    raw, info = _read_checked(path, lang)
+    check_private(info, path, lang)
+    try:
+        secret = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(text(MESSAGES, "bad_config", lang, path=path, error=exc)) from None
+    return _nonempty(secret.rstrip("\r\n"), path, lang)
+
+
+def _parse_config(raw: bytes, path: Path, lang: str):
+    """The [grade] secret written in a bpgrade.toml, or None when it holds none."""
     try:
         import tomllib
     except ImportError:                                    # Python 3.10: secret = "..." lines
         match = re.search(rb'^\s*secret\s*=\s*"([^"]*)"', raw, re.MULTILINE)
-        return match.group(1).decode("utf-8") if match else None
+        return match.group(1).decode("utf-8", "replace") if match else None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(text(MESSAGES, "bad_config", lang, path=path, error=exc)) from None
     section = data.get("grade", data)
     secret = section.get("secret") if isinstance(section, dict) else None
-    return secret if isinstance(secret, str) and secret else None
+    return secret if isinstance(secret, str) else None
 
 
-def course_secret(explicit: str | None, submissions, lang: str = "en",
-                  environ=None, cwd=None) -> str:
-    """The secret: the option, else $BPGRADE_SECRET, else bpgrade.toml beside SUBMISSIONS or
-    in the current folder. Without any, refuse (a guessable default would let anyone
-    reproduce every student's problems)."""
-    if explicit:
-        return explicit
+def _config_secret(path: Path, lang: str):
+    """The secret in a bpgrade.toml (which must then be private, like a secret file), or None."""
+    raw, info = _read_checked(path, lang)
+    secret = _parse_config(raw, path, lang)
+    if secret is None:
+        return None
+    check_private(info, path, lang)
+    return _nonempty(secret, path, lang)
+
+
+def course_secret(secret_file, submissions, lang: str = "en", environ=None, cwd=None) -> str:
+    """The secret: the content of ``secret_file`` (``--secret-file``), else $BPGRADE_SECRET,
+    else [grade] secret in a bpgrade.toml beside SUBMISSIONS or in ``cwd``. A file holding it
+    must be yours and mode 600; it is never taken from the command line (other users see
+    /proc/*/cmdline). Without any, refuse (a guessable default would let anyone reproduce
+    every student's problems)."""
+    if secret_file is not None:
+        return secret_from_file(secret_file, lang)
     environ = os.environ if environ is None else environ
     if environ.get(SECRET_VARIABLE):
         return environ[SECRET_VARIABLE]
@@ -127,7 +215,24 @@ def course_secret(explicit: str | None, submissions, lang: str = "en",
                 secret = _config_secret(path, lang)
                 if secret:
                     return secret
-    raise UsageError(text(MESSAGES, "no_secret", lang, path=submissions))
+    raise UsageError(text(MESSAGES, "no_secret", lang, path=submissions,
+                          variable=SECRET_VARIABLE))
+
+
+def check_output_folder(path, lang: str = "en") -> Path:
+    """Create the folder ``path`` if missing (mode 700), then refuse it unless it is yours and
+    no one else may write in it: whoever can would replace gradebooks or feedback."""
+    path = Path(path)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.stat(path)
+    if info.st_uid != os.geteuid():
+        raise UsageError(text(MESSAGES, "foreign_folder", lang, path=path,
+                              owner=_user_name(info.st_uid), user=_user_name(os.geteuid())))
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & 0o022:
+        raise UsageError(text(MESSAGES, "unsafe_folder", lang, path=path, mode=f"{mode:04o}",
+                              quoted=shlex.quote(str(path))))
+    return path
 
 
 def students_in(submissions, lang: str = "en") -> list:
@@ -159,24 +264,20 @@ def feedback_name(student: str) -> str:
 
 # --- grading one student (inside a job) ------------------------------------------------------
 
-def _read_source(path: Path, lang: str):
-    """(bytes, None) or (None, Result-worthy (status, message)); links are never followed."""
+def _source_problem(path: Path, lang: str):
+    """Why a step file is not run, as a Result-worthy (status, message); None when it is
+    (links are never followed: the sandbox gets a copy of the regular files only)."""
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        return None, ("not_started", text(MESSAGES, "missing", lang, file=path.name))
+        return "not_started", text(MESSAGES, "missing", lang, file=path.name)
     except OSError as exc:
-        return None, ("error", str(exc))
+        return "error", str(exc)
     if not stat.S_ISREG(info.st_mode):
-        return None, ("error", text(MESSAGES, "not_regular", lang, file=path.name))
+        return "error", text(MESSAGES, "not_regular", lang, file=path.name)
     if info.st_size > SOURCE_LIMIT:
-        return None, ("error", text(MESSAGES, "too_big", lang, file=path.name, limit=SOURCE_LIMIT))
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as handle:
-            return handle.read(SOURCE_LIMIT + 1), None
-    except OSError as exc:
-        return None, ("error", str(exc))
+        return "error", text(MESSAGES, "too_big", lang, file=path.name, limit=SOURCE_LIMIT)
+    return None
 
 
 class _GradingProblems(ProblemSet):
@@ -187,30 +288,37 @@ class _GradingProblems(ProblemSet):
         return {}
 
 
+def graded_problems(secret: str, student: str) -> ProblemSet:
+    """The student's visible problem (the one on their sheet) and further ones drawn from
+    the secret, which the student cannot compute."""
+    return _GradingProblems(student_seed(secret, student),
+                            further_seeds=graded_seeds(secret, student, FURTHER_PROBLEMS))
+
+
 def grade_student(client, student: str, folder: Path, secret: str, lang: str,
                   steps=None) -> list:
     """Result per step for one student."""
     steps = list(steps or registry.STEPS)
     client.start_student(folder, len(steps))          # the child starts while we draw
-    problem_set = _GradingProblems(student_seed(secret, student))
+    problem_set = graded_problems(secret, student)
     results = {}
     try:
         for batch in batches(steps):
             runnable = []
             for step in batch:
-                source, problem = _read_source(folder / step.file_name, lang)
+                problem = _source_problem(folder / step.file_name, lang)
                 if problem is None:
-                    runnable.append((step, source, contexts_for(step, problem_set, lang)))
+                    runnable.append((step, contexts_for(step, problem_set, lang)))
                     continue
                 status, message = problem
                 results[step.id] = Result(step=step.id, status=status, score=0.0,
                                           max_score=step.points, title=step.title[lang],
                                           problems=len(problem_set.problems), message=message)
             outcomes = client.run_many([
-                {"path": str(folder / step.file_name), "function": step.function_name,
-                 "contexts": contexts, "keys": answer_keys(step), "source": source}
-                for step, source, contexts in runnable]) if runnable else []
-            for (step, _, contexts), outcome in zip(runnable, outcomes):
+                harness_child.step_request(step.function_name, contexts, answer_keys(step),
+                                           loss_names(step.id), file=step.file_name)
+                for step, contexts in runnable]) if runnable else []
+            for (step, contexts), outcome in zip(runnable, outcomes):
                 results[step.id] = judge(step, problem_set, outcome, lang, contexts)
     finally:
         client.end_student()
@@ -256,19 +364,40 @@ def record_for(student: str, seed: int, results: list) -> dict:
     }
 
 
+# Student text is never Markdown: these characters are backslash-escaped wherever they are,
+# and block markers (#, -, +, =, "1.") at the start of a line. HTML needs < > &.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>&|~$])")
+MARKDOWN_LINE_START = re.compile(r"^([ \t]*)([#+=-]|\d+\.)", re.MULTILINE)
+
+
+def markdown_text(value) -> str:
+    """Text a student controls (a message, an id) as inert Markdown: it renders as written,
+    never as a link, emphasis, heading, table column or HTML."""
+    value = ("" if value is None else str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    value = MARKDOWN_SPECIAL.sub(r"\\\1", value)
+    return MARKDOWN_LINE_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), value)
+
+
+def _escape_marker(marker: str) -> str:
+    return marker[:-1] + "\\." if marker.endswith(".") else "\\" + marker
+
+
 def _fence(body: str) -> str:
+    """Printed output or an error, verbatim: a code fence longer than any backtick run in it."""
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     ticks = "`" * max(3, longest + 1)
     return f"{ticks}text\n{body.rstrip()}\n{ticks}"
 
 
-def _cell(value: str) -> str:
-    return " ".join(str(value).split()).replace("|", "\\|")
+def _cell(value) -> str:
+    """Inline text on one line (a table cell, a heading): escaped, newlines collapsed."""
+    return " ".join(markdown_text(value).split())
 
 
 def feedback_markdown(record: dict, lang: str) -> str:
-    """What failed and why, for one student, as Markdown (renders the record, computes nothing)."""
-    lines = [f"# {text(MESSAGES, 'feedback_title', lang, student=record['student'])}", "",
+    """What failed and why, for one student, as Markdown (renders the record, computes nothing).
+    Everything the student controls is escaped (:func:`markdown_text`) or fenced."""
+    lines = [f"# {text(MESSAGES, 'feedback_title', lang, student=_cell(record['student']))}", "",
              text(MESSAGES, "feedback_score", lang, score=record["score"],
                   max=record["max_score"]), "",
              text(MESSAGES, "feedback_table", lang), "|---|---|---|---|"]
@@ -283,11 +412,11 @@ def feedback_markdown(record: dict, lang: str) -> str:
     for item in details:
         if item["status"] == "not_started" and not item["error"]:
             continue
-        lines += ["", f"## {item['step']}", "", item["message"]]
+        lines += ["", f"## {item['step']}", "", markdown_text(item["message"])]
         diagnosis = item.get("diagnosis") or {}
         if diagnosis.get("message"):
             lines += ["", f"**{text(MESSAGES, 'feedback_diagnosis', lang)}:** "
-                          f"{diagnosis['message']}"]
+                          f"{markdown_text(diagnosis['message'])}"]
         if item["error"] and item["error"] not in item["message"]:
             lines += ["", f"**{text(MESSAGES, 'feedback_error', lang)}:**", "",
                       _fence(item["error"])]
@@ -302,20 +431,22 @@ def feedback_markdown(record: dict, lang: str) -> str:
 @dataclass
 class Settings:
     secret: str
+    isolation: sandbox.Isolation
     lang: str = "en"
     timeout: float = sandbox.DEFAULT_TIMEOUT
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
     feedback: Path | None = None
-    user: object = None
 
 
-def _job_main(task_fd: int, result_fd: int, settings: Settings) -> None:
-    """A grading job: forks its runner first (it holds no answers yet), then grades students."""
+def _job_main(task_fd: int, result_fd: int, settings: Settings, index: int) -> None:
+    """A grading job: starts its runner (a fresh interpreter), then grades students."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    client = sandbox.RunnerClient(settings.timeout, settings.lang, settings.limits, settings.user)
+    isolation = settings.isolation
+    client = sandbox.RunnerClient(settings.timeout, settings.lang, settings.limits,
+                                  isolation.user(index), isolation.mode)
     try:
         while True:
-            payload, why = sandbox._receive(task_fd, None, 1 << 24)
+            payload, why = wire.receive(task_fd, None, 1 << 24)
             if why is not None:
                 break
             task = json.loads(payload)
@@ -329,38 +460,50 @@ def _job_main(task_fd: int, result_fd: int, settings: Settings) -> None:
                 write_atomically(Path(settings.feedback) / feedback_name(student),
                                  feedback_markdown(record, settings.lang).encode("utf-8",
                                                                                  "replace"))
-            sandbox._send(result_fd, json.dumps(record).encode("ascii"))
+            wire.send(result_fd, json.dumps(record).encode("ascii"))
     finally:
         client.close()
 
 
 class _Job:
-    def __init__(self, settings: Settings):
+    """A process of the grading side (forked: it may hold the secret) with its own runner.
+    The kernel ends it when the main process ends, however that ends."""
+
+    def __init__(self, settings: Settings, index: int):
         task_r, self.task_w = os.pipe()
         self.result_r, result_w = os.pipe()
         pid = os.fork()
         if pid == 0:
             status = 0
             try:
-                sandbox.close_other_fds({task_r, result_w})
-                _job_main(task_r, result_w, settings)
+                jail.die_with_parent()
+                jail.undumpable()
+                harness_child.close_other_fds({task_r, result_w})
+                _job_main(task_r, result_w, settings, index)
             except BaseException:              # the main process retries this student
                 status = 70
             os._exit(status)
         os.close(task_r)
         os.close(result_w)
-        self.pid, self.student = pid, None
+        self.pid, self.index, self.student = pid, index, None
 
     def give(self, student: tuple) -> None:
         self.student = student
-        sandbox._send(self.task_w, json.dumps({"student": student[0],
-                                               "folder": str(student[1])}).encode("utf-8"))
+        wire.send(self.task_w, json.dumps({"student": student[0],
+                                           "folder": str(student[1])}).encode("utf-8"))
 
-    def stop(self) -> None:
-        try:
-            sandbox._send(self.task_w, b"null")
-        except OSError:
-            pass
+    def stop(self, kill: bool = False) -> None:
+        """Finish (or, with ``kill``, end at once: its runner and children follow)."""
+        if kill:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        else:
+            try:
+                wire.send(self.task_w, b"null", time.monotonic() + 5)
+            except OSError:
+                pass
         for fd in (self.task_w, self.result_r):
             try:
                 os.close(fd)
@@ -379,6 +522,28 @@ def progress_path(out: Path) -> Path:
     return out.with_name(out.name + ".progress")
 
 
+PROGRESS_FLAGS = {"rb": os.O_RDONLY, "r+b": os.O_RDWR,
+                  "wb": os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                  "ab": os.O_WRONLY | os.O_CREAT | os.O_APPEND}
+
+
+def _open_progress(path: Path, mode: str, lang: str):
+    """The progress file, never through a link (O_NOFOLLOW); what we write is mode 600."""
+    try:
+        fd = os.open(path, PROGRESS_FLAGS[mode] | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError:
+        if os.path.islink(path):
+            raise UsageError(text(MESSAGES, "progress_link", lang, path=path)) from None
+        raise
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise UsageError(text(MESSAGES, "progress_link", lang, path=path))
+    if mode != "rb":
+        os.fchmod(fd, 0o600)
+    return os.fdopen(fd, mode)
+
+
 def _header(secret: str, steps) -> dict:
     fingerprint = hashlib.sha256(("bpgrade-progress\0" + secret).encode("utf-8")).hexdigest()[:16]
     return {"bpgrade_progress": PROGRESS_VERSION, "secret": fingerprint,
@@ -388,7 +553,7 @@ def _header(secret: str, steps) -> dict:
 def _read_progress(path: Path, header: dict, lang: str):
     """{student: byte offset of their record} and the length of the good prefix."""
     offsets, good = {}, 0
-    with open(path, "rb") as handle:
+    with _open_progress(path, "rb", lang) as handle:
         first = handle.readline()
         try:
             if json.loads(first) != header:
@@ -410,9 +575,9 @@ def _read_progress(path: Path, header: dict, lang: str):
     return offsets, good
 
 
-def _records(path: Path, offsets: dict):
+def _records(path: Path, offsets: dict, lang: str):
     """Records in student-id order, read one at a time (memory stays flat)."""
-    with open(path, "rb") as handle:
+    with _open_progress(path, "rb", lang) as handle:
         for student in sorted(offsets):
             handle.seek(offsets[student])
             yield json.loads(handle.readline())
@@ -458,10 +623,12 @@ def _text_json(value) -> str:
         return json.dumps(value)
 
 
-def gradebook_json(records, steps) -> bytes:
+def gradebook_json(records, steps, isolation: dict | None = None) -> bytes:
     parts = [_text_json(record) for record in records]
-    head = json.dumps({"steps": [step.id for step in steps],
-                       "max_score": sum(step.points for step in steps)})[:-1]
+    head = {"steps": [step.id for step in steps], "max_score": sum(step.points for step in steps)}
+    if isolation is not None:
+        head["isolation"] = isolation
+    head = json.dumps(head)[:-1]
     return (head + ', "students": [\n' + ",\n".join(parts) + "\n]}\n").encode("utf-8")
 
 
@@ -475,6 +642,7 @@ class Summary:
     passed: collections.Counter = field(default_factory=collections.Counter)
     problems: dict = field(default_factory=lambda: collections.defaultdict(collections.Counter))
     diagnoses: dict = field(default_factory=lambda: collections.defaultdict(collections.Counter))
+    isolation: object = None          # the sandbox.Isolation the students ran under
 
     def add(self, record: dict) -> None:
         self.students += 1
@@ -512,6 +680,14 @@ class Summary:
 
 # --- the whole class ------------------------------------------------------------------------------
 
+def _output_folders(out: Path, json_path, canvas, feedback) -> list:
+    """The folders grading writes into: beside each gradebook, and the feedback folder."""
+    folders = [Path(path).parent for path in (out, json_path, canvas) if path is not None]
+    if feedback is not None:
+        folders.append(Path(feedback))
+    return list(dict.fromkeys(folders))
+
+
 def _crash_record(student: str, seed: int, lang: str, steps) -> dict:
     message = text(MESSAGES, "crashed", lang)
     return record_for(student, seed, [
@@ -522,50 +698,59 @@ def _crash_record(student: str, seed: int, lang: str, steps) -> dict:
 def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canvas=None,
           canvas_column: str = "bpgrade", jobs: int | None = None,
           timeout: float = sandbox.DEFAULT_TIMEOUT, resume: bool = False, lang: str = "en",
-          limits: sandbox.Limits | None = None, user="default", on_student=None) -> Summary:
+          limits: sandbox.Limits | None = None, trust_submissions: bool = False,
+          isolation: sandbox.Isolation | None = None, on_student=None) -> Summary:
     """Grade every student folder in ``submissions``; write the gradebooks; the class summary.
 
-    ``on_student(record)`` is called as each student finishes (a progress bar).
-    ``user``: the account children run as when root ("default": nobody; None: no drop).
+    ``on_student(record)`` is called as each student finishes (a progress bar). Student code
+    is isolated as :func:`grader.sandbox.choose` decides (``isolation`` when given); where
+    the machine cannot isolate it, grading refuses unless ``trust_submissions``. The
+    summary's ``isolation`` says which protections were active.
     """
     steps = list(registry.STEPS)
     students = students_in(submissions, lang)
     out = Path(out)
-    for path in (out, json_path, canvas):
-        if path is not None:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    for folder in _output_folders(out, json_path, canvas, feedback):
+        check_output_folder(folder, lang)
     progress = progress_path(out)
     header = _header(secret, steps)
     offsets, good = {}, 0
-    if resume and progress.exists():
+    if resume and os.path.lexists(progress):
         offsets, good = _read_progress(progress, header, lang)
-        with open(progress, "r+b") as handle:        # drop a record cut off by a kill
+        with _open_progress(progress, "r+b", lang) as handle:   # drop a record cut off by a kill
             handle.truncate(good)
     else:
-        write_atomically(progress, (json.dumps(header) + "\n").encode("utf-8"))
-    if feedback is not None:
-        Path(feedback).mkdir(parents=True, exist_ok=True)
+        with _open_progress(progress, "wb", lang) as handle:
+            handle.write((json.dumps(header) + "\n").encode("utf-8"))
     summary = Summary(steps)
-    for record in _records(progress, offsets):
+    for record in _records(progress, offsets, lang):
         summary.add(record)
     todo = [student for student in students if student[0] not in offsets]
-    settings = Settings(secret=secret, lang=lang, timeout=timeout,
-                        limits=limits or sandbox.Limits(), feedback=feedback,
-                        user=sandbox.sandbox_user() if user == "default" else
-                        sandbox.sandbox_user(user) if user else None)
-    handle = open(progress, "ab")
+    summary.isolation = isolation = isolation or sandbox.choose(trust_submissions, lang)
+    settings = Settings(secret=secret, isolation=isolation, lang=lang, timeout=timeout,
+                        limits=limits or sandbox.Limits(), feedback=feedback)
+    handle = _open_progress(progress, "ab", lang)
+    previous = signal.signal(signal.SIGTERM, _interrupt) \
+        if threading.current_thread() is threading.main_thread() else None
     try:
         _run_jobs(todo, settings, jobs, handle, offsets, summary, on_student, steps)
     finally:
         handle.close()
-    write_atomically(out, gradebook_csv(_records(progress, offsets), steps))
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    write_atomically(out, gradebook_csv(_records(progress, offsets, lang), steps))
     if json_path is not None:
-        write_atomically(Path(json_path), gradebook_json(_records(progress, offsets), steps))
+        write_atomically(Path(json_path), gradebook_json(_records(progress, offsets, lang), steps,
+                                                        isolation.to_dict()))
     if canvas is not None:
-        write_atomically(Path(canvas), canvas_csv(_records(progress, offsets), canvas_column,
-                                                  summary.max_score))
+        write_atomically(Path(canvas), canvas_csv(_records(progress, offsets, lang),
+                                                  canvas_column, summary.max_score))
     os.unlink(progress)
     return summary
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt          # SIGTERM stops grading as Ctrl-C does: every job ends
 
 
 def _run_jobs(todo, settings, jobs, handle, offsets, summary, on_student, steps) -> None:
@@ -574,9 +759,9 @@ def _run_jobs(todo, settings, jobs, handle, offsets, summary, on_student, steps)
     count = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     queue = collections.deque(todo)
     attempts = collections.Counter()
-    workers = []
+    workers, finished = [], False
     try:
-        workers = [_Job(settings) for _ in range(count)]
+        workers = [_Job(settings, index) for index in range(count)]
         busy = {}
         for job in workers:
             if queue:
@@ -586,15 +771,15 @@ def _run_jobs(todo, settings, jobs, handle, offsets, summary, on_student, steps)
             ready, _, _ = select.select(list(busy), [], [])
             for fd in ready:
                 job = busy.pop(fd)
-                payload, why = sandbox._receive(fd, None, 1 << 28)
+                payload, why = wire.receive(fd, None, 1 << 28)
                 student = job.student
                 if why is None:
                     record = json.loads(payload)
                 else:                              # the job died: one more try, then zeros
                     attempts[student[0]] += 1
-                    job.stop()
+                    job.stop(kill=True)
                     workers.remove(job)
-                    job = _Job(settings)
+                    job = _Job(settings, job.index)
                     workers.append(job)
                     if attempts[student[0]] < 2:
                         job.give(student)
@@ -612,6 +797,20 @@ def _run_jobs(todo, settings, jobs, handle, offsets, summary, on_student, steps)
                 if queue:
                     job.give(queue.popleft())
                     busy[job.result_r] = job
+        finished = True
     finally:
         for job in workers:
-            job.stop()
+            job.stop(kill=not finished)
+        if not finished:
+            _end_students(settings.isolation, count)
+
+
+def _end_students(isolation, jobs: int) -> None:
+    """After an interruption: without namespaces, what student code left running was handed
+    to init when its runner died; as root, each job's uid still names it."""
+    if isolation.mode == "namespaces":
+        return                           # the kernel ended each student's namespace
+    for index in range(jobs):
+        user = isolation.user(index)
+        if user is not None:
+            harness_runner.kill_user(user[0])

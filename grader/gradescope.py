@@ -5,13 +5,18 @@ student, and :func:`results_json` renders the record in Gradescope's results for
 (https://gradescope-autograders.readthedocs.io/en/latest/specs/): top-level ``score``,
 ``output``, ``visibility``, ``stdout_visibility`` and ``tests``, each test with ``name``,
 ``number``, ``score``, ``max_score``, ``status`` (passed/failed), ``output`` and
-``visibility``. :func:`autograder_zip` builds the zip Gradescope asks for (``setup.sh`` and
-``run_autograder`` at its root) and :func:`github_classroom_workflow` a workflow for GitHub
-Classroom's autograding actions, one test per registry step.
+``visibility``. Every text is declared plain (``output_format``, ``name_format`` and the
+defaults ``test_output_format``, ``test_name_format`` set to ``"text"``; the spec's other
+formats are html, simple_format, md and ansi), so what a student's code prints or raises is
+shown as written and can never become HTML or Markdown on Gradescope's page.
+:func:`autograder_zip` builds the zip Gradescope asks for (``setup.sh`` and ``run_autograder``
+at its root) and :func:`github_classroom_workflow` a workflow for GitHub Classroom's
+autograding actions, one test per registry step.
 """
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import stat
@@ -28,6 +33,7 @@ SUBMISSION = Path("/autograder/submission")
 RESULTS = Path("/autograder/results/results.json")
 METADATA = Path("/autograder/submission_metadata.json")
 RESULTS_FILE = "bpgrade-results.json"
+TEXT_FORMAT = "text"        # Gradescope shows the string as written: no HTML, no Markdown
 
 MESSAGES = {
     "no_student": {
@@ -69,9 +75,12 @@ def submission_folder(path: Path, lang: str = "en") -> Path:
 
 def grade_submission(folder: Path, student: str, secret: str, lang: str = "en",
                      timeout: float = sandbox.DEFAULT_TIMEOUT,
-                     limits: sandbox.Limits | None = None) -> dict:
-    """The record (as in the classroom gradebook) for one submission."""
-    client = sandbox.RunnerClient(timeout, lang, limits, sandbox.sandbox_user())  # before answers
+                     limits: sandbox.Limits | None = None,
+                     isolation: sandbox.Isolation | None = None) -> dict:
+    """The record (as in the classroom gradebook) for one submission; student code runs as
+    ``isolation`` says (default: namespaces, refused where the machine has none)."""
+    isolation = isolation or sandbox.choose(False, lang)
+    client = sandbox.RunnerClient(timeout, lang, limits, isolation.user(0), isolation.mode)
     try:
         results = classroom.grade_student(client, student, Path(folder), secret, lang)
     finally:
@@ -80,7 +89,8 @@ def grade_submission(folder: Path, student: str, secret: str, lang: str = "en",
 
 
 def results_json(record: dict, lang: str = "en", visibility: str = "visible") -> dict:
-    """Gradescope's results.json for one student's record (the record is only rendered)."""
+    """Gradescope's results.json for one student's record (the record is only rendered).
+    Student text stays plain: every output and name is declared ``"text"``."""
     tests = []
     for item in record["results"]:
         step = registry.BY_ID[item["step"]]
@@ -99,12 +109,17 @@ def results_json(record: dict, lang: str = "en", visibility: str = "visible") ->
             "max_score": item["max_score"],
             "status": "passed" if item["status"] == "passed" else "failed",
             "output": "\n\n".join(parts),
+            "output_format": TEXT_FORMAT,
+            "name_format": TEXT_FORMAT,
             "visibility": visibility,
         })
     return {
         "score": record["score"],
         "output": text(MESSAGES, "total", lang, score=record["score"],
                        max=record["max_score"]),
+        "output_format": TEXT_FORMAT,
+        "test_output_format": TEXT_FORMAT,
+        "test_name_format": TEXT_FORMAT,
         "visibility": visibility,
         "stdout_visibility": "hidden",
         "tests": tests,
@@ -112,13 +127,18 @@ def results_json(record: dict, lang: str = "en", visibility: str = "visible") ->
 
 
 def run(submission: Path = SUBMISSION, results: Path = RESULTS, metadata: Path = METADATA,
-        student: str | None = None, secret: str | None = None, lang: str = "en",
-        timeout: float = sandbox.DEFAULT_TIMEOUT, visibility: str = "visible") -> dict:
-    """``bpgrade gradescope``: grade the submission and write results.json atomically."""
+        student: str | None = None, secret_file=None, lang: str = "en",
+        timeout: float = sandbox.DEFAULT_TIMEOUT, visibility: str = "visible",
+        trust_submissions: bool = False, isolation: sandbox.Isolation | None = None) -> dict:
+    """``bpgrade gradescope``: grade the submission and write results.json atomically.
+
+    A Gradescope container rarely allows namespaces: the exported script passes
+    ``trust_submissions`` (a fresh process per submission, under its own uid as root)."""
     folder = submission_folder(submission, lang)
     student = student or student_from_metadata(metadata, lang)
-    secret = classroom.course_secret(secret, folder, lang)
-    record = grade_submission(folder, student, secret, lang, timeout)
+    secret = classroom.course_secret(secret_file, folder, lang)
+    isolation = isolation or sandbox.choose(trust_submissions, lang)
+    record = grade_submission(folder, student, secret, lang, timeout, isolation=isolation)
     data = results_json(record, lang, visibility)
     Path(results).parent.mkdir(parents=True, exist_ok=True)
     write_atomically(Path(results), classroom._text_json(data).encode("utf-8"))
@@ -134,28 +154,36 @@ apt-get update -y
 apt-get install -y python3 python3-pip
 python3 -m pip install --break-system-packages numpy sympy click jinja2 \\
   || python3 -m pip install numpy sympy click jinja2
+# The grader, its reference engine and the course secret: for root's eyes only.
+chmod -R go-rwx /autograder/source
 chmod 600 /autograder/source/bpgrade.toml
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for every submission: grade it, write /autograder/results/results.json.
+# --trust-submissions: the container is disposable and may not create namespaces; student
+# code still runs in a fresh process under its own uid.
 cd /autograder/source
-PYTHONPATH=/autograder/source exec python3 -m grader gradescope \\
+PYTHONPATH=/autograder/source exec python3 -m grader gradescope --trust-submissions \\
   --submission /autograder/submission --results /autograder/results/results.json \\
   --metadata /autograder/submission_metadata.json --timeout {timeout:g} --lang {lang}
 """
 
 
+PACKAGES = ("grader", "bpgrade_harness")   # the grader, and what runs beside student code
+
+
 def _package_files():
-    root = Path(__file__).resolve().parent
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            yield path, Path("grader") / path.relative_to(root)
+    for package in PACKAGES:
+        root = Path(importlib.import_module(package).__file__).resolve().parent
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                yield path, Path(package) / path.relative_to(root)
 
 
-def _add(archive: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) -> None:
+def _add(archive: zipfile.ZipFile, name: str, data: bytes, mode: int = 0o644) -> None:
     info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-    info.external_attr = ((0o755 if executable else 0o644) | stat.S_IFREG) << 16
+    info.external_attr = (mode | stat.S_IFREG) << 16
     info.compress_type = zipfile.ZIP_DEFLATED
     archive.writestr(info, data)
 
@@ -165,10 +193,11 @@ def autograder_zip(secret: str, lang: str = "en",
     """The zip to upload as a Gradescope autograder: setup.sh, run_autograder, the grader."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        _add(archive, "setup.sh", SETUP_SH.encode(), executable=True)
+        _add(archive, "setup.sh", SETUP_SH.encode(), mode=0o755)
         _add(archive, "run_autograder",
-             RUN_AUTOGRADER.format(timeout=timeout, lang=lang).encode(), executable=True)
-        _add(archive, "bpgrade.toml", ("[grade]\nsecret = " + json.dumps(secret) + "\n").encode())
+             RUN_AUTOGRADER.format(timeout=timeout, lang=lang).encode(), mode=0o755)
+        _add(archive, "bpgrade.toml", ("[grade]\nsecret = " + json.dumps(secret) + "\n").encode(),
+             mode=0o600)
         for path, name in _package_files():
             _add(archive, name.as_posix(), path.read_bytes())
     return buffer.getvalue()
@@ -179,7 +208,8 @@ def autograder_zip(secret: str, lang: str = "en",
 WORKFLOW_HEAD = """# GitHub Classroom autograding for bpgrade, one test per step.
 # Written by `bpgrade export github-classroom`; put it at .github/workflows/classroom.yml in
 # the assignment's template repository and add the course secret as the repository or
-# organisation secret BPGRADE_SECRET.
+# organisation secret {variable}. --trust-submissions: the runner is a disposable VM that may
+# not create namespaces; student code still runs in a fresh process under its own uid.
 name: Autograding Tests
 on: [push, repository_dispatch]
 permissions:
@@ -199,9 +229,9 @@ jobs:
         run: python -m pip install {package}
       - name: Grade every step
         env:
-          BPGRADE_SECRET: ${{{{ secrets.BPGRADE_SECRET }}}}
+          {variable}: ${{{{ secrets.{variable} }}}}
         run: >-
-          bpgrade gradescope --submission {folder} --results {results}
+          bpgrade gradescope --trust-submissions --submission {folder} --results {results}
           --student "${{{{ github.actor }}}}" --lang {lang}
 """
 
@@ -231,7 +261,7 @@ def github_classroom_workflow(package: str = "bpgrade", folder: str = "exercises
     """The workflow file, one command-grader test per step of the registry."""
     steps = list(registry.STEPS)
     parts = [WORKFLOW_HEAD.format(package=package, folder=folder, results=RESULTS_FILE,
-                                  lang=lang)]
+                                  lang=lang, variable=classroom.SECRET_VARIABLE)]
     parts += [WORKFLOW_STEP.format(id=step.id, index=i, points=step.points, results=RESULTS_FILE)
               for i, step in enumerate(steps)]
     env = "\n".join(f"          {step.id.upper()}_RESULTS: "

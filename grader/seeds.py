@@ -1,7 +1,9 @@
 """Per-student problems: the seed derived from HMAC(secret, student id).
 
 Classroom grading and roster sheets both call :func:`student_seed`, so the sheet a
-student practises on and the problem they are graded on are the same.
+student practises on and the problem they are graded on are the same. The further problems
+a grade uses come from :func:`graded_seeds`, another HMAC of the secret: knowing one's own
+seed and the package is not enough to compute them (practice checks derive theirs publicly).
 """
 
 from __future__ import annotations
@@ -11,9 +13,18 @@ import hmac
 import unicodedata
 
 
+def _digest(secret: str, message: str) -> bytes:
+    return hmac.new(secret.encode("utf-8"), message.encode("utf-8", "surrogatepass"),
+                    hashlib.sha256).digest()
+
+
 def student_seed(secret: str, student_id: str) -> int:
     """A non-negative 63-bit seed, stable for (secret, id); ids are NFC-normalised."""
-    key = secret.encode("utf-8")
-    message = unicodedata.normalize("NFC", student_id).encode("utf-8")
-    digest = hmac.new(key, message, hashlib.sha256).digest()
+    digest = _digest(secret, unicodedata.normalize("NFC", student_id))
     return int.from_bytes(digest[:8], "big") >> 1
+
+
+def graded_seeds(secret: str, student_id: str, count: int) -> list:
+    """The seeds of the further problems a student is graded on, ``count`` of them."""
+    digest = _digest(secret, "graded\0" + unicodedata.normalize("NFC", student_id))
+    return [int.from_bytes(digest[4 * i:4 * i + 4], "big") for i in range(count)]

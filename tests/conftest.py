@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,58 @@ def solved(tmp_path) -> Path:
     folder = tmp_path / "solved"
     shutil.copytree(SOLUTIONS, folder)
     return folder
+
+
+# --- outside tools: Chromium and TeX ---------------------------------------------------------
+# Off CI a missing tool skips the tests that need it, saying what to install; under CI (the
+# environment variable CI set to anything but "") it fails them, so CI never skips them.
+
+CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
+CHROMIUM_INSTALL = "apt-get install chromium"
+TEX_INSTALL = ("apt-get install texlive-latex-base latex-cjk-chinese "
+               "latex-cjk-chinese-arphic-gbsn00lp")
+
+
+def missing_tool(what: str, install: str) -> None:
+    """Skip the current test off CI, fail it under CI: ``what`` is missing, ``install`` fixes it."""
+    reason = f"{what} is missing: {install} (CI installs it; .ci/run)"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; under CI this test must run, not skip", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_program(*names: str, what: str | None = None, install: str) -> str:
+    """The path of the first of ``names`` on PATH; otherwise :func:`missing_tool`."""
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    missing_tool(what or names[0], install)
+    raise AssertionError("unreachable")   # skip and fail both raise
+
+
+def require_tex_file(name: str, install: str = TEX_INSTALL) -> str:
+    """The path of a TeX input file (a .sty, a font's .fd) as kpsewhich finds it."""
+    kpsewhich = require_program("kpsewhich", install=install)
+    result = subprocess.run([kpsewhich, name], capture_output=True, text=True, timeout=60)
+    found = result.stdout.strip()
+    if result.returncode != 0 or not found:
+        missing_tool(f"TeX file {name}", install)
+    return found
+
+
+def chromium_binary() -> str:
+    """A headless-capable Chromium, for the sheets' browser tests."""
+    return require_program(*CHROMIUM, what="Chromium", install=CHROMIUM_INSTALL)
+
+
+def latex_engine(lang: str = "en") -> str:
+    """pdflatex, and for a Chinese sheet CJKutf8.sty with the gbsn font, as the sheets need."""
+    engine = require_program("pdflatex", install=TEX_INSTALL)
+    if lang == "zh":
+        require_tex_file("CJKutf8.sty")
+        require_tex_file("c70gbsn.fd")
+    return engine
 
 
 def fixture_file(case: str) -> Path:

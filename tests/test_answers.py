@@ -155,5 +155,18 @@ def test_decode_wants_the_steps_keys():
 
 
 def test_decode_bounds_the_text():
-    data = decode({"invalid": "x" * 100, "detail": "y" * 1000}, None)
-    assert len(data["invalid"]) <= 40 and len(data["detail"]) <= 300
+    data = decode({"invalid": "type", "detail": "y" * 1000}, None)
+    assert data["invalid"] == "type" and len(data["detail"]) <= 300
+
+
+@pytest.mark.parametrize("data", [
+    {"invalid": "x" * 100, "detail": "made up"},
+    {"invalid": "type", "detail": 7},
+    {"values": {"value": 10 ** 400}},
+    {"values": {"value": -(10 ** 400)}},
+    {"values": {"value": [1.0]}},
+    {"values": {"value": 1.0}, "kind": "passed"},
+])
+def test_decode_refuses_forged_replies(data):
+    with pytest.raises(ValueError):
+        decode(data, None)

@@ -10,7 +10,6 @@ import base64
 import json
 import os
 import select
-import shutil
 import struct
 import subprocess
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import chromium_binary
 from grader import quantities, sheets
 from grader.generators import generate
 
@@ -27,15 +27,6 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-extensions", "--hide-scrollbars", "--mute-audio", "--remote-debugging-pipe")
 TIMEOUT = 30.0
 SEED = 12
-
-
-def chromium_binary() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail("Chromium is missing: install Debian's chromium (apt-get install chromium, "
-                "as .ci/run does); the sheets' browser test needs a real browser")
 
 
 class Browser:

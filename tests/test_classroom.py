@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -17,6 +19,7 @@ from click.testing import CliRunner
 
 from grader import classroom, registry, sandbox
 from grader.cli import main
+from grader.errors import UsageError
 from grader.seeds import student_seed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +30,14 @@ SECRET = "test-course-secret"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 STEP_IDS = [step.id for step in registry.STEPS]
 POINTS = {step.id: step.points for step in registry.STEPS}
+
+
+def secret_file(folder: Path, secret: str = SECRET, mode: int = 0o600) -> Path:
+    """A --secret-file: the secret and a newline, private to us unless ``mode`` says otherwise."""
+    path = folder / "secret.txt"
+    path.write_text(secret + "\n", encoding="utf-8")
+    os.chmod(path, mode)
+    return path
 
 
 def _cases() -> list:
@@ -42,7 +53,9 @@ def _cases() -> list:
 CASES = _cases()
 
 
-def _student(folder: Path, case: Path, meta: dict) -> None:
+def _student(folder: Path, case: Path, meta: dict, places: dict) -> None:
+    """A correct solution with the case's files over it; ``{{NAME}}`` in a case file becomes
+    ``places[NAME]`` (the sandbox passes no environment, so paths are written in)."""
     shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
     for name in meta.get("delete", []):
         (folder / name).unlink()
@@ -50,8 +63,11 @@ def _student(folder: Path, case: Path, meta: dict) -> None:
         (folder / name).unlink()
         os.symlink(target, folder / name)
     for path in case.iterdir():
-        if path.name != "expected.json":
-            shutil.copyfile(path, folder / path.name)
+        if path.name != "expected.json" and path.is_file():
+            data = path.read_bytes()
+            for name, value in places.items():
+                data = data.replace(b"{{%s}}" % name.encode(), os.fsencode(value))
+            (folder / path.name).write_bytes(data)
 
 
 @pytest.fixture(scope="module")
@@ -61,31 +77,21 @@ def corpus_run(tmp_path_factory):
     os.chmod(base, 0o755)
     submissions = base / "submissions"
     submissions.mkdir()
-    for name, meta in CASES:
-        _student(submissions / name, CORPUS / name, meta)
-    shutil.copytree(SOLUTIONS, submissions / "honest")
-    shared = base / "shared"                      # writable by anyone: only the kill stops it
+    shared = base / "shared"                      # writable by anyone: only the sandbox stops it
     shared.mkdir()
     os.chmod(shared, 0o777)
     marker = shared / "daemon-was-here"
     out = base / "out" / "grades.csv"
     out.parent.mkdir()
-    environ = {"BPGRADE_ADVERSARIAL_MARKER": str(marker),
-               "BPGRADE_ADVERSARIAL_PROGRESS": str(classroom.progress_path(out))}
-    old = {key: os.environ.get(key) for key in environ}
-    os.environ.update(environ)
-    try:
-        started = time.monotonic()
-        summary = classroom.grade(submissions, out, secret=SECRET, json_path=base / "out" / "g.json",
-                                  feedback=base / "out" / "feedback", jobs=2, timeout=1.5,
-                                  limits=sandbox.Limits(memory=256 << 20))
-        elapsed = time.monotonic() - started
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    places = {"MARKER": str(marker), "PROGRESS": str(classroom.progress_path(out))}
+    for name, meta in CASES:
+        _student(submissions / name, CORPUS / name, meta, places)
+    shutil.copytree(SOLUTIONS, submissions / "honest")
+    started = time.monotonic()
+    summary = classroom.grade(submissions, out, secret=SECRET, json_path=base / "out" / "g.json",
+                              feedback=base / "out" / "feedback", jobs=2, timeout=1.5,
+                              limits=sandbox.Limits(memory=256 << 20))
+    elapsed = time.monotonic() - started
     time.sleep(2.0)                               # longer than the daemon waits before writing
     rows = {row["student"]: row for row in csv.DictReader(open(out, encoding="utf-8"))}
     records = {r["student"]: r for r in json.loads((base / "out" / "g.json").read_text())["students"]}
@@ -128,6 +134,34 @@ def test_daemon_was_killed_and_gradebook_is_intact(corpus_run):
     assert not classroom.progress_path(corpus_run["out"]).exists()
 
 
+def student_processes(uids) -> set:
+    """Pids of the live processes (zombies aside) whose real uid is one of ``uids``."""
+    found = set()
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/status") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+        except OSError:
+            continue
+        if fields.get("State", "").split()[:1] != ["Z"] \
+                and int(fields.get("Uid", "-1").split()[0]) in uids:
+            found.add(int(name))
+    return found
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="students run under a uid of their own only as root")
+def test_process_chain_leaves_no_process_behind(corpus_run):
+    """process_chain forked a chain of new sessions and a minute-long daemon: none outlives
+    the grade (nothing runs under the uid it printed) and the marker is never written."""
+    results = {item["step"]: item for item in corpus_run["records"]["process_chain"]["results"]}
+    uid = int(re.search(r"uid=(\d+)", results["step3"]["output"]).group(1))
+    assert uid >= sandbox.isolation.FIRST_STUDENT_UID
+    assert not student_processes({uid})
+    assert not corpus_run["marker"].exists()
+
+
 def test_corpus_grades_quickly(corpus_run):
     assert corpus_run["elapsed"] < 40
 
@@ -147,22 +181,6 @@ def test_feedback_files_explain_failures(corpus_run):
     text = (folder / classroom.feedback_name("infinite_loop")).read_text(encoding="utf-8")
     assert "step13" in text and "timeout" in text
     assert "Every step passed" in (folder / classroom.feedback_name("honest")).read_text()
-
-
-def test_children_ran_unprivileged_when_root(tmp_path):
-    submissions = tmp_path / "subs"
-    student = submissions / "who"
-    shutil.copytree(SOLUTIONS, student)
-    (student / "step01.py").write_text(
-        "import os\n\ndef step1(net):\n    print('uid', os.getuid(), os.geteuid())\n"
-        "    return net.y - net.y_target\n")
-    out = tmp_path / "grades.csv"
-    classroom.grade(submissions, out, secret=SECRET, json_path=tmp_path / "g.json", jobs=1)
-    record = json.loads((tmp_path / "g.json").read_text())["students"][0]
-    printed = record["results"][1]["output"].split()
-    expected = sandbox.sandbox_user()[0] if IS_ROOT else os.getuid()
-    assert printed[:3] == ["uid", str(expected), str(expected)]
-    assert record["results"][1]["status"] == "passed"
 
 
 @pytest.mark.parametrize("student", ["ali", "Zoë", "学生 张三", "a/b\\c:d", ".hidden-ish"])
@@ -230,9 +248,10 @@ def test_kill_and_resume_lose_and_duplicate_nothing(tmp_path):
     out = tmp_path / "grades.csv"
     progress = classroom.progress_path(out)
     command = [sys.executable, "-m", "grader", "grade", str(submissions), "--out", str(out),
-               "--secret", SECRET, "--jobs", "2", "--quiet"]
+               "--jobs", "2", "--quiet"]
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+                               stderr=subprocess.DEVNULL,
+                               env={**os.environ, classroom.SECRET_VARIABLE: SECRET})
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if progress.exists() and len(progress.read_bytes().splitlines()) >= 6:
@@ -267,7 +286,8 @@ def test_resume_refuses_progress_from_another_secret(tmp_path):
     progress = classroom.progress_path(out)
     progress.write_text(json.dumps(classroom._header("another", registry.STEPS)) + "\n")
     result = CliRunner().invoke(main, ["grade", str(submissions), "--out", str(out),
-                                       "--secret", SECRET, "--resume", "--quiet"])
+                                       "--secret-file", str(secret_file(tmp_path)), "--resume",
+                                       "--quiet"])
     assert result.exit_code == 2 and "--resume" in result.output
 
 
@@ -279,7 +299,7 @@ def test_cli_writes_every_gradebook(tmp_path):
     result = CliRunner().invoke(main, [
         "grade", str(submissions), "--out", str(out), "--json", str(tmp_path / "g.json"),
         "--feedback", str(tmp_path / "fb"), "--canvas", str(tmp_path / "canvas.csv"),
-        "--secret", SECRET, "--jobs", "2", "--lang", "zh"])
+        "--secret-file", str(secret_file(tmp_path)), "--jobs", "2", "--lang", "zh"])
     assert result.exit_code == 0, result.output
     assert "通过率" in result.output
     rows = {row["student"]: row for row in csv.DictReader(open(out))}
@@ -296,13 +316,15 @@ def test_cli_writes_every_gradebook(tmp_path):
 
 
 @pytest.mark.parametrize("args,needle", [
-    (["grade", "NOPE", "--out", "g.csv", "--secret", "s"], "NOPE"),
+    (["grade", "NOPE", "--out", "g.csv", "--secret-file", "secret.txt"], "NOPE"),
     (["grade", "subs", "--out", "g.csv"], "secret"),
-    (["grade", "empty", "--out", "g.csv", "--secret", "s"], "student"),
+    (["grade", "empty", "--out", "g.csv", "--secret-file", "secret.txt"], "student"),
+    (["grade", "subs", "--out", "g.csv", "--secret-file", "none.txt"], "none.txt"),
 ])
 def test_cli_usage_errors(tmp_path, monkeypatch, args, needle):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(classroom.SECRET_VARIABLE, raising=False)
+    secret_file(tmp_path, "s")
     (tmp_path / "subs" / "a").mkdir(parents=True)
     (tmp_path / "empty").mkdir()
     result = CliRunner().invoke(main, args)
@@ -310,21 +332,237 @@ def test_cli_usage_errors(tmp_path, monkeypatch, args, needle):
     assert "Traceback" not in result.output
 
 
-def test_secret_from_config_environment_and_option(tmp_path):
+def test_secret_from_config_environment_and_file(tmp_path):
     submissions = tmp_path / "course" / "subs"
     submissions.mkdir(parents=True)
-    (tmp_path / "course" / "bpgrade.toml").write_text('[grade]\nsecret = "from-file"\n')
-    assert classroom.course_secret(None, submissions, environ={}, cwd=tmp_path) == "from-file"
+    config = tmp_path / "course" / "bpgrade.toml"
+    config.write_text('[grade]\nsecret = "from-config"\n')
+    os.chmod(config, 0o600)
+    assert classroom.course_secret(None, submissions, environ={}, cwd=tmp_path) == "from-config"
     assert classroom.course_secret(None, submissions,
                                    environ={"BPGRADE_SECRET": "env"}, cwd=tmp_path) == "env"
-    assert classroom.course_secret("opt", submissions, environ={"BPGRADE_SECRET": "env"}) == "opt"
+    assert classroom.course_secret(secret_file(tmp_path, "file"), submissions,
+                                   environ={"BPGRADE_SECRET": "env"}) == "file"
+
+
+# --- secret hygiene: never on the command line, only in files private to the grader -----------
+
+UNKNOWN_SECRET_OPTION = re.compile(r"No such option:? '?--secret(?!-)")   # click 8.0 … 8.2
+
+
+@pytest.mark.parametrize("command", [["grade", "subs", "--out", "g.csv"],
+                                     ["gradescope", "--student", "ali"],
+                                     ["export", "gradescope"],
+                                     ["sheet", "--roster", "class.csv", "--out", "sheets"]])
+def test_secret_on_the_command_line_is_an_unknown_option(command):
+    result = CliRunner().invoke(main, [*command, "--secret", SECRET])
+    assert result.exit_code == 2 and UNKNOWN_SECRET_OPTION.search(result.output), result.output
+
+
+@pytest.mark.parametrize("lang,needle", [("en", "other users can read or change it"),
+                                         ("zh", "其他用户可以读取或修改它")])
+def test_secret_file_readable_by_others_is_refused(tmp_path, lang, needle):
+    submissions = _make_class(tmp_path / "subs", 1)
+    path = secret_file(tmp_path, mode=0o644)
+    result = CliRunner().invoke(main, ["grade", str(submissions), "--out",
+                                       str(tmp_path / "g.csv"), "--secret-file", str(path),
+                                       "--lang", lang])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert needle in result.output and "0644" in result.output
+    assert f"chmod 600 {path}" in result.output
+    assert not (tmp_path / "g.csv.progress").exists()
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o604, 0o620, 0o602])
+def test_secret_file_with_any_group_or_other_bit_is_refused(tmp_path, mode):
+    with pytest.raises(UsageError, match=f"0{mode:o}"):
+        classroom.course_secret(secret_file(tmp_path, mode=mode), tmp_path / "subs")
+
+
+def test_private_secret_file_is_read_without_its_newline(tmp_path):
+    assert classroom.course_secret(secret_file(tmp_path, "s3cret ok"), tmp_path / "subs",
+                                   environ={}) == "s3cret ok"
+    for mode in (0o600, 0o400):
+        assert classroom.course_secret(secret_file(tmp_path, mode=mode), tmp_path) == SECRET
+
+
+@pytest.mark.parametrize("content", ["", "\n", "  \n"])
+def test_empty_secret_file_is_refused(tmp_path, content):
+    path = tmp_path / "secret.txt"
+    path.write_text(content)
+    os.chmod(path, 0o600)
+    with pytest.raises(UsageError, match="empty"):
+        classroom.course_secret(path, tmp_path / "subs", environ={})
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="giving a file away needs root")
+def test_secret_file_of_another_user_is_refused(tmp_path):
+    path = secret_file(tmp_path)
+    os.chown(path, 65534, -1)                     # nobody
+    with pytest.raises(UsageError, match="belongs to user"):
+        classroom.course_secret(path, tmp_path / "subs", environ={})
+
+
+def test_secret_from_the_environment_variable(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    submissions = _make_class(tmp_path / "subs", 1)
+    monkeypatch.setenv(classroom.SECRET_VARIABLE, SECRET)
+    assert classroom.course_secret(None, submissions) == SECRET
+    result = CliRunner().invoke(main, ["grade", str(submissions), "--out", "g.csv", "--quiet",
+                                       "--json", "g.json", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    record = json.loads((tmp_path / "g.json").read_text())["students"][0]
+    assert record["seed"] == student_seed(SECRET, "s000")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_config_holding_the_secret_must_be_private(tmp_path, monkeypatch, lang):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(classroom.SECRET_VARIABLE, raising=False)
+    submissions = _make_class(tmp_path / "subs", 1)
+    config = tmp_path / "bpgrade.toml"
+    config.write_text('[grade]\nsecret = "from-config"\n')
+    os.chmod(config, 0o644)
+    result = CliRunner().invoke(main, ["grade", str(submissions), "--out", "g.csv",
+                                       "--lang", lang])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert str(config) in result.output and "0644" in result.output
+    assert f"chmod 600 {config}" in result.output
+    config.write_text('[grade]\nsecret = ""\n')
+    os.chmod(config, 0o600)
+    with pytest.raises(UsageError, match="empty"):
+        classroom.course_secret(None, submissions, environ={})
+
+
+def test_config_without_a_secret_may_be_public(tmp_path):
+    (tmp_path / "bpgrade.toml").write_text("[workspace]\nlang = \"en\"\n")
+    os.chmod(tmp_path / "bpgrade.toml", 0o644)
+    with pytest.raises(UsageError, match="no course secret"):
+        classroom.course_secret(None, tmp_path / "subs", environ={}, cwd=tmp_path)
+
+
+# --- output hygiene: folders only we can write, a progress file never followed -----------------
+
+def test_output_folder_writable_by_others_is_refused(tmp_path):
+    submissions = _make_class(tmp_path / "subs", 1)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)
+    for options in ({"out": shared / "g.csv"},
+                    {"out": tmp_path / "g.csv", "json_path": shared / "g.json"},
+                    {"out": tmp_path / "g.csv", "canvas": shared / "c.csv"},
+                    {"out": tmp_path / "g.csv", "feedback": shared}):
+        with pytest.raises(UsageError, match="0777"):
+            classroom.grade(submissions, secret=SECRET, jobs=1, **options)
+    assert list(shared.iterdir()) == []
+
+
+def test_output_folder_refusal_is_a_cli_error_in_both_languages(tmp_path):
+    submissions = _make_class(tmp_path / "subs", 1)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)
+    for lang, needle in (("en", "writable by other users"), ("zh", "可被其他用户写入")):
+        result = CliRunner().invoke(main, ["grade", str(submissions), "--out",
+                                           str(shared / "g.csv"), "--secret-file",
+                                           str(secret_file(tmp_path)), "--lang", lang])
+        assert result.exit_code == 2 and needle in result.output, result.output
+        assert "chmod go-w" in result.output and "Traceback" not in result.output
+
+
+def test_new_output_folders_are_private(tmp_path):
+    submissions = _make_class(tmp_path / "subs", 1)
+    out = tmp_path / "new" / "g.csv"
+    classroom.grade(submissions, out, secret=SECRET, feedback=tmp_path / "fb", jobs=1)
+    for folder in (out.parent, tmp_path / "fb"):
+        assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_symlinked_progress_file_is_refused_and_its_target_untouched(tmp_path, resume):
+    submissions = _make_class(tmp_path / "subs", 1)
+    out = tmp_path / "out" / "g.csv"
+    out.parent.mkdir()
+    target = tmp_path / "precious.txt"
+    target.write_text("do not touch\n")
+    os.symlink(target, classroom.progress_path(out))
+    with pytest.raises(UsageError, match="link"):
+        classroom.grade(submissions, out, secret=SECRET, jobs=1, resume=resume)
+    assert target.read_text() == "do not touch\n"
+    assert os.path.islink(classroom.progress_path(out)) and not out.exists()
+
+
+def test_progress_file_is_private_while_grading(tmp_path):
+    submissions = _make_class(tmp_path / "subs", 1)
+    out = tmp_path / "g.csv"
+    modes = []
+    classroom.grade(submissions, out, secret=SECRET, jobs=1, on_student=lambda record:
+                    modes.append(stat.S_IMODE(os.stat(classroom.progress_path(out)).st_mode)))
+    assert modes == [0o600]
+
+
+# --- feedback a student cannot forge -------------------------------------------------------------
+
+HOSTILE_MESSAGE = "<script>alert(1)</script> **bold** [x](http://evil) | col"
+HOSTILE_OUTPUT = "```\n# heading\n<img src=x onerror=alert(1)>\n````"
+
+
+def _hostile_record() -> dict:
+    results = [{"step": step.id, "status": "passed", "score": float(step.points),
+                "max_score": step.points, "fraction": 1.0, "message": "", "diagnosis": None,
+                "error": "", "output": ""} for step in registry.STEPS]
+    results[1].update(status="invalid", score=0.0, fraction=0.0,
+                      message=HOSTILE_MESSAGE + "\n# forged heading\n1. item\n- item",
+                      error="Traceback\n```\n<b>boom</b>", output=HOSTILE_OUTPUT)
+    return {"student": "eve\n# I got full marks <b>", "seed": 1, "results": results,
+            "score": sum(r["score"] for r in results),
+            "max_score": sum(r["max_score"] for r in results)}
+
+
+def _render(markdown: str) -> str:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_feedback_renders_student_text_inert(lang):
+    page = classroom.feedback_markdown(_hostile_record(), lang)
+    html = _render(page)
+    assert "<script" not in html and "<img" not in html and "<b>" not in html
+    assert "<strong>bold" not in html and "<a " not in html
+    assert html.count("<h1>") == 1 and html.count("<h2>") == 1      # title and step1 only
+    assert "<ol" not in html and "<ul" not in html
+    rows = [line for line in html.splitlines() if line.startswith("<tr>")]
+    assert len(rows) == len(registry.STEPS) + 1
+    assert html.count("<td>") == 4 * len(registry.STEPS)            # "| col" made no column
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; **bold** [x](http://evil) | col" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html              # the output, verbatim
+    assert "# heading" in html and "eve # I got full marks &lt;b&gt;" in html
+
+
+def test_markdown_text_round_trips_through_a_renderer():
+    for value in [HOSTILE_MESSAGE, "a_b*c*", "`x`", "~~s~~", "$x$", "&amp;", "\\*", "1) x",
+                  "+ y", "===", "> q", "![i](u)", "<http://x>", "a\\|b"]:
+        html = _render(classroom.markdown_text(value))
+        text = html.removeprefix("<p>").removesuffix("</p>\n")
+        assert text == value.strip().replace("&", "&amp;").replace("<", "&lt;") \
+            .replace(">", "&gt;").replace('"', "&quot;"), (value, html)
+
+
+def test_fence_outlasts_any_backtick_run():
+    body = "x ````` y\n```"
+    fenced = classroom._fence(body)
+    assert fenced.startswith("``````text\n") and fenced.endswith("\n``````")
+    assert "x ````` y\n```" in _render(fenced)
 
 
 def test_installed_command_runs(tmp_path):
     submissions = _make_class(tmp_path / "subs", 1)
     out = tmp_path / "grades.csv"
-    done = subprocess.run(["bpgrade", "grade", str(submissions), "--out", str(out), "--secret",
-                           SECRET, "--jobs", "1"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(["bpgrade", "grade", str(submissions), "--out", str(out),
+                           "--secret-file", str(secret_file(tmp_path)), "--jobs", "1"],
+                          capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "step0" in done.stdout and out.exists()
 

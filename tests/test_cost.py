@@ -282,7 +282,7 @@ def test_malformed_counts_from_the_child_are_refused(extras):
     answer = {"values": {"dL_d" + name: 0.1 for name in registry.PARAMETERS}}
     keys = ["dL_d" + name for name in registry.PARAMETERS]
     data = {"kind": "answers", "answers": [answer] * 5, "extras": extras}
-    outcome = sandbox._trusted(json.loads(json.dumps(data)), 5, keys, "en")
+    outcome = sandbox.trusted(json.loads(json.dumps(data)), 5, keys, "en")
     assert outcome.kind == "error" and outcome.extras == {}
 
 
@@ -290,7 +290,7 @@ def test_wellformed_counts_reach_the_outcome():
     answer = {"values": {"dL_d" + name: 0.1 for name in registry.PARAMETERS}}
     keys = ["dL_d" + name for name in registry.PARAMETERS]
     data = {"kind": "answers", "answers": [answer] * 5, "extras": {"loss_calls": [40] * 5}}
-    assert sandbox._trusted(data, 5, keys, "en").extras == {"loss_calls": [40] * 5}
+    assert sandbox.trusted(data, 5, keys, "en").extras == {"loss_calls": [40] * 5}
 
 
 def test_learner_cost_message_in_both_languages():

@@ -59,6 +59,13 @@ def _submission(tmp_path: Path, broken: str | None = None) -> Path:
     return folder
 
 
+def _secret_file(tmp_path: Path) -> str:
+    path = tmp_path / "secret.txt"
+    path.write_text(SECRET + "\n")
+    os.chmod(path, 0o600)
+    return str(path)
+
+
 def _metadata(tmp_path: Path, **user) -> Path:
     path = tmp_path / "submission_metadata.json"
     path.write_text(json.dumps({"id": 1, "users": [user or {"email": "ali@example.edu",
@@ -69,7 +76,8 @@ def _metadata(tmp_path: Path, **user) -> Path:
 def test_results_validate_and_score_what_passed(tmp_path):
     folder = _submission(tmp_path, "def step3(net):\n    return None\n")
     results = tmp_path / "results" / "results.json"
-    data = gradescope.run(folder, results, _metadata(tmp_path), secret=SECRET, timeout=2)
+    data = gradescope.run(folder, results, _metadata(tmp_path),
+                          secret_file=_secret_file(tmp_path), timeout=2)
     on_disk = json.loads(results.read_text())
     assert on_disk == data
     validate_results(data)
@@ -94,7 +102,8 @@ def test_missing_metadata_is_a_clear_error(tmp_path):
     folder = _submission(tmp_path)
     result = CliRunner().invoke(main, ["gradescope", "--submission", str(folder), "--results",
                                        str(tmp_path / "r.json"), "--metadata",
-                                       str(tmp_path / "none.json"), "--secret", SECRET])
+                                       str(tmp_path / "none.json"), "--secret-file",
+                                       _secret_file(tmp_path)])
     assert result.exit_code == 2 and "--student" in result.output
 
 
@@ -104,7 +113,8 @@ def test_submission_in_a_sub_folder_is_found(tmp_path):
     assert gradescope.submission_folder(tmp_path / "upload") == nested
 
 
-def test_student_code_cannot_rewrite_results(tmp_path):
+@pytest.mark.parametrize("trust", [False, True], ids=["namespaces", "trusted-container"])
+def test_student_code_cannot_rewrite_results(tmp_path, trust):
     results = tmp_path / "results" / "results.json"
     results.parent.mkdir()
     forged = json.dumps({"score": 1000, "tests": []})
@@ -112,21 +122,23 @@ def test_student_code_cannot_rewrite_results(tmp_path):
         "def step3(net):\n"
         f"    open({str(results)!r}, 'w').write({forged!r})\n"
         "    return net.delta3 * net.y * (1 - net.y) * net.h2_2\n"))
-    data = gradescope.run(folder, results, _metadata(tmp_path), secret=SECRET, timeout=2)
+    data = gradescope.run(folder, results, _metadata(tmp_path),
+                          secret_file=_secret_file(tmp_path), timeout=2, trust_submissions=trust)
     on_disk = json.loads(results.read_text())
     assert on_disk == data and on_disk["score"] <= sum(s.points for s in registry.STEPS)
     validate_results(on_disk)
     step3 = next(t for t in on_disk["tests"] if t["number"] == "3")
-    if os.geteuid() == 0:                       # the child ran as an unprivileged user
-        assert step3["status"] == "failed" and "Permission" in step3["output"]
+    if os.geteuid() == 0 or not trust:          # another uid, or a filesystem without it
+        assert step3["status"] == "failed"
+        assert "PermissionError" in step3["output"] or "FileNotFoundError" in step3["output"]
 
 
 def test_cli_gradescope_writes_results(tmp_path):
     folder = _submission(tmp_path)
     results = tmp_path / "out" / "results.json"
     result = CliRunner().invoke(main, ["gradescope", "--submission", str(folder), "--results",
-                                       str(results), "--student", "zoë", "--secret", SECRET,
-                                       "--visibility", "after_published"])
+                                       str(results), "--student", "zoë", "--secret-file",
+                                       _secret_file(tmp_path), "--visibility", "after_published"])
     assert result.exit_code == 0, result.output
     data = json.loads(results.read_text())
     validate_results(data)
@@ -137,22 +149,29 @@ def test_cli_gradescope_writes_results(tmp_path):
 def test_export_gradescope_zip_runs_as_an_autograder(tmp_path):
     archive = tmp_path / "autograder.zip"
     result = CliRunner().invoke(main, ["export", "gradescope", "-o", str(archive),
-                                       "--secret", SECRET])
+                                       "--secret-file", _secret_file(tmp_path)])
     assert result.exit_code == 0, result.output
     source = tmp_path / "source"
     with zipfile.ZipFile(archive) as opened:
         names = opened.namelist()
-        assert {"setup.sh", "run_autograder", "bpgrade.toml", "grader/__init__.py"} <= set(names)
+        assert {"setup.sh", "run_autograder", "bpgrade.toml", "grader/__init__.py",
+                "bpgrade_harness/__init__.py"} <= set(names)
         for name in ("setup.sh", "run_autograder"):
             assert opened.getinfo(name).external_attr >> 16 & stat.S_IXUSR
+        assert stat.S_IMODE(opened.getinfo("bpgrade.toml").external_attr >> 16) == 0o600
         opened.extractall(source)
+    os.chmod(source / "bpgrade.toml", 0o600)       # as setup.sh does (extractall drops modes)
     assert SECRET in (source / "bpgrade.toml").read_text()
-    assert "gradescope" in (source / "run_autograder").read_text()
+    run_autograder = (source / "run_autograder").read_text()
+    assert "gradescope --trust-submissions" in run_autograder
+    setup = (source / "setup.sh").read_text()
+    assert "chmod -R go-rwx /autograder/source" in setup
+    assert "chmod 600 /autograder/source/bpgrade.toml" in setup
     folder = _submission(tmp_path)
     results = tmp_path / "results.json"
     done = subprocess.run(
-        [sys.executable, "-m", "grader", "gradescope", "--submission", str(folder),
-         "--results", str(results), "--metadata", str(_metadata(tmp_path))],
+        [sys.executable, "-m", "grader", "gradescope", "--trust-submissions", "--submission",
+         str(folder), "--results", str(results), "--metadata", str(_metadata(tmp_path))],
         cwd=source, env={**os.environ, "PYTHONPATH": str(source)}, capture_output=True,
         text=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -172,3 +191,27 @@ def test_github_classroom_workflow_has_one_test_per_step(tmp_path):
     for step in registry.STEPS:
         assert f"{step.id.upper()}_RESULTS" in text
     assert "secrets.BPGRADE_SECRET" in text and "\t" not in text
+    assert "bpgrade gradescope --trust-submissions" in text
+
+
+def test_results_declare_every_text_plain(tmp_path):
+    from grader import classroom
+
+    hostile = "<script>alert(1)</script> **bold** [x](http://evil) | col"
+    results = [{"step": step.id, "status": "passed", "score": float(step.points),
+                "max_score": step.points, "fraction": 1.0, "message": "", "diagnosis": None,
+                "error": "", "output": ""} for step in registry.STEPS]
+    results[1].update(status="invalid", score=0.0, fraction=0.0, message=hostile,
+                      error="Traceback\n<b>boom</b>", output="```\n# heading\n")
+    record = {"student": "<i>eve</i>", "seed": 1, "results": results,
+              "score": sum(r["score"] for r in results),
+              "max_score": sum(r["max_score"] for r in results)}
+    data = gradescope.results_json(record, "en")
+    validate_results(data)
+    assert data["output_format"] == data["test_output_format"] == "text"
+    assert data["test_name_format"] == "text"
+    assert {t["output_format"] for t in data["tests"]} == {"text"}
+    assert {t["name_format"] for t in data["tests"]} == {"text"}
+    step1 = data["tests"][1]
+    assert hostile in step1["output"] and "# heading" in step1["output"]   # shown as written
+    assert json.loads(classroom._text_json(data)) == data

@@ -1,3 +1,6 @@
+import importlib
+import string
+
 import pytest
 
 from grader import i18n, reporters
@@ -38,3 +41,16 @@ def test_colour_only_on_a_terminal_and_never_under_no_color(monkeypatch):
     assert reporters.use_color(FakeTerminal(False)) is False
     monkeypatch.setenv("NO_COLOR", "1")
     assert reporters.use_color(FakeTerminal(True)) is False
+
+
+def _placeholders(template: str) -> set:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("module", ["grader.classroom", "grader.gradescope",
+                                    "grader.cli.classroom", "grader.cli.sheets"])
+def test_grading_messages_exist_in_both_languages_with_the_same_placeholders(module):
+    table = importlib.import_module(module).MESSAGES
+    for key, entry in table.items():
+        assert set(entry) == set(i18n.LANGUAGES), (module, key)
+        assert _placeholders(entry["en"]) == _placeholders(entry["zh"]), (module, key)

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bpgrade_harness import child, wire
 from grader import registry, sandbox
 from grader.checking import ProblemSet, answer_keys, contexts_for
+from grader.context import loss_names
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
@@ -92,25 +94,34 @@ def test_single_learner_check_keeps_its_own_user(tmp_path):
     {"kind": "error", "error": 7}, {"kind": "passed"},
 ])
 def test_anything_malformed_from_a_child_is_an_error(data):
-    outcome = sandbox._trusted(data, 5, None, "en")
+    outcome = sandbox.trusted(data, 5, None, "en")
     assert outcome.kind == "error" and outcome.answers == []
 
 
 def test_framing_rejects_oversized_and_reports_eof():
     read_fd, write_fd = os.pipe()
     os.write(write_fd, b"\xff\xff\xff\xff")
-    assert sandbox._receive(read_fd, time.monotonic() + 1) == (None, "garbage")
-    sandbox._send(write_fd, b"hello")
-    assert sandbox._receive(read_fd, time.monotonic() + 1) == (b"hello", None)
-    assert sandbox._receive(read_fd, time.monotonic() + 0.05) == (None, "timeout")
+    assert wire.receive(read_fd, time.monotonic() + 1) == (None, "garbage")
+    wire.send(write_fd, b"hello")
+    assert wire.receive(read_fd, time.monotonic() + 1) == (b"hello", None)
+    assert wire.receive(read_fd, time.monotonic() + 0.05) == (None, "timeout")
     os.close(write_fd)
-    assert sandbox._receive(read_fd, time.monotonic() + 1) == (None, "eof")
+    assert wire.receive(read_fd, time.monotonic() + 1) == (None, "eof")
+    os.close(read_fd)
+
+
+def test_a_write_to_a_peer_that_never_reads_has_a_deadline():
+    read_fd, write_fd = os.pipe()
+    started = time.monotonic()
+    assert wire.send(write_fd, b"x" * (4 << 20), time.monotonic() + 0.3) is False
+    assert time.monotonic() - started < 2
+    os.close(write_fd)
     os.close(read_fd)
 
 
 def test_capped_text_drops_what_is_past_the_limit():
     read_fd, write_fd = os.pipe()
-    stream = sandbox._CappedText(write_fd, limit=10)
+    stream = child.CappedText(write_fd, limit=10)
     assert stream.write("0123456789abcdef") == 16
     stream.reset()
     stream.write("XY")
@@ -122,7 +133,7 @@ def test_capped_text_drops_what_is_past_the_limit():
 def test_child_state_notices_a_patch():
     import math
 
-    state = sandbox._ChildState()
+    state = child.ChildState()
     assert state.unchanged()
     original = math.exp
     math.exp = lambda x: 0.0
@@ -133,59 +144,61 @@ def test_child_state_notices_a_patch():
     assert state.unchanged()
 
 
-def test_sandbox_user_is_unprivileged_only_for_root():
-    user = sandbox.sandbox_user()
-    if IS_ROOT:
-        assert user is not None and user[0] != 0 and user[1] != 0
-    else:
-        assert user is None
+ISOLATION = sandbox.choose(trust_submissions=True, lang="en")
 
 
 @pytest.fixture
 def client():
     runner = sandbox.RunnerClient(1.0, "en", sandbox.Limits(memory=256 << 20),
-                                  sandbox.sandbox_user())
+                                  ISOLATION.user(0), ISOLATION.mode)
     yield runner
     runner.close()
 
 
-def _item(step, body: str, tmp_path=None):
-    return {"path": f"/nowhere/{step.file_name}", "function": step.function_name,
-            "contexts": _contexts(step), "keys": answer_keys(step), "source": body.encode()}
+def _item(step):
+    return child.step_request(step.function_name, _contexts(step), answer_keys(step),
+                              loss_names(step.id), file=step.file_name)
 
 
-def _solution(step):
-    return _item(step, (SOLUTIONS / step.file_name).read_text())
+def _start(client, tmp_path, bodies: dict) -> None:
+    """A student folder with these step files (step id -> source), started in the runner."""
+    folder = tmp_path / "student"
+    folder.mkdir()
+    for step_id, body in bodies.items():
+        step = registry.get(step_id)
+        text = body if body is not None else (SOLUTIONS / step.file_name).read_text()
+        (folder / step.file_name).write_text(text)
+    client.start_student(folder, len(bodies))
 
 
-def test_runner_child_is_unprivileged_when_root(client):
-    client.start_student(None, 1)
+def test_runner_child_is_unprivileged_when_root(client, tmp_path):
     body = "import os\ndef step1(net):\n    print(os.getuid(), os.getgid())\n" \
            "    return net.y - net.y_target\n"
-    outcome = client.run_many([_item(STEP1, body)])[0]
-    expected = sandbox.sandbox_user() if IS_ROOT else (os.getuid(), os.getgid())
-    assert outcome.output.split()[:2] == [str(expected[0]), str(expected[1])]
+    _start(client, tmp_path, {"step1": body})
+    outcome = client.run_many([_item(STEP1)])[0]
     assert outcome.kind == "answers"
+    uid, gid = (int(n) for n in outcome.output.split()[:2])
+    if IS_ROOT:
+        assert (uid, gid) == ISOLATION.user(0) and uid != 0
+    else:
+        assert uid != 0 and uid != os.getuid()          # an id of its own namespace
 
 
-def test_a_bad_step_in_a_batch_costs_only_itself(client):
+def test_a_bad_step_in_a_batch_costs_only_itself(client, tmp_path):
     steps = [registry.get(n) for n in ("step2", "step3", "step4")]
-    items = [_solution(steps[0]),
-             _item(steps[1], "def step3(net):\n    while True:\n        pass\n"),
-             _solution(steps[2])]
-    client.start_student(None, 3)
+    _start(client, tmp_path, {"step2": None, "step3": "def step3(net):\n    while True:\n"
+                                                        "        pass\n", "step4": None})
     started = time.monotonic()
-    outcomes = client.run_many(items)
+    outcomes = client.run_many([_item(step) for step in steps])
     assert [o.kind for o in outcomes] == ["answers", "timeout", "answers"]
     assert time.monotonic() - started < 5
 
 
-def test_output_goes_to_the_step_that_printed_it(client):
+def test_output_goes_to_the_step_that_printed_it(client, tmp_path):
     steps = [registry.get(n) for n in ("step2", "step3")]
-    items = [_item(steps[0], "def step2(net):\n    print('two')\n    return 0.0\n"),
-             _item(steps[1], "def step3(net):\n    print('three')\n    return 0.0\n")]
-    client.start_student(None, 2)
-    outcomes = client.run_many(items)
+    _start(client, tmp_path, {"step2": "def step2(net):\n    print('two')\n    return 0.0\n",
+                              "step3": "def step3(net):\n    print('three')\n    return 0.0\n"})
+    outcomes = client.run_many([_item(step) for step in steps])
     assert [set(o.output.split()) for o in outcomes] == [{"two"}, {"three"}]
 
 
@@ -195,10 +208,20 @@ def test_a_process_left_behind_is_killed(client, tmp_path):
     body = ("import os, time\ndef step1(net):\n    if os.fork() == 0:\n        os.setsid()\n"
             f"        time.sleep(0.5)\n        open({str(marker)!r}, 'w').close()\n"
             "        os._exit(0)\n    return net.y - net.y_target\n")
-    client.start_student(None, 1)
-    outcome = client.run_many([_item(STEP1, body)])[0]
+    _start(client, tmp_path, {"step1": body})
+    outcome = client.run_many([_item(STEP1)])[0]
     assert outcome.kind == "answers"
     assert client.child is None                         # the spoiled child was retired
     time.sleep(1.0)
     assert not marker.exists()
-    assert sandbox._children(client.pid) == set()
+    below = _descendants(client.pid)        # under namespaces: the runner, alone
+    assert len(below) == (1 if client.mode == "namespaces" else 0), below
+
+
+def _descendants(pid: int) -> set:
+    found, frontier = set(), [pid]
+    while frontier:
+        kids = child.children(frontier.pop())
+        found |= kids
+        frontier += kids
+    return found

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 import subprocess
 import unicodedata
 from html.parser import HTMLParser
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import latex_engine
 from grader import problem_data, quantities, registry, sheets
 from grader.cli import main
 from grader.errors import UsageError
@@ -285,17 +285,9 @@ def test_english_tex_text_is_plain_ascii():
         assert converted.isascii(), (text, converted)
 
 
-def latex_engine():
-    engine = shutil.which("pdflatex")
-    if engine is None:
-        pytest.fail("pdflatex is missing: install texlive-latex-base and latex-cjk-chinese "
-                    "(as .ci/run does) to compile the LaTeX sheets")
-    return engine
-
-
 @pytest.mark.parametrize("lang, kind", [("en", "blank"), ("zh", "key")])
 def test_latex_compiles(tmp_path, lang, kind):
-    engine = latex_engine()
+    engine = latex_engine(lang)
     source = tmp_path / "sheet.tex"
     source.write_text(sheets.sheet(9, "tex", lang, kind), encoding="utf-8")
     result = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error",
@@ -456,16 +448,23 @@ def test_cli_roster(tmp_path):
 
 
 @pytest.mark.parametrize("arguments, message", [
-    (["--seed", "1", "--roster", "{roster}", "--out", "{out}", "--secret", "s"], "not both"),
-    (["--roster", "{roster}", "--secret", "s"], "--out"),
+    (["--seed", "1", "--roster", "{roster}", "--out", "{out}", "--secret-file", "{secret}"],
+     "not both"),
+    (["--roster", "{roster}", "--secret-file", "{secret}"], "--out"),
     (["--roster", "{roster}", "--out", "{out}"], "secret"),
     (["--out", "{out}"], "--roster"),
-    (["--roster", "{missing}", "--out", "{out}", "--secret", "s"], "cannot read roster"),
+    (["--roster", "{missing}", "--out", "{out}", "--secret-file", "{secret}"],
+     "cannot read roster"),
     (["--seed", "1", "-o", "{out}/no/such/dir/s.html"], "cannot write"),
+    (["--roster", "{roster}", "--out", "{out}", "--secret", "s"], "No such option"),
 ])
 def test_cli_usage_errors_exit_2(tmp_path, arguments, message):
     roster = write_roster(tmp_path / "class.csv", "student\nann\n")
-    values = {"roster": roster, "out": tmp_path, "missing": tmp_path / "missing.csv"}
+    secret = tmp_path / "secret.txt"
+    secret.write_text("s\n")
+    secret.chmod(0o600)
+    values = {"roster": roster, "out": tmp_path, "missing": tmp_path / "missing.csv",
+              "secret": secret}
     arguments = [a.format(**values) for a in arguments]
     result = CliRunner().invoke(main, ["sheet", *arguments], env={"BPGRADE_SECRET": ""})
     assert result.exit_code == 2
@@ -488,10 +487,28 @@ def test_cli_roster_finds_the_course_secret_like_grading_does(tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)
     roster = write_roster(tmp_path / "class.csv", "student\nann\n")
     (tmp_path / "bpgrade.toml").write_text('[grade]\nsecret = "from-file"\n', encoding="utf-8")
+    (tmp_path / "bpgrade.toml").chmod(0o600)
     out = tmp_path / "sheets"
     result = CliRunner().invoke(main, ["sheet", "--roster", str(roster), "--out", str(out),
                                        "--format", "md"], env={"BPGRADE_SECRET": ""})
     assert result.exit_code == 0, result.output
     assert course_secret(None, tmp_path / "submissions", environ={}) == "from-file"
     seed = student_seed("from-file", "ann")
+    assert str(seed) in (out / f"{sheets.file_stem('ann')}.md").read_text(encoding="utf-8")
+
+
+def test_cli_roster_reads_a_private_secret_file(tmp_path):
+    roster = write_roster(tmp_path / "class.csv", "student\nann\n")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("from-secret-file\n", encoding="utf-8")
+    out = tmp_path / "sheets"
+    arguments = ["sheet", "--roster", str(roster), "--out", str(out), "--format", "md",
+                 "--secret-file", str(secret)]
+    secret.chmod(0o644)
+    refused = CliRunner().invoke(main, arguments, env={"BPGRADE_SECRET": ""})
+    assert refused.exit_code == 2 and f"chmod 600 {secret}" in refused.output
+    secret.chmod(0o600)
+    result = CliRunner().invoke(main, arguments, env={"BPGRADE_SECRET": ""})
+    assert result.exit_code == 0, result.output
+    seed = student_seed("from-secret-file", "ann")
     assert str(seed) in (out / f"{sheets.file_stem('ann')}.md").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import i18n
-from .common import LANG_OPTION, main, run
+from .common import LANG_OPTION, SECRET_FILE_OPTION, main, run
 
 MESSAGES = {
     "wrote": {"en": "wrote {path}", "zh": "已写入 {path}"},
@@ -17,9 +17,11 @@ MESSAGES = {
 
 TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0.1), default=5.0,
                               show_default=True, help="Seconds one step may run.")
-SECRET_OPTION = click.option("--secret", default=None,
-                             help="Course secret for per-student problems (default: "
-                                  "$BPGRADE_SECRET, else bpgrade.toml).")
+TRUST_OPTION = click.option("--trust-submissions", is_flag=True,
+                            help="Grade even where the machine lacks some isolation (it "
+                                 "says which): for disposable containers that cannot create "
+                                 "namespaces. Student code still runs in a fresh process "
+                                 "under its own uid.")
 
 
 @main.command()
@@ -39,12 +41,13 @@ SECRET_OPTION = click.option("--secret", default=None,
 @TIMEOUT_OPTION
 @click.option("--memory", type=click.IntRange(min=16), default=2048, show_default=True,
               help="Megabytes of memory a student's code may allocate.")
-@SECRET_OPTION
+@SECRET_FILE_OPTION
+@TRUST_OPTION
 @click.option("--resume", is_flag=True, help="Keep the students an interrupted run finished.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
 @LANG_OPTION
 def grade(submissions, out, json_path, feedback, canvas, canvas_column, jobs, timeout, memory,
-          secret, resume, quiet, lang):
+          secret_file, trust_submissions, resume, quiet, lang):
     """Grade a class: SUBMISSIONS/<student id>/stepNN.py, one folder per student.
 
     批改全班作业：每个学生一个文件夹（文件夹名即学号）。
@@ -52,15 +55,17 @@ def grade(submissions, out, json_path, feedback, canvas, canvas_column, jobs, ti
     from .. import classroom, sandbox
 
     lang = i18n.resolve(lang)
-    secret = run(classroom.course_secret, secret, submissions, lang)
+    secret = run(classroom.course_secret, secret_file, submissions, lang)
     students = run(classroom.students_in, submissions, lang)
+    isolation = run(sandbox.choose, trust_submissions, lang)
     limits = sandbox.Limits(memory=memory << 20)
     options = dict(secret=secret, json_path=json_path, feedback=feedback, canvas=canvas,
                    canvas_column=canvas_column, jobs=jobs, timeout=timeout, resume=resume,
-                   lang=lang, limits=limits)
+                   lang=lang, limits=limits, isolation=isolation)
     if quiet:
         run(classroom.grade, submissions, out, **options)
         return
+    click.echo(isolation.describe(lang), err=True)
     label = i18n.text(classroom.MESSAGES, "progress_label", lang)
     with click.progressbar(length=len(students), label=label, file=sys.stderr) as bar:
         summary = run(classroom.grade, submissions, out, on_student=lambda record: bar.update(1),
@@ -78,22 +83,26 @@ def grade(submissions, out, json_path, feedback, canvas, canvas_column, jobs, ti
               default=Path("/autograder/submission_metadata.json"), show_default=True,
               help="Gradescope's submission metadata (the student's id comes from it).")
 @click.option("--student", default=None, help="The student's id (default: from --metadata).")
-@SECRET_OPTION
+@SECRET_FILE_OPTION
+@TRUST_OPTION
 @TIMEOUT_OPTION
 @click.option("--visibility", type=click.Choice(["hidden", "after_due_date", "after_published",
                                                  "visible"]), default="visible",
               show_default=True, help="When students see the tests.")
 @LANG_OPTION
-def gradescope(submission, results, metadata, student, secret, timeout, visibility, lang):
+def gradescope(submission, results, metadata, student, secret_file, trust_submissions, timeout,
+               visibility, lang):
     """Grade one submission inside Gradescope's container and write results.json.
 
     在 Gradescope 容器中批改一份提交并写出 results.json。
     """
-    from .. import gradescope as platform
+    from .. import gradescope as platform, sandbox
 
     lang = i18n.resolve(lang)
-    data = run(platform.run, submission, results, metadata, student, secret, lang, timeout,
-               visibility)
+    isolation = run(sandbox.choose, trust_submissions, lang)
+    click.echo(isolation.describe(lang))
+    data = run(platform.run, submission, results, metadata, student, secret_file=secret_file,
+               lang=lang, timeout=timeout, visibility=visibility, isolation=isolation)
     click.echo(i18n.text(platform.MESSAGES, "total", lang, score=data["score"],
                          max=sum(t["max_score"] for t in data["tests"])))
 
@@ -106,10 +115,10 @@ def export():
 @export.command("gradescope")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("autograder.zip"), show_default=True)
-@SECRET_OPTION
+@SECRET_FILE_OPTION
 @TIMEOUT_OPTION
 @LANG_OPTION
-def export_gradescope(output, secret, timeout, lang):
+def export_gradescope(output, secret_file, timeout, lang):
     """The Gradescope autograder zip: setup.sh, run_autograder and the grader.
 
     生成 Gradescope 自动评分压缩包。
@@ -118,7 +127,7 @@ def export_gradescope(output, secret, timeout, lang):
     from ..atomic_write import write_atomically
 
     lang = i18n.resolve(lang)
-    secret = run(classroom.course_secret, secret, Path.cwd() / "submissions", lang)
+    secret = run(classroom.course_secret, secret_file, Path.cwd() / "submissions", lang)
     data = run(platform.autograder_zip, secret, lang, timeout)
     run(write_atomically, output, data)
     click.echo(i18n.text(MESSAGES, "wrote", lang, path=output))

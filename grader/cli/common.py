@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from pathlib import Path
 
 import click
 
@@ -18,6 +19,14 @@ from ..errors import BpgradeError
 LANG_OPTION = click.option("--lang", type=click.Choice(i18n.LANGUAGES), default=None,
                            is_eager=True,
                            help="Language of messages: en or zh (default: from the locale).")
+
+# The course secret is read from a file, the environment or bpgrade.toml; never from argv,
+# which every user on the machine can read in /proc/*/cmdline.
+SECRET_FILE_OPTION = click.option(
+    "--secret-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="File holding the course secret (a trailing newline is dropped); it must be yours "
+         "and mode 600. Default: $BPGRADE_SECRET, else [grade] secret in bpgrade.toml.")
+
 
 def fail(message: str) -> None:
     """Report a library error the way click reports usage errors, exit 2."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import i18n
-from .common import LANG_OPTION, fail, main, run
+from .common import LANG_OPTION, SECRET_FILE_OPTION, fail, main, run
 
 MESSAGES = {
     "seed_or_roster": {"en": "give --seed N for one sheet or --roster FILE --out DIR for a class, "
@@ -43,18 +43,16 @@ MESSAGES = {
               help="CSV with a header row and a 'student' (or 'id') column: one sheet each.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the roster's sheets.")
-@click.option("--secret", envvar="BPGRADE_SECRET", default=None,
-              help="Class secret: each student's seed is HMAC(secret, student id), as in "
-                   "grading. Also read from BPGRADE_SECRET.")
+@SECRET_FILE_OPTION
 @LANG_OPTION
-def sheet(seed, fmt, answers, static, paper, output, roster, out, secret, lang):
+def sheet(seed, fmt, answers, static, paper, output, roster, out, secret_file, lang):
     """A practice sheet for one problem, or one per student of a roster.
     练习卷：单个题目，或按花名册为每个学生各生成一份。
 
     \b
     bpgrade sheet --seed 3 -o sheet.html            interactive, checks answers offline
     bpgrade sheet --seed 3 --answers --format tex   the answer key as a LaTeX document
-    bpgrade sheet --roster class.csv --out sheets --secret S --answers
+    bpgrade sheet --roster class.csv --out sheets --secret-file secret.txt --answers
     """
     from .. import sheets
 
@@ -66,8 +64,9 @@ def sheet(seed, fmt, answers, static, paper, output, roster, out, secret, lang):
             fail(i18n.text(MESSAGES, "roster_needs_out", lang))
         from ..classroom import course_secret
 
-        # the same secret classroom grading finds: option, $BPGRADE_SECRET, bpgrade.toml
-        secret = run(course_secret, secret, roster, lang)
+        # the same secret classroom grading finds: file, environment, bpgrade.toml; each
+        # student's seed is HMAC(secret, student id)
+        secret = run(course_secret, secret_file, roster, lang)
         written = run(sheets.roster, roster, out, secret, fmt=fmt, lang=lang, answers=answers,
                       static=static, paper=paper)
         click.echo(i18n.text(MESSAGES, "wrote_roster", lang, students=len(written), out=out),

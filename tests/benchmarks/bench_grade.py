@@ -3,13 +3,15 @@
     python tests/benchmarks/bench_grade.py [--students 100] [--repeats 3] [--jobs 2]
 
 Baseline, measured in the same run: start ``python -c "import numpy"`` once per student,
-two at a time. Prints the medians, their ratio (target <= 0.25) and the grading run's peak
+two at a time. Grading runs with the isolation the machine gives (as root or with user
+namespaces: a sandbox of namespaces per student); the mode is printed. Prints the medians, their ratio (target <= 0.25) and the grading run's peak
 memory (summed over its processes) for a small and the full class, which should stay flat.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -61,9 +63,9 @@ def _tree_rss(pid: int) -> int:
 
 def grade(submissions: Path, out: Path, jobs: int) -> tuple:
     command = [sys.executable, "-m", "grader", "grade", str(submissions), "--out", str(out),
-               "--secret", "benchmark", "--jobs", str(jobs), "--quiet"]
+               "--json", str(out.with_suffix(".json")), "--jobs", str(jobs), "--quiet"]
     began = time.perf_counter()
-    process = subprocess.Popen(command)
+    process = subprocess.Popen(command, env={**os.environ, "BPGRADE_SECRET": "benchmark"})
     peak = 0
     while process.poll() is None:
         peak = max(peak, _tree_rss(process.pid))
@@ -93,11 +95,13 @@ def main() -> None:
             grade_times.append(elapsed)
             peaks.setdefault("full", []).append(peak)
             peaks.setdefault("small", []).append(grade(small, tmp / "small.csv", args.jobs)[1])
+        isolation = json.loads((tmp / "grades.json").read_text())["isolation"]
         rows = (tmp / "grades.csv").read_text().splitlines()
         assert len(rows) == args.students + 1
         assert all(r.split(",")[-2] == r.split(",")[-1] for r in rows[1:]), "a solution failed"
     grade_median, base_median = statistics.median(grade_times), statistics.median(base_times)
     print(f"students: {args.students}, jobs: {args.jobs}, repeats: {args.repeats}")
+    print(f"isolation: {isolation['mode']}; missing: {', '.join(isolation['missing']) or 'none'}")
     print(f"bpgrade grade, median:                       {grade_median:.3f} s")
     print(f"{args.students} x python -c 'import numpy' (2 at a time): {base_median:.3f} s")
     print(f"ratio: {grade_median / base_median:.3f} (target <= 0.25)")

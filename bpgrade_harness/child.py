@@ -1,0 +1,403 @@
+"""Inside the process that runs a learner's code: load ``stepN``, run it, contain it.
+
+:func:`run_request` loads the file's bytes and calls the function on each context, turning
+what it returns into plain numbers (:mod:`.answers`). :func:`harden` is what a fresh child
+does before it touches learner code: its own session, capped output, no stdin, resource
+limits and a refusal to import the grader.
+"""
+
+from __future__ import annotations
+
+import builtins
+import importlib.util
+import linecache
+import operator
+import os
+import signal
+import sys
+import types
+from pathlib import Path
+
+from . import answers
+from .messages import text
+from .net import Context, usage
+
+OUTPUT_LIMIT = 16 * 1024      # bytes of captured output kept per step
+REFUSED_IMPORTS = ("grader", "solutions")
+
+MESSAGES = {
+    "missing_function": {
+        "en": "{file} has no function {name}(net); keep the name and the single parameter",
+        "zh": "{file} 中没有函数 {name}(net)；请保留函数名和唯一的参数"},
+    "syntax": {"en": "{file} does not parse (line {line}): {msg}\n    {code}",
+               "zh": "{file} 有语法错误（第 {line} 行）：{msg}\n    {code}"},
+    "exit": {"en": "the code called sys.exit({code}); return the answer instead",
+             "zh": "代码调用了 sys.exit({code})；请用 return 返回答案"},
+    "interrupted": {"en": "the code raised {name}", "zh": "代码抛出了 {name}"},
+    "refused_import": {
+        "en": "import {name} is not allowed in an exercise: compute the answer from net "
+              "(plus math or numpy)",
+        "zh": "练习中不允许 import {name}：请用 net（以及 math 或 numpy）计算答案"},
+    "encoding": {"en": "{file} is not valid UTF-8 (save it as UTF-8): {detail}",
+                 "zh": "{file} 不是有效的 UTF-8 编码（请另存为 UTF-8）：{detail}"},
+    "repeated": {"en": "  [the line above repeated {n} more times]",
+                 "zh": "  [上面一行又重复了 {n} 次]"},
+}
+
+
+class Failure(Exception):
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+def learner_traceback(exc: BaseException, path: str, lang: str = "en") -> str:
+    """The exception with only the frames from the learner's own file; repeats folded."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__, limit=-200)
+              if os.path.abspath(f.filename) == os.path.abspath(path)]
+    lines, previous, repeats = [], None, 0
+    for f in frames:
+        line = (f'  File "{os.path.basename(path)}", line {f.lineno}, in {f.name}\n'
+                f"    {(f.line or '').strip()}")
+        if line == previous:
+            repeats += 1
+            continue
+        if repeats:
+            lines.append(text(MESSAGES, "repeated", lang, n=repeats))
+        lines.append(line)
+        previous, repeats = line, 0
+    if repeats:
+        lines.append(text(MESSAGES, "repeated", lang, n=repeats))
+    summary = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return "\n".join(lines + [summary])
+
+
+def describe(exc: BaseException, path: str, lang: str) -> str:
+    if isinstance(exc, SystemExit):
+        return text(MESSAGES, "exit", lang, code=repr(exc.code))
+    if isinstance(exc, (KeyboardInterrupt, GeneratorExit)) or not isinstance(exc, Exception):
+        return text(MESSAGES, "interrupted", lang, name=type(exc).__name__)
+    return learner_traceback(exc, path, lang)
+
+
+def load_source(source: bytes, path, function_name: str, lang: str = "en"):
+    """The learner's function from the file's bytes; ``path`` names it in tracebacks."""
+    path = str(path)
+    name = f"bpgrade_learner_{Path(path).stem}"
+    try:
+        decoded = importlib.util.decode_source(source)     # UTF-8 or the declared coding
+    except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
+        raise Failure("error", text(MESSAGES, "encoding", lang, file=Path(path).name,
+                                    detail=str(exc)[:200])) from None
+    try:
+        code = compile(decoded, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        raise Failure("error", text(MESSAGES, "syntax", lang, file=Path(path).name,
+                                    line=getattr(exc, "lineno", None),
+                                    msg=getattr(exc, "msg", str(exc)),
+                                    code=(getattr(exc, "text", "") or "").strip())) from None
+    linecache.cache[path] = (len(source), None, decoded.splitlines(True), path)
+    module = types.ModuleType(name)
+    module.__file__ = path
+    try:
+        exec(code, module.__dict__)
+    except BaseException as exc:      # the file itself ran code that failed or exited
+        raise Failure("error", describe(exc, path, lang)) from None
+    function = module.__dict__.get(function_name)
+    if not callable(function):
+        raise Failure("error", text(MESSAGES, "missing_function", lang,
+                                    file=Path(path).name, name=function_name))
+    return function
+
+
+def run_trials(function, contexts: list, keys, lang: str = "en", path: str = "",
+               loss=None) -> dict:
+    """Call ``function`` on each context; plain data describing what happened.
+
+    ``contexts`` holds ``(values, step_id, hidden)`` triples; ``loss`` the parameter names
+    ``net.loss`` takes where it is offered. Stops at the first trial that raises:
+    NotImplementedError means the stub is untouched.
+    """
+    results, used = [], []
+    for values, step_id, hidden in contexts:
+        net = Context(values, step_id, hidden, loss, lang)
+        try:
+            answer = function(net)
+        except NotImplementedError:
+            return {"kind": "not_started"}
+        except BaseException as exc:
+            return {"kind": "error", "error": describe(exc, path, lang)}
+        results.append(answers.encode(answer, keys, lang))
+        used.append(usage(net))
+    report = {"kind": "answers", "answers": results}
+    if any(used):
+        report["extras"] = {"loss_calls": [u.get("loss_calls", 0) for u in used]}
+    return report
+
+
+def step_request(function_name: str, contexts: list, keys, loss=None, **where) -> dict:
+    """What a child is sent for one step: ``contexts`` are ``(values, step_id, hidden)``
+    triples sharing one step and one ``hidden``, so those go once; ``where`` is ``path=`` or
+    ``file=`` (a name in the child's own folder)."""
+    step_id, hidden = (contexts[0][1], contexts[0][2]) if contexts else ("", {})
+    return {**where, "function": function_name, "step": step_id, "hidden": hidden,
+            "values": [values for values, _, _ in contexts], "keys": keys, "loss": loss}
+
+
+def run_request(request: dict, lang: str, source: bytes | None = None) -> dict:
+    """One step (see :func:`step_request`); the file's bytes are ``source`` (read from
+    ``request["path"]`` when None)."""
+    path = request["path"]
+    try:
+        if source is None:
+            source = Path(path).read_bytes()
+        function = load_source(source, path, request["function"], lang)
+    except Failure as failure:
+        return {"kind": failure.kind, "error": failure.message}
+    except OSError as exc:
+        return {"kind": "error", "error": str(exc)}
+    contexts = [(values, request["step"], request["hidden"]) for values in request["values"]]
+    return run_trials(function, contexts, request["keys"], lang, str(path), request["loss"])
+
+
+# --- hardening -------------------------------------------------------------------------------
+
+class ImportGuard:
+    """Refuses ``import grader`` / ``import solutions`` by name, with a message for the
+    learner. Not the wall itself: in classroom grading neither exists in the sandbox."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self._import = builtins.__import__
+
+    def _refuse(self, name: str):
+        if name.partition(".")[0] in REFUSED_IMPORTS:
+            raise ImportError(text(MESSAGES, "refused_import", self.lang,
+                                   name=name.partition(".")[0]), name=name)
+
+    def __call__(self, name, globals=None, locals=None, fromlist=(), level=0):
+        if level == 0:
+            self._refuse(name)
+        return self._import(name, globals, locals, fromlist, level)
+
+    def find_spec(self, name, path=None, target=None):      # the meta-path hook
+        self._refuse(name)
+        return None
+
+    def install(self):
+        builtins.__import__ = self
+        sys.meta_path.insert(0, self)
+        return self
+
+
+class CappedText:
+    """A text stream writing at most ``limit`` bytes per step to ``fd``, dropping the rest."""
+
+    encoding = "utf-8"
+    errors = "replace"
+
+    def __init__(self, fd: int, limit: int = OUTPUT_LIMIT):
+        self._fd, self._limit, self.left = fd, limit, limit
+
+    def reset(self):
+        self.left = self._limit
+
+    def write(self, s) -> int:
+        s = str(s)
+        if self.left > 0:
+            data = s.encode("utf-8", "replace")[:self.left]
+            self.left -= len(data)
+            try:
+                while data:
+                    data = data[os.write(self._fd, data):]
+            except OSError:
+                self.left = 0
+        return len(s)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def writable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return False
+
+
+def _set_limit(resource, which, value: int) -> None:
+    soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    try:
+        resource.setrlimit(which, (value, value))
+    except (ValueError, OSError):
+        pass
+
+
+def _address_space() -> int:
+    """Bytes of address space this process maps now (0 when unknown)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def apply_limits(limits: dict, cpu_seconds: float, own_user: bool) -> None:
+    """``limits``: memory (bytes added to what the process maps now), file_size,
+    open_files, processes (applied only under a user of its own)."""
+    try:
+        import resource
+    except ImportError:                                     # not POSIX
+        return
+    _set_limit(resource, resource.RLIMIT_CPU, max(1, int(cpu_seconds + 0.999)))
+    _set_limit(resource, resource.RLIMIT_AS, _address_space() + limits["memory"])
+    _set_limit(resource, resource.RLIMIT_FSIZE, limits["file_size"])
+    _set_limit(resource, resource.RLIMIT_NOFILE, limits["open_files"])
+    _set_limit(resource, resource.RLIMIT_CORE, 0)
+    if own_user:
+        _set_limit(resource, resource.RLIMIT_NPROC, limits["processes"])
+
+
+def open_fds() -> list:
+    try:
+        return [int(fd) for fd in os.listdir("/proc/self/fd")]
+    except OSError:
+        try:
+            return [int(fd) for fd in os.listdir("/dev/fd")]
+        except OSError:
+            return list(range(3, 256))
+
+
+def close_other_fds(keep) -> None:
+    """Close every descriptor but 0-2 and ``keep``: a forked helper must not hold another
+    process's pipe ends open (that process would never see end-of-file)."""
+    keep = {0, 1, 2, *keep}
+    for fd in open_fds():
+        if fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def harden(capture_fd: int, keep_fds=()) -> CappedText:
+    """Own session, stdin from /dev/null, output to ``capture_fd`` (capped), nothing else
+    open. Limits and the user come after (see :mod:`.jail`)."""
+    os.setsid()                                   # own session and process group
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # an oversized write fails, not kills
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(capture_fd, 1)
+    os.dup2(capture_fd, 2)
+    close_other_fds(keep_fds)
+    return CappedText(1)
+
+
+def capture_streams(stream: CappedText, lang: str) -> None:
+    """Python's own streams write to ``stream``; imports of the grader are refused."""
+    sys.stdin = open(0, closefd=False)
+    sys.stdout = sys.stderr = stream
+    sys.__stdout__ = sys.__stderr__ = stream
+    ImportGuard(lang).install()
+
+
+# --- a child serving several steps ------------------------------------------------------------
+
+PRELOAD = ("math", "cmath", "random", "statistics", "fractions", "decimal", "functools",
+           "itertools", "operator", "collections", "copy", "json", "time", "threading",
+           "numpy", "numpy.random", "numpy.linalg", "traceback", "glob", "tempfile")
+
+GUARDED_MODULES = ("builtins", "math", "cmath", "random", "operator", "functools", "json", "os",
+                   "sys", "numpy", "bpgrade_harness.child", "bpgrade_harness.answers",
+                   "bpgrade_harness.net", "bpgrade_harness.messages", "bpgrade_harness.wire")
+
+
+def preload() -> None:
+    """Import what learner code may use, before the sandbox hides the Python installation."""
+    import importlib
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+
+
+def children(pid: int) -> set:
+    """Process ids whose parent is ``pid`` (Linux: /proc)."""
+    found = set()
+    main_thread = f"/proc/{pid}/task/{pid}/children"
+    import glob
+
+    paths = [main_thread] if os.path.exists(main_thread) else glob.glob(f"/proc/{pid}/task/*/children")
+    for path in paths:
+        try:
+            with open(path) as listing:
+                found.update(int(p) for p in listing.read().split())
+        except (OSError, ValueError):
+            pass
+    return found
+
+
+class ChildState:
+    """What learner code could leave changed for the next step; a change retires the child."""
+
+    def __init__(self):
+        self.modules = [(module.__dict__, list(module.__dict__.values())) for module in
+                        (sys.modules.get(name) for name in GUARDED_MODULES) if module is not None]
+        self.modules.append((Context.__dict__, list(Context.__dict__.values())))
+        self.recursion = sys.getrecursionlimit()
+        self.path, self.meta_path = list(sys.path), list(sys.meta_path)
+        self.environ = dict(os.environ)
+        self.fds = len(open_fds())
+        self.cwd = os.getcwd()
+        self.errstate = self._errstate()
+        self.children = children(os.getpid())
+
+    @staticmethod
+    def _errstate():
+        numpy = sys.modules.get("numpy")
+        return dict.copy(numpy.geterr()) if numpy is not None else None
+
+    @staticmethod
+    def _same_dict(now, before: list) -> bool:
+        """Nothing rebound, added or removed (dicts keep order, so values line up)."""
+        return len(now) == len(before) and all(map(operator.is_, now.values(), before))
+
+    def unchanged(self) -> bool:
+        try:
+            threading = sys.modules.get("threading")       # preloaded; not imported here
+            if (threading is not None and threading.active_count() != 1) \
+                    or children(os.getpid()) - self.children:
+                return False
+            if signal.alarm(0) or sys.gettrace() is not None or sys.getprofile() is not None:
+                return False
+            if sys.getrecursionlimit() != self.recursion or os.getcwd() != self.cwd:
+                return False
+            if list(sys.path) != self.path or list(sys.meta_path) != self.meta_path:
+                return False
+            if dict(os.environ) != self.environ or len(open_fds()) != self.fds:
+                return False
+            if not all(self._same_dict(now, before) for now, before in self.modules):
+                return False
+            return self._errstate() == self.errstate
+        except BaseException:
+            return False

@@ -1,0 +1,253 @@
+"""The runner: a fresh interpreter (started with exec, minimal environment) that forks one
+sandboxed child per student and never holds a secret, a reference value or a path of the class.
+
+    python -I -S -B -c "...; bpgrade_harness.runner.main()" MODE ROOT CONTROL_FD PATH...
+
+MODE is ``namespaces`` (the kernel isolates each student: :mod:`.jail`) or ``process`` (a fresh
+process under a uid of its own, for disposable containers). Its control socket is the descriptor CONTROL_FD: the
+grading job asks it to ``spawn`` a student's child (handing it the child's pipes and output
+file) and to ``retire`` one (the child and everything it left running are killed). The job
+then talks to the child directly: first the student's files, then step requests; only JSON
+numbers come back.
+"""
+
+from __future__ import annotations
+
+import base64
+import gc
+import json
+import os
+import signal
+import socket
+import sys
+import tempfile
+
+from . import child, jail, wire
+
+FILES_DEADLINE = 30.0           # seconds for the job to send a student's files
+
+
+def _kill_group(pid: int) -> None:
+    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            target()
+        except OSError:
+            pass
+
+
+def _reap(pid: int) -> int:
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return 0
+
+
+def sweep(rounds: int = 50) -> None:
+    """Kill every child of this process (left-overs of learner code) and their descendants.
+    Under namespaces there are none: a student's namespace dies with its first process."""
+    me = os.getpid()
+    for _ in range(rounds):
+        kids = child.children(me)
+        if not kids:
+            break
+        for pid in kids:
+            _kill_group(pid)
+        for pid in kids:
+            _reap(pid)
+    while True:                                   # reap what died on its own
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                break
+        except ChildProcessError:
+            break
+
+
+def _files(request_fd: int) -> dict:
+    payload, why = wire.receive(request_fd, None, 64 << 20)
+    if why is not None:
+        os._exit(0)
+    data = json.loads(payload)
+    return {name: base64.b64decode(body) for name, body in data["files"].items()}
+
+
+def student(spec: dict, request_fd: int, reply_fd: int, capture_fd: int, folder: str) -> None:
+    """A student's child: set up, then answer step requests until told to stop."""
+    status = 0
+    try:
+        jail.die_with_parent()
+        stream = child.harden(capture_fd, keep_fds=(request_fd, reply_fd))
+        files = _files(request_fd)
+        uid, gid = spec.get("uid"), spec.get("gid")
+        if spec["mode"] == "namespaces":
+            jail.enter(files, uid, gid)
+            folder = jail.SUBMISSION
+        else:
+            jail.write_submission(files, folder)
+            if uid is not None:
+                jail.become_user(uid, gid)
+        del files
+        child.apply_limits(spec["limits"], spec["cpu"], own_user=uid is not None)
+        os.chdir(folder)
+        sys.path.append(folder)                 # last: a learner's numpy.py shadows nothing
+        child.capture_streams(stream, spec["lang"])
+        _serve_steps(request_fd, reply_fd, stream, spec["lang"], folder)
+    except BaseException:
+        status = 70
+    os._exit(status)
+
+
+def _serve_steps(request_fd, reply_fd, stream, lang, folder) -> None:
+    receive, send, loads, dumps, join = wire.receive, wire.send, json.loads, json.dumps, \
+        os.path.join
+    state = child.ChildState()
+    while True:
+        payload, why = receive(request_fd, None, 1 << 26)
+        if why is not None:
+            return
+        requests = loads(payload)
+        if not requests:
+            return
+        for request in requests:
+            stream.reset()
+            request["path"] = join(folder, request["file"])
+            report = child.run_request(request, lang)
+            report["retire"] = not state.unchanged()
+            try:
+                report["output_end"] = os.lseek(1, 0, os.SEEK_CUR)
+            except OSError:
+                pass
+            send(reply_fd, dumps(report).encode())
+            if report["retire"]:
+                return
+
+
+def _pass_on(status: int) -> None:
+    """End as the namespace's first process ended: the same exit code or signal."""
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        signal.signal(number, signal.SIG_DFL)
+        os.kill(os.getpid(), number)
+        os._exit(128 + number)
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
+
+
+def spawn(spec: dict, fds: list, folders: dict) -> int:
+    """Fork a student's child; under namespaces, its first process is the namespace's init."""
+    request_r, reply_w, capture = fds
+    folder = ""
+    if spec["mode"] != "namespaces":
+        folder = tempfile.mkdtemp(prefix="bpgrade-student-")
+        os.chmod(folder, 0o755)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(int(sys.argv[3]))
+            jail.die_with_parent()
+            if spec["mode"] == "namespaces":
+                jail.unshare_student()
+                inner = os.fork()                  # pid 1 of the student's namespace
+                if inner == 0:
+                    student(spec, request_r, reply_w, capture, folder)
+                for fd in fds:
+                    os.close(fd)
+                _pass_on(_reap(inner))
+            student(spec, request_r, reply_w, capture, folder)
+        except BaseException:
+            pass
+        os._exit(70)
+    for fd in fds:
+        os.close(fd)
+    if folder:
+        folders[pid] = folder
+    return pid
+
+
+def kill_user(uid: int) -> None:
+    """Kill every process running as ``uid`` (a student's, outside namespaces): a helper
+    takes the uid and signals all it may signal, which is exactly those."""
+    for _ in range(3):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setresgid(uid, uid, uid)
+                os.setresuid(uid, uid, uid)
+                os.kill(-1, signal.SIGKILL)
+            except BaseException:
+                pass
+            os._exit(0)
+        _reap(pid)
+
+
+def retire(pid: int, folders: dict, uid=None) -> int:
+    _kill_group(pid)
+    status = _reap(pid)
+    if uid is not None:
+        kill_user(uid)
+    sweep()
+    folder = folders.pop(pid, None)
+    if folder:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+    return status
+
+
+def _probe_student() -> dict:
+    """Can a student's namespaces be made here too? Raises OSError when not."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            jail.unshare_student()
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    if _reap(pid) != 0:
+        raise OSError("a student's namespaces cannot be created")
+    return {"student_namespaces": True}
+
+
+def main() -> None:
+    mode, new_root, control_fd = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    control = socket.socket(fileno=control_fd)
+    jail.die_with_parent()
+    jail.become_subreaper()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    probe = mode == "probe"                 # only: can this machine build the sandbox?
+    if not probe:
+        child.preload()
+    hello = {"mode": mode, "pid": os.getpid()}
+    if mode in ("namespaces", "probe"):
+        try:
+            hello.update(jail.build_root(new_root))
+            if probe:
+                hello.update(_probe_student())
+        except OSError as exc:
+            hello["error"] = str(exc)
+    control.sendall(json.dumps(hello).encode())
+    if "error" in hello or probe:
+        return
+    gc.collect()
+    gc.freeze()           # children's collections skip these objects: no copy-on-write storms
+    folders = {}
+    while True:
+        try:
+            payload, fds, _, _ = socket.recv_fds(control, 1 << 16, 4)
+        except OSError:
+            break
+        if not payload:
+            break
+        message = json.loads(payload)
+        if message["op"] == "spawn" and len(fds) == 3:
+            reply = {"pid": spawn(message, fds, folders)}
+        elif message["op"] == "retire":
+            reply = {"status": retire(message["pid"], folders, message.get("uid"))}
+        else:
+            break
+        control.sendall(json.dumps(reply).encode())
+    for pid in list(folders):
+        retire(pid, folders)
+    sweep()
+
+
+if __name__ == "__main__":
+    main()

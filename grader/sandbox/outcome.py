@@ -1,0 +1,113 @@
+"""What a learner's code produced, read strictly: the only way anything from it gets in."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+
+from .. import answers
+from ..i18n import text
+from ..records import Record, factory
+
+DEFAULT_TIMEOUT = 5.0         # seconds for all trials of one step
+
+MESSAGES = {
+    "died": {"en": "the step's process ended without an answer ({how})",
+             "zh": "运行该步的进程没有给出答案就结束了（{how}）"},
+    "unreadable": {"en": "the step's process sent back something that is not an answer",
+                   "zh": "运行该步的进程返回了无法识别的结果"},
+    "timeout": {"en": "no answer within {seconds:g} s — is there an endless loop?",
+                "zh": "{seconds:g} 秒内没有答案——是否有死循环？"},
+}
+
+
+class Outcome(Record, eq=True):
+    """What running the learner's function produced, as trusted plain data."""
+
+    kind: str                     # answers | not_started | error | timeout
+    answers: list = factory(list)   # per trial: {"values": ...} or {"invalid": ...}
+    error: str = ""
+    output: str = ""
+    extras: dict = factory(dict)    # {"loss_calls": [n per trial]} (step18)
+
+
+class Limits(Record, frozen=True, eq=True):
+    """What a child may use. ``memory`` is address space added to what the child starts with."""
+
+    memory: int = 2 << 30          # bytes
+    file_size: int = 16 << 20      # bytes, any file the child writes
+    open_files: int = 64
+    processes: int = 64            # only applied when the child runs as its own user
+    cpu: float | None = None       # seconds of CPU for the child's whole life; None: from timeout
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self._fields}
+
+
+def trusted(data, n_trials: int, keys, lang: str) -> Outcome:
+    """Read the child's report strictly; anything malformed is the step's error."""
+    try:
+        kind = data["kind"]
+        if kind == "answers":
+            if len(data["answers"]) != n_trials:
+                raise ValueError("trial count")
+            return Outcome("answers", [answers.decode(a, keys) for a in data["answers"]],
+                           extras=_extras(data.get("extras"), n_trials))
+        if kind == "not_started":
+            return Outcome("not_started")
+        if kind == "error" and isinstance(data.get("error"), str):
+            return Outcome("error", error=data["error"][:4000])
+    except (KeyError, TypeError, ValueError, OverflowError, RecursionError):
+        pass
+    return Outcome("error", error=text(MESSAGES, "unreadable", lang))
+
+
+def _extras(data, n_trials: int) -> dict:
+    """The optional counts beside the answers: only ``{"loss_calls": [int per trial]}``."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or set(data) != {"loss_calls"}:
+        raise ValueError("extras")
+    calls = data["loss_calls"]
+    if not isinstance(calls, list) or len(calls) != n_trials \
+            or any(type(n) is not int or not 0 <= n < 10 ** 9 for n in calls):
+        raise ValueError("loss_calls")
+    return {"loss_calls": list(calls)}
+
+
+def parse(payload):
+    """JSON from a child, or None for anything that is not (too deep, too long a number...)."""
+    try:
+        return json.loads(payload) if payload is not None else None
+    except (ValueError, RecursionError, MemoryError):
+        return None
+
+
+def how(status: int) -> str:
+    if os.WIFEXITED(status):
+        return f"exit code {os.WEXITSTATUS(status)}"
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            return f"signal {number}, {signal.Signals(number).name}"
+        except ValueError:
+            return f"signal {number}"
+    return f"status {status}"
+
+
+def kill_group(pid: int) -> None:
+    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            target()
+        except OSError:
+            pass
+
+
+def capture_file():
+    """A file for a child's printed output: in memory where the system offers it."""
+    if hasattr(os, "memfd_create"):
+        return os.fdopen(os.memfd_create("bpgrade-output"), "w+b")
+    import tempfile
+
+    return tempfile.TemporaryFile()

@@ -1,0 +1,177 @@
+"""Classroom isolation on this machine: what a student's process can see and do, as root,
+as root of a user namespace (the path an ordinary user's grading takes), and trusting a
+disposable container; and the refusal where no sandbox can be built."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import grader
+from grader import classroom, sandbox
+from grader.errors import UsageError
+from grader.sandbox import isolation as isolation_module
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = ROOT / "solutions"
+SECRET = "isolation-test-secret"
+
+# A student who reports what the sandbox lets it see, then answers step 1 rightly.
+PROBE = '''
+import json, os, socket, sys
+
+def step1(net):
+    facts = {{"uid": os.getuid(), "pid": os.getpid()}}
+    def can(action):
+        try:
+            action()
+            return True
+        except Exception:
+            return False
+    facts["reads_grader"] = can(lambda: open({grader!r}).read())
+    facts["reads_secret"] = can(lambda: open({secret!r}).read())
+    facts["reads_classmate"] = can(lambda: open({classmate!r}).read())
+    facts["imports_grader"] = can(lambda: __import__("grader.checking"))
+    facts["network"] = can(lambda: socket.create_connection(("127.0.0.1", {port}), timeout=1))
+    facts["writes_submission"] = can(lambda: open("step01.py", "a").write("#"))
+    facts["processes"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit()) \\
+        if os.path.isdir("/proc") else []
+    facts["env"] = sorted(os.environ)
+    print("FACTS" + json.dumps(facts))
+    return net.y - net.y_target
+'''
+
+
+def _class(base: Path, port: int) -> Path:
+    submissions = base / "course" / "submissions"
+    for name in ("probe", "classmate"):
+        shutil.copytree(SOLUTIONS, submissions / name)
+    secret = base / "course" / "bpgrade.toml"
+    secret.write_text(f'[grade]\nsecret = "{SECRET}"\n')
+    os.chmod(secret, 0o600)
+    (submissions / "probe" / "step01.py").write_text(PROBE.format(
+        grader=str(Path(grader.__file__).with_name("checking.py")), secret=str(secret),
+        classmate=str(submissions / "classmate" / "step02.py"), port=port))
+    return submissions
+
+
+def _facts(json_path: Path) -> dict:
+    students = json.loads(json_path.read_text())["students"]
+    record = next(s for s in students if s["student"] == "probe")
+    step1 = next(r for r in record["results"] if r["step"] == "step1")
+    assert step1["status"] == "passed", step1
+    line = next(line for line in step1["output"].splitlines() if line.startswith("FACTS"))
+    return json.loads(line[len("FACTS"):])
+
+
+@pytest.fixture
+def listener():
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.1)
+    yield server
+    server.close()
+
+
+def _accepted(server) -> bool:
+    try:
+        server.accept()[0].close()
+        return True
+    except OSError:
+        return False
+
+
+def _assert_sandboxed(facts: dict) -> None:
+    assert facts["uid"] != 0
+    assert not facts["reads_grader"] and not facts["imports_grader"]
+    assert not facts["reads_secret"] and not facts["reads_classmate"]
+    assert not facts["network"] and not facts["writes_submission"]
+    assert facts["processes"] == [facts["pid"]] == [1]      # alone in its PID namespace
+    assert "BPGRADE_SECRET" not in facts["env"]
+
+
+def test_every_protection_holds(tmp_path, listener):
+    """As root (CI) with a uid per job; as an ordinary user through a user namespace."""
+    submissions = _class(tmp_path, listener.getsockname()[1])
+    out = tmp_path / "out" / "grades.csv"
+    summary = classroom.grade(submissions, out, secret=SECRET, json_path=out.with_suffix(".json"),
+                              jobs=1)
+    assert summary.isolation.mode == "namespaces" and summary.isolation.missing == []
+    facts = _facts(out.with_suffix(".json"))
+    _assert_sandboxed(facts)
+    if isolation_module.jail.host_root():
+        assert facts["uid"] == summary.isolation.user(0)[0]
+    assert not _accepted(listener)
+    data = json.loads(out.with_suffix(".json").read_text())
+    assert data["isolation"]["mode"] == "namespaces" and data["isolation"]["missing"] == []
+
+
+def _enter_user_namespace():
+    """In the child before exec: root only of a new user namespace, as rootless containers
+    and an ordinary user's grading are."""
+    from bpgrade_harness import jail
+
+    uid, gid = os.getuid(), os.getgid()
+    jail.unshare(jail.CLONE_NEWUSER)
+    jail._map_self(0, 0, uid, gid)
+
+
+def test_inside_a_user_namespace_every_protection_holds(tmp_path, listener):
+    submissions = _class(tmp_path, listener.getsockname()[1])
+    out = tmp_path / "out" / "grades.csv"
+    code = ("import sys; from grader import classroom; "
+            "classroom.grade(sys.argv[1], sys.argv[2], secret=sys.argv[3], "
+            "json_path=sys.argv[2] + '.json', jobs=2)")
+    done = subprocess.run([sys.executable, "-c", code, str(submissions), str(out), SECRET],
+                          preexec_fn=_enter_user_namespace, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(Path(str(out) + ".json").read_text())
+    assert data["isolation"]["mode"] == "namespaces"
+    facts = _facts(Path(str(out) + ".json"))
+    _assert_sandboxed(facts)
+    assert not _accepted(listener)
+    rows = out.read_text().splitlines()[1:]
+    assert all(row.split(",")[-2] == row.split(",")[-1] for row in rows)
+
+
+def test_without_namespaces_grading_refuses_unless_trusted(monkeypatch):
+    def no_sandbox(*args, **kwargs):
+        raise sandbox.RunnerError("unshare: Operation not permitted")
+
+    monkeypatch.setattr(isolation_module, "RunnerClient", no_sandbox)
+    for lang, needle in (("en", "--trust-submissions"), ("zh", "--trust-submissions")):
+        with pytest.raises(UsageError) as refused:
+            sandbox.choose(False, lang)
+        assert needle in str(refused.value) and "Operation not permitted" in str(refused.value)
+    trusted = sandbox.choose(True, "en")
+    assert trusted.mode == "process"
+    assert "pid_namespace" in trusted.missing and "fresh_process" not in trusted.missing
+    assert "--trust-submissions" in trusted.describe("en")
+
+
+def test_trusting_the_container_still_runs_a_fresh_process_under_its_own_uid(tmp_path,
+                                                                             listener):
+    submissions = _class(tmp_path, listener.getsockname()[1])
+    out = tmp_path / "out" / "grades.csv"
+    trusted = isolation_module.Isolation("process", isolation_module._process())
+    summary = classroom.grade(submissions, out, secret=SECRET, json_path=out.with_suffix(".json"),
+                              jobs=1, isolation=trusted)
+    facts = _facts(out.with_suffix(".json"))
+    assert not facts["imports_grader"]                  # not in its memory, not importable
+    assert not facts["reads_secret"]                    # 0600, and another uid
+    assert "BPGRADE_SECRET" not in facts["env"]
+    if isolation_module.jail.host_root():
+        assert facts["uid"] == trusted.user(0)[0] != 0
+        assert not facts["writes_submission"]
+    assert summary.isolation.mode == "process"
+    assert json.loads(out.with_suffix(".json").read_text())["isolation"]["missing"]
