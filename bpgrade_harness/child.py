@@ -272,6 +272,15 @@ def apply_limits(limits: dict, cpu_seconds: float, own_user: bool) -> None:
         _set_limit(resource, resource.RLIMIT_NPROC, limits["processes"])
 
 
+def kill_group(pid: int) -> None:
+    """SIGKILL to the process group ``pid`` leads (a child's own session), else to ``pid``."""
+    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            target()
+        except OSError:
+            pass
+
+
 def open_fds() -> list:
     try:
         return [int(fd) for fd in os.listdir("/proc/self/fd")]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import ctypes
 import os
 import platform
-import sys
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
@@ -87,11 +86,11 @@ def die_with_parent() -> None:
         pass
 
 
-def undumpable() -> None:
-    """No core dumps, and no ptrace or /proc/PID/mem from processes of the same uid: for the
-    grader's own processes, which hold the secret."""
+def undumpable(on: bool = True) -> None:
+    """No core dumps, and no ptrace, /proc/PID/mem or environ from processes of the same
+    uid: for the grader's own processes while they hold the secret (``on=False`` undoes it)."""
     try:
-        prctl(PR_SET_DUMPABLE, 0)
+        prctl(PR_SET_DUMPABLE, 0 if on else 1)
     except (JailError, AttributeError):
         pass
 
@@ -106,24 +105,26 @@ def become_subreaper() -> None:
 
 # --- the runner's root, built once ----------------------------------------------------------
 
-def allowed_paths() -> list:
-    """What learner code may see: system libraries, the standard library, numpy, the harness."""
-    import sysconfig
-
+def _wanted() -> list:
+    """System libraries, the standard library (with its extension modules), numpy, the harness."""
     import importlib.util
+    import sysconfig
 
     numpy = importlib.util.find_spec("numpy")
     found = [path for path in SYSTEM_LIBRARIES if os.path.lexists(path)]
     found += [sysconfig.get_path("stdlib"), sysconfig.get_path("platstdlib"),
-              os.path.dirname(os.__file__)]
-    found += [os.path.dirname(m.__file__) for m in sys.modules.values()
-              if getattr(m, "__file__", None) and m.__name__ in ("_json", "_ctypes", "math")]
+              sysconfig.get_config_var("DESTSHARED"), os.path.dirname(os.__file__)]
     if numpy is not None and numpy.origin:
         package = os.path.dirname(numpy.origin)
         found += [package, package + ".libs", os.path.join(os.path.dirname(package), "numpy.libs")]
     found.append(os.path.dirname(os.path.abspath(__file__)))
-    return sorted({os.path.realpath(p) if not os.path.islink(p) else os.path.abspath(p)
-                   for p in found if p and os.path.lexists(p)}, key=_depth)
+    return [os.path.abspath(p) for p in found if p and os.path.lexists(p)]
+
+
+def allowed_paths() -> list:
+    """What learner code may see, where it really is (a link stays a link: see build_root)."""
+    return sorted({p if os.path.islink(p) else os.path.realpath(p) for p in _wanted()},
+                  key=_depth)
 
 
 def hidden_paths(allowed: list) -> list:
@@ -223,6 +224,14 @@ def build_root(new_root: str) -> dict:
                 os.symlink(os.readlink(source), target)
         else:
             _bind(source, target)
+    for path in _wanted():                        # reached through a linked folder: link it too
+        real = os.path.realpath(path)
+        if real != path and not os.path.islink(path) and not os.path.lexists(new_root + path):
+            try:
+                os.makedirs(os.path.dirname(new_root + path), exist_ok=True)
+                os.symlink(real, new_root + path)
+            except OSError:
+                pass
     for device in DEVICES:
         if os.path.exists(device):
             _bind(device, new_root + device)
@@ -283,19 +292,29 @@ def host_root() -> bool:
         return True
 
 
-def become_user(uid: int, gid: int, own_namespace: bool = False) -> None:
-    """Drop to ``uid``/``gid`` for good. Inside a user namespace (no real root to give up), a
-    nested one maps one unprivileged id to ours, and moving to it drops every capability."""
-    if own_namespace:
-        outer_uid, outer_gid = os.getuid(), os.getgid()
+def become_user(uid, gid, own_namespace: bool = False) -> None:
+    """Drop to ``uid``/``gid`` for good, then into a user namespace of the student's own
+    where the machine allows it: kernel keyrings, which belong to a uid in a user namespace,
+    then die with the student instead of passing to the next one. Without real root to give
+    up (``own_namespace``), that namespace maps one unprivileged id to ours."""
+    if not own_namespace:
+        os.setgroups([])
+        os.setresgid(gid, gid, gid)
+        os.setresuid(uid, uid, uid)
+        prctl(PR_SET_DUMPABLE, 1)               # the change of uid cleared it; /proc/self needs it
+    outer_uid, outer_gid = os.getuid(), os.getgid()
+    try:
         unshare(CLONE_NEWUSER)
         _map_self(INNER_UID, INNER_UID, outer_uid, outer_gid)
         uid = gid = INNER_UID
-    else:
-        os.setgroups([])
+        nested = True
+    except (JailError, OSError):
+        if own_namespace:
+            raise
+        nested = False                          # keyrings stay the uid's (seccomp may forbid)
     os.setresgid(gid, gid, gid)
     os.setresuid(uid, uid, uid)
-    if own_namespace:
+    if nested:
         drop_capabilities()          # the namespace's creator keeps them whatever its uid
     try:
         prctl(PR_SET_NO_NEW_PRIVS, 1)

@@ -27,14 +27,6 @@ from . import child, jail, wire
 FILES_DEADLINE = 30.0           # seconds for the job to send a student's files
 
 
-def _kill_group(pid: int) -> None:
-    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
-        try:
-            target()
-        except OSError:
-            pass
-
-
 def _reap(pid: int) -> int:
     try:
         return os.waitpid(pid, 0)[1]
@@ -51,7 +43,7 @@ def sweep(rounds: int = 50) -> None:
         if not kids:
             break
         for pid in kids:
-            _kill_group(pid)
+            child.kill_group(pid)
         for pid in kids:
             _reap(pid)
     while True:                                   # reap what died on its own
@@ -70,11 +62,15 @@ def _files(request_fd: int) -> dict:
     return {name: base64.b64decode(body) for name, body in data["files"].items()}
 
 
-def student(spec: dict, request_fd: int, reply_fd: int, capture_fd: int, folder: str) -> None:
+def student(spec: dict, request_fd: int, reply_fd: int, capture_fd: int, folder: str,
+            cgroup_fd=None) -> None:
     """A student's child: set up, then answer step requests until told to stop."""
     status = 0
     try:
         jail.die_with_parent()
+        if cgroup_fd is not None:                # the student's memory quota, for all it forks
+            os.write(cgroup_fd, b"0")
+            os.close(cgroup_fd)
         stream = child.harden(capture_fd, keep_fds=(request_fd, reply_fd))
         files = _files(request_fd)
         uid, gid = spec.get("uid"), spec.get("gid")
@@ -86,7 +82,8 @@ def student(spec: dict, request_fd: int, reply_fd: int, capture_fd: int, folder:
             if uid is not None:
                 jail.become_user(uid, gid)
         del files
-        child.apply_limits(spec["limits"], spec["cpu"], own_user=uid is not None)
+        own_user = uid is not None or spec["mode"] == "namespaces"   # counted per namespace
+        child.apply_limits(spec["limits"], spec["cpu"], own_user=own_user)
         os.chdir(folder)
         sys.path.append(folder)                 # last: a learner's numpy.py shadows nothing
         child.capture_streams(stream, spec["lang"])
@@ -133,7 +130,8 @@ def _pass_on(status: int) -> None:
 
 def spawn(spec: dict, fds: list, folders: dict) -> int:
     """Fork a student's child; under namespaces, its first process is the namespace's init."""
-    request_r, reply_w, capture = fds
+    request_r, reply_w, capture = fds[:3]
+    cgroup = fds[3] if len(fds) > 3 else None
     folder = ""
     if spec["mode"] != "namespaces":
         folder = tempfile.mkdtemp(prefix="bpgrade-student-")
@@ -147,11 +145,11 @@ def spawn(spec: dict, fds: list, folders: dict) -> int:
                 jail.unshare_student()
                 inner = os.fork()                  # pid 1 of the student's namespace
                 if inner == 0:
-                    student(spec, request_r, reply_w, capture, folder)
+                    student(spec, request_r, reply_w, capture, folder, cgroup)
                 for fd in fds:
                     os.close(fd)
                 _pass_on(_reap(inner))
-            student(spec, request_r, reply_w, capture, folder)
+            student(spec, request_r, reply_w, capture, folder, cgroup)
         except BaseException:
             pass
         os._exit(70)
@@ -179,7 +177,7 @@ def kill_user(uid: int) -> None:
 
 
 def retire(pid: int, folders: dict, uid=None) -> int:
-    _kill_group(pid)
+    child.kill_group(pid)
     status = _reap(pid)
     if uid is not None:
         kill_user(uid)
@@ -231,13 +229,13 @@ def main() -> None:
     folders = {}
     while True:
         try:
-            payload, fds, _, _ = socket.recv_fds(control, 1 << 16, 4)
+            payload, fds, _, _ = socket.recv_fds(control, 1 << 16, 5)
         except OSError:
             break
         if not payload:
             break
         message = json.loads(payload)
-        if message["op"] == "spawn" and len(fds) == 3:
+        if message["op"] == "spawn" and len(fds) in (3, 4):
             reply = {"pid": spawn(message, fds, folders)}
         elif message["op"] == "retire":
             reply = {"status": retire(message["pid"], folders, message.get("uid"))}

@@ -288,22 +288,35 @@ class _GradingProblems(ProblemSet):
         return {}
 
 
-def graded_problems(secret: str, student: str) -> ProblemSet:
+def graded_problems(secret: str, student: str, run: str = "") -> ProblemSet:
     """The student's visible problem (the one on their sheet) and further ones drawn from
-    the secret, which the student cannot compute."""
+    the secret and the grading run, which the student cannot compute."""
     return _GradingProblems(student_seed(secret, student),
-                            further_seeds=graded_seeds(secret, student, FURTHER_PROBLEMS))
+                            further_seeds=graded_seeds(secret, student, FURTHER_PROBLEMS, run))
+
+
+def new_run() -> str:
+    """A grading run's nonce: the further problems are drawn anew for each run."""
+    import secrets
+
+    return secrets.token_hex(8)
 
 
 def grade_student(client, student: str, folder: Path, secret: str, lang: str,
-                  steps=None) -> list:
-    """Result per step for one student."""
+                  steps=None, run: str = "") -> list:
+    """Result per step for one student (``run``: the grading run's nonce)."""
     steps = list(steps or registry.STEPS)
     client.start_student(folder, len(steps))          # the child starts while we draw
-    problem_set = graded_problems(secret, student)
-    results = {}
+    problem_set = graded_problems(secret, student, run)
+    results, held, child = {}, set(), None
     try:
-        for batch in batches(steps):
+        for batch in batches(grading_order(steps)):
+            if child != client.spawned:                # a fresh child holds nothing yet
+                held, child = set(), client.spawned
+            if held & {quantity for step in batch for _, quantity in step.answer_items}:
+                client.fresh_child()                   # never ask for what it once held
+                held, child = set(), client.spawned
+            held |= {name for step in batch for name in step.context}
             runnable = []
             for step in batch:
                 problem = _source_problem(folder / step.file_name, lang)
@@ -323,6 +336,26 @@ def grade_student(client, student: str, folder: Path, secret: str, lang: str,
     finally:
         client.end_student()
     return [results[step.id] for step in steps]
+
+
+def grading_order(steps) -> list:
+    """The steps so that none is asked for an answer an earlier step's ``net`` held (step17
+    holds every gradient step18 computes): registry order, each step moved only as far
+    forward as that needs. Where no order can (a cycle), :func:`grade_student` starts a
+    fresh child instead."""
+    steps = list(steps)
+    answers = {step.id: {quantity for _, quantity in step.answer_items} for step in steps}
+    before = {step.id: {other.id for other in steps if other is not step
+                        and answers[other.id] & set(step.context)
+                        and not answers[step.id] & set(other.context)} for step in steps}
+    ordered, placed = [], set()
+    while len(ordered) < len(steps):
+        ready = [step for step in steps if step.id not in placed and before[step.id] <= placed]
+        if not ready:
+            return steps
+        ordered.append(ready[0])
+        placed.add(ready[0].id)
+    return ordered
 
 
 def batches(steps) -> list:
@@ -436,6 +469,7 @@ class Settings:
     timeout: float = sandbox.DEFAULT_TIMEOUT
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
     feedback: Path | None = None
+    run: str = ""
 
 
 def _job_main(task_fd: int, result_fd: int, settings: Settings, index: int) -> None:
@@ -443,7 +477,7 @@ def _job_main(task_fd: int, result_fd: int, settings: Settings, index: int) -> N
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     isolation = settings.isolation
     client = sandbox.RunnerClient(settings.timeout, settings.lang, settings.limits,
-                                  isolation.user(index), isolation.mode)
+                                  isolation.user(index), isolation.mode, isolation.quota)
     try:
         while True:
             payload, why = wire.receive(task_fd, None, 1 << 24)
@@ -454,7 +488,8 @@ def _job_main(task_fd: int, result_fd: int, settings: Settings, index: int) -> N
                 break
             student, folder = task["student"], Path(task["folder"])
             seed = student_seed(settings.secret, student)
-            results = grade_student(client, student, folder, settings.secret, settings.lang)
+            results = grade_student(client, student, folder, settings.secret, settings.lang,
+                                    run=settings.run)
             record = record_for(student, seed, results)
             if settings.feedback is not None:
                 write_atomically(Path(settings.feedback) / feedback_name(student),
@@ -544,21 +579,25 @@ def _open_progress(path: Path, mode: str, lang: str):
     return os.fdopen(fd, mode)
 
 
-def _header(secret: str, steps) -> dict:
+def _header(secret: str, steps, run: str = "") -> dict:
+    """The progress file's first line; ``run`` is the nonce a resumed run keeps."""
     fingerprint = hashlib.sha256(("bpgrade-progress\0" + secret).encode("utf-8")).hexdigest()[:16]
     return {"bpgrade_progress": PROGRESS_VERSION, "secret": fingerprint,
-            "steps": [step.id for step in steps]}
+            "steps": [step.id for step in steps], "run": run}
 
 
 def _read_progress(path: Path, header: dict, lang: str):
-    """{student: byte offset of their record} and the length of the good prefix."""
+    """{student: byte offset of their record}, the length of the good prefix, and the run's
+    nonce (``header`` is compared but for its run)."""
     offsets, good = {}, 0
     with _open_progress(path, "rb", lang) as handle:
         first = handle.readline()
         try:
-            if json.loads(first) != header:
+            found = json.loads(first)
+            run = found.pop("run")
+            if found != {k: v for k, v in header.items() if k != "run"} or type(run) is not str:
                 raise ValueError
-        except ValueError:
+        except (ValueError, KeyError, AttributeError):
             raise UsageError(text(MESSAGES, "progress_mismatch", lang, path=path)) from None
         good = handle.tell()
         while True:
@@ -572,7 +611,7 @@ def _read_progress(path: Path, header: dict, lang: str):
             except (ValueError, KeyError, TypeError):
                 break
             good = handle.tell()
-    return offsets, good
+    return offsets, good, run
 
 
 def _records(path: Path, offsets: dict, lang: str):
@@ -713,10 +752,11 @@ def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canva
     for folder in _output_folders(out, json_path, canvas, feedback):
         check_output_folder(folder, lang)
     progress = progress_path(out)
-    header = _header(secret, steps)
+    run = new_run()
+    header = _header(secret, steps, run)
     offsets, good = {}, 0
     if resume and os.path.lexists(progress):
-        offsets, good = _read_progress(progress, header, lang)
+        offsets, good, run = _read_progress(progress, header, lang)
         with _open_progress(progress, "r+b", lang) as handle:   # drop a record cut off by a kill
             handle.truncate(good)
     else:
@@ -728,13 +768,15 @@ def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canva
     todo = [student for student in students if student[0] not in offsets]
     summary.isolation = isolation = isolation or sandbox.choose(trust_submissions, lang)
     settings = Settings(secret=secret, isolation=isolation, lang=lang, timeout=timeout,
-                        limits=limits or sandbox.Limits(), feedback=feedback)
+                        limits=limits or sandbox.Limits(), feedback=feedback, run=run)
     handle = _open_progress(progress, "ab", lang)
     previous = signal.signal(signal.SIGTERM, _interrupt) \
         if threading.current_thread() is threading.main_thread() else None
+    jail.undumpable()                   # the secret is in this process: no ptrace, no environ
     try:
         _run_jobs(todo, settings, jobs, handle, offsets, summary, on_student, steps)
     finally:
+        jail.undumpable(False)
         handle.close()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

@@ -23,6 +23,8 @@ import stat
 import zipfile
 from pathlib import Path
 
+from bpgrade_harness import jail
+
 from . import classroom, registry, sandbox
 from .atomic_write import write_atomically
 from .errors import UsageError
@@ -80,10 +82,14 @@ def grade_submission(folder: Path, student: str, secret: str, lang: str = "en",
     """The record (as in the classroom gradebook) for one submission; student code runs as
     ``isolation`` says (default: namespaces, refused where the machine has none)."""
     isolation = isolation or sandbox.choose(False, lang)
-    client = sandbox.RunnerClient(timeout, lang, limits, isolation.user(0), isolation.mode)
+    client = sandbox.RunnerClient(timeout, lang, limits, isolation.user(0), isolation.mode,
+                                  isolation.quota)
+    jail.undumpable()                   # the secret is in this process: no ptrace, no environ
     try:
-        results = classroom.grade_student(client, student, Path(folder), secret, lang)
+        results = classroom.grade_student(client, student, Path(folder), secret, lang,
+                                          run=classroom.new_run())
     finally:
+        jail.undumpable(False)
         client.close()
     return classroom.record_for(student, student_seed(secret, student), results)
 

@@ -2,8 +2,9 @@
 
 Classroom grading and roster sheets both call :func:`student_seed`, so the sheet a
 student practises on and the problem they are graded on are the same. The further problems
-a grade uses come from :func:`graded_seeds`, another HMAC of the secret: knowing one's own
-seed and the package is not enough to compute them (practice checks derive theirs publicly).
+a grade uses come from :func:`graded_seeds`, another HMAC of the secret and the grading run:
+knowing one's own seed and the package is not enough to compute them, nor is what an earlier
+run let a submission print (practice checks derive theirs publicly).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ def student_seed(secret: str, student_id: str) -> int:
     return int.from_bytes(digest[:8], "big") >> 1
 
 
-def graded_seeds(secret: str, student_id: str, count: int) -> list:
-    """The seeds of the further problems a student is graded on, ``count`` of them."""
-    digest = _digest(secret, "graded\0" + unicodedata.normalize("NFC", student_id))
+def graded_seeds(secret: str, student_id: str, count: int, run: str = "") -> list:
+    """The seeds of the further problems a student is graded on, ``count`` of them; ``run``
+    (a grading run's nonce) draws them anew for each run, so what a submission printed in
+    one run is no key to the next."""
+    digest = _digest(secret, f"graded\0{run}\0" + unicodedata.normalize("NFC", student_id))
     return [int.from_bytes(digest[4 * i:4 * i + 4], "big") for i in range(count)]

@@ -27,7 +27,8 @@ PROBE = '''
 import json, os, socket, sys
 
 def step1(net):
-    facts = {{"uid": os.getuid(), "pid": os.getpid()}}
+    facts = {{"uid": os.getuid(), "pid": os.getpid(),
+             "outer_uid": int(open("/proc/self/uid_map").read().split()[1])}}
     def can(action):
         try:
             action()
@@ -108,8 +109,8 @@ def test_every_protection_holds(tmp_path, listener):
     assert summary.isolation.mode == "namespaces" and summary.isolation.missing == []
     facts = _facts(out.with_suffix(".json"))
     _assert_sandboxed(facts)
-    if isolation_module.jail.host_root():
-        assert facts["uid"] == summary.isolation.user(0)[0]
+    if isolation_module.jail.host_root():          # the job's uid, seen from outside
+        assert facts["outer_uid"] == summary.isolation.user(0)[0]
     assert not _accepted(listener)
     data = json.loads(out.with_suffix(".json").read_text())
     assert data["isolation"]["mode"] == "namespaces" and data["isolation"]["missing"] == []
@@ -171,7 +172,7 @@ def test_trusting_the_container_still_runs_a_fresh_process_under_its_own_uid(tmp
     assert not facts["reads_secret"]                    # 0600, and another uid
     assert "BPGRADE_SECRET" not in facts["env"]
     if isolation_module.jail.host_root():
-        assert facts["uid"] == trusted.user(0)[0] != 0
+        assert facts["outer_uid"] == trusted.user(0)[0] != 0 and facts["uid"] != 0
         assert not facts["writes_submission"]
     assert summary.isolation.mode == "process"
     assert json.loads(out.with_suffix(".json").read_text())["isolation"]["missing"]

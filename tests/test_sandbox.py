@@ -150,7 +150,7 @@ ISOLATION = sandbox.choose(trust_submissions=True, lang="en")
 @pytest.fixture
 def client():
     runner = sandbox.RunnerClient(1.0, "en", sandbox.Limits(memory=256 << 20),
-                                  ISOLATION.user(0), ISOLATION.mode)
+                                  ISOLATION.user(0), ISOLATION.mode, ISOLATION.quota)
     yield runner
     runner.close()
 
@@ -172,16 +172,16 @@ def _start(client, tmp_path, bodies: dict) -> None:
 
 
 def test_runner_child_is_unprivileged_when_root(client, tmp_path):
-    body = "import os\ndef step1(net):\n    print(os.getuid(), os.getgid())\n" \
-           "    return net.y - net.y_target\n"
+    body = ("import os\ndef step1(net):\n    print(os.getuid(), os.getgid(), "
+            "open('/proc/self/uid_map').read().split()[1])\n"
+            "    return net.y - net.y_target\n")
     _start(client, tmp_path, {"step1": body})
     outcome = client.run_many([_item(STEP1)])[0]
     assert outcome.kind == "answers"
-    uid, gid = (int(n) for n in outcome.output.split()[:2])
+    uid, gid, outer = (int(n) for n in outcome.output.split()[:3])
+    assert uid != 0 and gid != 0                        # an id of its own user namespace
     if IS_ROOT:
-        assert (uid, gid) == ISOLATION.user(0) and uid != 0
-    else:
-        assert uid != 0 and uid != os.getuid()          # an id of its own namespace
+        assert outer == ISOLATION.user(0)[0]            # ... which is the job's uid outside
 
 
 def test_a_bad_step_in_a_batch_costs_only_itself(client, tmp_path):

@@ -22,7 +22,10 @@ from .runner import RunnerClient, RunnerError
 FIRST_STUDENT_UID = 0x5BB00000          # a range no distribution hands out; one uid per job
 PROTECTIONS = ("fresh_process", "own_uid", "pid_namespace", "mount_namespace",
                "network_namespace", "ipc_namespace", "private_scratch", "read_only_submission",
-               "grader_files_hidden")
+               "grader_files_hidden", "memory_per_student")
+# Without them grading refuses (unless --trust-submissions); a memory cgroup per student is
+# used where the machine gives one (as root), else each process keeps its own limit.
+REQUIRED = PROTECTIONS[:-1]
 
 MESSAGES = {
     "refused": {
@@ -53,6 +56,11 @@ class Isolation(Record, frozen=True):
     def missing(self) -> list:
         return [name for name in PROTECTIONS if not self.protections.get(name)]
 
+    @property
+    def quota(self) -> bool:
+        """Do a student's processes share one memory cgroup?"""
+        return bool(self.protections.get("memory_per_student"))
+
     def user(self, job: int):
         """(uid, gid) for job ``job``'s students, or None to keep the runner's."""
         if not jail.host_root():
@@ -79,12 +87,17 @@ def _uid_block() -> int:
 
 
 def _namespaces() -> dict:
-    return {name: True for name in PROTECTIONS}
+    from .memory import available
+
+    return {**{name: True for name in REQUIRED}, "memory_per_student": available()}
 
 
 def _process() -> dict:
+    from .memory import available
+
     root = jail.host_root()
-    return {"fresh_process": True, "own_uid": root, "read_only_submission": root}
+    return {"fresh_process": True, "own_uid": root, "read_only_submission": root,
+            "memory_per_student": available()}
 
 
 def choose(trust_submissions: bool, lang: str, timeout: float = 5.0) -> Isolation:
@@ -99,5 +112,5 @@ def choose(trust_submissions: bool, lang: str, timeout: float = 5.0) -> Isolatio
             reason = str(exc)
     if trust_submissions:
         return Isolation("process", _process(), _uid_block())
-    missing = [name for name in PROTECTIONS if not _process().get(name)]
+    missing = [name for name in REQUIRED if not _process().get(name)]
     raise UsageError(text(MESSAGES, "refused", lang, missing=", ".join(missing), reason=reason))

@@ -16,8 +16,8 @@ from bpgrade_harness import child, wire
 
 from ..context import loss_names
 from ..i18n import text
-from .outcome import (DEFAULT_TIMEOUT, MESSAGES, Limits, Outcome, capture_file, how,
-                      kill_group, parse, trusted)
+from .outcome import (DEFAULT_TIMEOUT, MESSAGES, Limits, Outcome, capture_file, how, parse,
+                      trusted)
 
 _UNREAPED = []    # children killed after their answer arrived, not yet waited for
 
@@ -58,7 +58,7 @@ def run_file(path, function_name: str, contexts: list, keys, lang: str = "en",
         payload, why = wire.receive(read_fd, time.monotonic() + timeout)
     finally:
         os.close(read_fd)
-        kill_group(pid)
+        child.kill_group(pid)
         if why is None:
             _UNREAPED.append(pid)     # its answer is in; reap it later instead of waiting now
         else:

@@ -96,14 +96,6 @@ def how(status: int) -> str:
     return f"status {status}"
 
 
-def kill_group(pid: int) -> None:
-    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
-        try:
-            target()
-        except OSError:
-            pass
-
-
 def capture_file():
     """A file for a child's printed output: in memory where the system offers it."""
     if hasattr(os, "memfd_create"):

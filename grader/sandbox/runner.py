@@ -27,6 +27,7 @@ import bpgrade_harness
 from bpgrade_harness import child as harness_child, wire
 
 from ..i18n import text
+from .memory import StudentMemory
 from .outcome import MESSAGES, Limits, Outcome, capture_file, how, parse, trusted
 
 START_DEADLINE = 60.0          # seconds for a runner to import numpy and build its root
@@ -96,12 +97,15 @@ class RunnerClient:
     """
 
     def __init__(self, timeout: float, lang: str, limits: Limits | None = None, user=None,
-                 mode: str = "namespaces"):
+                 mode: str = "namespaces", quota: bool = False):
+        """``quota``: each student's processes share one memory cgroup (see :mod:`.memory`)."""
         self.timeout, self.lang, self.mode = timeout, lang, mode
         self.limits = limits or Limits()
+        self.quota = StudentMemory(self.limits.memory) if quota else None
         self.user = list(user) if user else None
         self.child, self.files, self._capture = None, {}, None
         self._pending, self.last_status = collections.deque(), 0
+        self.spawned = 0                          # children started so far
         self.cpu_seconds = timeout
         self._root = tempfile.mkdtemp(prefix="bpgrade-root-") if mode != "process" else ""
         self._sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -169,21 +173,29 @@ class RunnerClient:
         self._close_capture()
         self._capture = capture_file()
         uid, gid = self.user or (None, None)
+        fds = [request_r, reply_w, self._capture.fileno()]
+        if self.quota is not None:
+            fds.append(self.quota.enter())          # the cgroup the child joins first
         try:
             self._post({"op": "spawn", "mode": self.mode, "cpu": self.cpu_seconds,
                         "uid": uid, "gid": gid, "lang": self.lang,
-                        "limits": self.limits.as_dict()},
-                       (request_r, reply_w, self._capture.fileno()))
+                        "limits": self.limits.as_dict()}, fds)
         finally:
-            os.close(request_r)
-            os.close(reply_w)
+            for fd in fds[:2] + fds[3:]:
+                os.close(fd)
         self.child = "spawning"                   # its pid is in the reply, read when needed
+        self.spawned += 1
         files = {name: base64.b64encode(data).decode("ascii") for name, data in self.files.items()}
         try:                            # a child that died setting up shows at the first step
             wire.send(self._to_child, json.dumps({"files": files}).encode(),
                       time.monotonic() + self.timeout + 5)
         except OSError:
             pass
+
+    def fresh_child(self) -> None:
+        """Replace the student's child with a new one, in a new sandbox."""
+        self._retire(wait=False)
+        self._spawn()
 
     def _retire(self, wait: bool = True) -> int:
         """Kill the child (and whatever it left running); its wait status (0 unless ``wait``:
@@ -298,6 +310,8 @@ class RunnerClient:
             pass
         self._close_capture()
         self._sock.close()
+        if self.quota is not None:
+            self.quota.close()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
