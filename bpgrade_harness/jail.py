@@ -25,7 +25,7 @@ MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 4, 36, 38
 PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41, "i686": 217, "armv7l": 218,
               "ppc64le": 203, "s390x": 217}
-STUDENT_NAMESPACES = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
+STUDENT_NAMESPACES = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS   # and PID
 SUBMISSION = "/submission"
 SCRATCH = {"/tmp": "size=32m,mode=1777", "/dev/shm": "size=16m,mode=1777"}
 DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
@@ -190,13 +190,21 @@ def _map_self(inner_uid: int, inner_gid: int, outer_uid: int, outer_gid: int) ->
         f.write(f"{inner_gid} {outer_gid} 1")
 
 
-def build_root(new_root: str) -> dict:
+def mountpoint() -> str:
+    """Where a private root is assembled before moving into it: a folder that exists on
+    every Linux and holds nothing learner code may see, so none of it is hidden; it is
+    covered only in the builder's own mount namespace, and nothing is left on the host."""
+    return "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp"
+
+
+def build_root(new_root: str | None = None) -> dict:
     """Move into private mount and PID namespaces whose root holds only :func:`allowed_paths`.
 
     Without root, a user namespace comes first (root inside it, the caller outside). The
     caller's process stays outside as a shim that ends as the runner ends; this function
     returns in the runner, the first process of the new PID namespace (so it may mount a
     /proc of its own, which students' namespaces need). Returns {"user_namespace": bool}."""
+    new_root = new_root or mountpoint()
     user_namespace = not host_root()
     uid, gid = os.geteuid(), os.getegid()
     unshare(CLONE_NEWNS | CLONE_NEWPID | (CLONE_NEWUSER if user_namespace else 0))
@@ -247,10 +255,58 @@ def build_root(new_root: str) -> dict:
     return {"user_namespace": user_namespace}
 
 
+def probe() -> str:
+    """Can this machine build a runner's root and a student's namespaces? "" when it can,
+    else why not. Forks (no interpreter is started): the grader asks before it grades."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        why = ""
+        try:
+            build_root()                      # returns in a new PID namespace's first process
+            new_pid_namespace()
+            student = os.fork()
+            if student == 0:
+                try:
+                    unshare_student()
+                    os._exit(0)
+                except BaseException:
+                    os._exit(1)
+            if os.waitpid(student, 0)[1] != 0:
+                why = "a student's namespaces cannot be created"
+        except BaseException as exc:           # noqa: BLE001 - the reason is the answer
+            why = str(exc) or type(exc).__name__
+        os.write(write_end, why.encode()[:1000] or b"-")
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as answer:
+        why = answer.read().decode()
+    os.waitpid(pid, 0)
+    return "" if why == "-" else why or "the probe ended without an answer"
+
+
 # --- one student ------------------------------------------------------------------------------
 
+_own_pid_namespace = None
+
+
+def new_pid_namespace() -> None:
+    """The next process this one forks is the first of a new PID namespace."""
+    global _own_pid_namespace
+    if _own_pid_namespace is None:
+        _own_pid_namespace = os.open("/proc/self/ns/pid", os.O_RDONLY)
+    unshare(CLONE_NEWPID)
+
+
+def own_pid_namespace() -> None:
+    """Later forks stay in this process's own PID namespace again (so the next student's
+    :func:`new_pid_namespace` may make another)."""
+    _check(libc().setns(ctypes.c_int(_own_pid_namespace), ctypes.c_int(CLONE_NEWPID)), "setns")
+
+
 def unshare_student() -> None:
-    """New PID (for the next fork), mount, network, IPC and host-name namespaces."""
+    """In a student's first process: new mount, network, IPC and host-name namespaces."""
     unshare(STUDENT_NAMESPACES)
 
 

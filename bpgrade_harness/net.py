@@ -32,6 +32,16 @@ ARRAYS = {
 
 
 MESSAGES = {
+    "hidden": {"en": "net.{name} is not available in {step}: {reason}",
+               "zh": "{step} 中没有 net.{name}：{reason}"},
+    "hidden_answer": {"en": "it is what this step asks you to compute",
+                      "zh": "这正是本步要你计算的量"},
+    "hidden_gradient": {"en": "parameter gradients are what the steps compute; "
+                              "only step17 is given them",
+                        "zh": "参数梯度是各步要计算的量；只有第 17 步会直接给出"},
+    "hidden_forward": {"en": "step0 computes the forward pass itself",
+                       "zh": "第 0 步要自己完成前向传播"},
+    "hidden_later": {"en": "it is computed in a later step", "zh": "它在后面的步骤中才计算"},
     "loss_name": {"en": "net.loss takes parameter names ({first} … {last}), not {name!r}",
                   "zh": "net.loss 接受参数名（{first} … {last}），而不是 {name!r}"},
     "loss_value": {"en": "net.loss({name}=...) needs a real number, not a {kind}",
@@ -120,7 +130,7 @@ class Context:
     The arrays (``net.W1``, ``net.h1`` ...) are assembled from the scalars on first use.
     """
 
-    __slots__ = ("_values", "_step_id", "_hidden", "_arrays")
+    __slots__ = ("_values", "_step_id", "_hidden", "_arrays", "_lang")
 
     def __init__(self, values: dict, step_id: str = "", hidden: dict | None = None,
                  loss: tuple | None = None, lang: str = "en"):
@@ -130,7 +140,8 @@ class Context:
             scalars["loss"] = CountedLoss(scalars, loss, lang)
         object.__setattr__(self, "_values", scalars)
         object.__setattr__(self, "_step_id", step_id)
-        object.__setattr__(self, "_hidden", hidden or {})
+        object.__setattr__(self, "_hidden", hidden or {})      # name -> why it is missing
+        object.__setattr__(self, "_lang", lang)
         object.__setattr__(self, "_arrays", {})
 
     def _lookup(self, name):
@@ -162,8 +173,10 @@ class Context:
                                if all(n in values for n in parts)]
 
     def _missing(self, name: str) -> str:
-        if name in self._hidden:                # the whole message, in the learner's language
-            return self._hidden[name]
+        if name in self._hidden:                # why, in the learner's language
+            reason = text(MESSAGES, "hidden_" + self._hidden[name], self._lang)
+            return text(MESSAGES, "hidden", self._lang, name=name, step=self._step_id,
+                        reason=reason)
         import difflib                         # only when a name is missing
 
         where = f" in {self._step_id}" if self._step_id else ""

@@ -1,22 +1,22 @@
 """The runner: a fresh interpreter (started with exec, minimal environment) that forks one
 sandboxed child per student and never holds a secret, a reference value or a path of the class.
 
-    python -I -S -B -c "...; bpgrade_harness.runner.main()" MODE ROOT CONTROL_FD PATH...
+    python -I -S -B -c "...; bpgrade_harness.runner.main()" MODE CONTROL_FD PATH...
 
 MODE is ``namespaces`` (the kernel isolates each student: :mod:`.jail`) or ``process`` (a fresh
 process under a uid of its own, for disposable containers). Its control socket is the descriptor CONTROL_FD: the
 grading job asks it to ``spawn`` a student's child (handing it the child's pipes and output
 file) and to ``retire`` one (the child and everything it left running are killed). The job
-then talks to the child directly: first the student's files, then step requests; only JSON
-numbers come back.
+then talks to the child directly: first the student's files, then step requests (pickles from
+the job, which the child trusts); only JSON numbers come back.
 """
 
 from __future__ import annotations
 
-import base64
 import gc
 import json
 import os
+import pickle
 import signal
 import socket
 import sys
@@ -58,8 +58,7 @@ def _files(request_fd: int) -> dict:
     payload, why = wire.receive(request_fd, None, 64 << 20)
     if why is not None:
         os._exit(0)
-    data = json.loads(payload)
-    return {name: base64.b64decode(body) for name, body in data["files"].items()}
+    return pickle.loads(payload)["files"]
 
 
 def student(spec: dict, request_fd: int, reply_fd: int, capture_fd: int, folder: str,
@@ -94,7 +93,7 @@ def student(spec: dict, request_fd: int, reply_fd: int, capture_fd: int, folder:
 
 
 def _serve_steps(request_fd, reply_fd, stream, lang, folder) -> None:
-    receive, send, loads, dumps, join = wire.receive, wire.send, json.loads, json.dumps, \
+    receive, send, loads, dumps, join = wire.receive, wire.send, pickle.loads, json.dumps, \
         os.path.join
     state = child.ChildState()
     while True:
@@ -118,16 +117,6 @@ def _serve_steps(request_fd, reply_fd, stream, lang, folder) -> None:
                 return
 
 
-def _pass_on(status: int) -> None:
-    """End as the namespace's first process ended: the same exit code or signal."""
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        signal.signal(number, signal.SIG_DFL)
-        os.kill(os.getpid(), number)
-        os._exit(128 + number)
-    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
-
-
 def spawn(spec: dict, fds: list, folders: dict) -> int:
     """Fork a student's child; under namespaces, its first process is the namespace's init."""
     request_r, reply_w, capture = fds[:3]
@@ -136,19 +125,20 @@ def spawn(spec: dict, fds: list, folders: dict) -> int:
     if spec["mode"] != "namespaces":
         folder = tempfile.mkdtemp(prefix="bpgrade-student-")
         os.chmod(folder, 0o755)
-    pid = os.fork()
+    namespaces, pid = spec["mode"] == "namespaces", -1
+    if namespaces:
+        jail.new_pid_namespace()               # for the next fork only
+    try:
+        pid = os.fork()                        # under namespaces: pid 1 of the student's own
+    finally:
+        if namespaces and pid != 0:
+            jail.own_pid_namespace()
     if pid == 0:
         try:
-            os.close(int(sys.argv[3]))
+            os.close(int(sys.argv[2]))
             jail.die_with_parent()
-            if spec["mode"] == "namespaces":
+            if namespaces:
                 jail.unshare_student()
-                inner = os.fork()                  # pid 1 of the student's namespace
-                if inner == 0:
-                    student(spec, request_r, reply_w, capture, folder, cgroup)
-                for fd in fds:
-                    os.close(fd)
-                _pass_on(_reap(inner))
             student(spec, request_r, reply_w, capture, folder, cgroup)
         except BaseException:
             pass
@@ -190,39 +180,21 @@ def retire(pid: int, folders: dict, uid=None) -> int:
     return status
 
 
-def _probe_student() -> dict:
-    """Can a student's namespaces be made here too? Raises OSError when not."""
-    pid = os.fork()
-    if pid == 0:
-        try:
-            jail.unshare_student()
-            os._exit(0)
-        except BaseException:
-            os._exit(1)
-    if _reap(pid) != 0:
-        raise OSError("a student's namespaces cannot be created")
-    return {"student_namespaces": True}
-
-
 def main() -> None:
-    mode, new_root, control_fd = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    mode, control_fd = sys.argv[1], int(sys.argv[2])
     control = socket.socket(fileno=control_fd)
     jail.die_with_parent()
     jail.become_subreaper()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    probe = mode == "probe"                 # only: can this machine build the sandbox?
-    if not probe:
-        child.preload()
+    child.preload()
     hello = {"mode": mode, "pid": os.getpid()}
-    if mode in ("namespaces", "probe"):
+    if mode == "namespaces":
         try:
-            hello.update(jail.build_root(new_root))
-            if probe:
-                hello.update(_probe_student())
+            hello.update(jail.build_root())
         except OSError as exc:
             hello["error"] = str(exc)
     control.sendall(json.dumps(hello).encode())
-    if "error" in hello or probe:
+    if "error" in hello:
         return
     gc.collect()
     gc.freeze()           # children's collections skip these objects: no copy-on-write storms

@@ -36,16 +36,6 @@ MESSAGES = {
                     "zh": "完成 {file} 后运行 bpgrade check {step}"},
     "missing_file": {"en": "{file} is missing; bpgrade reset {step} makes a fresh one",
                      "zh": "找不到 {file}；运行 bpgrade reset {step} 可重新生成"},
-    "hidden": {"en": "net.{name} is not available in {step}: {reason}",
-               "zh": "{step} 中没有 net.{name}：{reason}"},
-    "hidden_answer": {"en": "it is what this step asks you to compute",
-                      "zh": "这正是本步要你计算的量"},
-    "hidden_gradient": {"en": "parameter gradients are what the steps compute; "
-                              "only step17 is given them",
-                        "zh": "参数梯度是各步要计算的量；只有第 17 步会直接给出"},
-    "hidden_forward": {"en": "step0 computes the forward pass itself",
-                       "zh": "第 0 步要自己完成前向传播"},
-    "hidden_later": {"en": "it is computed in a later step", "zh": "它在后面的步骤中才计算"},
     "no_folder": {"en": "no exercises folder at {path}; run bpgrade init, or pass --exercises DIR",
                   "zh": "找不到练习目录 {path}；请先运行 bpgrade init，或用 --exercises DIR 指定"},
 }
@@ -158,8 +148,9 @@ class ProblemSet:
 
 
 @lru_cache(maxsize=None)
-def hidden_reasons(step, lang: str) -> dict:
-    """The learner's error message, per name ``net`` lacks for ``step``: why it is missing."""
+def hidden_reasons(step, lang: str = "en") -> dict:
+    """Why ``net`` lacks each name it lacks for ``step``, as a reason code that ``net`` puts
+    in words (:data:`bpgrade_harness.net.MESSAGES`) if the learner asks for the name."""
     reasons = {}
     answered = {quantity for _, quantity in step.answer_items} | {k for k, _ in step.answer_items}
     for name in registry.FORWARD + registry.DELTA3 + registry.DL_DH2 + registry.DL_DH1 \
@@ -167,15 +158,13 @@ def hidden_reasons(step, lang: str) -> dict:
         if name in step.context:
             continue
         if name in answered:
-            why = "hidden_answer"
+            reasons[name] = "answer"
         elif name in registry.PARAMETER_GRADIENTS:
-            why = "hidden_gradient"
+            reasons[name] = "gradient"
         elif name in registry.FORWARD:
-            why = "hidden_forward"
+            reasons[name] = "forward"
         else:
-            why = "hidden_later"
-        reasons[name] = text(MESSAGES, "hidden", lang, name=name, step=step.id,
-                             reason=text(MESSAGES, why, lang))
+            reasons[name] = "later"
     return reasons
 
 

@@ -18,7 +18,7 @@ def problem_set():
 
 def net_for(step_id: str, problem_set, lang: str = "en") -> Context:
     values, step, hidden = checking.contexts_for(registry.get(step_id), problem_set, lang)[0]
-    return Context(values, step, hidden)
+    return Context(values, step, hidden, lang)
 
 
 @pytest.mark.parametrize("step", registry.STEPS, ids=lambda s: s.id)

@@ -359,6 +359,7 @@ def step18(net):
     raise LookupError("nothing kept")
 ''' % STASH_KEY),
     "memory": ('''
+import statistics
 import sys
 
 def attack(net):

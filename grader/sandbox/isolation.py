@@ -17,7 +17,6 @@ from bpgrade_harness import jail
 from ..errors import UsageError
 from ..i18n import text
 from ..records import Record, factory
-from .runner import RunnerClient, RunnerError
 
 FIRST_STUDENT_UID = 0x5BB00000          # a range no distribution hands out; one uid per job
 PROTECTIONS = ("fresh_process", "own_uid", "pid_namespace", "mount_namespace",
@@ -100,16 +99,15 @@ def _process() -> dict:
             "memory_per_student": available()}
 
 
-def choose(trust_submissions: bool, lang: str, timeout: float = 5.0) -> Isolation:
-    """Namespaces where the machine allows them (proved by starting a runner that builds its
-    sandbox); otherwise refuse, or with ``trust_submissions`` a fresh process per student."""
+def choose(trust_submissions: bool, lang: str) -> Isolation:
+    """Namespaces where the machine allows them (proved by building a sandbox's root and a
+    student's namespaces); otherwise refuse, or with ``trust_submissions`` a fresh process
+    per student."""
     reason = text(MESSAGES, "no_reason", lang)
     if hasattr(os, "fork") and os.path.isdir("/proc/self/ns"):
-        try:
-            RunnerClient(timeout, lang, mode="probe").close()
+        reason = jail.probe()
+        if not reason:
             return Isolation("namespaces", _namespaces(), _uid_block())
-        except (RunnerError, OSError) as exc:
-            reason = str(exc)
     if trust_submissions:
         return Isolation("process", _process(), _uid_block())
     missing = [name for name in REQUIRED if not _process().get(name)]

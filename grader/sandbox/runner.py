@@ -4,22 +4,22 @@ The runner (:mod:`bpgrade_harness.runner`) is a new interpreter started with exe
 minimal environment, so it never held the job's memory: no secret, no reference value, no
 other student. It forks one child per student; the job sends that child the student's files
 and then one batch of contexts at a time, straight down a pipe, each write and read with a
-deadline. A step that kills, hangs or spoils its child costs only that step: the rest go to a
-fresh child in a fresh sandbox.
+deadline. Requests go down as pickles (the child trusts the job; pickle is the fastest way to
+move thousands of floats), replies come back as JSON only, read strictly. A step that kills,
+hangs or spoils its child costs only that step: the rest go to a fresh child in a fresh
+sandbox.
 """
 
 from __future__ import annotations
 
-import base64
 import collections
 import json
 import os
-import shutil
+import pickle
 import socket
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -40,7 +40,7 @@ FILES_DEPTH = 4
 RUNNER_ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
                       "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 PASSED_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-BOOT = "import sys; sys.path[:0] = sys.argv[4:]; from bpgrade_harness import runner; runner.main()"
+BOOT = "import sys; sys.path[:0] = sys.argv[3:]; from bpgrade_harness import runner; runner.main()"
 
 
 class RunnerError(RuntimeError):
@@ -90,9 +90,8 @@ def _read_regular(path: Path, room: int):
 class RunnerClient:
     """A grading job's handle on its runner, and on the student child the runner forks.
 
-    ``mode``: "namespaces" (each student in namespaces of their own), "process" (a fresh
-    process under its own uid; for disposable containers) or "probe" (only: can the
-    machine build the sandbox? :mod:`.isolation` asks before grading). ``user``: (uid, gid) the
+    ``mode``: "namespaces" (each student in namespaces of their own) or "process" (a fresh
+    process under its own uid; for disposable containers). ``user``: (uid, gid) the
     student's code runs as, or None to keep the runner's (see :mod:`.isolation`).
     """
 
@@ -107,7 +106,6 @@ class RunnerClient:
         self._pending, self.last_status = collections.deque(), 0
         self.spawned = 0                          # children started so far
         self.cpu_seconds = timeout
-        self._root = tempfile.mkdtemp(prefix="bpgrade-root-") if mode != "process" else ""
         self._sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         environment = dict(RUNNER_ENVIRONMENT)
         environment.update({k: os.environ[k] for k in PASSED_THROUGH if k in os.environ})
@@ -115,8 +113,8 @@ class RunnerClient:
                  str(Path(_numpy_file()).resolve().parents[1])]
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-B", "-c", BOOT, mode, self._root or "-",
-                 str(theirs.fileno()), *dict.fromkeys(paths)],
+                [sys.executable, "-I", "-S", "-B", "-c", BOOT, mode, str(theirs.fileno()),
+                 *dict.fromkeys(paths)],
                 pass_fds=(theirs.fileno(),), env=environment, stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, cwd="/")
         finally:
@@ -185,9 +183,8 @@ class RunnerClient:
                 os.close(fd)
         self.child = "spawning"                   # its pid is in the reply, read when needed
         self.spawned += 1
-        files = {name: base64.b64encode(data).decode("ascii") for name, data in self.files.items()}
         try:                            # a child that died setting up shows at the first step
-            wire.send(self._to_child, json.dumps({"files": files}).encode(),
+            wire.send(self._to_child, pickle.dumps({"files": self.files}),
                       time.monotonic() + self.timeout + 5)
         except OSError:
             pass
@@ -247,7 +244,7 @@ class RunnerClient:
         """
         outcomes, i = [], 0
         while i < len(items):
-            payload = json.dumps(items[i:]).encode()
+            payload = pickle.dumps(items[i:], protocol=pickle.HIGHEST_PROTOCOL)
             for attempt in range(2):
                 if self.child is None:
                     self._spawn()
@@ -271,7 +268,7 @@ class RunnerClient:
 
     def _answer(self, item: dict, start: int):
         """(Outcome, retire the child?, capture offset after it) for the next reply."""
-        lang, n, keys = self.lang, len(item["values"]), item["keys"]
+        lang, n, keys = self.lang, len(item["rows"]), item["keys"]
         payload, why = wire.receive(self._from_child, time.monotonic() + self.timeout)
         status = self._retire() if why is not None else 0   # before reading what it printed
         size = os.fstat(self._capture.fileno()).st_size
@@ -319,8 +316,6 @@ class RunnerClient:
             self.process.wait()
         except AttributeError:
             pass
-        if self._root:
-            shutil.rmtree(self._root, ignore_errors=True)
 
 
 def _numpy_file() -> str:
