@@ -98,3 +98,32 @@ def private_problem_cache(tmp_path_factory):
         os.environ.pop("BPGRADE_CACHE", None)
     else:
         os.environ["BPGRADE_CACHE"] = previous
+
+
+def descendants(pid: int) -> set:
+    """Every process below ``pid`` now (Linux: /proc)."""
+    found, frontier = set(), [pid]
+    while frontier:
+        current = frontier.pop()
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    kids = [int(c) for c in children.read().split()]
+            except OSError:
+                kids = []
+            found.update(kids)
+            frontier += kids
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running, or able to run: not gone, not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False

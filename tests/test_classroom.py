@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import alive, descendants
 from grader import classroom, registry, sandbox
 from grader.cli import main
 from grader.errors import UsageError
@@ -218,29 +219,6 @@ def _make_class(folder: Path, count: int) -> Path:
     return folder
 
 
-def _descendants(pid: int) -> set:
-    found, frontier = set(), [pid]
-    while frontier:
-        current = frontier.pop()
-        for task in os.listdir(f"/proc/{current}/task"):
-            try:
-                with open(f"/proc/{current}/task/{task}/children") as children:
-                    kids = [int(c) for c in children.read().split()]
-            except OSError:
-                kids = []
-            found.update(kids)
-            frontier += kids
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 def test_kill_and_resume_lose_and_duplicate_nothing(tmp_path):
     submissions = _make_class(tmp_path / "subs", 24)
     for i in range(24):                           # slow enough to be killed mid-way
@@ -259,13 +237,13 @@ def test_kill_and_resume_lose_and_duplicate_nothing(tmp_path):
         if progress.exists() and len(progress.read_bytes().splitlines()) >= 6:
             break
         time.sleep(0.02)
-    helpers = _descendants(process.pid)
+    helpers = descendants(process.pid)
     assert len(helpers) >= 4                       # two jobs, each with its runner
     os.kill(process.pid, signal.SIGKILL)           # only the main process: its helpers follow
     process.wait()
     deadline = time.monotonic() + 15
     while helpers and time.monotonic() < deadline:
-        helpers = {pid for pid in helpers if _alive(pid)}
+        helpers = {pid for pid in helpers if alive(pid)}
         time.sleep(0.05)
     assert not helpers
     assert not out.exists()
@@ -580,3 +558,20 @@ def test_batched_steps_never_carry_their_own_answers():
         contexts = {name for step in batch for name in step.context}
         assert not answers & contexts, [step.id for step in batch]
     assert [s for b in classroom.batches(registry.STEPS) for s in b] == list(registry.STEPS)
+
+
+def test_a_relative_submissions_path_finds_a_students_own_modules(tmp_path, monkeypatch):
+    """The sandbox gets a copy of the student's folder, so their helper module imports
+    whatever path SUBMISSIONS was given as (it did not when relative)."""
+    monkeypatch.chdir(tmp_path)
+    student = _make_class(tmp_path / "subs", 1) / "s000"
+    (student / "helpers").mkdir()
+    (student / "helpers" / "__init__.py").write_text("")
+    (student / "helpers" / "output.py").write_text(
+        "def delta(y, target):\n    return y - target\n")
+    (student / "step01.py").write_text(
+        "from helpers.output import delta\n\ndef step1(net):\n"
+        "    return delta(net.y, net.y_target)\n")
+    classroom.grade("subs", "out/grades.csv", secret=SECRET, jobs=1)
+    row = next(csv.DictReader(open("out/grades.csv")))
+    assert row["step1"] == "1" and row["total"] == row["max"]

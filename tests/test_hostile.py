@@ -41,6 +41,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import alive, descendants
 from grader import classroom, registry, sandbox
 from grader.checking import ProblemSet
 from grader.generators import trial_seeds
@@ -116,11 +117,6 @@ def _stat(pid: int) -> list:
         return []
 
 
-def alive(pid: int) -> bool:
-    fields = _stat(pid)
-    return bool(fields) and fields[0] != "Z"
-
-
 def identity(pid: int):
     """(pid, start time): a pid the kernel hands out again is another process."""
     fields = _stat(pid)
@@ -144,25 +140,6 @@ def processes_of(uids) -> set:
     """Live processes (zombies aside) whose real uid is in ``uids``."""
     return {int(name) for name in os.listdir("/proc")
             if name.isdigit() and uid_of(int(name)) in uids and alive(int(name))}
-
-
-def descendants(pid: int) -> set:
-    found, frontier = set(), [pid]
-    while frontier:
-        current = frontier.pop()
-        try:
-            tasks = os.listdir(f"/proc/{current}/task")
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                with open(f"/proc/{current}/task/{task}/children") as children:
-                    kids = [int(c) for c in children.read().split()]
-            except OSError:
-                kids = []
-            found.update(kids)
-            frontier += kids
-    return found
 
 
 # --- the attackers of the shared class -------------------------------------------------------

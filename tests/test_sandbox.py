@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bpgrade_harness import child, wire
+from conftest import descendants
 from grader import registry, sandbox
 from grader.checking import ProblemSet, answer_keys, contexts_for
 from grader.context import loss_names
@@ -214,14 +215,5 @@ def test_a_process_left_behind_is_killed(client, tmp_path):
     assert client.child is None                         # the spoiled child was retired
     time.sleep(1.0)
     assert not marker.exists()
-    below = _descendants(client.pid)        # under namespaces: the runner, alone
+    below = descendants(client.pid)        # under namespaces: the runner, alone
     assert len(below) == (1 if client.mode == "namespaces" else 0), below
-
-
-def _descendants(pid: int) -> set:
-    found, frontier = set(), [pid]
-    while frontier:
-        kids = child.children(frontier.pop())
-        found |= kids
-        frontier += kids
-    return found

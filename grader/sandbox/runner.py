@@ -81,10 +81,11 @@ def _read_regular(path: Path, room: int):
     except OSError:
         return None
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode) or os.fstat(fd).st_size > room:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > room:
             return None
-        data = handle.read(room + 1)
-    return data if len(data) <= room else None
+        data = handle.read(info.st_size + 1)          # one more: a file still growing
+    return data if len(data) <= min(room, info.st_size) else None
 
 
 class RunnerClient:

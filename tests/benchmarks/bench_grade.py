@@ -65,7 +65,9 @@ def grade(submissions: Path, out: Path, jobs: int) -> tuple:
     command = [sys.executable, "-m", "grader", "grade", str(submissions), "--out", str(out),
                "--json", str(out.with_suffix(".json")), "--jobs", str(jobs), "--quiet"]
     began = time.perf_counter()
-    process = subprocess.Popen(command, env={**os.environ, "BPGRADE_SECRET": "benchmark"})
+    environment = {**os.environ, "BPGRADE_SECRET": "benchmark"}
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)   # the warm-up leaves bytecode, as installs do
+    process = subprocess.Popen(command, env=environment)
     peak = 0
     while process.poll() is None:
         peak = max(peak, _tree_rss(process.pid))
