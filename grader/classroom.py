@@ -34,6 +34,7 @@ from pathlib import Path
 from bpgrade_harness import child as harness_child, jail, runner as harness_runner, wire
 
 from . import registry, sandbox
+from .sandbox import memory
 from .atomic_write import write_atomically
 from .checking import FURTHER_PROBLEMS, ProblemSet, Result, answer_keys, contexts_for, judge
 from .context import loss_names
@@ -470,6 +471,7 @@ class Settings:
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
     feedback: Path | None = None
     run: str = ""
+    run_pid: int = 0                  # the grading process: its memory cgroups' folder
 
 
 def _job_main(task_fd: int, result_fd: int, settings: Settings, index: int) -> None:
@@ -477,7 +479,8 @@ def _job_main(task_fd: int, result_fd: int, settings: Settings, index: int) -> N
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     isolation = settings.isolation
     client = sandbox.RunnerClient(settings.timeout, settings.lang, settings.limits,
-                                  isolation.user(index), isolation.mode, isolation.quota)
+                                  isolation.user(index), isolation.mode, isolation.quota,
+                                  settings.run_pid)
     try:
         while True:
             payload, why = wire.receive(task_fd, None, 1 << 24)
@@ -768,7 +771,10 @@ def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canva
     todo = [student for student in students if student[0] not in offsets]
     summary.isolation = isolation = isolation or sandbox.choose(trust_submissions, lang)
     settings = Settings(secret=secret, isolation=isolation, lang=lang, timeout=timeout,
-                        limits=limits or sandbox.Limits(), feedback=feedback, run=run)
+                        limits=limits or sandbox.Limits(), feedback=feedback, run=run,
+                        run_pid=os.getpid())
+    if isolation.quota:
+        memory.remove_stale()
     handle = _open_progress(progress, "ab", lang)
     previous = signal.signal(signal.SIGTERM, _interrupt) \
         if threading.current_thread() is threading.main_thread() else None
@@ -776,6 +782,8 @@ def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canva
     try:
         _run_jobs(todo, settings, jobs, handle, offsets, summary, on_student, steps)
     finally:
+        if isolation.quota:
+            memory.remove_run(os.getpid())
         jail.undumpable(False)
         handle.close()
         if previous is not None:

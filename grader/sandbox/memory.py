@@ -2,9 +2,12 @@
 
 ``RLIMIT_AS`` bounds each process; a student who forks gets it once per process. A cgroup
 holds the student's sandbox and every process it starts to ``--memory`` together (swap
-included where the kernel accounts it). The grading job makes one per student, next to the
-hierarchy's root (cgroup v2, or v1's memory hierarchy), hands the sandbox an open
-``cgroup.procs`` to join before it drops privileges, and removes it when the student is done.
+included where the kernel accounts it). A grading run owns one folder,
+``bpgrade-<pid of the grading process>``, next to the hierarchy's root (cgroup v2, or v1's
+memory hierarchy); each job makes a cgroup in it per student, hands the sandbox an open
+``cgroup.procs`` to join before it drops privileges, and removes it when the student is
+done. The grading process removes the run's folder at the end, and any folder a killed run
+left behind when it next grades.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import time
 CGROUP_ROOT = "/sys/fs/cgroup"
 V1_MEMORY = CGROUP_ROOT + "/memory"
 SLACK = 64 << 20        # bytes over --memory: the interpreter's own pages, first touched there
+PREFIX = "bpgrade-"
 
 
 def hierarchy():
@@ -28,35 +32,90 @@ def hierarchy():
         with open(CGROUP_ROOT + "/cgroup.controllers") as controllers:
             if "memory" not in controllers.read().split():
                 return None
-        with open(CGROUP_ROOT + "/cgroup.subtree_control") as control:
-            enabled = "memory" in control.read().split()
-        if not enabled:
-            with open(CGROUP_ROOT + "/cgroup.subtree_control", "w") as control:
-                control.write("+memory")
+        _enable(CGROUP_ROOT)
     except OSError:
         return None
     return CGROUP_ROOT, ("memory.max", "memory.swap.max")
 
 
+def _enable(folder: str) -> None:
+    """cgroup v2: let ``folder``'s children limit memory."""
+    with open(folder + "/cgroup.subtree_control") as control:
+        if "memory" in control.read().split():
+            return
+    with open(folder + "/cgroup.subtree_control", "w") as control:
+        control.write("+memory")
+
+
+def run_folder(run_pid: int) -> str | None:
+    found = hierarchy()
+    return f"{found[0]}/{PREFIX}{run_pid}" if found else None
+
+
 def available() -> bool:
-    quota = StudentMemory(1 << 20)
+    """Can this process make a student's cgroup (tried, then removed)?"""
+    quota = StudentMemory(1 << 20, os.getpid())
     try:
-        fd = quota.enter()
+        os.close(quota.enter())
     except OSError:
         return False
-    os.close(fd)
-    quota.close()
+    finally:
+        quota.close()
+        remove_run(os.getpid())
     return True
 
 
+def remove_run(run_pid: int, wait: float = 2.0) -> None:
+    """Remove a run's folder and its students' cgroups, once their processes are gone."""
+    folder = run_folder(run_pid)
+    if folder and os.path.isdir(folder):
+        _remove([os.path.join(folder, name) for name in _children(folder)] + [folder], wait)
+
+
+def remove_stale() -> None:
+    """Remove what grading runs that were killed left behind (their process is gone)."""
+    found = hierarchy()
+    if not found:
+        return
+    for name in _children(found[0]):
+        pid = name[len(PREFIX):]
+        if name.startswith(PREFIX) and pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            remove_run(int(pid), wait=0.0)
+
+
+def _children(folder: str) -> list:
+    try:
+        return [entry.name for entry in os.scandir(folder) if entry.is_dir()]
+    except OSError:
+        return []
+
+
+def _remove(paths: list, wait: float) -> list:
+    """rmdir each (children first), retrying for ``wait`` seconds; those left."""
+    deadline = time.monotonic() + wait
+    while True:
+        for path in list(paths):
+            try:
+                os.rmdir(path)
+                paths.remove(path)
+            except FileNotFoundError:
+                paths.remove(path)
+            except OSError:
+                pass
+        if not paths or time.monotonic() >= deadline:
+            return paths
+        time.sleep(0.01)
+
+
 class StudentMemory:
-    """The cgroups of one grading job's students, one at a time."""
+    """The cgroups of one grading job's students, one at a time, in the run's folder."""
 
     _serial = itertools.count()
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, run_pid: int):
         self.limit = limit + SLACK
         self.found = hierarchy()
+        self.folder = run_folder(run_pid)
         self._stale = []
 
     def enter(self) -> int:
@@ -64,41 +123,22 @@ class StudentMemory:
         writes 0 to (itself) to join. OSError where no cgroup can be made."""
         if self.found is None:
             raise OSError("no memory cgroup hierarchy to use")
-        self.sweep()
-        root, files = self.found
-        path = f"{root}/bpgrade-{os.getpid()}-{next(self._serial)}"
+        self._stale = _remove(self._stale, 0.0)
+        os.makedirs(self.folder, mode=0o700, exist_ok=True)
+        if self.found[1][0] == "memory.max":
+            _enable(self.folder)
+        files = self.found[1]
+        path = f"{self.folder}/{os.getpid()}-{next(self._serial)}"
         os.mkdir(path, 0o700)
-        try:
-            with open(f"{path}/{files[0]}", "w") as limit:
-                limit.write(str(self.limit))
-            try:
-                with open(f"{path}/{files[1]}", "w") as swap:   # memory and swap together
-                    swap.write(str(self.limit) if files[1].startswith("memory.memsw") else "0")
-            except OSError:
-                pass                                # the kernel does not account swap
-            fd = os.open(f"{path}/cgroup.procs", os.O_WRONLY)
-        except OSError:
-            self._stale.append(path)
-            self.sweep()
-            raise
         self._stale.append(path)
-        return fd
-
-    def sweep(self, wait: float = 0.0) -> None:
-        """Remove the cgroups whose processes are gone (within ``wait`` seconds)."""
-        deadline = time.monotonic() + wait
-        while True:
-            for path in list(self._stale):
-                try:
-                    os.rmdir(path)
-                    self._stale.remove(path)
-                except FileNotFoundError:
-                    self._stale.remove(path)
-                except OSError:
-                    pass
-            if not self._stale or time.monotonic() >= deadline:
-                return
-            time.sleep(0.01)
+        with open(f"{path}/{files[0]}", "w") as limit:
+            limit.write(str(self.limit))
+        try:
+            with open(f"{path}/{files[1]}", "w") as swap:       # memory and swap together
+                swap.write(str(self.limit) if files[1].startswith("memory.memsw") else "0")
+        except OSError:
+            pass                                    # the kernel does not account swap
+        return os.open(f"{path}/cgroup.procs", os.O_WRONLY)
 
     def close(self) -> None:
-        self.sweep(wait=2.0)
+        self._stale = _remove(self._stale, 2.0)

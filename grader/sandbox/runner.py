@@ -27,7 +27,7 @@ import bpgrade_harness
 from bpgrade_harness import child as harness_child, wire
 
 from ..i18n import text
-from .memory import StudentMemory
+from .memory import StudentMemory, remove_run
 from .outcome import MESSAGES, Limits, Outcome, capture_file, how, parse, trusted
 
 START_DEADLINE = 60.0          # seconds for a runner to import numpy and build its root
@@ -97,11 +97,13 @@ class RunnerClient:
     """
 
     def __init__(self, timeout: float, lang: str, limits: Limits | None = None, user=None,
-                 mode: str = "namespaces", quota: bool = False):
-        """``quota``: each student's processes share one memory cgroup (see :mod:`.memory`)."""
+                 mode: str = "namespaces", quota: bool = False, run_pid: int | None = None):
+        """``quota``: each student's processes share one memory cgroup, in the folder of
+        the grading run ``run_pid`` (default: this process; see :mod:`.memory`)."""
         self.timeout, self.lang, self.mode = timeout, lang, mode
         self.limits = limits or Limits()
-        self.quota = StudentMemory(self.limits.memory) if quota else None
+        self._run_pid = run_pid or os.getpid()
+        self.quota = StudentMemory(self.limits.memory, self._run_pid) if quota else None
         self.user = list(user) if user else None
         self.child, self.files, self._capture = None, {}, None
         self._pending, self.last_status = collections.deque(), 0
@@ -310,6 +312,8 @@ class RunnerClient:
         self._sock.close()
         if self.quota is not None:
             self.quota.close()
+            if self._run_pid == os.getpid():           # the run is this process's own
+                remove_run(self._run_pid)
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
