@@ -1,14 +1,15 @@
 """A sandbox per student, enforced by the Linux kernel (through libc, no helper binaries).
 
-The runner calls :func:`build_root` once: in a mount namespace of its own (and, without
-root, a user namespace) it makes a read-only root holding only what learner code may use —
-system libraries, Python's standard library, numpy and this harness — and moves into it.
-The grader, the solutions, the course secret, the class's folders and site-packages are
-not in it. Each student's child then calls :func:`enter` after :func:`unshare_student`:
-new PID, mount, network and IPC namespaces, private size-limited ``/tmp`` and ``/dev/shm``,
-its own ``/proc``, the submission copied into a read-only ``/submission``, and a uid of its
-own with no capabilities. When the namespace's first process ends, the kernel ends every
-process left in it; its tmpfs mounts go with it.
+The runner calls :func:`build_root` once: in mount and PID namespaces of its own (and,
+without root, a user namespace) it makes a read-only root holding only what learner code may
+use — system libraries, Python's standard library, numpy and this harness — and moves into
+it. The grader, the solutions, the course secret, the class's folders and site-packages are
+not in it. For each student it forks the first process of a new PID namespace
+(:func:`new_pid_namespace`), which takes new mount, network, IPC and host-name namespaces
+(:func:`unshare_student`) and calls :func:`enter`: its own ``/proc``, private size-limited
+``/tmp`` and ``/dev/shm``, the submission copied into a read-only ``/submission``, then a uid
+of its own inside a user namespace of its own, with no capabilities. When that process ends,
+the kernel ends every process left in its namespace; its mounts go with it.
 """
 
 from __future__ import annotations

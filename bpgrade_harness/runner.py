@@ -3,12 +3,13 @@ sandboxed child per student and never holds a secret, a reference value or a pat
 
     python -I -S -B -c "...; bpgrade_harness.runner.main()" MODE CONTROL_FD PATH...
 
-MODE is ``namespaces`` (the kernel isolates each student: :mod:`.jail`) or ``process`` (a fresh
-process under a uid of its own, for disposable containers). Its control socket is the descriptor CONTROL_FD: the
-grading job asks it to ``spawn`` a student's child (handing it the child's pipes and output
-file) and to ``retire`` one (the child and everything it left running are killed). The job
-then talks to the child directly: first the student's files, then step requests (pickles from
-the job, which the child trusts); only JSON numbers come back.
+MODE is ``namespaces`` (the kernel isolates each student: :mod:`.jail`) or ``process`` (a
+fresh process under a uid of its own, for disposable containers). On its control socket
+(the descriptor CONTROL_FD) the grading job asks it to ``spawn`` a student's child (handing
+it the child's pipes, output file and memory cgroup) and to ``retire`` one (the child and
+everything it left running are killed). The job then talks to the child directly: first the
+student's files, then step requests (pickles from the job, which the child trusts); only
+JSON numbers come back.
 """
 
 from __future__ import annotations

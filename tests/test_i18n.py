@@ -43,13 +43,39 @@ def test_colour_only_on_a_terminal_and_never_under_no_color(monkeypatch):
     assert reporters.use_color(FakeTerminal(True)) is False
 
 
-def _placeholders(template: str) -> set:
+def _placeholders(template) -> set:
+    """The {names} a message formats; a message may be a list of lines."""
+    if isinstance(template, (list, tuple)):
+        return set().union(*map(_placeholders, template))
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-@pytest.mark.parametrize("module", ["grader.classroom", "grader.gradescope",
-                                    "grader.cli.classroom", "grader.cli.sheets"])
-def test_grading_messages_exist_in_both_languages_with_the_same_placeholders(module):
+def _modules_with_messages() -> list:
+    import pkgutil
+
+    import bpgrade_harness
+    import grader
+
+    found = []
+    for package in (grader, bpgrade_harness):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if info.name.endswith("__main__"):              # runs the command line
+                continue
+            if hasattr(importlib.import_module(info.name), "MESSAGES"):
+                found.append(info.name)
+    return found
+
+
+MESSAGE_MODULES = _modules_with_messages()
+
+
+def test_the_message_tables_are_found():
+    assert {"grader.classroom", "grader.sandbox.isolation", "bpgrade_harness.child",
+            "bpgrade_harness.net"} <= set(MESSAGE_MODULES)
+
+
+@pytest.mark.parametrize("module", MESSAGE_MODULES)
+def test_messages_exist_in_both_languages_with_the_same_placeholders(module):
     table = importlib.import_module(module).MESSAGES
     for key, entry in table.items():
         assert set(entry) == set(i18n.LANGUAGES), (module, key)

@@ -38,7 +38,7 @@ class Limits(Record, frozen=True, eq=True):
     memory: int = 2 << 30          # bytes
     file_size: int = 16 << 20      # bytes, any file the child writes
     open_files: int = 64
-    processes: int = 64            # only applied when the child runs as its own user
+    processes: int = 64            # applied where the child has a uid (or namespace) of its own
     cpu: float | None = None       # seconds of CPU for the child's whole life; None: from timeout
 
     def as_dict(self) -> dict:
