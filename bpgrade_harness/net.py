@@ -32,6 +32,12 @@ ARRAYS = {
 
 
 MESSAGES = {
+    "no_name": {"en": "net has no value named {name!r}{where}",
+                "zh": "net 中没有名为 {name!r} 的值{where}"},
+    "in_step": {"en": " in {step}", "zh": "（{step}）"},
+    "did_you_mean": {"en": "; did you mean {names}?", "zh": "；是否想写 {names}？"},
+    "read_only": {"en": "net is read-only: compute with net.{name}, do not assign to it",
+                  "zh": "net 是只读的：请用 net.{name} 计算，不要给它赋值"},
     "hidden": {"en": "net.{name} is not available in {step}: {reason}",
                "zh": "{step} 中没有 net.{name}：{reason}"},
     "hidden_answer": {"en": "it is what this step asks you to compute",
@@ -179,17 +185,18 @@ class Context:
                         reason=reason)
         import difflib                         # only when a name is missing
 
-        where = f" in {self._step_id}" if self._step_id else ""
+        lang = self._lang
+        where = text(MESSAGES, "in_step", lang, step=self._step_id) if self._step_id else ""
         close = difflib.get_close_matches(name, self._names(), n=3)
-        names = ", ".join("net." + c for c in close)
-        suggestion = f"; did you mean {names}? / 是否想写 {names}？" if close else ""
-        return f"net has no value named {name!r}{where} / net 中没有 {name!r}{suggestion}"
+        suggestion = text(MESSAGES, "did_you_mean", lang,
+                          names=", ".join("net." + c for c in close)) if close else ""
+        return text(MESSAGES, "no_name", lang, name=name, where=where) + suggestion
 
     def __setattr__(self, name, value):
-        raise AttributeError(f"net is read-only: compute with net.{name}, do not assign to it")
+        raise AttributeError(text(MESSAGES, "read_only", self._lang, name=name))
 
     def __delattr__(self, name):
-        raise AttributeError("net is read-only")
+        raise AttributeError(text(MESSAGES, "read_only", self._lang, name=name))
 
     def __copy__(self):
         return self                            # immutable: a copy is the same view

@@ -172,11 +172,8 @@ def secret_from_file(path, lang: str = "en") -> str:
 
 def _parse_config(raw: bytes, path: Path, lang: str):
     """The [grade] secret written in a bpgrade.toml, or None when it holds none."""
-    try:
-        import tomllib
-    except ImportError:                                    # Python 3.10: secret = "..." lines
-        match = re.search(rb'^\s*secret\s*=\s*"([^"]*)"', raw, re.MULTILINE)
-        return match.group(1).decode("utf-8", "replace") if match else None
+    import tomllib
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -158,8 +158,8 @@ SETUP_SH = """#!/usr/bin/env bash
 set -euo pipefail
 apt-get update -y
 apt-get install -y python3 python3-pip
-python3 -m pip install --break-system-packages numpy sympy click jinja2 \\
-  || python3 -m pip install numpy sympy click jinja2
+python3 -m pip install --break-system-packages {requirements} \\
+  || python3 -m pip install {requirements}
 # The grader, its reference engine and the course secret: for root's eyes only.
 chmod -R go-rwx /autograder/source
 chmod 600 /autograder/source/bpgrade.toml
@@ -194,16 +194,33 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, mode: int = 0o644) ->
     archive.writestr(info, data)
 
 
+def requirements() -> str:
+    """What bpgrade needs installed, as pip arguments: read from its own metadata, so the
+    list lives in pyproject.toml alone."""
+    import importlib.metadata
+    import shlex
+
+    needed = [r for r in importlib.metadata.requires("bpgrade") or () if "extra ==" not in r]
+    return " ".join(shlex.quote(r) for r in needed)
+
+
+def config_toml(secret: str) -> str:
+    """A bpgrade.toml holding the course secret, whatever characters it has."""
+    import tomli_w
+
+    return tomli_w.dumps({"grade": {"secret": secret}})
+
+
 def autograder_zip(secret: str, lang: str = "en",
                    timeout: float = sandbox.DEFAULT_TIMEOUT) -> bytes:
     """The zip to upload as a Gradescope autograder: setup.sh, run_autograder, the grader."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        _add(archive, "setup.sh", SETUP_SH.encode(), mode=0o755)
+        _add(archive, "setup.sh", SETUP_SH.format(requirements=requirements()).encode(),
+             mode=0o755)
         _add(archive, "run_autograder",
              RUN_AUTOGRADER.format(timeout=timeout, lang=lang).encode(), mode=0o755)
-        _add(archive, "bpgrade.toml", ("[grade]\nsecret = " + json.dumps(secret) + "\n").encode(),
-             mode=0o600)
+        _add(archive, "bpgrade.toml", config_toml(secret).encode(), mode=0o600)
         for path, name in _package_files():
             _add(archive, name.as_posix(), path.read_bytes())
     return buffer.getvalue()

@@ -140,5 +140,20 @@ def test_the_whole_missing_name_message_is_translated(problem_set):
     with pytest.raises(AttributeError) as caught:
         net.dL_dw2_12
     assert str(caught.value).startswith("step8 中没有 net.dL_dw2_12")
-    with pytest.raises(AttributeError, match="net 中没有 'zzz'"):
+    with pytest.raises(AttributeError, match="net 中没有名为 'zzz' 的值（step8）") as caught:
         net.zzz
+    assert "did you mean" not in str(caught.value)
+    with pytest.raises(AttributeError, match=r"是否想写 net\.h1_1") as caught:
+        net.h11_1
+    assert "did you mean" not in str(caught.value)
+    with pytest.raises(AttributeError, match="net 是只读的"):
+        net.x1 = 0.0
+
+
+def test_an_english_learner_reads_english_only(problem_set):
+    net = net_for("step7", problem_set, "en")
+    with pytest.raises(AttributeError) as caught:
+        net.h11_1
+    message = str(caught.value)
+    assert message.startswith("net has no value named 'h11_1' in step7; did you mean net.h1_1")
+    assert not any("\u4e00" <= c <= "\u9fff" for c in message)        # no Chinese in it

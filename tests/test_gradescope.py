@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -167,6 +168,9 @@ def test_export_gradescope_zip_runs_as_an_autograder(tmp_path):
     setup = (source / "setup.sh").read_text()
     assert "chmod -R go-rwx /autograder/source" in setup
     assert "chmod 600 /autograder/source/bpgrade.toml" in setup
+    for needed in ("'numpy>=1.24'", "'click>=8.1'", "'tomli-w>=1.0'"):    # from pyproject
+        assert needed in setup
+    assert "pytest" not in setup
     folder = _submission(tmp_path)
     results = tmp_path / "results.json"
     done = subprocess.run(
@@ -215,3 +219,14 @@ def test_results_declare_every_text_plain(tmp_path):
     step1 = data["tests"][1]
     assert hostile in step1["output"] and "# heading" in step1["output"]   # shown as written
     assert json.loads(classroom._text_json(data)) == data
+
+
+@pytest.mark.parametrize("secret", ["s3cret😀", 'quote " and \\ backslash', "tab\tnewline\n",
+                                    "日本語の秘密"])
+def test_the_exported_secret_reads_back_exactly(secret):
+    import tomllib
+
+    data = io.BytesIO(gradescope.autograder_zip(secret))
+    with zipfile.ZipFile(data) as opened:
+        text = opened.read("bpgrade.toml").decode("utf-8")
+    assert tomllib.loads(text) == {"grade": {"secret": secret}}
