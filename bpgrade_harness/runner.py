@@ -56,7 +56,9 @@ def sweep(rounds: int = 50) -> None:
 
 
 def _files(request_fd: int) -> dict:
-    payload, why = wire.receive(request_fd, None, 64 << 20)
+    import time
+
+    payload, why = wire.receive(request_fd, time.monotonic() + FILES_DEADLINE, 64 << 20)
     if why is not None:
         os._exit(0)
     return pickle.loads(payload)["files"]

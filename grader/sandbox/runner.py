@@ -176,7 +176,10 @@ class RunnerClient:
         uid, gid = self.user or (None, None)
         fds = [request_r, reply_w, self._capture.fileno()]
         if self.quota is not None:
-            fds.append(self.quota.enter())          # the cgroup the child joins first
+            try:
+                fds.append(self.quota.enter())      # the cgroup the child joins first
+            except OSError:
+                pass            # none to be had just now: each process keeps its own limit
         try:
             self._post({"op": "spawn", "mode": self.mode, "cpu": self.cpu_seconds,
                         "uid": uid, "gid": gid, "lang": self.lang,
