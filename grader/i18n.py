@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from bpgrade_harness.messages import text  # noqa: F401  (one lookup for grader and harness)
+
 LANGUAGES = ("en", "zh")
 
 
@@ -28,11 +30,6 @@ def resolve(lang: str | None) -> str:
     return default_language()
 
 
-def text(table: dict, key: str, lang: str, **values) -> str:
-    """The message ``key`` of ``table`` in ``lang``, formatted with ``values``."""
-    entry = table[key]
-    template = entry.get(lang) or entry["en"]
-    return template.format(**values) if values else template
 
 
 def pick(pair: dict, lang: str) -> str:
