@@ -87,6 +87,8 @@ def student(spec: dict, request_fd: int, reply_fd: int, capture_fd: int, folder:
         own_user = uid is not None or spec["mode"] == "namespaces"   # counted per namespace
         child.apply_limits(spec["limits"], spec["cpu"], own_user=own_user)
         os.chdir(folder)
+        harness_home = os.path.dirname(os.path.dirname(os.path.abspath(child.__file__)))
+        sys.path[:] = [p for p in sys.path if p != harness_home]   # where grader may sit too
         sys.path.append(folder)                 # last: a learner's numpy.py shadows nothing
         child.capture_streams(stream, spec["lang"])
         _serve_steps(request_fd, reply_fd, stream, spec["lang"], folder)
