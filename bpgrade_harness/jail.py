@@ -96,6 +96,24 @@ def undumpable(on: bool = True) -> None:
         pass
 
 
+def _oom_score(value: int) -> None:
+    try:
+        with open("/proc/self/oom_score_adj", "w") as score:
+            score.write(str(value))
+    except OSError:
+        pass
+
+
+def oom_last() -> None:
+    """Out of memory, the kernel kills anything but this process (the runner: root may)."""
+    _oom_score(-1000)
+
+
+def oom_first() -> None:
+    """Out of memory, the kernel kills this process and its children first (a student)."""
+    _oom_score(1000)
+
+
 def become_subreaper() -> None:
     """Orphans of learner code are re-parented to this process, so it can find and kill them."""
     try:

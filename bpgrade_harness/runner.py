@@ -1,12 +1,12 @@
 """The runner: a fresh interpreter (started with exec, minimal environment) that forks one
 sandboxed child per student and never holds a secret, a reference value or a path of the class.
 
-    python -I -S -B -c "...; bpgrade_harness.runner.main()" MODE CONTROL_FD PATH...
+    python -I -S -B -c "...; bpgrade_harness.runner.main()" MODE CONTROL_FD CGROUP_FD PATH...
 
 MODE is ``namespaces`` (the kernel isolates each student: :mod:`.jail`) or ``process`` (a
 fresh process under a uid of its own, for disposable containers). On its control socket
 (the descriptor CONTROL_FD) the grading job asks it to ``spawn`` a student's child (handing
-it the child's pipes, output file and memory cgroup) and to ``retire`` one (the child and
+it the child's pipes and output file) and to ``retire`` one (the child and
 everything it left running are killed). The job then talks to the child directly: first the
 student's files, then step requests (pickles from the job, which the child trusts); only
 JSON numbers come back.
@@ -64,15 +64,12 @@ def _files(request_fd: int) -> dict:
     return pickle.loads(payload)["files"]
 
 
-def student(spec: dict, request_fd: int, reply_fd: int, capture_fd: int, folder: str,
-            cgroup_fd=None) -> None:
+def student(spec: dict, request_fd: int, reply_fd: int, capture_fd: int, folder: str) -> None:
     """A student's child: set up, then answer step requests until told to stop."""
     status = 0
     try:
         jail.die_with_parent()
-        if cgroup_fd is not None:                # the student's memory quota, for all it forks
-            os.write(cgroup_fd, b"0")
-            os.close(cgroup_fd)
+        jail.oom_first()
         stream = child.harden(capture_fd, keep_fds=(request_fd, reply_fd))
         files = _files(request_fd)
         uid, gid = spec.get("uid"), spec.get("gid")
@@ -124,8 +121,7 @@ def _serve_steps(request_fd, reply_fd, stream, lang, folder) -> None:
 
 def spawn(spec: dict, fds: list, folders: dict) -> int:
     """Fork a student's child; under namespaces, its first process is the namespace's init."""
-    request_r, reply_w, capture = fds[:3]
-    cgroup = fds[3] if len(fds) > 3 else None
+    request_r, reply_w, capture = fds
     folder = ""
     if spec["mode"] != "namespaces":
         folder = tempfile.mkdtemp(prefix="bpgrade-student-")
@@ -144,7 +140,7 @@ def spawn(spec: dict, fds: list, folders: dict) -> int:
             jail.die_with_parent()
             if namespaces:
                 jail.unshare_student()
-            student(spec, request_r, reply_w, capture, folder, cgroup)
+            student(spec, request_r, reply_w, capture, folder)
         except BaseException:
             pass
         os._exit(70)
@@ -171,8 +167,27 @@ def kill_user(uid: int) -> None:
         _reap(pid)
 
 
-def retire(pid: int, folders: dict, uid=None) -> int:
+_DYING = set()          # namespaces' first processes killed, not yet reaped
+
+
+def _reap_dying() -> None:
+    for pid in list(_DYING):
+        try:
+            done = os.waitpid(pid, os.WNOHANG)[0]
+        except ChildProcessError:
+            done = pid
+        if done:
+            _DYING.discard(pid)
+
+
+def retire(pid: int, folders: dict, uid=None, wait: bool = True) -> int:
+    """Kill a student's child and what it left running; its wait status. A namespace's
+    first process takes the rest with it as the kernel tears the namespace down, which
+    need not hold up the next student: without ``wait`` it is reaped later."""
     child.kill_group(pid)
+    if not wait and pid not in folders and uid is None:
+        _DYING.add(pid)
+        return 0
     status = _reap(pid)
     if uid is not None:
         kill_user(uid)
@@ -186,9 +201,13 @@ def retire(pid: int, folders: dict, uid=None) -> int:
 
 
 def main() -> None:
-    mode, control_fd = sys.argv[1], int(sys.argv[2])
+    mode, control_fd, cgroup = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     control = socket.socket(fileno=control_fd)
     jail.die_with_parent()
+    if cgroup != "-":                  # the students' memory quota: they are forked inside it
+        os.write(int(cgroup), b"0")
+        os.close(int(cgroup))
+        jail.oom_last()
     jail.become_subreaper()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     child.preload()
@@ -206,21 +225,25 @@ def main() -> None:
     folders = {}
     while True:
         try:
-            payload, fds, _, _ = socket.recv_fds(control, 1 << 16, 5)
+            payload, fds, _, _ = socket.recv_fds(control, 1 << 16, 4)
         except OSError:
             break
         if not payload:
             break
         message = json.loads(payload)
-        if message["op"] == "spawn" and len(fds) in (3, 4):
+        if message["op"] == "spawn" and len(fds) == 3:
             reply = {"pid": spawn(message, fds, folders)}
         elif message["op"] == "retire":
-            reply = {"status": retire(message["pid"], folders, message.get("uid"))}
+            reply = {"status": retire(message["pid"], folders, message.get("uid"),
+                                      message.get("wait", True))}
         else:
             break
         control.sendall(json.dumps(reply).encode())
+        _reap_dying()
     for pid in list(folders):
         retire(pid, folders)
+    for pid in list(_DYING):
+        _reap(pid)
     sweep()
 
 

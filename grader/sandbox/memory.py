@@ -4,10 +4,9 @@
 holds the student's sandbox and every process it starts to ``--memory`` together (swap
 included where the kernel accounts it). A grading run owns one folder,
 ``bpgrade-<pid of the grading process>``, next to the hierarchy's root (cgroup v2, or v1's
-memory hierarchy); each job makes a cgroup in it per student, hands the sandbox an open
-``cgroup.procs`` to join before it drops privileges, and removes it when the student is
-done. The grading process removes the run's folder at the end, and any folder a killed run
-left behind when it next grades.
+memory hierarchy); each job makes a cgroup in it for its runner, which joins it as it
+starts, so every student sandbox it forks is inside. The grading process removes the run's
+folder at the end, and any folder a killed run left behind when it next grades.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import time
 
 CGROUP_ROOT = "/sys/fs/cgroup"
 V1_MEMORY = CGROUP_ROOT + "/memory"
-SLACK = 64 << 20        # bytes over --memory: the interpreter's own pages, first touched there
+SLACK = 64 << 20        # bytes over --memory: the runner's own pages (numpy, the harness)
 PREFIX = "bpgrade-"
 
 
@@ -108,7 +107,11 @@ def _remove(paths: list, wait: float) -> list:
 
 
 class StudentMemory:
-    """The cgroups of one grading job's students, one at a time, in the run's folder."""
+    """The memory cgroup of one grading job's runner, which gives each student's sandbox
+    its memory: the runner joins it once, as it starts (moving a process between cgroups
+    costs the kernel some 10 ms; a process forked inside one costs nothing), and grades
+    one student at a time, so the student's processes together have ``limit`` (plus what
+    the runner itself holds, about 30 MB, within :data:`SLACK`)."""
 
     _serial = itertools.count()
 
@@ -116,29 +119,28 @@ class StudentMemory:
         self.limit = limit + SLACK
         self.found = hierarchy()
         self.folder = run_folder(run_pid)
-        self._stale = []
+        self.path = None
 
     def enter(self) -> int:
-        """A new student's cgroup; an open ``cgroup.procs`` that the student's first process
-        writes 0 to (itself) to join. OSError where no cgroup can be made."""
+        """Make the cgroup; an open ``cgroup.procs`` that the runner writes 0 to (itself)
+        to join. OSError where no cgroup can be made."""
         if self.found is None:
             raise OSError("no memory cgroup hierarchy to use")
-        self._stale = _remove(self._stale, 0.0)
         os.makedirs(self.folder, mode=0o700, exist_ok=True)
         if self.found[1][0] == "memory.max":
             _enable(self.folder)
         files = self.found[1]
-        path = f"{self.folder}/{os.getpid()}-{next(self._serial)}"
-        os.mkdir(path, 0o700)
-        self._stale.append(path)
-        with open(f"{path}/{files[0]}", "w") as limit:
+        self.path = f"{self.folder}/{os.getpid()}-{next(self._serial)}"
+        os.mkdir(self.path, 0o700)
+        with open(f"{self.path}/{files[0]}", "w") as limit:
             limit.write(str(self.limit))
         try:
-            with open(f"{path}/{files[1]}", "w") as swap:       # memory and swap together
+            with open(f"{self.path}/{files[1]}", "w") as swap:  # memory and swap together
                 swap.write(str(self.limit) if files[1].startswith("memory.memsw") else "0")
         except OSError:
             pass                                    # the kernel does not account swap
-        return os.open(f"{path}/cgroup.procs", os.O_WRONLY)
+        return os.open(f"{self.path}/cgroup.procs", os.O_WRONLY)
 
     def close(self) -> None:
-        self._stale = _remove(self._stale, 2.0)
+        if self.path is not None:
+            _remove([self.path], 2.0)

@@ -40,7 +40,7 @@ FILES_DEPTH = 4
 RUNNER_ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
                       "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 PASSED_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-BOOT = "import sys; sys.path[:0] = sys.argv[3:]; from bpgrade_harness import runner; runner.main()"
+BOOT = "import sys; sys.path[:0] = sys.argv[4:]; from bpgrade_harness import runner; runner.main()"
 
 
 class RunnerError(RuntimeError):
@@ -114,14 +114,18 @@ class RunnerClient:
         environment.update({k: os.environ[k] for k in PASSED_THROUGH if k in os.environ})
         paths = [str(Path(bpgrade_harness.__file__).resolve().parents[1]),
                  str(Path(_numpy_file()).resolve().parents[1])]
+        cgroup = self._cgroup()
+        passed = (theirs.fileno(),) if cgroup is None else (theirs.fileno(), cgroup)
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-B", "-c", BOOT, mode, str(theirs.fileno()),
-                 *dict.fromkeys(paths)],
-                pass_fds=(theirs.fileno(),), env=environment, stdin=subprocess.DEVNULL,
+                 "-" if cgroup is None else str(cgroup), *dict.fromkeys(paths)],
+                pass_fds=passed, env=environment, stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, cwd="/")
         finally:
             theirs.close()
+            if cgroup is not None:
+                os.close(cgroup)
         self.pid = self.process.pid
         self._sock.settimeout(START_DEADLINE)
         try:
@@ -134,6 +138,16 @@ class RunnerClient:
             self.close()
             raise RunnerError(str(reason))
         self.hello = hello
+
+    def _cgroup(self):
+        """An open ``cgroup.procs`` the runner joins as it starts (see :mod:`.memory`), or
+        None: no quota asked, or none to be had (each process keeps its own limit)."""
+        if self.quota is None:
+            return None
+        try:
+            return self.quota.enter()
+        except OSError:
+            return None
 
     # --- the runner ------------------------------------------------------------------------
 
@@ -175,17 +189,12 @@ class RunnerClient:
         self._capture = capture_file()
         uid, gid = self.user or (None, None)
         fds = [request_r, reply_w, self._capture.fileno()]
-        if self.quota is not None:
-            try:
-                fds.append(self.quota.enter())      # the cgroup the child joins first
-            except OSError:
-                pass            # none to be had just now: each process keeps its own limit
         try:
             self._post({"op": "spawn", "mode": self.mode, "cpu": self.cpu_seconds,
                         "uid": uid, "gid": gid, "lang": self.lang,
                         "limits": self.limits.as_dict()}, fds)
         finally:
-            for fd in fds[:2] + fds[3:]:
+            for fd in fds[:2]:
                 os.close(fd)
         self.child = "spawning"                   # its pid is in the reply, read when needed
         self.spawned += 1
@@ -208,7 +217,7 @@ class RunnerClient:
         try:
             self._settle()
             uid = self.user[0] if self.user and self.mode != "namespaces" else None
-            self._post({"op": "retire", "pid": self.child, "uid": uid})
+            self._post({"op": "retire", "pid": self.child, "uid": uid, "wait": wait})
             if wait:
                 self._settle()
         finally:
