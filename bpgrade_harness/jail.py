@@ -209,11 +209,24 @@ def _map_self(inner_uid: int, inner_gid: int, outer_uid: int, outer_gid: int) ->
         f.write(f"{inner_gid} {outer_gid} 1")
 
 
-def mountpoint() -> str:
-    """Where a private root is assembled before moving into it: a folder that exists on
-    every Linux and holds nothing learner code may see, so none of it is hidden; it is
-    covered only in the builder's own mount namespace, and nothing is left on the host."""
-    return "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp"
+def mountpoint(allowed=()) -> str:
+    """Where a private root is assembled before moving into it: a folder that exists and
+    holds nothing learner code may see (so covering it hides none of it); it is covered only
+    in the builder's own mount namespace, and nothing is left on the host."""
+    for folder in ("/dev/shm", "/tmp", "/mnt", "/media", "/srv", "/opt", "/home"):
+        if os.path.isdir(folder) and not os.path.islink(folder) \
+                and not any(_inside(path, folder) for path in allowed):
+            return folder
+    raise JailError(0, "no folder to assemble a sandbox's root in")
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+# Allowed folders that a student's private scratch would cover (a virtual environment or a
+# checkout under /tmp): (where the runner's root keeps them too, where they belong).
+_UNDER_SCRATCH = []
 
 
 def build_root(new_root: str | None = None) -> dict:
@@ -223,7 +236,8 @@ def build_root(new_root: str | None = None) -> dict:
     caller's process stays outside as a shim that ends as the runner ends; this function
     returns in the runner, the first process of the new PID namespace (so it may mount a
     /proc of its own, which students' namespaces need). Returns {"user_namespace": bool}."""
-    new_root = new_root or mountpoint()
+    allowed = allowed_paths()
+    new_root = new_root or mountpoint(allowed + _wanted())
     user_namespace = not host_root()
     uid, gid = os.geteuid(), os.getegid()
     unshare(CLONE_NEWNS | CLONE_NEWPID | (CLONE_NEWUSER if user_namespace else 0))
@@ -236,7 +250,6 @@ def build_root(new_root: str | None = None) -> dict:
     die_with_parent()
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     mount("tmpfs", new_root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
-    allowed = allowed_paths()
     masks = [m for m in hidden_paths(allowed) if m not in allowed]
     for path in sorted([(p, "bind") for p in allowed] + [(m, "mask") for m in masks],
                        key=lambda item: _depth(item[0])):
@@ -259,6 +272,11 @@ def build_root(new_root: str | None = None) -> dict:
                 os.symlink(real, new_root + path)
             except OSError:
                 pass
+    for path in allowed:                          # kept aside, put back over the scratch
+        if not os.path.islink(path) and any(_inside(path, folder) for folder in SCRATCH):
+            aside = f"/.bpgrade-aside/{len(_UNDER_SCRATCH)}"
+            _bind(path, new_root + aside)
+            _UNDER_SCRATCH.append((aside, path))
     for device in DEVICES:
         if os.path.exists(device):
             _bind(device, new_root + device)
@@ -349,6 +367,9 @@ def enter(files: dict, uid: int, gid: int) -> None:
     mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     for folder, options in SCRATCH.items():
         mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, options)
+    for aside, path in _UNDER_SCRATCH:          # what the scratch covered, read-only again
+        os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+        _bind(aside, path)
     mount("tmpfs", SUBMISSION, "tmpfs", MS_NOSUID | MS_NODEV, "size=8m,mode=755")
     write_submission(files)
     mount(None, SUBMISSION, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)

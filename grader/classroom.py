@@ -172,7 +172,7 @@ def secret_from_file(path, lang: str = "en") -> str:
 
 def _parse_config(raw: bytes, path: Path, lang: str):
     """The [grade] secret written in a bpgrade.toml, or None when it holds none."""
-    import tomllib
+    from .toml import tomllib
 
     try:
         data = tomllib.loads(raw.decode("utf-8"))

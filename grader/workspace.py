@@ -69,7 +69,7 @@ def _config_text(seed: int, lang: str | None) -> str:
 
 
 def load(root: Path, lang: str = "en") -> Workspace:
-    import tomllib
+    from .toml import tomllib
 
     path = Path(root) / CONFIG_NAME
     try:

@@ -179,3 +179,35 @@ def test_trusting_the_container_still_runs_a_fresh_process_under_its_own_uid(tmp
         assert {"own_uid", "read_only_submission"} <= set(trusted.missing)
     assert summary.isolation.mode == "process"
     assert json.loads(out.with_suffix(".json").read_text())["isolation"]["missing"]
+
+
+def test_what_the_sandbox_needs_stays_visible_when_it_lives_under_tmp(tmp_path, monkeypatch):
+    """A checkout or a virtual environment under /tmp: the student's private /tmp must not
+    hide the harness or numpy from the sandbox (they are put back, read-only)."""
+    import bpgrade_harness
+    from grader.sandbox import runner as runner_module
+
+    home = tmp_path / "checkout"
+    shutil.copytree(Path(bpgrade_harness.__file__).parent, home / "bpgrade_harness",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(runner_module.bpgrade_harness, "__file__",
+                        str(home / "bpgrade_harness" / "__init__.py"))
+    student = tmp_path / "student"
+    shutil.copytree(SOLUTIONS, student)
+    (student / "step01.py").write_text(
+        "import os\n\ndef step1(net):\n"
+        f"    print(sorted(os.listdir({str(home / 'bpgrade_harness')!r})))\n"
+        "    open('/tmp/scratch', 'w').write('mine')\n"
+        f"    print(os.access({str(home / 'bpgrade_harness' / 'jail.py')!r}, os.W_OK))\n"
+        "    return net.y - net.y_target\n")
+    isolation = sandbox.choose(False, "en")
+    client = sandbox.RunnerClient(2.0, "en", None, isolation.user(0), isolation.mode)
+    try:
+        results = classroom.grade_student(client, "s", student, SECRET, "en",
+                                          steps=[classroom.registry.get("step1")])
+    finally:
+        client.close()
+    assert results[0].status == "passed", results[0]
+    listing, writable = results[0].output.splitlines()[:2]
+    assert "'jail.py'" in listing and "'runner.py'" in listing
+    assert writable == "False"

@@ -18,9 +18,14 @@ def test_wheel_installs_and_runs_init_and_check(tmp_path):
                 str(tmp_path / "dist"), str(ROOT), cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     wheel = next((tmp_path / "dist").glob("bpgrade-*.whl"))
-    # The dependencies come from this interpreter's site-packages; bpgrade itself from the wheel.
-    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(tmp_path / "venv")
+    # The dependencies come from this interpreter's site-packages (listed in a .pth file, so
+    # this works from a virtual environment too); bpgrade itself from the wheel.
+    venv.EnvBuilder(with_pip=True).create(tmp_path / "venv")
     python = tmp_path / "venv" / "bin" / "python"
+    purelib = run(str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))",
+                  cwd=tmp_path).stdout.strip()
+    (Path(purelib) / "dependencies.pth").write_text(
+        "\n".join(p for p in sys.path if p.endswith(("site-packages", "dist-packages"))) + "\n")
     installed = run(str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q",
                     str(wheel), cwd=tmp_path)
     assert installed.returncode == 0, installed.stderr
