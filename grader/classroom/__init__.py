@@ -1,0 +1,32 @@
+"""Grade a whole class: one folder per student, each graded on its own problems.
+
+    secret     the course secret: from a private file or the environment, never argv
+    folders    the students' folders, and the folders grading writes into
+    student    one student: their problems, their steps in a safe order, the record
+    feedback   a student's feedback file, which no student text can forge
+    gradebook  progress kept per student (resumable); the CSV, JSON and Canvas gradebooks
+    summary    the class summary
+    jobs       the whole class: jobs in parallel, each with a runner of its own
+
+``SUBMISSIONS/<student id>/stepNN.py``. Each student's visible problem comes from
+``student_seed(secret, id)``, the further ones from :func:`grader.seeds.graded_seeds`.
+Student code runs through :class:`grader.sandbox.RunnerClient`; all comparing happens in
+the job (:func:`grader.checking.judge`).
+"""
+
+from .. import registry  # noqa: F401
+from . import feedback as _feedback, folders as _folders, gradebook as _gradebook
+from . import secret as _secret, student as _student, summary as _summary
+from .feedback import _fence, feedback_markdown, markdown_text  # noqa: F401
+from .folders import check_output_folder, feedback_name, students_in  # noqa: F401
+from .gradebook import (_header, gradebook_csv, gradebook_json, progress_path,  # noqa: F401
+                        _text_json)
+from .jobs import grade  # noqa: F401
+from .secret import (SECRET_VARIABLE, check_private, course_secret,  # noqa: F401
+                     secret_from_file)
+from .student import (batches, grade_student, graded_problems, grading_order,  # noqa: F401
+                      new_run, record_for)
+from .summary import Summary  # noqa: F401
+
+MESSAGES = {**_secret.MESSAGES, **_folders.MESSAGES, **_student.MESSAGES, **_feedback.MESSAGES,
+            **_gradebook.MESSAGES, **_summary.MESSAGES}

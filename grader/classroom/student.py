@@ -1,0 +1,171 @@
+"""Grading one student (inside a job): their problems, their steps in a safe order, the record."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from bpgrade_harness import child as harness_child
+
+from .. import registry
+from ..checking import FURTHER_PROBLEMS, ProblemSet, Result, answer_keys, contexts_for, judge
+from ..context import loss_names
+from ..i18n import text
+from ..seeds import graded_seeds, student_seed
+
+SOURCE_LIMIT = 1 << 20            # bytes: a bigger stepNN.py is not run
+RECORD_TEXT_LIMIT = 2000          # characters of error/output kept per step in the records
+
+MESSAGES = {
+    "missing": {"en": "{file} was not submitted", "zh": "没有提交 {file}"},
+    "not_regular": {"en": "{file} is not a regular file (a link or a folder); it was not run",
+                    "zh": "{file} 不是普通文件（是链接或目录），没有运行"},
+    "too_big": {"en": "{file} is larger than {limit} bytes; it was not run",
+                "zh": "{file} 超过 {limit} 字节，没有运行"},
+    "crashed": {"en": "grading this student failed twice; the steps not yet graded score 0",
+                "zh": "该学生评分两次失败；尚未评分的步骤记 0 分"},
+}
+
+
+def _source_problem(path: Path, lang: str):
+    """Why a step file is not run, as a Result-worthy (status, message); None when it is
+    (links are never followed: the sandbox gets a copy of the regular files only)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return "not_started", text(MESSAGES, "missing", lang, file=path.name)
+    except OSError as exc:
+        return "error", str(exc)
+    if not stat.S_ISREG(info.st_mode):
+        return "error", text(MESSAGES, "not_regular", lang, file=path.name)
+    if info.st_size > SOURCE_LIMIT:
+        return "error", text(MESSAGES, "too_big", lang, file=path.name, limit=SOURCE_LIMIT)
+    return None
+
+
+class _GradingProblems(ProblemSet):
+    """The student's problems; gradebooks show no finite-difference witness, so none is
+    computed (the reference engine is tested against it on its own)."""
+
+    def finite_difference(self, index: int) -> dict:
+        return {}
+
+
+def graded_problems(secret: str, student: str, run: str = "") -> ProblemSet:
+    """The student's visible problem (the one on their sheet) and further ones drawn from
+    the secret and the grading run, which the student cannot compute."""
+    return _GradingProblems(student_seed(secret, student),
+                            further_seeds=graded_seeds(secret, student, FURTHER_PROBLEMS, run))
+
+
+def new_run() -> str:
+    """A grading run's nonce: the further problems are drawn anew for each run."""
+    import secrets
+
+    return secrets.token_hex(8)
+
+
+def grade_student(client, student: str, folder: Path, secret: str, lang: str,
+                  steps=None, run: str = "") -> list:
+    """Result per step for one student (``run``: the grading run's nonce)."""
+    steps = list(steps or registry.STEPS)
+    client.start_student(folder, len(steps))          # the child starts while we draw
+    problem_set = graded_problems(secret, student, run)
+    results, held, child = {}, set(), None
+    try:
+        for batch in batches(grading_order(steps)):
+            if child != client.spawned:                # a fresh child holds nothing yet
+                held, child = set(), client.spawned
+            if held & {quantity for step in batch for _, quantity in step.answer_items}:
+                client.fresh_child()                   # never ask for what it once held
+                held, child = set(), client.spawned
+            held |= {name for step in batch for name in step.context}
+            runnable = []
+            for step in batch:
+                problem = _source_problem(folder / step.file_name, lang)
+                if problem is None:
+                    runnable.append((step, contexts_for(step, problem_set, lang)))
+                    continue
+                status, message = problem
+                results[step.id] = Result(step=step.id, status=status, score=0.0,
+                                          max_score=step.points, title=step.title[lang],
+                                          problems=len(problem_set.problems), message=message)
+            outcomes = client.run_many([
+                harness_child.step_request(step.function_name, contexts, answer_keys(step),
+                                           loss_names(step.id), file=step.file_name)
+                for step, contexts in runnable]) if runnable else []
+            for (step, contexts), outcome in zip(runnable, outcomes):
+                results[step.id] = judge(step, problem_set, outcome, lang, contexts)
+    finally:
+        client.end_student()
+    return [results[step.id] for step in steps]
+
+
+def grading_order(steps) -> list:
+    """The steps so that none is asked for an answer an earlier step's ``net`` held (step17
+    holds every gradient step18 computes): registry order, each step moved only as far
+    forward as that needs. Where no order can (a cycle), :func:`grade_student` starts a
+    fresh child instead."""
+    steps = list(steps)
+    answers = {step.id: {quantity for _, quantity in step.answer_items} for step in steps}
+    before = {step.id: {other.id for other in steps if other is not step
+                        and answers[other.id] & set(step.context)
+                        and not answers[step.id] & set(other.context)} for step in steps}
+    ordered, placed = [], set()
+    while len(ordered) < len(steps):
+        ready = [step for step in steps if step.id not in placed and before[step.id] <= placed]
+        if not ready:
+            return steps
+        ordered.append(ready[0])
+        placed.add(ready[0].id)
+    return ordered
+
+
+def batches(steps) -> list:
+    """Consecutive steps that may be sent to a child together: no step's answer is in any
+    of their contexts, so the child never holds an answer it is asked for."""
+    groups, group, answered, seen = [], [], set(), set()
+    for step in steps:
+        answers = {quantity for _, quantity in step.answer_items}
+        if group and (answered & set(step.context) or answers & seen):
+            groups.append(group)
+            group, answered, seen = [], set(), set()
+        group.append(step)
+        answered |= answers
+        seen |= set(step.context)
+    if group:
+        groups.append(group)
+    return groups
+
+
+def _clip(value: str) -> str:
+    value = value or ""
+    if len(value) <= RECORD_TEXT_LIMIT:
+        return value
+    half = RECORD_TEXT_LIMIT // 2                   # the head, and the tail with the exception
+    return value[:half] + "\n…\n" + value[-half:]
+
+
+def record_for(student: str, seed: int, results: list) -> dict:
+    """The plain record kept per student (progress file, JSON gradebook)."""
+    return {
+        "student": student, "seed": seed,
+        "score": round(sum(r.score for r in results), 6),
+        "max_score": sum(r.max_score for r in results),
+        "results": [{"step": r.step, "status": r.status, "score": r.score,
+                     "max_score": r.max_score,
+                     "fraction": round(r.score / r.max_score, 6) if r.max_score else 0.0,
+                     "message": r.message, "diagnosis": r.diagnosis,
+                     "error": _clip(r.error), "output": _clip(r.output)} for r in results],
+    }
+
+
+# Student text is never Markdown: these characters are backslash-escaped wherever they are,
+
+
+def crash_record(student: str, seed: int, lang: str, steps) -> dict:
+    message = text(MESSAGES, "crashed", lang)
+    return record_for(student, seed, [
+        Result(step=step.id, status="error", score=0.0, max_score=step.points,
+               title=step.title[lang], message=message) for step in steps])
