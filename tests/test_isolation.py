@@ -211,3 +211,12 @@ def test_what_the_sandbox_needs_stays_visible_when_it_lives_under_tmp(tmp_path, 
     listing, writable = results[0].output.splitlines()[:2]
     assert "'jail.py'" in listing and "'runner.py'" in listing
     assert writable == "False"
+
+
+def test_a_refused_grade_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(isolation_module.jail, "probe", lambda: "unshare: Operation not permitted")
+    submissions = _class(tmp_path, 9)
+    out = tmp_path / "out" / "grades.csv"
+    with pytest.raises(UsageError, match="--trust-submissions"):
+        classroom.grade(submissions, out, secret=SECRET, jobs=1)
+    assert not (tmp_path / "out").exists()

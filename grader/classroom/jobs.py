@@ -136,6 +136,7 @@ def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canva
     """
     steps = list(registry.STEPS)
     students = students_in(submissions, lang)
+    isolation = isolation or sandbox.choose(trust_submissions, lang)   # refuses before writing
     out = Path(out)
     for folder in output_folders(out, json_path, canvas, feedback):
         check_output_folder(folder, lang)
@@ -154,7 +155,7 @@ def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canva
     for record in _records(progress, offsets, lang):
         summary.add(record)
     todo = [student for student in students if student[0] not in offsets]
-    summary.isolation = isolation = isolation or sandbox.choose(trust_submissions, lang)
+    summary.isolation = isolation
     settings = Settings(secret=secret, isolation=isolation, lang=lang, timeout=timeout,
                         limits=limits or sandbox.Limits(), feedback=feedback, run=run,
                         run_pid=os.getpid())
