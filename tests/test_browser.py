@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow      # a real browser
+
 from conftest import chromium_binary
 from grader import quantities, sheets
 from grader.generators import generate

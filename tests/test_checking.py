@@ -86,6 +86,7 @@ def test_messages_in_chinese(case):
     assert result.title == step_of(case).title["zh"]
 
 
+@pytest.mark.slow
 def test_one_fault_never_affects_another_step(tmp_path):
     """Every fixture in one folder: each step gets exactly its own status."""
     folder = tmp_path / "mixed"
@@ -98,6 +99,7 @@ def test_one_fault_never_affects_another_step(tmp_path):
     assert got == {step.id: expected.get(step.id, "passed") for step in registry.STEPS}
 
 
+@pytest.mark.slow
 def test_neighbours_of_an_endless_loop_and_an_exit_still_pass(solved):
     for case in ("timeout", "error_exit", "error_died"):
         shutil.copy(fixture_file(case), solved)

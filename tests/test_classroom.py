@@ -105,6 +105,7 @@ def test_corpus_is_large_enough():
     assert len(list(p for p in CORPUS.iterdir() if p.is_dir())) >= 30
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,meta", CASES, ids=[name for name, _ in CASES])
 def test_corpus_case_costs_only_its_own_step(corpus_run, name, meta):
     row, record = corpus_run["rows"][name], corpus_run["records"][name]
@@ -122,11 +123,13 @@ def test_corpus_case_costs_only_its_own_step(corpus_run, name, meta):
         assert meta["message"] in bad["error"] + bad["message"]
 
 
+@pytest.mark.slow
 def test_honest_student_gets_everything(corpus_run):
     row = corpus_run["rows"]["honest"]
     assert float(row["total"]) == sum(POINTS.values()) == int(row["max"])
 
 
+@pytest.mark.slow
 def test_daemon_was_killed_and_gradebook_is_intact(corpus_run):
     assert not corpus_run["marker"].exists()
     rows = list(csv.reader(open(corpus_run["out"], encoding="utf-8")))
@@ -153,6 +156,7 @@ def student_processes(uids) -> set:
     return found
 
 
+@pytest.mark.slow
 def test_process_chain_leaves_no_process_behind(corpus_run):
     """process_chain forked a chain of new sessions and a minute-long daemon: none outlives
     the grade and the marker is never written; as root, nothing runs under the uid it
@@ -165,10 +169,12 @@ def test_process_chain_leaves_no_process_behind(corpus_run):
     assert not corpus_run["marker"].exists()
 
 
+@pytest.mark.slow
 def test_corpus_grades_quickly(corpus_run):
     assert corpus_run["elapsed"] < 40
 
 
+@pytest.mark.slow
 def test_summary_counts_pass_rates(corpus_run):
     summary = corpus_run["summary"]
     assert summary.students == len(CASES) + 1
@@ -179,6 +185,7 @@ def test_summary_counts_pass_rates(corpus_run):
     assert "超时" in summary.render("zh")
 
 
+@pytest.mark.slow
 def test_feedback_files_explain_failures(corpus_run):
     folder = corpus_run["base"] / "out" / "feedback"
     text = (folder / classroom.feedback_name("infinite_loop")).read_text(encoding="utf-8")
@@ -219,6 +226,7 @@ def _make_class(folder: Path, count: int) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_kill_and_resume_lose_and_duplicate_nothing(tmp_path):
     submissions = _make_class(tmp_path / "subs", 24)
     for i in range(24):                           # slow enough to be killed mid-way

@@ -246,6 +246,7 @@ def generated_results(tmp_path_factory):
     return _by_case(cases, tmp_path_factory, "generated")
 
 
+@pytest.mark.slow
 def test_every_generated_mutant_is_named(generated_results):
     wrong = [(step.id, code, body.strip(), result.status, result.diagnosis)
              for (step, code, body), result in generated_results.items()
@@ -267,6 +268,7 @@ def operator_table(generated_results, hand_results) -> dict:
     return {code: (sorted(applies.get(code, ())), proved[code]) for code in diagnosis.OPERATORS}
 
 
+@pytest.mark.slow
 def test_every_operator_applies_and_is_proved_on_each_step(generated_results, hand_results):
     for code, (steps, proved) in operator_table(generated_results, hand_results).items():
         assert steps, f"{code} applies to no step 1-14"

@@ -41,6 +41,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow      # grades whole classes; python -m pytest -m 'not slow' skips
+
 from conftest import alive, descendants
 from grader import classroom, registry, sandbox
 from grader.checking import ProblemSet

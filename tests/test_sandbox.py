@@ -185,6 +185,7 @@ def test_runner_child_is_unprivileged_when_root(client, tmp_path):
         assert outer == ISOLATION.user(0)[0]            # ... which is the job's uid outside
 
 
+@pytest.mark.slow
 def test_a_bad_step_in_a_batch_costs_only_itself(client, tmp_path):
     steps = [registry.get(n) for n in ("step2", "step3", "step4")]
     _start(client, tmp_path, {"step2": None, "step3": "def step3(net):\n    while True:\n"
@@ -203,6 +204,7 @@ def test_output_goes_to_the_step_that_printed_it(client, tmp_path):
     assert [set(o.output.split()) for o in outcomes] == [{"two"}, {"three"}]
 
 
+@pytest.mark.slow
 def test_a_process_left_behind_is_killed(client, tmp_path):
     os.chmod(tmp_path, 0o777)
     marker = tmp_path / "late"

@@ -6,6 +6,10 @@ import sys
 import venv
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow      # builds and installs a wheel
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
