@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import grader
-from grader import classroom, sandbox
+from grader import classroom, registry, sandbox
 from grader.errors import UsageError
 from grader.sandbox import isolation as isolation_module
 
@@ -204,7 +204,7 @@ def test_what_the_sandbox_needs_stays_visible_when_it_lives_under_tmp(tmp_path, 
     client = sandbox.RunnerClient(2.0, "en", None, isolation.user(0), isolation.mode)
     try:
         results = classroom.grade_student(client, "s", student, SECRET, "en",
-                                          steps=[classroom.registry.get("step1")])
+                                          steps=[registry.get("step1")])
     finally:
         client.close()
     assert results[0].status == "passed", results[0]

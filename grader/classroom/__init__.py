@@ -14,7 +14,6 @@ Student code runs through :class:`grader.sandbox.RunnerClient`; all comparing ha
 the job (:func:`grader.checking.judge`).
 """
 
-from .. import registry  # noqa: F401
 from . import feedback as _feedback, folders as _folders, gradebook as _gradebook
 from . import secret as _secret, student as _student, summary as _summary
 from .feedback import _fence, feedback_markdown, markdown_text  # noqa: F401

@@ -137,7 +137,6 @@ class RunnerClient:
             reason = hello.get("error") if isinstance(hello, dict) else "no answer"
             self.close()
             raise RunnerError(str(reason))
-        self.hello = hello
 
     def _cgroup(self):
         """An open ``cgroup.procs`` the runner joins as it starts (see :mod:`.memory`), or
