@@ -3,7 +3,7 @@
 :func:`encode` runs where the learner's code ran and turns the returned object into plain
 JSON data: ``{"values": {key: float}}`` or ``{"invalid": code, "detail": text}``. It never
 calls a method the answer's own class could override. The grader reads the result with
-``grader.answers.decode``, trusting nothing.
+``grader.sandbox.answers.decode``, trusting nothing.
 """
 
 from __future__ import annotations

@@ -91,7 +91,7 @@ class CountedLoss:
 
 # The seed's forward pass on plain floats, written as the lesson writes it. A learner's
 # finite differences call it a few hundred times per check, where numpy's per-call overhead
-# on 2- and 3-element arrays would dominate. Tests hold it equal to grader.forward.run.
+# on 2- and 3-element arrays would dominate. Tests hold it equal to grader.engine.forward.run.
 
 
 _LAYER1 = tuple(row + (bias,) for row, bias in zip(ARRAYS["W1"], ARRAYS["b1"]))

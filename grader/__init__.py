@@ -6,11 +6,11 @@ __version__ = "0.1.0"
 def __getattr__(name):
     # Imported on first use, so ``import grader`` (and the CLI) stays light.
     if name == "check":
-        from .checking import check_function
+        from .checking.check import check_function
 
         return check_function
     if name == "generate":
-        from .generators import generate
+        from .engine.generators import generate
 
         return generate
     raise AttributeError(f"module 'grader' has no attribute {name!r}")

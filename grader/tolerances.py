@@ -17,7 +17,7 @@ EXACT_RELATIVE = 1e-12
 # Hand calculation on a printed sheet: three significant digits.
 HAND_RELATIVE = 5e-3
 
-# A wrong answer "matches" a candidate wrong formula (grader.diagnosis) within this, on
+# A wrong answer "matches" a candidate wrong formula (grader.checking.diagnosis) within this, on
 # every problem: float64 arithmetic in any order, or float32, stays well inside it.
 DIAGNOSIS_RELATIVE = 1e-6
 

@@ -1,4 +1,4 @@
-"""grader.answers: is the answer a finite real number (or the dict a step asks for)?"""
+"""grader.sandbox.answers: is the answer a finite real number (or the dict a step asks for)?"""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from grader.answers import SINGLE, decode, encode
+from grader.sandbox.answers import SINGLE, decode, encode
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

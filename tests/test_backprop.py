@@ -1,4 +1,4 @@
-"""grader.backprop: the backward pass against central finite differences of L."""
+"""grader.engine.backprop: the backward pass against central finite differences of L."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from conftest import MANY_SEEDS
-from grader import finite_difference as fd
+from grader.engine import finite_difference as fd
 from grader import tolerances
-from grader.backprop import backprop
-from grader.forward import forward
-from grader.generators import generate
+from grader.engine.backprop import backprop
+from grader.engine.forward import forward
+from grader.engine.generators import generate
 
 
 def assert_close_seed(reference: np.ndarray, numeric: np.ndarray):

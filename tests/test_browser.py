@@ -21,8 +21,9 @@ import pytest
 pytestmark = pytest.mark.slow      # a real browser
 
 from conftest import chromium_binary
-from grader import quantities, sheets
-from grader.generators import generate
+from grader.steps import quantities
+from grader.render import sheets
+from grader.engine.generators import generate
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -1,4 +1,4 @@
-"""grader.checking: every status reached by a fixture submission, each step on its own."""
+"""grader.checking.check: every status reached by a fixture submission, each step on its own."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import shutil
 import pytest
 
 from conftest import EXERCISES, SOLUTIONS, STATUS_FIXTURES, fixture_file
-from grader import checking, quantities, registry, stubs, tolerances
+from grader.checking import check as checking
+from grader.steps import quantities, registry, stubs
+from grader import tolerances
 from grader.errors import UsageError
-from grader.generators import generate
+from grader.engine.generators import generate
 
 TIMEOUT = 1.0          # seconds per step: the endless loop's cost, ample for every other case
 CJK = re.compile(r"[\u4e00-\u9fff]")

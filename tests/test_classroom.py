@@ -18,11 +18,12 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import alive, descendants
-from grader import classroom, registry, sandbox
+from grader import classroom, sandbox
+from grader.steps import registry
 from grader.cli import main
 from grader.errors import UsageError
 from grader.sandbox.isolation import FIRST_STUDENT_UID
-from grader.seeds import student_seed
+from grader.engine.seeds import student_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
@@ -207,7 +208,7 @@ def test_neighbours_get_different_problems():
 
 
 def test_hard_coded_answer_for_one_student_fails_for_another(tmp_path):
-    from grader.checking import ProblemSet
+    from grader.checking.check import ProblemSet
 
     value = ProblemSet(student_seed(SECRET, "ali")).references[0]["delta3"]
     submissions = tmp_path / "subs"

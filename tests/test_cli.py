@@ -15,11 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import EXERCISES, ROOT, SOLUTIONS, STATUS_FIXTURES
-from grader import checking, quantities, registry
-from grader.backprop import backprop
+from grader.checking import check as checking
+from grader.steps import quantities, registry
+from grader.engine.backprop import backprop
 from grader.cli import main
-from grader.forward import forward
-from grader.generators import generate
+from grader.engine.forward import forward
+from grader.engine.generators import generate
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 RESULT_KEYS = {"step", "status", "score", "max_score", "message", "diagnosis"}

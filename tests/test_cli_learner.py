@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader import registry, stubs
+from grader.steps import registry, stubs
 from grader.cli import main
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"

@@ -1,4 +1,4 @@
-"""grader.context: ``net``, read-only, exactly the step's values, helpful when a name is missing."""
+"""grader.steps.context: ``net``, read-only, exactly the step's values, helpful when a name is missing."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import copy
 import numpy as np
 import pytest
 
-from grader import checking, registry
-from grader.context import ARRAYS, Context
+from grader.checking import check as checking
+
+from grader.steps import registry
+from grader.steps.context import ARRAYS, Context
 
 
 @pytest.fixture(scope="module")
@@ -124,10 +126,10 @@ def test_values_are_plain_floats():
 
 
 def test_the_learners_loss_is_the_reference_forward_pass():
-    from grader.context import seed_loss
-    from grader.forward import run
-    from grader.generators import generate
-    from grader.quantities import reference
+    from grader.steps.context import seed_loss
+    from grader.engine.forward import run
+    from grader.engine.generators import generate
+    from grader.steps.quantities import reference
 
     for seed in range(40):
         problem = generate(seed)

@@ -1,4 +1,4 @@
-"""grader.cost: the work of one gradient by three routes, counted from what actually runs."""
+"""grader.cost.lab: the work of one gradient by three routes, counted from what actually runs."""
 
 from __future__ import annotations
 
@@ -15,12 +15,18 @@ import pytest
 import sympy
 from click.testing import CliRunner
 
-from grader import checking, cost, registry, sandbox, stubs
+from grader.checking import check as checking
+
+from grader.cost import lab as cost
+
+from grader.steps import registry, stubs
+
+from grader import sandbox
 from grader.cli import main
-from grader.context import Context, CountedLoss, usage
-from grader.forward import forward, run
-from grader.generators import generate
-from grader.quantities import reference
+from grader.steps.context import Context, CountedLoss, usage
+from grader.engine.forward import forward, run
+from grader.engine.generators import generate
+from grader.steps.quantities import reference
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ((1, 1, 1), (1, 2, 1), (2, 2, 1))

@@ -1,7 +1,7 @@
 """Diagnosis by formula mutation: wrong answers named, right answers never flagged.
 
 The mutants below are written by hand (table ``MUTANTS``) and, separately, generated from
-``grader.diagnosis.candidates``; both kinds run through the real ``checking.check``. sympy
+``grader.checking.diagnosis.candidates``; both kinds run through the real ``checking.check``. sympy
 (imported here only) proves every registry expression equals the reference quantity and
 every generated candidate differs from the correct formula.
 """
@@ -18,9 +18,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SOLUTIONS
-from grader import checking, diagnosis, quantities, registry, tolerances
+from grader.checking import check as checking, diagnosis
+from grader.steps import quantities, registry
+from grader import tolerances
 from grader.cli import main
-from grader.generators import generate
+from grader.engine.generators import generate
 
 SEED = 5
 SEED_STEPS = [step for step in registry.STEPS if 1 <= step.number <= 14]

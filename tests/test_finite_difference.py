@@ -1,14 +1,14 @@
-"""grader.finite_difference: central differences of L, independent of the backward pass."""
+"""grader.engine.finite_difference: central differences of L, independent of the backward pass."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from grader import finite_difference as fd
+from grader.engine import finite_difference as fd
 from grader import tolerances
-from grader.forward import forward
-from grader.generators import generate
+from grader.engine.forward import forward
+from grader.engine.generators import generate
 
 
 def test_central_difference_of_a_cubic_has_the_known_error():

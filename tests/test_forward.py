@@ -1,4 +1,4 @@
-"""grader.forward: the forward pass, checked against the seed's formulas written out."""
+"""grader.engine.forward: the forward pass, checked against the seed's formulas written out."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from conftest import MANY_SEEDS
-from grader import forward as fw
-from grader.generators import generate
+from grader.engine import forward as fw
+from grader.engine.generators import generate
 
 
 def sigma(z: float) -> float:

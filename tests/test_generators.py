@@ -1,4 +1,4 @@
-"""grader.generators: pure, seeded, readable, well-conditioned problems."""
+"""grader.engine.generators: pure, seeded, readable, well-conditioned problems."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 from conftest import MANY_SEEDS
-from grader import generators, quantities, registry
+from grader.engine import generators
+from grader.steps import quantities, registry
 from grader.errors import GenerationError
-from grader.forward import forward
-from grader.generators import SEED_LAYERS, generate, trial_seeds
+from grader.engine.forward import forward
+from grader.engine.generators import SEED_LAYERS, generate, trial_seeds
 
 
 def readable_numbers(problem) -> list:

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader import gradescope, registry
+from grader.platforms import gradescope
+
+from grader.steps import registry
 from grader.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from grader import hints, registry
+from grader.steps import hints, registry
 from grader.cli import main
 from grader.errors import UsageError
 

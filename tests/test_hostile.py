@@ -44,11 +44,12 @@ import pytest
 pytestmark = pytest.mark.slow      # grades whole classes; python -m pytest -m 'not slow' skips
 
 from conftest import alive, descendants
-from grader import classroom, registry, sandbox
-from grader.checking import ProblemSet
-from grader.generators import trial_seeds
+from grader import classroom, sandbox
+from grader.steps import registry
+from grader.checking.check import ProblemSet
+from grader.engine.generators import trial_seeds
 from grader.sandbox.isolation import FIRST_STUDENT_UID
-from grader.seeds import graded_seeds, student_seed
+from grader.engine.seeds import graded_seeds, student_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"

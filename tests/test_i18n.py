@@ -3,7 +3,9 @@ import string
 
 import pytest
 
-from grader import i18n, reporters
+from grader import i18n
+
+from grader.render import terminal as reporters
 
 
 @pytest.mark.parametrize("environ, expected", [

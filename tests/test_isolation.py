@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import grader
-from grader import classroom, registry, sandbox
+from grader import classroom, sandbox
+from grader.steps import registry
 from grader.errors import UsageError
 from grader.sandbox import isolation as isolation_module
 
@@ -38,7 +39,7 @@ def step1(net):
     facts["reads_grader"] = can(lambda: open({grader!r}).read())
     facts["reads_secret"] = can(lambda: open({secret!r}).read())
     facts["reads_classmate"] = can(lambda: open({classmate!r}).read())
-    facts["imports_grader"] = can(lambda: __import__("grader.checking"))
+    facts["imports_grader"] = can(lambda: __import__("grader.checking.check"))
     facts["network"] = can(lambda: socket.create_connection(("127.0.0.1", {port}), timeout=1))
     facts["writes_submission"] = can(lambda: open("step01.py", "a").write("#"))
     facts["processes"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit()) \\
@@ -57,7 +58,7 @@ def _class(base: Path, port: int) -> Path:
     secret.write_text(f'[grade]\nsecret = "{SECRET}"\n')
     os.chmod(secret, 0o600)
     (submissions / "probe" / "step01.py").write_text(PROBE.format(
-        grader=str(Path(grader.__file__).with_name("checking.py")), secret=str(secret),
+        grader=str(Path(grader.__file__).parent / "checking" / "check.py"), secret=str(secret),
         classmate=str(submissions / "classmate" / "step02.py"), port=port))
     return submissions
 

@@ -6,8 +6,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from grader import mathml, quantities, registry, sheets
-from grader.generators import generate
+from grader.render import mathml, sheets
+
+from grader.steps import quantities, registry
+from grader.engine.generators import generate
 
 NS = "{http://www.w3.org/1998/Math/MathML}"
 # MathML Core elements the converter may produce.

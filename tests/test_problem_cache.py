@@ -3,7 +3,9 @@ import json
 import numpy as np
 import pytest
 
-from grader import checking, generators, problem_cache
+from grader.checking import check as checking
+
+from grader.engine import generators, cache as problem_cache
 
 
 @pytest.fixture

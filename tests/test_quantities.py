@@ -1,13 +1,14 @@
-"""grader.quantities: the seed network's values under the learner's names."""
+"""grader.steps.quantities: the seed network's values under the learner's names."""
 
 from __future__ import annotations
 
 import pytest
 
 from conftest import MANY_SEEDS
-from grader import quantities, registry, tolerances
+from grader.steps import quantities, registry
+from grader import tolerances
 from grader.errors import UsageError
-from grader.generators import generate
+from grader.engine.generators import generate
 
 # The seed's chain-rule lines, written over the reference's own values (DESIGN.md's table),
 # keyed by the quantity they give. Each is one line of the lesson, with nothing shared with
@@ -103,7 +104,7 @@ def test_named_values_are_only_for_the_seed_network(layers, activation):
 
 
 def test_finite_differences_are_computed_only_when_read(monkeypatch):
-    from grader import finite_difference as fd
+    from grader.engine import finite_difference as fd
 
     problem = generate(2)
     numeric = quantities.finite_difference(problem)

@@ -1,4 +1,4 @@
-"""The step table enforced: every test here is driven by grader.registry.STEPS."""
+"""The step table enforced: every test here is driven by grader.steps.registry.STEPS."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import re
 import pytest
 
 from conftest import EXERCISES, SOLUTIONS
-from grader import checking, quantities, registry, stubs
+from grader.checking import check as checking
+from grader.steps import quantities, registry, stubs
 from grader.errors import UsageError
-from grader.generators import generate
+from grader.engine.generators import generate
 from test_quantities import SEED_FORMULAS
 
 STEPS = registry.STEPS

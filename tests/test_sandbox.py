@@ -10,9 +10,10 @@ import pytest
 
 from bpgrade_harness import child, wire
 from conftest import descendants
-from grader import registry, sandbox
-from grader.checking import ProblemSet, answer_keys, contexts_for
-from grader.context import loss_names
+from grader.steps import registry
+from grader import sandbox
+from grader.checking.check import ProblemSet, answer_keys, contexts_for
+from grader.steps.context import loss_names
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"

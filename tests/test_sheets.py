@@ -14,11 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import latex_engine
-from grader import problem_data, quantities, registry, sheets
+from grader.steps import problem_data, quantities, registry
+from grader.render import sheets
 from grader.cli import main
 from grader.errors import UsageError
-from grader.generators import generate
-from grader.seeds import student_seed
+from grader.engine.generators import generate
+from grader.engine.seeds import student_seed
 from grader.tolerances import HAND_RELATIVE
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,10 @@ import threading
 import time
 from pathlib import Path
 
-from grader import registry, workspace
-from grader.watch import FileEvents, Watcher
+from grader.steps import registry
+
+from grader.learner import workspace
+from grader.learner.watch import FileEvents, Watcher
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 

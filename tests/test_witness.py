@@ -1,4 +1,4 @@
-"""grader.witness: the fully expanded loss differentiated exactly agrees with the reference
+"""grader.engine.witness: the fully expanded loss differentiated exactly agrees with the reference
 (the backward pass) and with central finite differences: three routes, one answer."""
 
 from __future__ import annotations
@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 
 from conftest import WITNESS_SEEDS
-from grader import quantities, tolerances, witness
-from grader.backprop import backprop
-from grader.forward import forward
-from grader.generators import generate
+from grader.steps import quantities
+from grader import tolerances
+from grader.engine import witness
+from grader.engine.backprop import backprop
+from grader.engine.forward import forward
+from grader.engine.generators import generate
 
 
 @pytest.mark.parametrize("seed", WITNESS_SEEDS)

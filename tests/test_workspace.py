@@ -2,7 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import registry, stubs, workspace
+from grader.steps import registry, stubs
+
+from grader.learner import workspace
 from grader.errors import UsageError
 
 

@@ -9,9 +9,9 @@
     jobs       the whole class: jobs in parallel, each with a runner of its own
 
 ``SUBMISSIONS/<student id>/stepNN.py``. Each student's visible problem comes from
-``student_seed(secret, id)``, the further ones from :func:`grader.seeds.graded_seeds`.
+``student_seed(secret, id)``, the further ones from :func:`grader.engine.seeds.graded_seeds`.
 Student code runs through :class:`grader.sandbox.RunnerClient`; all comparing happens in
-the job (:func:`grader.checking.judge`).
+the job (:func:`grader.checking.check.judge`).
 """
 
 from . import feedback as _feedback, folders as _folders, gradebook as _gradebook

@@ -20,10 +20,11 @@ from pathlib import Path
 
 from bpgrade_harness import child as harness_child, jail, runner as harness_runner, wire
 
-from .. import registry, sandbox
+from ..steps import registry
+from .. import sandbox
 from ..atomic_write import write_atomically
 from ..sandbox import memory
-from ..seeds import student_seed
+from ..engine.seeds import student_seed
 from .feedback import feedback_markdown
 from .folders import check_output_folder, feedback_name, output_folders, students_in
 from .gradebook import (_header, _open_progress, _read_progress, _records, canvas_csv,

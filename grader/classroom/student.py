@@ -8,11 +8,11 @@ from pathlib import Path
 
 from bpgrade_harness import child as harness_child
 
-from .. import registry
-from ..checking import FURTHER_PROBLEMS, ProblemSet, Result, answer_keys, contexts_for, judge
-from ..context import loss_names
+from ..steps import registry
+from ..checking.check import FURTHER_PROBLEMS, ProblemSet, Result, answer_keys, contexts_for, judge
+from ..steps.context import loss_names
 from ..i18n import text
-from ..seeds import graded_seeds, student_seed
+from ..engine.seeds import graded_seeds, student_seed
 
 SOURCE_LIMIT = 1 << 20            # bytes: a bigger stepNN.py is not run
 RECORD_TEXT_LIMIT = 2000          # characters of error/output kept per step in the records

@@ -96,7 +96,8 @@ def gradescope(submission, results, metadata, student, secret_file, trust_submis
 
     在 Gradescope 容器中批改一份提交并写出 results.json。
     """
-    from .. import gradescope as platform, sandbox
+    from ..platforms import gradescope as platform
+    from .. import sandbox
 
     lang = i18n.resolve(lang)
     isolation = run(sandbox.choose, trust_submissions, lang)
@@ -123,7 +124,8 @@ def export_gradescope(output, secret_file, timeout, lang):
 
     生成 Gradescope 自动评分压缩包。
     """
-    from .. import classroom, gradescope as platform
+    from .. import classroom
+    from ..platforms import gradescope as platform
     from ..atomic_write import write_atomically
 
     lang = i18n.resolve(lang)
@@ -146,7 +148,7 @@ def export_github_classroom(output, package, folder, lang):
 
     生成 GitHub Classroom 工作流：每一步一个自动评分测试。
     """
-    from .. import gradescope as platform
+    from ..platforms import gradescope as platform
     from ..atomic_write import write_atomically
 
     lang = i18n.resolve(lang)

@@ -43,7 +43,7 @@ def cost(networks, seed, symbolic_cap, time_budget, no_cse, as_json, svg_path, l
     """
     import json
 
-    from .. import cost as measuring
+    from ..cost import lab as measuring
 
     lang = i18n.resolve(lang)
     options = {}

@@ -16,7 +16,7 @@ from .common import LANG_OPTION, main, run
 @LANG_OPTION
 def hint(step, level, lang):
     """A hint for STEP (step7 or 7), one level at a time. / 某一步的提示，逐级给出。"""
-    from .. import hints
+    from ..steps import hints
 
     lang = i18n.resolve(lang)
     click.echo(run(hints.hint, step, int(level), lang).render(lang))

@@ -41,13 +41,13 @@ TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0.1), defau
 
 
 def _settings(exercises, seed, lang):
-    from ..workspace import settings
+    from ..learner.workspace import settings
 
     return run(settings, exercises, seed, lang)
 
 
 def _color() -> bool:
-    from ..reporters import use_color
+    from ..render.terminal import use_color
 
     return use_color(sys.stdout)
 
@@ -64,7 +64,7 @@ def init(directory, seed, force, lang):
     DIRECTORY defaults to bpgrade-exercises; existing files are kept unless --force.
     默认目录为 bpgrade-exercises；已有文件不会被覆盖，除非使用 --force。
     """
-    from ..workspace import DEFAULT_DIR, init as make
+    from ..learner.workspace import DEFAULT_DIR, init as make
 
     chosen = i18n.resolve(lang)
     root = directory or Path(DEFAULT_DIR)
@@ -94,7 +94,8 @@ def check(steps, all_steps, exercises, seed, chain, timeout, as_json, lang):
     Exit 0 when every checked step passes, 1 when some do not, 2 on a usage error.
     全部通过时退出码为 0，有未通过的为 1，用法错误为 2。
     """
-    from .. import checking, reporters
+    from ..checking import check as checking
+    from ..render import terminal as reporters
 
     setup = _settings(exercises, seed, lang)
     if steps and all_steps:
@@ -118,7 +119,8 @@ def check(steps, all_steps, exercises, seed, chain, timeout, as_json, lang):
 @LANG_OPTION
 def list_steps(exercises, seed, timeout, as_json, lang):
     """Your progress and the next step to do. / 查看进度和下一步。"""
-    from .. import checking, reporters
+    from ..checking import check as checking
+    from ..render import terminal as reporters
 
     setup = _settings(exercises, seed, lang)
     report = run(checking.check, [], setup.folder, seed=setup.seed, lang=setup.lang,
@@ -139,8 +141,9 @@ def show(step, exercises, seed, as_json, lang):
     """Your numbers for STEP, the values net holds, the formula. / 查看某一步的数值与公式。"""
     import json
 
-    from .. import problem_data, registry, reporters
-    from ..generators import generate
+    from ..steps import problem_data, registry
+    from ..render import terminal as reporters
+    from ..engine.generators import generate
 
     setup = _settings(exercises, seed, lang)
     chosen = run(registry.get, step, setup.lang)
@@ -161,7 +164,7 @@ def watch(exercises, seed, timeout, lang):
 
     Ctrl-C stops. / 按 Ctrl-C 退出。
     """
-    from ..watch import Watcher
+    from ..learner.watch import Watcher
 
     setup = _settings(exercises, seed, lang)
     watcher = run(Watcher, setup.folder, setup.seed, setup.lang, timeout, click.echo, _color())
@@ -175,7 +178,8 @@ def watch(exercises, seed, timeout, lang):
 @LANG_OPTION
 def reset(step, exercises, yes, lang):
     """Restore STEP's file to the fresh stub, asking first. / 恢复某一步的初始文件（会先询问）。"""
-    from .. import registry, workspace
+    from ..steps import registry
+    from ..learner import workspace
 
     setup = _settings(exercises, None, lang)
     chosen = run(registry.get, step, setup.lang)
@@ -209,8 +213,8 @@ def problem(seed, layers, activation, as_json, lang):
     """One problem's numbers: inputs, parameters, forward values, gradients. / 题目的全部数值。"""
     import json
 
-    from .. import problem_data
-    from ..generators import generate
+    from ..steps import problem_data
+    from ..engine.generators import generate
 
     try:
         data = problem_data.as_dict(run(generate, seed, layers, activation))

@@ -54,7 +54,7 @@ def sheet(seed, fmt, answers, static, paper, output, roster, out, secret_file, l
     bpgrade sheet --seed 3 --answers --format tex   the answer key as a LaTeX document
     bpgrade sheet --roster class.csv --out sheets --secret-file secret.txt --answers
     """
-    from .. import sheets
+    from ..render import sheets
 
     lang = i18n.resolve(lang)
     if roster is not None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bpgrade_harness import child, wire
 
-from ..context import loss_names
+from ..steps.context import loss_names
 from ..i18n import text
 from .outcome import (DEFAULT_TIMEOUT, MESSAGES, Limits, Outcome, capture_file, how, parse,
                       trusted)

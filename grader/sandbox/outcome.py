@@ -6,7 +6,7 @@ import json
 import os
 import signal
 
-from .. import answers
+from . import answers
 from ..i18n import text
 from ..records import Record, factory
 

@@ -83,13 +83,13 @@ def ladder(env: dict, check: list, repeat: int) -> None:
         "+ numpy.random (default_rng)": python + [base],
         "+ click": python + [base + ", click"],
         "+ grader.cli (every command)": python + [base + "; import grader.cli"],
-        "+ checking, reporters": python + [base + "; import grader.cli, grader.checking, "
-                                           "grader.reporters"],
-        "+ workspace lookup": python + [base + "; import grader.cli, grader.checking, "
-                                        "grader.reporters, grader.workspace as w; "
+        "+ checking, reporters": python + [base + "; import grader.cli, grader.checking.check, "
+                                           "grader.render.terminal"],
+        "+ workspace lookup": python + [base + "; import grader.cli, grader.checking.check, "
+                                        "grader.render.terminal, grader.learner.workspace as w; "
                                         "w.settings(None, None, None)"],
-        "+ ProblemSet (5 problems)": python + [base + "; import grader.cli, grader.checking as c, "
-                                               "grader.reporters, grader.workspace as w; "
+        "+ ProblemSet (5 problems)": python + [base + "; import grader.cli, grader.checking.check as c, "
+                                               "grader.render.terminal, grader.learner.workspace as w; "
                                                "w.settings(None, None, None); c.ProblemSet(0)"],
         "bpgrade check step7 (+ sandbox run)": check,
     }
@@ -126,7 +126,7 @@ def main() -> int:
         env["PYTHONPYCACHEPREFIX"] = cache.name
     check = [bpgrade_script(), "check", "step7", "--exercises", str(SOLUTIONS)]
     floor = [sys.executable, "-c", "import numpy"]
-    # The learner's problems are kept between checks (grader/problem_cache.py); the first
+    # The learner's problems are kept between checks (grader/engine/cache.py); the first
     # check of a seed draws them. Both are timed, each with a problem cache of its own.
     problems = tempfile.TemporaryDirectory(prefix="bpgrade-bench-problems-")
     env["BPGRADE_CACHE"] = problems.name

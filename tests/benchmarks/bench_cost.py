@@ -1,4 +1,4 @@
-"""Benchmarks for grader.cost and the step18 check: medians, and ratios against a baseline
+"""Benchmarks for grader.cost.lab and the step18 check: medians, and ratios against a baseline
 measured in the same run.
 
     python tests/benchmarks/bench_cost.py
@@ -20,12 +20,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from grader import checking, cost, registry  # noqa: E402
-from grader.backprop import backprop  # noqa: E402
-from grader.context import Context  # noqa: E402
-from grader.forward import forward  # noqa: E402
-from grader.generators import generate  # noqa: E402
-from grader.quantities import reference  # noqa: E402
+from grader.checking import check as checking
+
+from grader.cost import lab as cost
+
+from grader.steps import registry  # noqa: E402
+from grader.engine.backprop import backprop  # noqa: E402
+from grader.steps.context import Context  # noqa: E402
+from grader.engine.forward import forward  # noqa: E402
+from grader.engine.generators import generate  # noqa: E402
+from grader.steps.quantities import reference  # noqa: E402
 
 
 def paired_medians(function, baseline, repeats: int = 9, loops: int = 1) -> tuple:

@@ -14,8 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader import checking, registry
-from grader.diagnosis import diagnose
+from grader.checking import check as checking
+
+from grader.steps import registry
+from grader.checking.diagnosis import diagnose
 
 RUNS = 16
 RIGHT = "def step7(net):\n    return net.dL_dh2_1 * net.h2_1 * (1 - net.h2_1) * net.h1_1\n"
@@ -40,7 +42,7 @@ def command_medians(right: Path, wrong: Path) -> tuple:
 
 def diagnose_times() -> dict:
     """{step id: (cold, warm median)} seconds for an answer no candidate explains."""
-    from grader import diagnosis
+    from grader.checking import diagnosis
 
     problem_set = checking.ProblemSet(0)
     out = {}

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from grader import sheets  # noqa: E402
+from grader.render import sheets  # noqa: E402
 
 
 def median_seconds(function, repeats: int) -> float:

@@ -2,7 +2,7 @@
 
 The harness refuses ``import grader`` by name (builtins.__import__ and a sys.meta_path
 hook); a student who read that source switches the guard off, adds every place the
-repository or the installed package could be to sys.path, and loads grader/checking.py
+repository or the installed package could be to sys.path, and loads grader/checking/check.py
 by absolute path. Only if every route fails does the step give up (LookupError).
 """
 import builtins
@@ -46,26 +46,26 @@ def _switch_off_guard():
 
 
 def _routes():
-    yield "import_module", lambda: importlib.import_module("grader.checking")
-    yield "__import__", lambda: __import__("grader.checking", fromlist=["ProblemSet"])
+    yield "import_module", lambda: importlib.import_module("grader.checking.check")
+    yield "__import__", lambda: __import__("grader.checking.check", fromlist=["ProblemSet"])
     _switch_off_guard()
-    yield "guard off", lambda: importlib.import_module("grader.checking")
+    yield "guard off", lambda: importlib.import_module("grader.checking.check")
     saved = list(sys.meta_path)
     sys.meta_path.clear()
     try:
-        yield "meta_path cleared", lambda: importlib.import_module("grader.checking")
+        yield "meta_path cleared", lambda: importlib.import_module("grader.checking.check")
     finally:
         sys.meta_path[:] = saved
     roots = _guess_roots()
     sys.path[:0] = roots
     importlib.invalidate_caches()
-    yield "sys.path", lambda: importlib.import_module("grader.checking")
+    yield "sys.path", lambda: importlib.import_module("grader.checking.check")
     for root in roots:
-        path = os.path.join(root, "grader", "checking.py")
+        path = os.path.join(root, "grader", "checking", "check.py")
         if os.path.exists(path):
             def load(path=path):
                 spec = importlib.util.spec_from_file_location(
-                    "grader.checking", path,
+                    "grader.checking.check", path,
                     submodule_search_locations=None)
                 module = importlib.util.module_from_spec(spec)
                 spec.loader.exec_module(module)
@@ -86,7 +86,7 @@ def _editable(root, name):
     finder = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(finder)
     finder.install()
-    return importlib.import_module("grader.checking")
+    return importlib.import_module("grader.checking.check")
 
 
 def _engine():
@@ -108,7 +108,8 @@ def step9(net):
         raise LookupError("no route to the grader: " + "; ".join(TRIED))
     # the reference engine does the work on net's own network (never reached in a sandbox)
     import numpy as np
-    from grader import generators, quantities
+    from grader.engine import generators
+    from grader.steps import quantities
     problem = generators.Problem(
         seed=0, layers=(2, 3, 2, 1), activation="sigmoid", output_activation="sigmoid",
         x=np.array([net.x1, net.x2]), y_target=np.array([net.y_target]), eta=net.eta,

@@ -1,4 +1,4 @@
-from grader import quantities
+from grader.steps import quantities
 
 
 def step11(net):

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import partial
 
-from .backprop import backprop
-from .forward import forward
-from .generators import SEED_LAYERS
-from .errors import UsageError
+from ..engine.backprop import backprop
+from ..engine.forward import forward
+from ..engine.generators import SEED_LAYERS
+from ..errors import UsageError
 
 
 def parameter_slots(weights, biases):
@@ -99,7 +99,7 @@ class FiniteDifferences(Mapping):
         self._trace = forward(problem)
         self._values = {}
         self._how = {}                              # name -> function computing it
-        from . import finite_difference as fd
+        from ..engine import finite_difference as fd
 
         for name, kind, layer, index in parameter_slots(problem.weights, problem.biases):
             self._how[f"dL_d{name}"] = partial(fd.parameter_gradient, problem, kind, layer, index)

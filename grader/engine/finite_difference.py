@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .forward import run
-from .tolerances import FINITE_DIFFERENCE_STEP as EPSILON
+from ..tolerances import FINITE_DIFFERENCE_STEP as EPSILON
 
 
 def _central_at(f, value: np.ndarray, index: tuple, eps: float) -> float:

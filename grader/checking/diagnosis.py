@@ -27,10 +27,11 @@ import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import registry, tolerances
-from .i18n import text
+from ..steps import registry
+from .. import tolerances
+from ..i18n import text
 
-SINGLE = "value"        # the answer key of a single-number step (as in grader.answers)
+SINGLE = "value"        # the answer key of a single-number step (as in grader.sandbox.answers)
 
 # Operators in the order a match is preferred: the most specific explanation of the numbers
 # first. Value-only checks come last, so "you dropped h(1−h)" beats "that is step 1's δ⁽³⁾".

@@ -20,10 +20,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import i18n, mathml, registry
-from .atomic_write import write_atomically
-from .errors import UsageError
-from .tolerances import FLOOR, HAND_RELATIVE
+from .. import i18n
+from . import mathml
+from ..steps import registry
+from ..atomic_write import write_atomically
+from ..errors import UsageError
+from ..tolerances import FLOOR, HAND_RELATIVE
 
 FORMATS = ("html", "md", "tex")
 KINDS = ("interactive", "blank", "key")
@@ -114,7 +116,7 @@ TEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "
 # --- names and numbers ---------------------------------------------------------------------
 
 def symbol(name: str) -> str:
-    """The seed's LaTeX for a quantity name of :mod:`grader.quantities`."""
+    """The seed's LaTeX for a quantity name of :mod:`grader.steps.quantities`."""
     if name.startswith("dL_d"):
         return r"\frac{\partial L}{\partial " + symbol(name[4:]) + "}"
     if name.startswith("new_"):
@@ -476,8 +478,8 @@ def render(model: dict) -> str:
 def sheet(seed: int, fmt: str = "html", lang: str = "en", kind: str = "blank",
           student: str | None = None, paper: str = "a4") -> str:
     """The sheet for ``bpgrade problem --seed N``'s problem."""
-    from .generators import generate
-    from .quantities import reference
+    from ..engine.generators import generate
+    from ..steps.quantities import reference
 
     problem = generate(seed)
     return render(view(problem, reference(problem), fmt, lang, kind, student, paper))
@@ -541,9 +543,9 @@ def file_stem(student: str) -> str:
 def roster(path: Path, out: Path, secret: str, fmt: str = "html", lang: str = "en",
            answers: bool = False, static: bool = False, paper: str = "a4") -> list:
     """One sheet (and key) per student into ``out``, plus ``index.csv``; byte-stable output."""
-    from .generators import generate
-    from .quantities import reference
-    from .seeds import student_seed
+    from ..engine.generators import generate
+    from ..steps.quantities import reference
+    from ..engine.seeds import student_seed
 
     students = read_roster(path, lang)
     out = Path(out)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 
-from . import registry
-from .i18n import text
+from ..steps import registry
+from ..i18n import text
 
 MESSAGES = {
     "header": {"en": "bpgrade · seed {seed} · {problems} problems per step (yours + {others} more)",

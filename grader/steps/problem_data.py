@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from . import quantities, registry
-from .backprop import backprop
-from .forward import forward
-from .generators import SEED_LAYERS
+from ..engine.backprop import backprop
+from ..engine.forward import forward
+from ..engine.generators import SEED_LAYERS
 
 
 def _listed(arrays) -> dict:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import registry
-from .errors import UsageError
-from .i18n import pick, text
+from ..errors import UsageError
+from ..i18n import pick, text
 
 MESSAGES = {
     "heading": {"en": "{step} — {title} · hint {level} of {levels}",

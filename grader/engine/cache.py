@@ -17,11 +17,13 @@ import json
 import os
 from pathlib import Path
 
-from . import __version__
-from .atomic_write import write_atomically
+from .. import __version__
+from ..atomic_write import write_atomically
 from .generators import Problem, frozen_array
 
-_ENGINE = ("generators.py", "forward.py", "backprop.py", "quantities.py", "problem_cache.py")
+# The sources whose change makes a stored problem stale, from the package's root.
+_ENGINE = ("engine/generators.py", "engine/forward.py", "engine/backprop.py", "engine/cache.py",
+           "steps/quantities.py")
 
 
 def folder() -> Path | None:
@@ -33,7 +35,7 @@ def folder() -> Path | None:
 
 
 def fingerprint() -> str:
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     parts = [__version__]
     for name in _ENGINE:
         info = (here / name).stat()

@@ -13,9 +13,11 @@ import select
 import time
 from pathlib import Path
 
-from . import checking, registry, reporters
-from .errors import UsageError
-from .i18n import text
+from ..checking import check as checking
+from ..steps import registry
+from ..render import terminal as reporters
+from ..errors import UsageError
+from ..i18n import text
 
 INTERVAL = 0.5       # seconds between looks at the files
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .records import Record
+from ..records import Record
 
 import numpy as np
 

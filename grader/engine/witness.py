@@ -20,7 +20,7 @@ import mpmath
 import sympy
 
 from .forward import layer_activations
-from .quantities import layer_names, parameter_names
+from ..steps.quantities import layer_names, parameter_names
 
 DIGITS = 30
 

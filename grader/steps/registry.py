@@ -3,15 +3,15 @@
 Each :class:`Step` says what the learner computes (``answer``: one quantity name, or a
 mapping from the keys of the returned dict to quantity names), what ``net`` holds for it
 (``context``), the seed's formula (LaTeX and plain text), titles, meaning and hints in
-English and Chinese, and its points. Quantity names are those of :mod:`grader.quantities`.
+English and Chinese, and its points. Quantity names are those of :mod:`grader.steps.quantities`.
 """
 
 from __future__ import annotations
 
 import re
-from .records import Record, factory
+from ..records import Record, factory
 
-from .errors import UsageError
+from ..errors import UsageError
 
 # --- what a context can hold -------------------------------------------------------------
 
@@ -48,7 +48,7 @@ class Step(Record, frozen=True):
     hints: dict = factory(dict)   # {1: {"en", "zh"}, 2: ..., 3: ...}
     uses_text: dict | None = None  # words for ``uses`` where listing every name is too long
     # The formula again as a Python expression over the ``net`` names ("delta3*y*(1 - y)*h2_1";
-    # for a dict step {key: expression}); grader.diagnosis mutates it to name mistakes.
+    # for a dict step {key: expression}); grader.checking.diagnosis mutates it to name mistakes.
     expression: object = None
     # ``net.loss(name=value, ...)`` is offered: L with some parameters replaced, its calls counted.
     offers_loss: bool = False

@@ -25,11 +25,12 @@ from pathlib import Path
 
 from bpgrade_harness import jail
 
-from . import classroom, registry, sandbox
-from .atomic_write import write_atomically
-from .errors import UsageError
-from .i18n import text
-from .seeds import student_seed
+from .. import classroom, sandbox
+from ..steps import registry
+from ..atomic_write import write_atomically
+from ..errors import UsageError
+from ..i18n import text
+from ..engine.seeds import student_seed
 
 SUBMISSION = Path("/autograder/submission")
 RESULTS = Path("/autograder/results/results.json")

@@ -5,7 +5,7 @@ parameter repeats work, while backprop computes each intermediate once and reuse
 This module turns that into numbers, for the seed's network and for larger ones:
 
 * ``forward_ops`` and ``backprop_ops``: the arithmetic the reference engine
-  (:mod:`grader.forward`, :mod:`grader.backprop`) performs, counted by running it on
+  (:mod:`grader.engine.forward`, :mod:`grader.engine.backprop`) performs, counted by running it on
   arrays that tally every elementwise operation (one ``+ − × ÷``, ``exp`` or comparison
   per element; a matrix product of inner size k costs k multiplications and k − 1
   additions per output);
@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import records
-from .backprop import backprop
-from .errors import UsageError
-from .forward import forward, layer_activations, run
-from .generators import SEED_LAYERS, Problem, generate, parse_layers
-from .i18n import text
+from .. import records
+from ..engine.backprop import backprop
+from ..errors import UsageError
+from ..engine.forward import forward, layer_activations, run
+from ..engine.generators import SEED_LAYERS, Problem, generate, parse_layers
+from ..i18n import text
 
 # The seed's network, then wider and deeper ones.
 LADDER = ((2, 3, 2, 1), (2, 4, 3, 1), (2, 3, 3, 2, 1), (2, 6, 4, 1),
@@ -253,7 +253,7 @@ def naive_symbolic(problem: Problem, cap: int = SYMBOLIC_SIZE_CAP,
                                               cap=cap)))
     import sympy
 
-    from .witness import expanded_loss
+    from ..engine.witness import expanded_loss
 
     start = time.perf_counter()
     expanded = expanded_loss(tuple(problem.layers), layer_activations(problem))
@@ -339,7 +339,7 @@ def shared_subexpressions(problem: Problem, naive: Naive) -> list:
     """
     import sympy
 
-    from .witness import rational
+    from ..engine.witness import rational
 
     replacements, reduced = sympy.cse(naive.derivatives)
     flat = [v for array in problem.weights + problem.biases for v in np.ravel(array)]

@@ -9,14 +9,14 @@ exactly what is graded.
 from __future__ import annotations
 
 import math
-from .records import Record
+from ..records import Record
 
 import numpy as np
 
 from .backprop import backprop
-from .errors import GenerationError
+from ..errors import GenerationError
 from .forward import ACTIVATIONS, forward
-from .i18n import resolve, text
+from ..i18n import resolve, text
 
 MESSAGES = {
     "bad_seed": {"en": "a seed is a whole number >= 0, not {seed}",

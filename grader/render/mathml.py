@@ -12,7 +12,7 @@ import functools
 import re
 from html import escape
 
-from .errors import BpgradeError
+from ..errors import BpgradeError
 
 
 class MathSyntaxError(BpgradeError):

@@ -10,12 +10,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from . import quantities, registry, sandbox, tolerances
-from .answers import SINGLE
-from .errors import UsageError
-from .generators import generate, trial_seeds
-from .i18n import text
-from .records import Record, asdict, factory
+from ..steps import quantities, registry
+from .. import sandbox, tolerances
+from ..sandbox.answers import SINGLE
+from ..errors import UsageError
+from ..engine.generators import generate, trial_seeds
+from ..i18n import text
+from ..records import Record, asdict, factory
 
 FURTHER_PROBLEMS = 4
 STATUSES = ("passed", "failed", "invalid", "error", "timeout", "not_started")
@@ -83,12 +84,12 @@ class Result(Record, eq=True):
         return data
 
     def __repr__(self) -> str:
-        from .reporters import result_text
+        from ..render.terminal import result_text
 
         return result_text(self, self.lang)
 
     def _repr_html_(self) -> str:
-        from .reporters import result_html
+        from ..render.terminal import result_html
 
         return result_html(self)
 
@@ -119,7 +120,7 @@ class ProblemSet:
 
     def __init__(self, seed: int, further: int = FURTHER_PROBLEMS, cached: bool = False,
                  further_seeds: list | None = None):
-        """``cached``: read and keep them in the learner's cache (see grader.problem_cache);
+        """``cached``: read and keep them in the learner's cache (see grader.engine.cache);
         ``further_seeds``: the further problems' seeds (classroom grading draws them from
         the secret), instead of those derived publicly from ``seed``."""
         self.seed = seed
@@ -127,7 +128,7 @@ class ProblemSet:
         if further_seeds is not None:
             further, cached = len(further_seeds), False
         if cached:
-            from . import problem_cache
+            from ..engine import cache as problem_cache
 
             stored = problem_cache.load(seed, further + 1)
         if stored is not None:
@@ -236,7 +237,7 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
                 inputs=inputs, rows=rows)
     cost_note = ""
     if outcome.extras.get("loss_calls"):        # net.loss was offered: what the code cost
-        from .cost import learner_cost, learner_cost_message
+        from ..cost.lab import learner_cost, learner_cost_message
 
         base["cost"] = learner_cost(outcome.extras["loss_calls"][0], problem_set.problems[0])
         cost_note = "; " + learner_cost_message(base["cost"], lang)
@@ -376,7 +377,7 @@ def check_function(step_name, function, seed: int = 0, lang: str | None = None,
 
     It runs in this process, with a watchdog against endless loops.
     """
-    from .i18n import resolve
+    from ..i18n import resolve
 
     lang = resolve(lang)
     step = registry.get(step_name, lang)

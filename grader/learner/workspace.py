@@ -9,13 +9,13 @@ unless they ask for it (``--force``, or ``reset`` after confirming).
 from __future__ import annotations
 
 import os
-from .atomic_write import write_atomically
-from .records import Record
+from ..atomic_write import write_atomically
+from ..records import Record
 from pathlib import Path
 
-from . import registry
-from .errors import UsageError
-from .i18n import text
+from ..steps import registry
+from ..errors import UsageError
+from ..i18n import text
 
 CONFIG_NAME = "bpgrade.toml"
 EXERCISES = "exercises"
@@ -69,7 +69,7 @@ def _config_text(seed: int, lang: str | None) -> str:
 
 
 def load(root: Path, lang: str = "en") -> Workspace:
-    from .toml import tomllib
+    from ..toml import tomllib
 
     path = Path(root) / CONFIG_NAME
     try:
@@ -132,7 +132,7 @@ def init(root: Path, seed: int | None = None, force: bool = False, lang: str = "
     (root / EXERCISES).mkdir(parents=True, exist_ok=True)
     files = {root / CONFIG_NAME: _config_text(seed, learner_lang),
              root / "README.md": text(MESSAGES, "readme", learner_lang or lang, seed=seed)}
-    from . import stubs
+    from ..steps import stubs
 
     for step in registry.STEPS:
         files[root / EXERCISES / step.file_name] = stubs.render(step)
@@ -147,7 +147,7 @@ def init(root: Path, seed: int | None = None, force: bool = False, lang: str = "
 
 
 def stub_is_untouched(path: Path, step) -> bool:
-    from . import stubs
+    from ..steps import stubs
 
     try:
         return path.read_text(encoding="utf-8") == stubs.render(step)
@@ -157,7 +157,7 @@ def stub_is_untouched(path: Path, step) -> bool:
 
 def reset(folder: Path, step) -> Path:
     """Restore the stub of ``step`` in ``folder`` (the caller has asked the learner first)."""
-    from . import stubs
+    from ..steps import stubs
 
     path = Path(folder) / step.file_name
     Path(folder).mkdir(parents=True, exist_ok=True)
@@ -179,7 +179,7 @@ def settings(exercises=None, seed=None, lang=None) -> Settings:
     Seed: ``--seed``, else the workspace's, else 0. Language: ``--lang``, else the
     workspace's, else the locale.
     """
-    from .i18n import resolve
+    from ..i18n import resolve
 
     first_lang = resolve(lang)
     start = Path(exercises).resolve().parent if exercises is not None else None

@@ -1,0 +1,1 @@
+"""Course platforms: the Gradescope autograder and the GitHub Classroom workflow."""

@@ -1,0 +1,1 @@
+"""What people read: terminal reports, practice sheets (HTML, Markdown, LaTeX) and MathML."""
