@@ -1,6 +1,9 @@
 """``from grader import check; check("step7", fn)`` for notebooks."""
 
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 
@@ -71,3 +74,20 @@ def test_errors_and_stubs():
 def test_the_seed_chooses_the_problem():
     first = grader.check("step1", lambda net: 0.123, seed=1)
     assert first.shown_seed == 1 and first.status == "failed"
+
+
+def test_the_watchdog_works_when_the_process_ignores_ctrl_c(tmp_path):
+    # A kernel or script started in the background inherits SIGINT ignored; the watchdog's
+    # interrupt must still stop the loop, and the ignored disposition must come back after.
+    script = tmp_path / "loop.py"
+    script.write_text(
+        "import signal, grader\n"
+        "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "def forever(net):\n"
+        "    while True:\n"
+        "        pass\n"
+        "result = grader.check('step2', forever, timeout=0.3)\n"
+        "print(result.status, signal.getsignal(signal.SIGINT) is signal.SIG_IGN)\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=30, env={**os.environ, "BPGRADE_CACHE": ""})
+    assert done.stdout.split() == ["timeout", "True"], done.stderr

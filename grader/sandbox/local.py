@@ -99,9 +99,16 @@ def run_function(function, contexts: list, keys, lang: str = "en",
 def run_here(work, n_trials: int, keys, lang: str, timeout: float) -> Outcome:
     """``work()`` in this process; a watchdog thread interrupts an endless Python loop."""
     import _thread
+    import signal
     import threading
 
     finished, fired = threading.Event(), threading.Event()
+    # interrupt_main() does nothing while SIGINT is ignored (a process started in the
+    # background inherits that), so the watchdog would never stop the loop.
+    ignored = (threading.current_thread() is threading.main_thread()
+               and signal.getsignal(signal.SIGINT) is signal.SIG_IGN)
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def watchdog():
         if not finished.wait(timeout):
@@ -117,6 +124,8 @@ def run_here(work, n_trials: int, keys, lang: str, timeout: float) -> Outcome:
         data = None
     finally:
         finished.set()
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     if fired.is_set():
         return Outcome("timeout", error=text(MESSAGES, "timeout", lang, seconds=timeout))
     return trusted(json.loads(json.dumps(data)), n_trials, keys, lang)
