@@ -551,11 +551,11 @@ def test_fence_outlasts_any_backtick_run():
     assert "x ````` y\n```" in _render(fenced)
 
 
-def test_installed_command_runs(tmp_path):
+def test_grade_runs_as_a_command_of_its_own(tmp_path):
     submissions = _make_class(tmp_path / "subs", 1)
     out = tmp_path / "grades.csv"
-    done = subprocess.run(["bpgrade", "grade", str(submissions), "--out", str(out),
-                           "--secret-file", str(secret_file(tmp_path)), "--jobs", "1"],
+    done = subprocess.run([sys.executable, "-m", "grader", "grade", str(submissions), "--out",
+                           str(out), "--secret-file", str(secret_file(tmp_path)), "--jobs", "1"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "step0" in done.stdout and out.exists()

@@ -45,6 +45,12 @@ def test_check_one_step_by_either_name(name):
     assert registry.get("step7").title["en"] in outcome.output
 
 
+def test_check_prints_the_report_and_json_only_when_asked():
+    report = invoke("check", "step7", "--exercises", SOLUTIONS, "--lang", "en").output
+    assert "Score 1/1" in report and not report.lstrip().startswith("{")
+    assert json.loads(invoke("check", "step7", "--exercises", SOLUTIONS, "--json").output)
+
+
 def test_check_json_shape():
     code, data = check_json("step7", "step15", "--exercises", SOLUTIONS)
     assert code == 0
@@ -219,6 +225,8 @@ def test_problem_same_seed_same_output():
 
 
 # --- the real installed command ---------------------------------------------------------
+# Every other test runs the command as ``sys.executable -m grader``; this one alone runs the
+# installed ``bpgrade`` console script, the entry point pyproject.toml declares.
 
 def installed_bpgrade() -> str:
     script = Path(sysconfig.get_path("scripts")) / "bpgrade"
@@ -226,6 +234,7 @@ def installed_bpgrade() -> str:
 
 
 def test_installed_console_script(tmp_path):
+    """THE test of the installed ``bpgrade`` script itself (not ``python -m grader``)."""
     command = installed_bpgrade()
     assert command, "the bpgrade console script is not installed"
     solved = subprocess.run([command, "check", "step7", "--exercises", str(SOLUTIONS), "--json"],

@@ -1,9 +1,11 @@
 """The learner's loop through the CLI: init, show, check, list, reset, check --chain."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -11,6 +13,7 @@ from grader.steps import registry, stubs
 from grader.cli import main
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
@@ -172,6 +175,47 @@ def test_every_command_has_help():
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
         assert main.get_command(click.Context(main), name).get_short_help_str()
+
+
+def _commands(group, ctx):
+    """Every command under ``group`` (subgroups included), with a context of its own."""
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        sub = click.Context(command, info_name=name, parent=ctx)
+        yield sub, command
+        if isinstance(command, click.Group):
+            yield from _commands(command, sub)
+
+
+def _both_languages(help_text) -> bool:
+    return bool(help_text and re.search(r"[A-Za-z]{3}", help_text) and CJK.search(help_text))
+
+
+def test_every_command_and_option_says_what_it_does_in_english_and_chinese():
+    root = click.Context(main, info_name="bpgrade")
+    seen = 0
+    for ctx, command in [(root, main), *_commands(main, root)]:
+        assert _both_languages(command.help), ctx.command_path
+        for param in command.get_params(ctx):
+            if isinstance(param, click.Option):
+                assert _both_languages(param.help), (ctx.command_path, param.opts)
+                seen += 1
+    assert seen > 60                       # every command's options, --help and --version
+
+
+def test_a_library_error_exits_with_its_own_code(monkeypatch):
+    from grader.errors import BpgradeError
+    from grader.steps import hints
+
+    class Refused(BpgradeError):
+        exit_code = 3
+
+    def refuse(*args):
+        raise Refused("no hint today")
+
+    monkeypatch.setattr(hints, "hint", refuse)
+    result = CliRunner().invoke(main, ["hint", "step1"])
+    assert result.exit_code == 3 and result.output == "Error: no hint today\n"
 
 
 def test_check_does_not_load_other_commands():

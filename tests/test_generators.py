@@ -10,9 +10,9 @@ import pytest
 from conftest import MANY_SEEDS
 from grader.engine import generators
 from grader.steps import quantities, registry
-from grader.errors import GenerationError
+from grader.errors import GenerationError, UsageError
 from grader.engine.forward import forward
-from grader.engine.generators import SEED_LAYERS, generate, trial_seeds
+from grader.engine.generators import SEED_LAYERS, generate, parse_layers, trial_seeds
 
 
 def readable_numbers(problem) -> list:
@@ -126,10 +126,28 @@ def test_unknown_activation_is_rejected():
         generate(0, activation="softplus")
 
 
-@pytest.mark.parametrize("layers", [(2,), (), (2, 0, 1), (3, -1)])
+@pytest.mark.parametrize("layers", [(2,), (), (2, 0, 1), (3, -1), (2, 4097, 1), (2, 2.5, 1),
+                                    (2, True, 1), 5, None])
 def test_bad_layers_are_rejected(layers):
-    with pytest.raises(ValueError):
+    with pytest.raises(UsageError, match="takes sizes like 2,3,2,1"):
         generate(0, layers=layers)
+
+
+@pytest.mark.parametrize("written, expected", [("2,3,2,1", (2, 3, 2, 1)), (" 4, 16,1", (4, 16, 1)),
+                                               ((2, np.int64(3), 1), (2, 3, 1)),
+                                               ([1, 4096], (1, 4096))])
+def test_layers_are_read_from_text_or_numbers(written, expected):
+    sizes = parse_layers(written)
+    assert sizes == expected and all(type(n) is int for n in sizes)
+
+
+@pytest.mark.parametrize("written", ["2,x", "3", "2,0,1", "2,-1,1", "2,,1", "2.5,1", "",
+                                     "2,99999,1"])
+def test_one_message_for_every_bad_layers_text_in_both_languages(written):
+    for lang, words in (("en", "takes sizes like 2,3,2,1"), ("zh", "的格式如 2,3,2,1")):
+        with pytest.raises(UsageError, match=words) as raised:
+            parse_layers(written, lang)
+        assert repr(written) in str(raised.value) and "4096" in str(raised.value)
 
 
 def test_an_impossible_shape_says_so(monkeypatch):

@@ -6,6 +6,7 @@ import csv
 import json
 import re
 import subprocess
+import sys
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -473,10 +474,10 @@ def test_cli_usage_errors_exit_2(tmp_path, arguments, message):
     assert "Traceback" not in result.output
 
 
-def test_installed_command(tmp_path):
-    result = subprocess.run(["bpgrade", "sheet", "--seed", "11", "--format", "tex", "--answers",
-                             "-o", str(tmp_path / "key.tex")], capture_output=True, text=True,
-                            timeout=60)
+def test_sheet_runs_as_a_command_of_its_own(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "grader", "sheet", "--seed", "11", "--format",
+                             "tex", "--answers", "-o", str(tmp_path / "key.tex")],
+                            capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "key.tex").read_text(encoding="utf-8") == sheets.sheet(11, "tex", "en",
                                                                               "key")

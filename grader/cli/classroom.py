@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import i18n
-from .common import LANG_OPTION, SECRET_FILE_OPTION, main, run
+from .common import LANG_OPTION, SECRET_FILE_OPTION, main
 
 MESSAGES = {
     "wrote": {"en": "wrote {path}", "zh": "已写入 {path}"},
@@ -16,35 +16,48 @@ MESSAGES = {
 }
 
 TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0.1), default=5.0,
-                              show_default=True, help="Seconds one step may run.")
+                              show_default=True,
+                              help="Seconds one step may run. / 一步最多运行的秒数。")
 TRUST_OPTION = click.option("--trust-submissions", is_flag=True,
                             help="Grade even where the machine lacks some isolation (it "
                                  "says which): for disposable containers that cannot create "
                                  "namespaces. Student code still runs in a fresh process "
-                                 "under its own uid.")
+                                 "under its own uid. / 即使机器缺少部分隔离（会说明缺哪些）也批改："
+                                 "用于无法创建命名空间的一次性容器。学生代码仍在新进程中以其专属 "
+                                 "uid 运行。")
 
 
 @main.command()
 @click.argument("submissions", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The CSV gradebook: student, step0 … stepN, total, max.")
+              help="The CSV gradebook: student, step0 … stepN, total, max. / "
+                   "CSV 成绩表：student、step0 … stepN、total、max。")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Also write every step's status, message and diagnosis.")
+              default=None,
+              help="Also write every step's status, message and diagnosis. / "
+                   "另写出每一步的状态、消息和诊断。")
 @click.option("--feedback", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Write one Markdown feedback file per student into this folder.")
+              help="Write one Markdown feedback file per student into this folder. / "
+                   "在此文件夹中为每个学生写一份 Markdown 反馈。")
 @click.option("--canvas", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write a CSV for Canvas' gradebook import.")
+              help="Also write a CSV for Canvas' gradebook import. / "
+                   "另写出一份可导入 Canvas 成绩册的 CSV。")
 @click.option("--canvas-column", default="bpgrade", show_default=True,
-              help="The Canvas assignment column name.")
+              help="The Canvas assignment column name. / Canvas 中作业列的名称。")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Students graded at once (default: the number of CPUs).")
+              help="Students graded at once (default: the number of CPUs). / "
+                   "同时批改的学生数（默认：CPU 个数）。")
 @TIMEOUT_OPTION
 @click.option("--memory", type=click.IntRange(min=16), default=2048, show_default=True,
-              help="Megabytes of memory a student's code may allocate.")
+              help="Megabytes of memory a student's code may allocate. / "
+                   "学生代码最多可分配的内存（MB）。")
 @SECRET_FILE_OPTION
 @TRUST_OPTION
-@click.option("--resume", is_flag=True, help="Keep the students an interrupted run finished.")
-@click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("--resume", is_flag=True,
+              help="Keep the students an interrupted run finished. / "
+                   "保留中断的那次运行已批改完的学生。")
+@click.option("--quiet", is_flag=True,
+              help="No progress bar and no summary. / 不显示进度条和汇总。")
 @LANG_OPTION
 def grade(submissions, out, json_path, feedback, canvas, canvas_column, jobs, timeout, memory,
           secret_file, trust_submissions, resume, quiet, lang):
@@ -55,40 +68,43 @@ def grade(submissions, out, json_path, feedback, canvas, canvas_column, jobs, ti
     from .. import classroom, sandbox
 
     lang = i18n.resolve(lang)
-    secret = run(classroom.course_secret, secret_file, submissions, lang)
-    students = run(classroom.students_in, submissions, lang)
-    isolation = run(sandbox.choose, trust_submissions, lang)
+    secret = classroom.course_secret(secret_file, submissions, lang)
+    students = classroom.students_in(submissions, lang)
+    isolation = sandbox.choose(trust_submissions, lang)
     limits = sandbox.Limits(memory=memory << 20)
     options = dict(secret=secret, json_path=json_path, feedback=feedback, canvas=canvas,
                    canvas_column=canvas_column, jobs=jobs, timeout=timeout, resume=resume,
                    lang=lang, limits=limits, isolation=isolation)
     if quiet:
-        run(classroom.grade, submissions, out, **options)
+        classroom.grade(submissions, out, **options)
         return
     click.echo(isolation.describe(lang), err=True)
     label = i18n.text(classroom.MESSAGES, "progress_label", lang)
     with click.progressbar(length=len(students), label=label, file=sys.stderr) as bar:
-        summary = run(classroom.grade, submissions, out, on_student=lambda record: bar.update(1),
-                      **options)
+        summary = classroom.grade(submissions, out, on_student=lambda record: bar.update(1),
+                                  **options)
     click.echo(summary.render(lang))
     click.echo(i18n.text(MESSAGES, "summary_to", lang, path=out))
 
 
 @main.command()
 @click.option("--submission", type=click.Path(path_type=Path), default=Path("/autograder/submission"),
-              show_default=True, help="The student's files.")
+              show_default=True, help="The student's files. / 学生提交的文件。")
 @click.option("--results", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("/autograder/results/results.json"), show_default=True)
+              default=Path("/autograder/results/results.json"), show_default=True,
+              help="Where Gradescope reads the results. / Gradescope 读取结果的位置。")
 @click.option("--metadata", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("/autograder/submission_metadata.json"), show_default=True,
-              help="Gradescope's submission metadata (the student's id comes from it).")
-@click.option("--student", default=None, help="The student's id (default: from --metadata).")
+              help="Gradescope's submission metadata (the student's id comes from it). / "
+                   "Gradescope 的提交元数据（学号取自其中）。")
+@click.option("--student", default=None,
+              help="The student's id (default: from --metadata). / 学号（默认取自 --metadata）。")
 @SECRET_FILE_OPTION
 @TRUST_OPTION
 @TIMEOUT_OPTION
 @click.option("--visibility", type=click.Choice(["hidden", "after_due_date", "after_published",
                                                  "visible"]), default="visible",
-              show_default=True, help="When students see the tests.")
+              show_default=True, help="When students see the tests. / 学生何时能看到测试。")
 @LANG_OPTION
 def gradescope(submission, results, metadata, student, secret_file, trust_submissions, timeout,
                visibility, lang):
@@ -96,15 +112,15 @@ def gradescope(submission, results, metadata, student, secret_file, trust_submis
 
     在 Gradescope 容器中批改一份提交并写出 results.json。
     """
-    from ..platforms import gradescope as platform
     from .. import sandbox
+    from ..platforms import gradescope
 
     lang = i18n.resolve(lang)
-    isolation = run(sandbox.choose, trust_submissions, lang)
+    isolation = sandbox.choose(trust_submissions, lang)
     click.echo(isolation.describe(lang))
-    data = run(platform.run, submission, results, metadata, student, secret_file=secret_file,
-               lang=lang, timeout=timeout, visibility=visibility, isolation=isolation)
-    click.echo(i18n.text(platform.MESSAGES, "total", lang, score=data["score"],
+    data = gradescope.run(submission, results, metadata, student, secret_file=secret_file,
+                          lang=lang, timeout=timeout, visibility=visibility, isolation=isolation)
+    click.echo(i18n.text(gradescope.MESSAGES, "total", lang, score=data["score"],
                          max=sum(t["max_score"] for t in data["tests"])))
 
 
@@ -115,7 +131,8 @@ def export():
 
 @export.command("gradescope")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("autograder.zip"), show_default=True)
+              default=Path("autograder.zip"), show_default=True,
+              help="The zip to write. / 要写出的压缩包。")
 @SECRET_FILE_OPTION
 @TIMEOUT_OPTION
 @LANG_OPTION
@@ -124,35 +141,36 @@ def export_gradescope(output, secret_file, timeout, lang):
 
     生成 Gradescope 自动评分压缩包。
     """
-    from .. import classroom
-    from ..platforms import gradescope as platform
     from ..atomic_write import write_atomically
+    from ..classroom import course_secret
+    from ..platforms.gradescope import autograder_zip
 
     lang = i18n.resolve(lang)
-    secret = run(classroom.course_secret, secret_file, Path.cwd() / "submissions", lang)
-    data = run(platform.autograder_zip, secret, lang, timeout)
-    run(write_atomically, output, data)
+    secret = course_secret(secret_file, Path.cwd() / "submissions", lang)
+    write_atomically(output, autograder_zip(secret, lang, timeout))
     click.echo(i18n.text(MESSAGES, "wrote", lang, path=output))
 
 
 @export.command("github-classroom")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path(".github/workflows/classroom.yml"), show_default=True)
+              default=Path(".github/workflows/classroom.yml"), show_default=True,
+              help="The workflow file to write. / 要写出的工作流文件。")
 @click.option("--package", default="bpgrade", show_default=True,
-              help="What pip installs in the workflow (a name, URL or git+https://...).")
+              help="What pip installs in the workflow (a name, URL or git+https://...). / "
+                   "工作流中 pip 安装的内容（包名、URL 或 git+https://...）。")
 @click.option("--folder", default="exercises", show_default=True,
-              help="The folder of stepNN.py files in the student's repository.")
+              help="The folder of stepNN.py files in the student's repository. / "
+                   "学生仓库中存放 stepNN.py 文件的文件夹。")
 @LANG_OPTION
 def export_github_classroom(output, package, folder, lang):
     """A GitHub Classroom workflow: one autograding test per step.
 
     生成 GitHub Classroom 工作流：每一步一个自动评分测试。
     """
-    from ..platforms import gradescope as platform
     from ..atomic_write import write_atomically
+    from ..platforms.gradescope import github_classroom_workflow
 
     lang = i18n.resolve(lang)
-    run(output.parent.mkdir, parents=True, exist_ok=True)
-    text = platform.github_classroom_workflow(package, folder, lang)
-    run(write_atomically, output, text)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(output, github_classroom_workflow(package, folder, lang))
     click.echo(i18n.text(MESSAGES, "wrote", lang, path=output))

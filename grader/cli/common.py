@@ -1,71 +1,96 @@
 """The ``bpgrade`` group and what every command shares.
 
-Each command parses, calls one library function and renders its result; library errors
-(:class:`grader.errors.BpgradeError`) become a message and exit code 2.
+Each command parses, calls one library function and renders its result. Errors are mapped
+once, in :meth:`Command.invoke`: a library error (:class:`grader.errors.BpgradeError`) and a
+file or folder the system refuses become ``Error: message`` and the error's exit code, the
+way click reports its own (``ClickException``).
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
-import sys
 from pathlib import Path
 
 import click
 
 from .. import i18n
-from ..errors import BpgradeError
+from ..errors import BpgradeError, UsageError
+
+MESSAGES = {
+    "cannot_write": {"en": "cannot use {path}, cannot write there: {reason}",
+                     "zh": "无法使用 {path}，无法写入：{reason}"},
+}
+
+HELP_OPTION_HELP = "Show this message and exit. / 显示本帮助并退出。"
 
 # Eager: read before the other options, so their error messages can follow it.
 LANG_OPTION = click.option("--lang", type=click.Choice(i18n.LANGUAGES), default=None,
                            is_eager=True,
-                           help="Language of messages: en or zh (default: from the locale).")
+                           help="Language of messages: en or zh (default: from the locale). / "
+                                "消息的语言：en 或 zh（默认取自系统语言设置）。")
 
 # The course secret is read from a file, the environment or bpgrade.toml; never from argv,
 # which every user on the machine can read in /proc/*/cmdline.
 SECRET_FILE_OPTION = click.option(
     "--secret-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
     help="File holding the course secret (a trailing newline is dropped); it must be yours "
-         "and mode 600. Default: $BPGRADE_SECRET, else [grade] secret in bpgrade.toml.")
-
-
-def fail(message: str) -> None:
-    """Report a library error the way click reports usage errors, exit 2."""
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(2)
-
-
-LAYERS_ERROR = {"en": "--layers takes sizes like 2,3,2,1 (at least two, each >= 1)",
-                "zh": "--layers 的格式如 2,3,2,1（至少两个数，每个 >= 1）"}
+         "and mode 600. Default: $BPGRADE_SECRET, else [grade] secret in bpgrade.toml. / "
+         "存放课程密钥的文件（末尾换行会被去掉），必须属于你且权限为 600。"
+         "默认：$BPGRADE_SECRET，其次 bpgrade.toml 中 [grade] 的 secret。")
 
 
 def layers_option(ctx, param, value):
     """The ``--layers 2,3,2,1`` callback: a tuple of sizes (a tuple of them when repeated)."""
+    from ..engine.generators import parse_layers
+
     def sizes(written: str) -> tuple:
         try:
-            return tuple(int(n) for n in written.replace(" ", "").split(","))
-        except ValueError:
-            lang = i18n.resolve(ctx.params.get("lang"))
-            raise click.BadParameter(LAYERS_ERROR[lang]) from None
+            return parse_layers(written, ctx.params.get("lang"))
+        except UsageError as exc:
+            raise click.BadParameter(str(exc)) from None
 
     if value is None:
         return None
     return tuple(sizes(v) for v in value) if isinstance(value, tuple) else sizes(value)
 
 
-FILE_ERROR = {"en": "cannot use {path}, cannot write there: {reason}",
-              "zh": "无法使用 {path}，无法写入：{reason}"}
+class LibraryError(click.ClickException):
+    """A library error as click reports its own: ``Error: message`` on stderr, then exit."""
+
+    def __init__(self, error: BpgradeError):
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
 
 
-def run(function, *args, **kwargs):
-    """Call the library; its errors, and a file or folder the system refuses, exit 2."""
-    try:
-        return function(*args, **kwargs)
-    except BpgradeError as exc:
-        fail(str(exc))
-    except OSError as exc:              # e.g. an output folder that does not exist
-        context = click.get_current_context(silent=True)
-        template = FILE_ERROR[i18n.resolve(context.params.get("lang") if context else None)]
-        fail(template.format(path=exc.filename or "", reason=exc.strerror or exc))
+class Command(click.Command):
+    """A bpgrade command: bilingual ``--help``, and library errors mapped to exit codes."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_OPTION_HELP
+        return option
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BpgradeError as exc:
+            raise LibraryError(exc) from exc
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:    # a closed pipe on stdout: click's main handles it
+                raise
+            # e.g. an output folder that does not exist
+            message = i18n.text(MESSAGES, "cannot_write", i18n.resolve(ctx.params.get("lang")),
+                                path=exc.filename or "", reason=exc.strerror or exc)
+            raise LibraryError(UsageError(message)) from exc
+
+
+class Group(Command, click.Group):
+    """A group of bpgrade commands; its subgroups are of its own class."""
+
+    command_class = Command
+    group_class = type
 
 
 # Which module of grader.cli registers each command. A module is imported only when one of
@@ -81,8 +106,10 @@ COMMAND_MODULES = {
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(Group):
     """A click group whose commands are imported on first use (click's "lazy loading")."""
+
+    group_class = Group
 
     def get_command(self, ctx, name):
         if name not in self.commands and name in COMMAND_MODULES:
@@ -96,7 +123,8 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="bpgrade")
+@click.version_option(package_name="bpgrade",
+                      help="Show the version and exit. / 显示版本并退出。")
 def main():
     """bpgrade: learn backpropagation by computing it, one step at a time.
     bpgrade：亲手计算，一步一步学会反向传播。

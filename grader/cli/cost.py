@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import i18n
-from .common import LANG_OPTION, layers_option, main, run
+from .common import LANG_OPTION, layers_option, main
 
 MESSAGES = {
     "svg_written": {"en": "plot written to {path}", "zh": "图已写入 {path}"},
@@ -17,19 +17,25 @@ MESSAGES = {
 @main.command()
 @click.option("--layers", "networks", multiple=True, callback=layers_option,
               help="A network's layer sizes, input first (repeat for several). "
-                   "Default: the seed's 2,3,2,1 and a ladder of wider and deeper ones.")
+                   "Default: the seed's 2,3,2,1 and a ladder of wider and deeper ones. / "
+                   "一个网络的各层大小，从输入层开始（可重复给出多个）。"
+                   "默认：课文的 2,3,2,1 以及一系列更宽、更深的网络。")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Seed of the problems whose numbers are timed.")
+              help="Seed of the problems whose numbers are timed. / 计时所用题目的种子。")
 @click.option("--symbolic-cap", type=click.IntRange(min=0), default=None,
               help="Largest P × (size of the expanded loss) the naive symbolic route attempts "
-                   "(default 16000).")
+                   "(default 16000). / 朴素符号求导所尝试的 P ×（展开后损失的规模）的上限"
+                   "（默认 16000）。")
 @click.option("--time-budget", type=click.FloatRange(min=0.0), default=None,
-              help="Seconds the naive symbolic route may take per network (default 20).")
+              help="Seconds the naive symbolic route may take per network (default 20). / "
+                   "朴素符号求导在每个网络上最多用时的秒数（默认 20）。")
 @click.option("--no-cse", "no_cse", is_flag=True,
-              help="Do not look for the shared subexpressions of the first network.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+              help="Do not look for the shared subexpressions of the first network. / "
+                   "不查找第一个网络的公共子式。")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object. / 输出一个 JSON 对象。")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write a log-log plot of cost against parameter count to this file.")
+              help="Also write a log-log plot of cost against parameter count to this file. / "
+                   "另将代价与参数个数的双对数图写入此文件。")
 @LANG_OPTION
 def cost(networks, seed, symbolic_cap, time_budget, no_cse, as_json, svg_path, lang):
     """Count the work of one gradient: naive differentiation, finite differences, backprop.
@@ -43,7 +49,7 @@ def cost(networks, seed, symbolic_cap, time_budget, no_cse, as_json, svg_path, l
     """
     import json
 
-    from ..cost import lab as measuring
+    from ..cost.lab import LADDER, measure, svg, table
 
     lang = i18n.resolve(lang)
     options = {}
@@ -51,15 +57,14 @@ def cost(networks, seed, symbolic_cap, time_budget, no_cse, as_json, svg_path, l
         options["cap"] = symbolic_cap
     if time_budget is not None:
         options["budget"] = time_budget
-    report = run(measuring.measure, networks or measuring.LADDER, seed=seed,
-                 shared=not no_cse, lang=lang, **options)
+    report = measure(networks or LADDER, seed=seed, shared=not no_cse, lang=lang, **options)
     if svg_path is not None:
         from ..atomic_write import write_atomically
 
-        run(write_atomically, svg_path, measuring.svg(report, lang))
+        write_atomically(svg_path, svg(report, lang))
     if as_json:
         click.echo(json.dumps(report.to_dict(lang), ensure_ascii=False, indent=2))
         return
-    click.echo(measuring.table(report, lang))
+    click.echo(table(report, lang))
     if svg_path is not None:
         click.echo(i18n.text(MESSAGES, "svg_written", lang, path=svg_path))

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from .. import i18n
-from .common import LANG_OPTION, LAYERS_ERROR, fail, layers_option, main, run
+from ..errors import UsageError
+from .common import LANG_OPTION, layers_option, main
 
 MESSAGES = {
     "no_steps": {"en": "name a step (bpgrade check step7) or use --all",
@@ -33,17 +34,21 @@ MESSAGES = {
 
 EXERCISES_OPTION = click.option(
     "--exercises", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Folder of stepNN.py files (default: the workspace's, else ./exercises).")
+    help="Folder of stepNN.py files (default: the workspace's, else ./exercises). / "
+         "存放 stepNN.py 文件的文件夹（默认：工作区的，否则为 ./exercises）。")
 SEED_OPTION = click.option("--seed", type=click.IntRange(min=0), default=None,
-                           help="Your problem's seed (default: the workspace's, else 0).")
+                           help="Your problem's seed (default: the workspace's, else 0). / "
+                                "你的题目的种子（默认：工作区的，否则为 0）。")
 TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0.1), default=5.0,
-                              show_default=True, help="Seconds a step may run before it is stopped.")
+                              show_default=True,
+                              help="Seconds a step may run before it is stopped. / "
+                                   "一步最多运行的秒数，超时即停止。")
 
 
 def _settings(exercises, seed, lang):
     from ..learner.workspace import settings
 
-    return run(settings, exercises, seed, lang)
+    return settings(exercises, seed, lang)
 
 
 def _color() -> bool:
@@ -55,8 +60,10 @@ def _color() -> bool:
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path), required=False)
 @click.option("--seed", type=click.IntRange(min=0), default=None,
-              help="Your problem's seed (default: a random one, or the one already there).")
-@click.option("--force", is_flag=True, help="Replace existing files with fresh stubs.")
+              help="Your problem's seed (default: a random one, or the one already there). / "
+                   "你的题目的种子（默认：随机选一个，或沿用已有的）。")
+@click.option("--force", is_flag=True,
+              help="Replace existing files with fresh stubs. / 用初始文件覆盖已有文件。")
 @LANG_OPTION
 def init(directory, seed, force, lang):
     """Create a workspace of fresh exercises. / 创建练习工作区。
@@ -68,7 +75,7 @@ def init(directory, seed, force, lang):
 
     chosen = i18n.resolve(lang)
     root = directory or Path(DEFAULT_DIR)
-    report = run(make, root, seed=seed, force=force, lang=chosen, learner_lang=lang)
+    report = make(root, seed=seed, force=force, lang=chosen, learner_lang=lang)
     click.echo(i18n.text(MESSAGES, "init_done", chosen, root=root, seed=report.workspace.seed))
     click.echo(i18n.text(MESSAGES, "init_written", chosen, n=len(report.written)))
     if report.kept:
@@ -79,14 +86,15 @@ def init(directory, seed, force, lang):
 
 @main.command()
 @click.argument("steps", nargs=-1)
-@click.option("--all", "all_steps", is_flag=True, help="Check every step.")
+@click.option("--all", "all_steps", is_flag=True, help="Check every step. / 检查所有步骤。")
 @EXERCISES_OPTION
 @SEED_OPTION
 @click.option("--chain", is_flag=True,
               help="Feed each step your own earlier answers instead of the reference ones "
-                   "(checks every step up to the last one named).")
+                   "(checks every step up to the last one named). / "
+                   "用你自己前面各步的答案代替参考值传给每一步（检查到所指定的最后一步为止的每一步）。")
 @TIMEOUT_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object. / 输出一个 JSON 对象。")
 @LANG_OPTION
 def check(steps, all_steps, exercises, seed, chain, timeout, as_json, lang):
     """Check your answers: step7 (or 7), several, or --all. / 检查答案。
@@ -94,20 +102,20 @@ def check(steps, all_steps, exercises, seed, chain, timeout, as_json, lang):
     Exit 0 when every checked step passes, 1 when some do not, 2 on a usage error.
     全部通过时退出码为 0，有未通过的为 1，用法错误为 2。
     """
-    from ..checking import check as checking
-    from ..render import terminal as reporters
+    from ..checking.check import check
+    from ..render import terminal
 
     setup = _settings(exercises, seed, lang)
     if steps and all_steps:
-        fail(i18n.text(MESSAGES, "steps_and_all", setup.lang))
+        raise UsageError(i18n.text(MESSAGES, "steps_and_all", setup.lang))
     if not steps and not all_steps:
-        fail(i18n.text(MESSAGES, "no_steps", setup.lang))
-    report = run(checking.check, list(steps), setup.folder, seed=setup.seed, lang=setup.lang,
-                 timeout=timeout, chain=chain, cached=True)
+        raise UsageError(i18n.text(MESSAGES, "no_steps", setup.lang))
+    report = check(list(steps), setup.folder, seed=setup.seed, lang=setup.lang, timeout=timeout,
+                   chain=chain, cached=True)
     if as_json:
-        click.echo(reporters.as_json(report))
+        click.echo(terminal.as_json(report))
     else:
-        click.echo(reporters.terminal(report, setup.lang, color=_color()))
+        click.echo(terminal.terminal(report, setup.lang, color=_color()))
     sys.exit(0 if report.passed else 1)
 
 
@@ -115,43 +123,45 @@ def check(steps, all_steps, exercises, seed, chain, timeout, as_json, lang):
 @EXERCISES_OPTION
 @SEED_OPTION
 @TIMEOUT_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print the progress as JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the progress as JSON. / 以 JSON 输出进度。")
 @LANG_OPTION
 def list_steps(exercises, seed, timeout, as_json, lang):
     """Your progress and the next step to do. / 查看进度和下一步。"""
-    from ..checking import check as checking
-    from ..render import terminal as reporters
+    from ..checking.check import check
+    from ..render.terminal import progress, progress_json
 
     setup = _settings(exercises, seed, lang)
-    report = run(checking.check, [], setup.folder, seed=setup.seed, lang=setup.lang,
-                 timeout=timeout, cached=True)
+    report = check([], setup.folder, seed=setup.seed, lang=setup.lang, timeout=timeout,
+                   cached=True)
     if as_json:
-        click.echo(reporters.progress_json(report))
+        click.echo(progress_json(report))
     else:
-        click.echo(reporters.progress(report, setup.lang, color=_color()))
+        click.echo(progress(report, setup.lang, color=_color()))
 
 
 @main.command()
 @click.argument("step")
 @EXERCISES_OPTION
 @SEED_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print the values as JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the values as JSON. / 以 JSON 输出数值。")
 @LANG_OPTION
 def show(step, exercises, seed, as_json, lang):
     """Your numbers for STEP, the values net holds, the formula. / 查看某一步的数值与公式。"""
     import json
 
-    from ..steps import problem_data, registry
-    from ..render import terminal as reporters
     from ..engine.generators import generate
+    from ..render.terminal import show_text
+    from ..steps import registry
+    from ..steps.problem_data import step_view
 
     setup = _settings(exercises, seed, lang)
-    chosen = run(registry.get, step, setup.lang)
-    view = problem_data.step_view(run(generate, setup.seed), chosen)
+    view = step_view(generate(setup.seed), registry.get(step, setup.lang))
     if as_json:
         click.echo(json.dumps(view, ensure_ascii=False, indent=2))
     else:
-        click.echo(reporters.show_text(view, setup.lang))
+        click.echo(show_text(view, setup.lang))
 
 
 @main.command()
@@ -167,14 +177,15 @@ def watch(exercises, seed, timeout, lang):
     from ..learner.watch import Watcher
 
     setup = _settings(exercises, seed, lang)
-    watcher = run(Watcher, setup.folder, setup.seed, setup.lang, timeout, click.echo, _color())
+    watcher = Watcher(setup.folder, setup.seed, setup.lang, timeout, click.echo, _color())
     sys.exit(watcher.run())
 
 
 @main.command()
 @click.argument("step")
 @EXERCISES_OPTION
-@click.option("--yes", "-y", is_flag=True, help="Do not ask before replacing the file.")
+@click.option("--yes", "-y", is_flag=True,
+              help="Do not ask before replacing the file. / 替换文件前不再询问。")
 @LANG_OPTION
 def reset(step, exercises, yes, lang):
     """Restore STEP's file to the fresh stub, asking first. / 恢复某一步的初始文件（会先询问）。"""
@@ -182,7 +193,7 @@ def reset(step, exercises, yes, lang):
     from ..learner import workspace
 
     setup = _settings(exercises, None, lang)
-    chosen = run(registry.get, step, setup.lang)
+    chosen = registry.get(step, setup.lang)
     path = setup.folder / chosen.file_name
     if workspace.stub_is_untouched(path, chosen):
         click.echo(i18n.text(MESSAGES, "reset_fresh", setup.lang, path=path))
@@ -197,29 +208,30 @@ def reset(step, exercises, yes, lang):
         if not agreed:
             click.echo(i18n.text(MESSAGES, "reset_kept", setup.lang, path=path))
             sys.exit(1)
-    run(workspace.reset, setup.folder, chosen)
+    workspace.reset(setup.folder, chosen)
     click.echo(i18n.text(MESSAGES, "reset_done", setup.lang, path=path))
 
 
 @main.command()
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="The problem's seed. / 题目的种子。")
 @click.option("--layers", callback=layers_option, default="2,3,2,1", show_default=True,
-              help="Layer sizes, input first.")
+              help="Layer sizes, input first. / 各层大小，从输入层开始。")
 @click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), default="sigmoid",
-              show_default=True, help="Hidden-layer activation (the output is sigmoid).")
-@click.option("--json", "as_json", is_flag=True, help="Print the problem as JSON.")
+              show_default=True,
+              help="Hidden-layer activation (the output is sigmoid). / "
+                   "隐藏层的激活函数（输出层为 sigmoid）。")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the problem as JSON. / 以 JSON 输出题目。")
 @LANG_OPTION
 def problem(seed, layers, activation, as_json, lang):
     """One problem's numbers: inputs, parameters, forward values, gradients. / 题目的全部数值。"""
     import json
 
-    from ..steps import problem_data
     from ..engine.generators import generate
+    from ..steps.problem_data import as_dict
 
-    try:
-        data = problem_data.as_dict(run(generate, seed, layers, activation))
-    except ValueError:
-        fail(LAYERS_ERROR[i18n.resolve(lang)])
+    data = as_dict(generate(seed, layers, activation, lang))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
     else:

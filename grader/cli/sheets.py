@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from .. import i18n
-from .common import LANG_OPTION, SECRET_FILE_OPTION, fail, main, run
+from ..errors import UsageError
+from .common import LANG_OPTION, SECRET_FILE_OPTION, main
 
 MESSAGES = {
     "seed_or_roster": {"en": "give --seed N for one sheet or --roster FILE --out DIR for a class, "
@@ -27,22 +28,30 @@ MESSAGES = {
 
 @main.command()
 @click.option("--seed", type=click.IntRange(min=0), default=None,
-              help="The problem's seed: the same numbers as bpgrade problem --seed N (default 0).")
+              help="The problem's seed: the same numbers as bpgrade problem --seed N (default 0). "
+                   "/ 题目的种子：与 bpgrade problem --seed N 的数值相同（默认 0）。")
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "tex"]), default="html",
-              show_default=True, help="HTML (interactive unless --static), Markdown or LaTeX.")
+              show_default=True,
+              help="HTML (interactive unless --static), Markdown or LaTeX. / "
+                   "HTML（除非 --static，否则可交互）、Markdown 或 LaTeX。")
 @click.option("--answers", is_flag=True,
               help="The answer key: every value to 4 significant digits (with --roster: a key "
-                   "file beside each sheet).")
+                   "file beside each sheet). / 答案卷：每个值保留 4 位有效数字"
+                   "（与 --roster 同用时，每份练习卷旁各有一份答案）。")
 @click.option("--static", is_flag=True,
-              help="HTML without answer boxes or embedded answers, for printing.")
+              help="HTML without answer boxes or embedded answers, for printing. / "
+                   "不含答题框和内嵌答案的 HTML，用于打印。")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
-              help="Paper size of the LaTeX document (HTML fits either when printed).")
+              help="Paper size of the LaTeX document (HTML fits either when printed). / "
+                   "LaTeX 文档的纸张大小（HTML 打印时两种都适用）。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the sheet to FILE (default: print it).")
+              help="Write the sheet to FILE (default: print it). / "
+                   "将练习卷写入 FILE（默认：直接输出）。")
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="CSV with a header row and a 'student' (or 'id') column: one sheet each.")
+              help="CSV with a header row and a 'student' (or 'id') column: one sheet each. / "
+                   "带表头且有 student（或 id）列的 CSV：每人一份练习卷。")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the roster's sheets.")
+              help="Folder for the roster's sheets. / 存放花名册各份练习卷的文件夹。")
 @SECRET_FILE_OPTION
 @LANG_OPTION
 def sheet(seed, fmt, answers, static, paper, output, roster, out, secret_file, lang):
@@ -59,25 +68,25 @@ def sheet(seed, fmt, answers, static, paper, output, roster, out, secret_file, l
     lang = i18n.resolve(lang)
     if roster is not None:
         if seed is not None:
-            fail(i18n.text(MESSAGES, "seed_or_roster", lang))
+            raise UsageError(i18n.text(MESSAGES, "seed_or_roster", lang))
         if out is None:
-            fail(i18n.text(MESSAGES, "roster_needs_out", lang))
+            raise UsageError(i18n.text(MESSAGES, "roster_needs_out", lang))
         from ..classroom import course_secret
 
         # the same secret classroom grading finds: file, environment, bpgrade.toml; each
         # student's seed is HMAC(secret, student id)
-        secret = run(course_secret, secret_file, roster, lang)
-        written = run(sheets.roster, roster, out, secret, fmt=fmt, lang=lang, answers=answers,
-                      static=static, paper=paper)
+        secret = course_secret(secret_file, roster, lang)
+        written = sheets.roster(roster, out, secret, fmt=fmt, lang=lang, answers=answers,
+                                static=static, paper=paper)
         click.echo(i18n.text(MESSAGES, "wrote_roster", lang, students=len(written), out=out),
                    err=True)
         return
     if out is not None:
-        fail(i18n.text(MESSAGES, "out_needs_roster", lang))
+        raise UsageError(i18n.text(MESSAGES, "out_needs_roster", lang))
     kind = sheets.kind_for(fmt, answers, static)
-    text = run(sheets.sheet, seed or 0, fmt, lang, kind, paper=paper)
+    text = sheets.sheet(seed or 0, fmt, lang, kind, paper=paper)
     if output is None:
         click.echo(text, nl=False)
     else:
-        run(sheets.write, output, text, lang)
+        sheets.write(output, text, lang)
         click.echo(i18n.text(MESSAGES, "wrote_sheet", lang, path=output), err=True)

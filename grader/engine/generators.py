@@ -14,7 +14,7 @@ from ..records import Record
 import numpy as np
 
 from .backprop import backprop
-from ..errors import GenerationError
+from ..errors import GenerationError, UsageError
 from .forward import ACTIVATIONS, forward
 from ..i18n import resolve, text
 
@@ -23,6 +23,9 @@ MESSAGES = {
                  "zh": "种子必须是 >= 0 的整数，而不是 {seed}"},
     "bad_activation": {"en": "unknown activation {name}; choose from {choices}",
                        "zh": "未知的激活函数 {name}；可选：{choices}"},
+    "bad_layers": {"en": "layers takes sizes like 2,3,2,1 (at least two, each 1..{max}), "
+                         "not {layers}",
+                   "zh": "layers 的格式如 2,3,2,1（至少两个数，每个 1..{max}），而不是 {layers}"},
     "no_problem": {"en": "no well-conditioned {layers} {activation} network found for seed "
                          "{seed} after {attempts} draws; try a smaller network or another seed",
                    "zh": "种子 {seed} 抽取 {attempts} 次后仍未得到条件良好的 {layers} {activation} "
@@ -30,6 +33,7 @@ MESSAGES = {
 }
 
 SEED_LAYERS = (2, 3, 2, 1)
+MAX_LAYER_SIZE = 4096             # a wider layer is more numbers than anyone reads or times
 LEARNING_RATES = (0.05, 0.1, 0.2, 0.25, 0.5, 1.0)
 MAX_ATTEMPTS = 20_000
 # Work of all attempts together (weights drawn + a per-layer cost): a network that cannot be
@@ -136,11 +140,30 @@ def well_conditioned(problem: Problem) -> bool:
     return all((np.abs(g) >= floor).all() for g in grads.dW + grads.db + grads.dL_dh)
 
 
-def parse_layers(layers) -> tuple:
-    layers = tuple(int(n) for n in layers)
-    if len(layers) < 2 or any(n < 1 for n in layers):
-        raise ValueError("layers need at least an input and an output size, each >= 1")
-    return layers
+def parse_layers(layers, lang: str | None = None) -> tuple:
+    """Layer sizes, input first, from ``"2,3,2,1"`` or a sequence of whole numbers.
+
+    The one check of layer sizes (``--layers``, :func:`generate`, the cost lab); a bad one is a
+    :class:`UsageError` whose message ``lang`` chooses.
+    """
+    written = layers.replace(" ", "").split(",") if isinstance(layers, str) else layers
+    try:
+        sizes = tuple(_size(n) for n in written)
+    except (TypeError, ValueError):
+        sizes = ()
+    if len(sizes) < 2 or not all(1 <= n <= MAX_LAYER_SIZE for n in sizes):
+        raise UsageError(text(MESSAGES, "bad_layers", resolve(lang), max=MAX_LAYER_SIZE,
+                              layers=repr(layers)))
+    return sizes
+
+
+def _size(n) -> int:
+    """One layer size: a whole number (``"3"``, 3, numpy's 3), never a bool or 2.5."""
+    if isinstance(n, str) and n.isdigit():
+        return int(n)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise ValueError(n)
+    return int(n)
 
 
 def generate(seed: int, layers=SEED_LAYERS, activation: str = "sigmoid",
@@ -154,7 +177,7 @@ def generate(seed: int, layers=SEED_LAYERS, activation: str = "sigmoid",
     if activation not in ACTIVATIONS:
         raise GenerationError(text(MESSAGES, "bad_activation", resolve(lang),
                                    name=repr(activation), choices=", ".join(ACTIVATIONS)))
-    layers = parse_layers(layers)
+    layers = parse_layers(layers, lang)
     rng = np.random.default_rng(int(seed))
     cost = sum(n_in * n_out + LAYER_COST for n_in, n_out in zip(layers[:-1], layers[1:]))
     attempts = min(MAX_ATTEMPTS, max(MIN_ATTEMPTS, DRAW_BUDGET // cost))

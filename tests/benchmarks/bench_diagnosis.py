@@ -1,6 +1,6 @@
 """How much a diagnosis adds to ``bpgrade check``.
 
-Runs the installed command on step 7 answered right (no diagnosis: the baseline) and
+Runs the command (python -m grader) on step 7 answered right (no diagnosis: the baseline) and
 answered with a dropped σ′ factor (diagnosed), and times ``diagnose`` itself in-process for
 every step. Prints medians and the ratio wrong/right. Run: python tests/benchmarks/bench_diagnosis.py
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,7 +27,7 @@ WRONG = "def step7(net):\n    return net.dL_dh2_1 * net.h1_1\n"
 
 def _once(folder: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(["bpgrade", "check", "step7", "--exercises", str(folder)],
+    subprocess.run([sys.executable, "-m", "grader", "check", "step7", "--exercises", str(folder)],
                    capture_output=True, check=False)
     return time.perf_counter() - start
 
