@@ -1,5 +1,6 @@
 """A built wheel, installed (not editable) in a fresh virtual environment, can init and check."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,9 @@ pytestmark = pytest.mark.slow      # builds and installs a wheel
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args, cwd, env=None):
+def run(*args, cwd):
+    # Without PYTHONPATH: a source tree on it would be imported instead of the wheel.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=600, env=env)
 
 
