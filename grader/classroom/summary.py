@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import collections
-from dataclasses import dataclass, field
 
 from ..i18n import text
+from ..records import Record, factory
 from .feedback import MESSAGES as STATUS_NAMES
 
 MESSAGES = {
@@ -17,14 +17,13 @@ MESSAGES = {
 }
 
 
-@dataclass
-class Summary:
+class Summary(Record):
     steps: list
     students: int = 0
     total: float = 0.0
-    passed: collections.Counter = field(default_factory=collections.Counter)
-    problems: dict = field(default_factory=lambda: collections.defaultdict(collections.Counter))
-    diagnoses: dict = field(default_factory=lambda: collections.defaultdict(collections.Counter))
+    passed: collections.Counter = factory(collections.Counter)
+    problems: dict = factory(lambda: collections.defaultdict(collections.Counter))
+    diagnoses: dict = factory(lambda: collections.defaultdict(collections.Counter))
     isolation: object = None          # the sandbox.Isolation the students ran under
 
     def add(self, record: dict) -> None:
