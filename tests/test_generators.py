@@ -128,8 +128,10 @@ def test_unknown_activation_is_rejected():
 
 @pytest.mark.parametrize("layers", [(2,), (), (2, 0, 1), (3, -1)])
 def test_bad_layers_are_rejected(layers):
-    with pytest.raises(ValueError):
-        generate(0, layers=layers)
+    with pytest.raises(ValueError, match="layers need at least an input and an output size"):
+        generate(0, layers=layers, lang="en")
+    with pytest.raises(ValueError, match="layers 至少要有输入层和输出层"):
+        generate(0, layers=layers, lang="zh")
 
 
 def test_an_impossible_shape_says_so(monkeypatch):

@@ -23,6 +23,9 @@ MESSAGES = {
                  "zh": "种子必须是 >= 0 的整数，而不是 {seed}"},
     "bad_activation": {"en": "unknown activation {name}; choose from {choices}",
                        "zh": "未知的激活函数 {name}；可选：{choices}"},
+    "bad_layers": {"en": "layers need at least an input and an output size, each >= 1, "
+                         "not {layers}",
+                   "zh": "layers 至少要有输入层和输出层两个大小，每个 >= 1，而不是 {layers}"},
     "no_problem": {"en": "no well-conditioned {layers} {activation} network found for seed "
                          "{seed} after {attempts} draws; try a smaller network or another seed",
                    "zh": "种子 {seed} 抽取 {attempts} 次后仍未得到条件良好的 {layers} {activation} "
@@ -136,11 +139,15 @@ def well_conditioned(problem: Problem) -> bool:
     return all((np.abs(g) >= floor).all() for g in grads.dW + grads.db + grads.dL_dh)
 
 
-def parse_layers(layers) -> tuple:
-    layers = tuple(int(n) for n in layers)
-    if len(layers) < 2 or any(n < 1 for n in layers):
-        raise ValueError("layers need at least an input and an output size, each >= 1")
-    return layers
+def parse_layers(layers, lang: str | None = None) -> tuple:
+    """The layer sizes as a tuple of ints; ValueError (in ``lang``) for anything else."""
+    try:
+        parsed = tuple(int(n) for n in layers)
+    except (TypeError, ValueError):
+        parsed = ()
+    if len(parsed) < 2 or any(n < 1 for n in parsed):
+        raise ValueError(text(MESSAGES, "bad_layers", resolve(lang), layers=repr(layers)))
+    return parsed
 
 
 def generate(seed: int, layers=SEED_LAYERS, activation: str = "sigmoid",
@@ -154,7 +161,7 @@ def generate(seed: int, layers=SEED_LAYERS, activation: str = "sigmoid",
     if activation not in ACTIVATIONS:
         raise GenerationError(text(MESSAGES, "bad_activation", resolve(lang),
                                    name=repr(activation), choices=", ".join(ACTIVATIONS)))
-    layers = parse_layers(layers)
+    layers = parse_layers(layers, lang)
     rng = np.random.default_rng(int(seed))
     cost = sum(n_in * n_out + LAYER_COST for n_in, n_out in zip(layers[:-1], layers[1:]))
     attempts = min(MAX_ATTEMPTS, max(MIN_ATTEMPTS, DRAW_BUDGET // cost))
