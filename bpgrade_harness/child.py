@@ -40,6 +40,7 @@ MESSAGES = {
                  "zh": "{file} 不是有效的 UTF-8 编码（请另存为 UTF-8）：{detail}"},
     "repeated": {"en": "  [the line above repeated {n} more times]",
                  "zh": "  [上面一行又重复了 {n} 次]"},
+    "unreadable": {"en": "cannot read {file}: {reason}", "zh": "无法读取 {file}：{reason}"},
 }
 
 
@@ -48,6 +49,12 @@ class Failure(Exception):
         super().__init__(message)
         self.kind = kind
         self.message = message
+
+
+def unreadable(path, error: OSError, lang: str) -> str:
+    """Why the learner's file could not be read (the system's own reason after the colon)."""
+    return text(MESSAGES, "unreadable", lang, file=Path(path).name,
+                reason=error.strerror or error)
 
 
 def learner_traceback(exc: BaseException, path: str, lang: str = "en") -> str:
@@ -161,7 +168,7 @@ def run_request(request: dict, lang: str, source: bytes | None = None) -> dict:
     except Failure as failure:
         return {"kind": failure.kind, "error": failure.message}
     except OSError as exc:
-        return {"kind": "error", "error": str(exc)}
+        return {"kind": "error", "error": unreadable(path, exc, lang)}
     names = request["names"]
     contexts = [(dict(zip(names, row)), request["step"], request["hidden"])
                 for row in request["rows"]]

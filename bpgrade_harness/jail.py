@@ -18,6 +18,8 @@ import ctypes
 import os
 import platform
 
+from .messages import text
+
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
@@ -32,6 +34,15 @@ SCRATCH = {"/tmp": "size=32m,mode=1777", "/dev/shm": "size=16m,mode=1777"}
 DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
 SYSTEM_LIBRARIES = ("/lib", "/lib64", "/lib32", "/usr/lib", "/usr/lib64", "/usr/lib32")
 INNER_UID = 1000            # the student's uid inside a user namespace of its own
+
+MESSAGES = {      # why a sandbox cannot be built here (grading says so and refuses)
+    "no_mountpoint": {"en": "no folder to assemble a sandbox's root in",
+                      "zh": "没有可用来搭建沙箱根目录的文件夹"},
+    "no_student_namespaces": {"en": "a student's namespaces cannot be created",
+                              "zh": "无法为学生创建命名空间"},
+    "no_answer": {"en": "the probe ended without an answer",
+                  "zh": "检测进程没有给出结果就结束了"},
+}
 
 
 class JailError(OSError):
@@ -209,7 +220,7 @@ def _map_self(inner_uid: int, inner_gid: int, outer_uid: int, outer_gid: int) ->
         f.write(f"{inner_gid} {outer_gid} 1")
 
 
-def mountpoint(allowed=()) -> str:
+def mountpoint(allowed=(), lang: str = "en") -> str:
     """Where a private root is assembled before moving into it: a folder that exists and
     holds nothing learner code may see (so covering it hides none of it); it is covered only
     in the builder's own mount namespace, and nothing is left on the host."""
@@ -217,7 +228,7 @@ def mountpoint(allowed=()) -> str:
         if os.path.isdir(folder) and not os.path.islink(folder) \
                 and not any(_inside(path, folder) for path in allowed):
             return folder
-    raise JailError(0, "no folder to assemble a sandbox's root in")
+    raise JailError(0, text(MESSAGES, "no_mountpoint", lang))
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -229,15 +240,16 @@ def _inside(path: str, folder: str) -> bool:
 _UNDER_SCRATCH = []
 
 
-def build_root(new_root: str | None = None) -> dict:
+def build_root(new_root: str | None = None, lang: str = "en") -> dict:
     """Move into private mount and PID namespaces whose root holds only :func:`allowed_paths`.
 
     Without root, a user namespace comes first (root inside it, the caller outside). The
     caller's process stays outside as a shim that ends as the runner ends; this function
     returns in the runner, the first process of the new PID namespace (so it may mount a
-    /proc of its own, which students' namespaces need). Returns {"user_namespace": bool}."""
+    /proc of its own, which students' namespaces need). Returns {"user_namespace": bool}.
+    ``lang``: the language of the error when no folder can hold the root."""
     allowed = allowed_paths()
-    new_root = new_root or mountpoint(allowed + _wanted())
+    new_root = new_root or mountpoint(allowed + _wanted(), lang)
     user_namespace = not host_root()
     uid, gid = os.geteuid(), os.getegid()
     unshare(CLONE_NEWNS | CLONE_NEWPID | (CLONE_NEWUSER if user_namespace else 0))
@@ -292,16 +304,17 @@ def build_root(new_root: str | None = None) -> dict:
     return {"user_namespace": user_namespace}
 
 
-def probe() -> str:
+def probe(lang: str = "en") -> str:
     """Can this machine build a runner's root and a student's namespaces? "" when it can,
-    else why not. Forks (no interpreter is started): the grader asks before it grades."""
+    else why not (in ``lang``; the system's own errors as it gives them). Forks (no
+    interpreter is started): the grader asks before it grades."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
         why = ""
         try:
-            build_root()                      # returns in a new PID namespace's first process
+            build_root(lang=lang)             # returns in a new PID namespace's first process
             new_pid_namespace()
             student = os.fork()
             if student == 0:
@@ -311,7 +324,7 @@ def probe() -> str:
                 except BaseException:
                     os._exit(1)
             if os.waitpid(student, 0)[1] != 0:
-                why = "a student's namespaces cannot be created"
+                why = text(MESSAGES, "no_student_namespaces", lang)
         except BaseException as exc:           # noqa: BLE001 - the reason is the answer
             why = str(exc) or type(exc).__name__
         os.write(write_end, why.encode()[:1000] or b"-")
@@ -320,7 +333,7 @@ def probe() -> str:
     with os.fdopen(read_end, "rb") as answer:
         why = answer.read().decode()
     os.waitpid(pid, 0)
-    return "" if why == "-" else why or "the probe ended without an answer"
+    return "" if why == "-" else why or text(MESSAGES, "no_answer", lang)
 
 
 # --- one student ------------------------------------------------------------------------------

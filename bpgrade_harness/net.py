@@ -52,6 +52,8 @@ MESSAGES = {
                   "zh": "net.loss 接受参数名（{first} … {last}），而不是 {name!r}"},
     "loss_value": {"en": "net.loss({name}=...) needs a real number, not a {kind}",
                    "zh": "net.loss({name}=...) 需要一个实数，而不是 {kind}"},
+    "loss_repr": {"en": "net.loss(name=value, ...): L with those parameters replaced",
+                  "zh": "net.loss(name=value, ...)：把这些参数换成给定值后的 L"},
 }
 
 
@@ -86,7 +88,7 @@ class CountedLoss:
         return seed_loss(values)
 
     def __repr__(self) -> str:
-        return "net.loss(name=value, ...): L with those parameters replaced"
+        return text(MESSAGES, "loss_repr", self.lang)
 
 
 # The seed's forward pass on plain floats, written as the lesson writes it. A learner's

@@ -1,14 +1,17 @@
 """Language choice and message lookup.
 
 Every text a learner or teacher reads exists in English and Chinese. Each module keeps
-its own table ``{key: {"en": ..., "zh": ...}}`` and formats through :func:`text`.
+its own table ``{key: {"en": ..., "zh": ...}}`` and formats through :func:`text`; a lone
+``{"en": ..., "zh": ...}`` pair (a step's title, a hint) is read through :func:`pick`. Both
+are :mod:`bpgrade_harness.messages`' (the harness never imports grader), so grader and
+harness share one rule: a language without an entry gets the English one.
 """
 
 from __future__ import annotations
 
 import os
 
-from bpgrade_harness.messages import text  # noqa: F401  (one lookup for grader and harness)
+from bpgrade_harness.messages import pick, text  # noqa: F401  (one lookup for grader and harness)
 
 LANGUAGES = ("en", "zh")
 
@@ -28,10 +31,3 @@ def resolve(lang: str | None) -> str:
     if lang in LANGUAGES:
         return lang
     return default_language()
-
-
-
-
-def pick(pair: dict, lang: str) -> str:
-    """One side of an ``{"en": ..., "zh": ...}`` pair."""
-    return pair.get(lang) or pair["en"]

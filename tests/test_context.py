@@ -159,3 +159,10 @@ def test_an_english_learner_reads_english_only(problem_set):
     message = str(caught.value)
     assert message.startswith("net has no value named 'h11_1' in step7; did you mean net.h1_1")
     assert not any("\u4e00" <= c <= "\u9fff" for c in message)        # no Chinese in it
+
+
+@pytest.mark.parametrize("lang, shown", [("en", "L with those parameters replaced"),
+                                         ("zh", "把这些参数换成给定值后的 L")])
+def test_net_loss_describes_itself_in_the_learners_language(problem_set, lang, shown):
+    net = net_for("step18", problem_set, lang)
+    assert shown in repr(net.loss)

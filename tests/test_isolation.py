@@ -151,7 +151,7 @@ def test_inside_a_user_namespace_every_protection_holds(tmp_path, listener):
 
 def test_without_namespaces_grading_refuses_unless_trusted(monkeypatch):
     monkeypatch.setattr(isolation_module.jail, "probe",
-                        lambda: "unshare: Operation not permitted")
+                        lambda lang="en": "unshare: Operation not permitted")
     for lang, needle in (("en", "--trust-submissions"), ("zh", "--trust-submissions")):
         with pytest.raises(UsageError) as refused:
             sandbox.choose(False, lang)
@@ -160,6 +160,14 @@ def test_without_namespaces_grading_refuses_unless_trusted(monkeypatch):
     assert trusted.mode == "process"
     assert "pid_namespace" in trusted.missing and "fresh_process" not in trusted.missing
     assert "--trust-submissions" in trusted.describe("en")
+
+
+def test_the_protections_are_named_in_the_chosen_language():
+    isolation = sandbox.Isolation("process", {"fresh_process": True})
+    english, chinese = isolation.describe("en"), isolation.describe("zh")
+    assert "protections: a fresh process" in english and "PID namespace" in english
+    assert "已启用：全新进程" in chinese and "PID 命名空间" in chinese
+    assert "_" not in english.replace("--trust-submissions", "") + chinese
 
 
 def test_trusting_the_container_still_runs_a_fresh_process_under_its_own_uid(tmp_path,
@@ -215,7 +223,8 @@ def test_what_the_sandbox_needs_stays_visible_when_it_lives_under_tmp(tmp_path, 
 
 
 def test_a_refused_grade_writes_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr(isolation_module.jail, "probe", lambda: "unshare: Operation not permitted")
+    monkeypatch.setattr(isolation_module.jail, "probe",
+                        lambda lang="en": "unshare: Operation not permitted")
     submissions = _class(tmp_path, 9)
     out = tmp_path / "out" / "grades.csv"
     with pytest.raises(UsageError, match="--trust-submissions"):

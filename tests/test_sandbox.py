@@ -58,6 +58,26 @@ def test_run_file_outcomes(tmp_path, body, kind, needle):
     assert needle in outcome.error
 
 
+@pytest.mark.parametrize("body, english, chinese", [
+    ("import os\ndef step1(net):\n    os._exit(3)\n", "(exit code 3)", "（退出码 3）"),
+    ("import os\ndef step1(net):\n    os.kill(os.getpid(), 9)\n", "(signal 9, SIGKILL)",
+     "（信号 9，SIGKILL）"),
+])
+def test_how_a_step_died_is_said_in_the_learners_language(tmp_path, body, english, chinese):
+    path = _write(tmp_path, body)
+    said = {lang: sandbox.run_file(path, "step1", _contexts(), None, lang, 2.0).error
+            for lang in ("en", "zh")}
+    assert said["en"].endswith(english) and said["zh"].endswith(chinese)
+
+
+def test_an_unreadable_file_is_said_in_the_learners_language(tmp_path):
+    missing = tmp_path / "step01.py"
+    assert sandbox.run_file(missing, "step1", _contexts(), None, "en", 2.0).error.startswith(
+        "cannot read step01.py: ")
+    assert sandbox.run_file(missing, "step1", _contexts(), None, "zh", 2.0).error.startswith(
+        "无法读取 step01.py：")
+
+
 def test_run_file_answers_are_plain_floats(tmp_path):
     outcome = _run_file(_write(tmp_path, RIGHT))
     assert len(outcome.answers) == len(PROBLEMS.problems)

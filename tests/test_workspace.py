@@ -60,6 +60,33 @@ def test_a_broken_config_is_a_clear_usage_error(tmp_path, content):
         workspace.find(tmp_path)
 
 
+@pytest.mark.parametrize("content, english, chinese", [
+    ("[workspace]\nseed = -1\n", "seed must be a whole number >= 0", "seed 必须是 >= 0 的整数"),
+    ("[workspace]\nlang = \"fr\"\nseed = 1\n", "lang must be one of en, zh",
+     "lang 只能是 en, zh 之一"),
+    ("[other]\nseed = 1\n", "it needs a [workspace] table with seed = N",
+     "需要 [workspace] 表及 seed = N"),
+])
+def test_what_is_wrong_with_a_config_is_said_in_the_chosen_language(tmp_path, content, english,
+                                                                     chinese):
+    (tmp_path / workspace.CONFIG_NAME).write_text(content, encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        workspace.load(tmp_path, "en")
+    assert english in str(caught.value)
+    with pytest.raises(UsageError) as caught:
+        workspace.load(tmp_path, "zh")
+    assert chinese in str(caught.value) and "工作区文件" in str(caught.value)
+
+
+@pytest.mark.parametrize("lang, comment", [("en", "# bpgrade workspace: your own problem's seed"),
+                                           ("zh", "# bpgrade 工作区：你自己题目的种子")])
+def test_the_workspace_file_speaks_the_learners_language(tmp_path, lang, comment):
+    workspace.init(tmp_path, seed=5, learner_lang=lang)
+    written = (tmp_path / workspace.CONFIG_NAME).read_text(encoding="utf-8")
+    assert written.startswith(comment) and f'lang = "{lang}"' in written
+    assert workspace.load(tmp_path).lang == lang
+
+
 def test_settings_precedence(tmp_path, monkeypatch):
     workspace.init(tmp_path, seed=5, learner_lang="zh")
     monkeypatch.chdir(tmp_path / "exercises")

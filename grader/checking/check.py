@@ -15,7 +15,7 @@ from .. import sandbox, tolerances
 from ..sandbox.answers import SINGLE
 from ..errors import UsageError
 from ..engine.generators import generate, trial_seeds
-from ..i18n import text
+from ..i18n import pick, text
 from ..records import Record, asdict, factory
 
 FURTHER_PROBLEMS = 4
@@ -39,6 +39,7 @@ MESSAGES = {
                      "zh": "找不到 {file}；运行 bpgrade reset {step} 可重新生成"},
     "no_folder": {"en": "no exercises folder at {path}; run bpgrade init, or pass --exercises DIR",
                   "zh": "找不到练习目录 {path}；请先运行 bpgrade init，或用 --exercises DIR 指定"},
+    "with_cost": {"en": "{message}; {cost}", "zh": "{message}；{cost}"},
 }
 
 
@@ -207,7 +208,7 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
 
     ``contexts`` are the ``(values, step id, hidden)`` the code ran on (for the diagnosis).
     """
-    title = step.title[lang]
+    title = pick(step.title, lang)
     base = dict(step=step.id, max_score=step.points, title=title, lang=lang,
                 problems=len(problem_set.problems), shown_seed=problem_set.seed,
                 output=outcome.output, error=outcome.error)
@@ -235,21 +236,26 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
     inputs = {name: held[name] for name in step.uses}
     base.update(shown_seed=problem_set.seeds[shown], shown_visible=shown == 0,
                 inputs=inputs, rows=rows)
-    cost_note = ""
+    cost_note = None
     if outcome.extras.get("loss_calls"):        # net.loss was offered: what the code cost
         from ..cost.lab import learner_cost, learner_cost_message
 
         base["cost"] = learner_cost(outcome.extras["loss_calls"][0], problem_set.problems[0])
-        cost_note = "; " + learner_cost_message(base["cost"], lang)
+        cost_note = learner_cost_message(base["cost"], lang)
+
+    def noting_cost(message: str) -> str:
+        return message if cost_note is None else \
+            text(MESSAGES, "with_cost", lang, message=message, cost=cost_note)
+
     n = len(right)
     if not failing:
         return Result(status="passed", score=float(step.points), **base,
-                      message=text(MESSAGES, "passed", lang, n=n) + cost_note)
+                      message=noting_cost(text(MESSAGES, "passed", lang, n=n)))
     keys_right = [all(trial[k] for trial in right) for k in range(len(rows))]
     score = step.points * sum(keys_right) / len(rows) if step.returns_dict else 0.0
-    message = (text(MESSAGES, "failed_hidden", lang, bad=len(failing), others=n - 1)
-               if 0 not in failing else text(MESSAGES, "failed", lang, bad=len(failing), n=n))
-    message += cost_note
+    message = noting_cost(
+        text(MESSAGES, "failed_hidden", lang, bad=len(failing), others=n - 1)
+        if 0 not in failing else text(MESSAGES, "failed", lang, bad=len(failing), n=n))
     found = None
     if contexts is not None:
         from .diagnosis import diagnose
@@ -265,7 +271,7 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
 def _missing(step, folder: Path, problem_set: ProblemSet, lang: str) -> Result:
     path = Path(folder) / step.file_name
     return Result(step=step.id, status="not_started", score=0.0, max_score=step.points,
-                  title=step.title[lang], problems=len(problem_set.problems), lang=lang,
+                  title=pick(step.title, lang), problems=len(problem_set.problems), lang=lang,
                   message=text(MESSAGES, "missing_file", lang, file=path, step=step.id))
 
 

@@ -15,7 +15,6 @@ import select
 import signal
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from bpgrade_harness import child as harness_child, jail, runner as harness_runner, wire
@@ -25,6 +24,7 @@ from .. import sandbox
 from ..atomic_write import write_atomically
 from ..sandbox import memory
 from ..engine.seeds import student_seed
+from ..records import Record, factory
 from .feedback import feedback_markdown
 from .folders import check_output_folder, feedback_name, output_folders, students_in
 from .gradebook import (_header, _open_progress, _read_progress, _records, canvas_csv,
@@ -32,13 +32,13 @@ from .gradebook import (_header, _open_progress, _read_progress, _records, canva
 from .student import crash_record, grade_student, new_run, record_for
 from .summary import Summary
 
-@dataclass
-class Settings:
+
+class Settings(Record):
     secret: str
     isolation: sandbox.Isolation
     lang: str = "en"
     timeout: float = sandbox.DEFAULT_TIMEOUT
-    limits: sandbox.Limits = field(default_factory=sandbox.Limits)
+    limits: sandbox.Limits = factory(sandbox.Limits)
     feedback: Path | None = None
     run: str = ""
     run_pid: int = 0                  # the grading process: its memory cgroups' folder

@@ -11,7 +11,7 @@ from bpgrade_harness import child as harness_child
 from ..steps import registry
 from ..checking.check import FURTHER_PROBLEMS, ProblemSet, Result, answer_keys, contexts_for, judge
 from ..steps.context import loss_names
-from ..i18n import text
+from ..i18n import pick, text
 from ..engine.seeds import graded_seeds, student_seed
 
 SOURCE_LIMIT = 1 << 20            # bytes: a bigger stepNN.py is not run
@@ -36,7 +36,7 @@ def _source_problem(path: Path, lang: str):
     except FileNotFoundError:
         return "not_started", text(MESSAGES, "missing", lang, file=path.name)
     except OSError as exc:
-        return "error", str(exc)
+        return "error", harness_child.unreadable(path, exc, lang)
     if not stat.S_ISREG(info.st_mode):
         return "error", text(MESSAGES, "not_regular", lang, file=path.name)
     if info.st_size > SOURCE_LIMIT:
@@ -89,7 +89,7 @@ def grade_student(client, student: str, folder: Path, secret: str, lang: str,
                     continue
                 status, message = problem
                 results[step.id] = Result(step=step.id, status=status, score=0.0,
-                                          max_score=step.points, title=step.title[lang],
+                                          max_score=step.points, title=pick(step.title, lang),
                                           problems=len(problem_set.problems), message=message)
             outcomes = client.run_many([
                 harness_child.step_request(step.function_name, contexts, answer_keys(step),
@@ -168,4 +168,4 @@ def crash_record(student: str, seed: int, lang: str, steps) -> dict:
     message = text(MESSAGES, "crashed", lang)
     return record_for(student, seed, [
         Result(step=step.id, status="error", score=0.0, max_score=step.points,
-               title=step.title[lang], message=message) for step in steps])
+               title=pick(step.title, lang), message=message) for step in steps])

@@ -17,7 +17,7 @@ from ..checking import check as checking
 from ..steps import registry
 from ..render import terminal as reporters
 from ..errors import UsageError
-from ..i18n import text
+from ..i18n import pick, text
 
 INTERVAL = 0.5       # seconds between looks at the files
 
@@ -130,7 +130,7 @@ class Watcher:
             return
         hint = step.hints.get(1) if step.hints else None
         if hint:
-            self.echo(text(MESSAGES, "hint", self.lang, hint=hint[self.lang], step=step.id))
+            self.echo(text(MESSAGES, "hint", self.lang, hint=pick(hint, self.lang), step=step.id))
         else:
             self.echo(text(MESSAGES, "hint_command", self.lang, step=step.id))
 

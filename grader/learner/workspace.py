@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..steps import registry
 from ..errors import UsageError
-from ..i18n import text
+from ..i18n import LANGUAGES, text
 
 CONFIG_NAME = "bpgrade.toml"
 EXERCISES = "exercises"
@@ -28,6 +28,13 @@ MESSAGES = {
     "no_workspace": {"en": "no workspace here: run bpgrade init, or pass --exercises DIR",
                      "zh": "这里没有工作区：请运行 bpgrade init，或用 --exercises DIR 指定"},
     "not_a_dir": {"en": "{path} exists and is not a folder", "zh": "{path} 已存在且不是目录"},
+    "no_seed": {"en": "it needs a [workspace] table with seed = N",
+                "zh": "需要 [workspace] 表及 seed = N"},
+    "bad_seed": {"en": "seed must be a whole number >= 0", "zh": "seed 必须是 >= 0 的整数"},
+    "bad_lang": {"en": "lang must be one of {choices}", "zh": "lang 只能是 {choices} 之一"},
+    "config_comment": {"en": "# bpgrade workspace: your own problem's seed and, optionally, "
+                             "your language.",
+                       "zh": "# bpgrade 工作区：你自己题目的种子，以及（可选的）语言。"},
     "readme": {
         "en": "# Your backpropagation exercises\n\n"
               "Your problem's seed is {seed}. See its numbers with `bpgrade show step1`.\n\n"
@@ -60,11 +67,12 @@ class Workspace(Record, frozen=True, eq=True):
         return self.root / CONFIG_NAME
 
 
-def _config_text(seed: int, lang: str | None) -> str:
-    lines = ["# bpgrade workspace: your own problem's seed and, optionally, your language.",
-             "[workspace]", f"seed = {seed}"]
-    if lang:
-        lines.append(f'lang = "{lang}"')
+def _config_text(seed: int, learner_lang: str | None, lang: str) -> str:
+    """The workspace file; its comment in the learner's language."""
+    lines = [text(MESSAGES, "config_comment", learner_lang or lang), "[workspace]",
+             f"seed = {seed}"]
+    if learner_lang:
+        lines.append(f'lang = "{learner_lang}"')
     return "\n".join(lines) + "\n"
 
 
@@ -72,18 +80,23 @@ def load(root: Path, lang: str = "en") -> Workspace:
     from ..toml import tomllib
 
     path = Path(root) / CONFIG_NAME
+
+    def invalid(reason) -> UsageError:
+        return UsageError(text(MESSAGES, "bad_config", lang, path=path, reason=reason))
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        table = data["workspace"]
-        seed = table["seed"]
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise ValueError("seed must be a whole number >= 0")
-        chosen = table.get("lang")
-        if chosen not in (None, "en", "zh"):
-            raise ValueError('lang must be "en" or "zh"')
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError,
-            ValueError) as exc:
-        raise UsageError(text(MESSAGES, "bad_config", lang, path=path, reason=exc)) from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise invalid(exc) from None
+    table = data.get("workspace")
+    seed = table.get("seed") if isinstance(table, dict) else None
+    if seed is None:
+        raise invalid(text(MESSAGES, "no_seed", lang))
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise invalid(text(MESSAGES, "bad_seed", lang))
+    chosen = table.get("lang")
+    if chosen is not None and chosen not in LANGUAGES:
+        raise invalid(text(MESSAGES, "bad_lang", lang, choices=", ".join(LANGUAGES)))
     return Workspace(Path(root), seed, chosen)
 
 
@@ -130,7 +143,7 @@ def init(root: Path, seed: int | None = None, force: bool = False, lang: str = "
         seed = existing.seed if existing else secrets.randbelow(1_000_000)
     written, kept = [], []
     (root / EXERCISES).mkdir(parents=True, exist_ok=True)
-    files = {root / CONFIG_NAME: _config_text(seed, learner_lang),
+    files = {root / CONFIG_NAME: _config_text(seed, learner_lang, lang),
              root / "README.md": text(MESSAGES, "readme", learner_lang or lang, seed=seed)}
     from ..steps import stubs
 

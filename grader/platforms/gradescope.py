@@ -29,7 +29,7 @@ from .. import classroom, sandbox
 from ..steps import registry
 from ..atomic_write import write_atomically
 from ..errors import UsageError
-from ..i18n import text
+from ..i18n import pick, text
 from ..engine.seeds import student_seed
 
 SUBMISSION = Path("/autograder/submission")
@@ -110,7 +110,7 @@ def results_json(record: dict, lang: str = "en", visibility: str = "visible") ->
         if item["output"]:
             parts.append(text(MESSAGES, "output", lang, output=item["output"]))
         tests.append({
-            "name": f"{step.id}: {step.title[lang]}",
+            "name": f"{step.id}: {pick(step.title, lang)}",
             "number": str(step.number),
             "score": item["score"],
             "max_score": item["max_score"],

@@ -57,6 +57,8 @@ MESSAGES = {
                                "page, offline.",
                          "zh": "填入数值后点“检查”：所有检查都在本页离线完成。"},
     "network": {"en": "The network", "zh": "网络"},
+    "network_drawing": {"en": "the 2-3-2-1 network with its weights and biases",
+                        "zh": "2-3-2-1 网络及其权重和偏置"},
     "network_caption": {"en": "Inputs on the left, weights on the edges, biases under the "
                               "neurons; every neuron applies σ(z) = 1/(1 + e^(−z)).",
                         "zh": "左边是输入，边上是权重，神经元下方是偏置；每个神经元都计算 "
@@ -132,7 +134,7 @@ def symbol(name: str) -> str:
     match = re.fullmatch(r"([xv])(\d)", name)
     if match:
         return f"{match.group(1)}_{match.group(2)}"
-    raise UsageError(f"no symbol for quantity {name!r}")
+    raise KeyError(name)                  # not a quantity of grader.steps.quantities
 
 
 def significant(value: float, digits: int = KEY_DIGITS) -> str:
@@ -360,10 +362,10 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
     if kind not in KINDS or (kind == "interactive" and fmt != "html"):
         raise UsageError(i18n.text(MESSAGES, "bad_kind", lang, value=kind))
     label = {key: _text(i18n.text(MESSAGES, key, lang), lang, fmt)
-             for key in ("network", "network_caption", "given", "inputs", "parameters",
-                         "forward", "backward", "update_intro", "quantity", "formula", "value",
-                         "your_value", "check", "hint", "key", "name_line", "intro",
-                         "interactive_help")}
+             for key in ("network", "network_drawing", "network_caption", "given", "inputs",
+                         "parameters", "forward", "backward", "update_intro", "quantity",
+                         "formula", "value", "your_value", "check", "hint", "key", "name_line",
+                         "intro", "interactive_help")}
     label["title"] = _text(i18n.text(MESSAGES, "key_title" if kind == "key" else "title", lang),
                            lang, fmt)
     label["seed_line"] = _text(i18n.text(MESSAGES, "seed_line", lang, seed=problem.seed), lang, fmt)
@@ -469,7 +471,8 @@ def render(model: dict) -> str:
     if fmt == "html":
         import markupsafe
 
-        svg = environment.get_template("network.svg.j2").render(net=model["network"])
+        svg = environment.get_template("network.svg.j2").render(
+            net=model["network"], description=model["label"]["network_drawing"])
         model = dict(model, network_svg=markupsafe.Markup(svg))
         return environment.get_template("sheet.html.j2").render(m=model, safe=markupsafe.Markup)
     return environment.get_template(f"sheet.{fmt}.j2").render(m=model)

@@ -6,7 +6,7 @@ import json
 import os
 
 from ..steps import registry
-from ..i18n import text
+from ..i18n import pick, text
 
 MESSAGES = {
     "header": {"en": "bpgrade · seed {seed} · {problems} problems per step (yours + {others} more)",
@@ -25,7 +25,8 @@ MESSAGES = {
     "next": {"en": "Next: {step} — {title}   (bpgrade hint {step})",
              "zh": "下一步：{step} — {title}   （bpgrade hint {step}）"},
     "all_done": {"en": "All checked steps pass.", "zh": "所检查的步骤全部通过。"},
-    "diagnosis": {"en": "likely mistake:", "zh": "可能的错误："},
+    "status_line": {"en": "{status}: {message}", "zh": "{status}：{message}"},
+    "diagnosis": {"en": "likely mistake: {message}", "zh": "可能的错误：{message}"},
     "chain": {"en": "net held your own answers from {steps}",
               "zh": "net 中用的是你自己在 {steps} 的答案"},
     "chain_wrong": {"en": "net held your own answers from {steps}; {wrong} not right, "
@@ -36,8 +37,10 @@ MESSAGES = {
                    "zh": "{step} — {title}   （你的问题：种子 {seed}）"},
     "network": {"en": "The network, with your numbers (? = you compute it in step0):",
                 "zh": "网络及你的数值（? 表示在第 0 步由你计算）："},
-    "layers": {"en": ["input", "hidden layer 1", "hidden layer 2", "output"],
-               "zh": ["输入层", "隐藏层 1", "隐藏层 2", "输出层"]},
+    "layer_input": {"en": "input", "zh": "输入层"},
+    "layer_hidden1": {"en": "hidden layer 1", "zh": "隐藏层 1"},
+    "layer_hidden2": {"en": "hidden layer 2", "zh": "隐藏层 2"},
+    "layer_output": {"en": "output", "zh": "输出层"},
     "parameters": {"en": "Weights and biases (W_l[i][j] = w_ij^(l), row i = neuron, column j = input):",
                    "zh": "权重与偏置（w_ij^(l)：第 l 层第 i 个神经元来自第 j 个输入的权重）："},
     "upstream": {"en": "Values from earlier steps that net holds for this step:",
@@ -124,7 +127,8 @@ def _detail_lines(result, lang: str, verbose: bool) -> list:
     if result.chained_from and result.status != "not_started":
         lines.append(_chain_line(result, lang))
     if result.diagnosis:
-        lines.append(f"  {text(MESSAGES, 'diagnosis', lang)} {result.diagnosis.get('message', '')}")
+        lines.append("  " + text(MESSAGES, "diagnosis", lang,
+                                 message=result.diagnosis.get("message", "")))
     if result.output.strip() and result.status != "passed":
         lines.append("  " + text(MESSAGES, "output", lang))
         lines.extend("    " + line for line in result.output.rstrip().splitlines()[:15])
@@ -136,7 +140,7 @@ def _next_line(results, lang: str, color: bool) -> str:
     pending = [r for r in results if not r.passed]
     if pending:
         step = registry.get(pending[0].step)
-        return text(MESSAGES, "next", lang, step=step.id, title=step.title[lang])
+        return text(MESSAGES, "next", lang, step=step.id, title=pick(step.title, lang))
     return _style(text(MESSAGES, "all_done", lang), color, fg="green")
 
 
@@ -152,9 +156,10 @@ def terminal(report, lang: str = "en", color: bool = False) -> str:
     width = max((len(r.step) for r in results), default=6)
     for result in results:
         mark = _style(MARKS[result.status], color, fg=COLORS[result.status], bold=True)
-        status = _style(STATUS[result.status][lang], color, fg=COLORS[result.status])
+        status = _style(text(STATUS, result.status, lang), color, fg=COLORS[result.status])
         out.append(f"{mark} {result.step:<{width}}  {result.title}")
-        out.append(f"  {' ' * width} {status}: {result.message}")
+        out.append(f"  {' ' * width} "
+                   + text(MESSAGES, "status_line", lang, status=status, message=result.message))
         out.extend(f"  {' ' * width} {line}" for line in _detail_lines(result, lang, verbose))
     passed = sum(r.passed for r in results)
     out.append("")
@@ -177,18 +182,22 @@ def _html_escape(value) -> str:
 def result_text(result, lang: str | None = None) -> str:
     """A result on its own (a notebook's repr): status line and the details."""
     lang = lang or result.lang
-    lines = [f"{MARKS[result.status]} {result.step} {STATUS[result.status][lang]}: {result.message}"]
+    lines = [f"{MARKS[result.status]} {result.step} "
+             + text(MESSAGES, "status_line", lang, status=text(STATUS, result.status, lang),
+                    message=result.message)]
     lines.extend(_detail_lines(result, lang, verbose=True))
     return "\n".join(lines)
 
 
-def result_html(result) -> str:
+def result_html(result, lang: str | None = None) -> str:
     """A result as a small HTML block for Jupyter."""
+    lang = lang or result.lang
     color = {"green": "#1a7f37", "red": "#cf222e", "yellow": "#9a6700",
              "bright_black": "#57606a"}[COLORS[result.status]]
-    body = "\n".join(_html_escape(line) for line in result_text(result).splitlines()[1:])
+    body = "\n".join(_html_escape(line) for line in result_text(result, lang).splitlines()[1:])
+    status = text(STATUS, result.status, lang)
     return (f'<div class="bpgrade-result"><strong style="color:{color}">'
-            f"{MARKS[result.status]} {_html_escape(result.step)} · {_html_escape(result.status)}"
+            f"{MARKS[result.status]} {_html_escape(result.step)} · {_html_escape(status)}"
             f"</strong> — {_html_escape(result.title)}<br>{_html_escape(result.message)}"
             + (f"<pre>{body}</pre>" if body else "") + "</div>")
 
@@ -199,13 +208,15 @@ def progress(report, lang: str = "en", color: bool = False, width: int = 24) -> 
     passed = sum(r.passed for r in results)
     total = len(results)
     filled = round(width * passed / total) if total else 0
-    step_w = max(len(text(MESSAGES, "col_step", lang)), *(len(r.step) for r in results))
-    status_w = max(len(STATUS[r.status][lang]) for r in results)
-    out = [f"  {text(MESSAGES, 'col_step', lang):<{step_w}}  "
-           f"{text(MESSAGES, 'col_status', lang):<{status_w}}  {text(MESSAGES, 'col_title', lang)}"]
+    step_head, status_head = text(MESSAGES, "col_step", lang), text(MESSAGES, "col_status", lang)
+    step_w = max(display_width(step_head), *(len(r.step) for r in results))
+    status_w = max(display_width(status_head),
+                   *(display_width(text(STATUS, r.status, lang)) for r in results))
+    out = [f"  {pad(step_head, step_w)}  {pad(status_head, status_w)}  "
+           f"{text(MESSAGES, 'col_title', lang)}"]
     for r in results:
         mark = _style(MARKS[r.status], color, fg=COLORS[r.status], bold=True)
-        status = _style(f"{STATUS[r.status][lang]:<{status_w}}", color, fg=COLORS[r.status])
+        status = _style(pad(text(STATUS, r.status, lang), status_w), color, fg=COLORS[r.status])
         out.append(f"{mark} {r.step:<{step_w}}  {status}  {r.title}")
     bar = "█" * filled + "░" * (width - filled)
     out.append("")
@@ -226,14 +237,16 @@ def progress_json(report) -> str:
                       ensure_ascii=False, indent=2)
 
 
-def _width(value: str) -> int:
+def display_width(value: str) -> int:
+    """Columns ``value`` takes on a terminal: a Chinese character takes two."""
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
 
 
-def _pad(value: str, width: int) -> str:
-    return value + " " * max(0, width - _width(value))
+def pad(value: str, width: int) -> str:
+    """``value`` filled with spaces to ``width`` columns (as :func:`display_width` counts)."""
+    return value + " " * max(0, width - display_width(value))
 
 
 def show_text(view: dict, lang: str = "en") -> str:
@@ -247,17 +260,18 @@ def show_text(view: dict, lang: str = "en") -> str:
             return f"{name} = ?"
         return f"{name} = {value:.2f}" if name in exact else f"{name} = {value:.8g}"
 
-    out = [text(MESSAGES, "show_title", lang, step=view["step"], title=view["title"][lang],
+    out = [text(MESSAGES, "show_title", lang, step=view["step"], title=pick(view["title"], lang),
                 seed=view["seed"]), ""]
     out.extend("    " + part for part in view["formula_text"].split(";  "))
-    out += ["", "  " + view["meaning"][lang], "", text(MESSAGES, "network", lang)]
+    out += ["", "  " + pick(view["meaning"], lang), "", text(MESSAGES, "network", lang)]
     columns = [["x1", "x2"], ["h1_1", "h1_2", "h1_3"], ["h2_1", "h2_2"], ["y", "L"]]
     cells = [[cell(n) for n in column] for column in columns]
-    heads = MESSAGES["layers"][lang]
-    widths = [max(_width(c) for c in column + [head]) for column, head in zip(cells, heads)]
-    out.append(("  " + "  →  ".join(_pad(h, w) for h, w in zip(heads, widths))).rstrip())
+    heads = [text(MESSAGES, "layer_" + layer, lang)
+             for layer in ("input", "hidden1", "hidden2", "output")]
+    widths = [max(display_width(c) for c in column + [head]) for column, head in zip(cells, heads)]
+    out.append(("  " + "  →  ".join(pad(h, w) for h, w in zip(heads, widths))).rstrip())
     for row in range(3):
-        parts = [_pad(column[row] if row < len(column) else "", w)
+        parts = [pad(column[row] if row < len(column) else "", w)
                  for column, w in zip(cells, widths)]
         out.append("  " + "     ".join(parts).rstrip())
     out.append(f"  {cell('y_target')}   {cell('eta')}")

@@ -43,6 +43,18 @@ MESSAGES = {
                            "student, no namespaces",
                      "zh": "信任容器（--trust-submissions）：每名学生一个新进程，不使用命名空间"},
     "no_reason": {"en": "not Linux", "zh": "不是 Linux"},
+    "separator": {"en": ", ", "zh": "、"},
+    "protection_fresh_process": {"en": "a fresh process", "zh": "全新进程"},
+    "protection_own_uid": {"en": "a uid of its own", "zh": "独立的 uid"},
+    "protection_pid_namespace": {"en": "PID namespace", "zh": "PID 命名空间"},
+    "protection_mount_namespace": {"en": "mount namespace", "zh": "挂载命名空间"},
+    "protection_network_namespace": {"en": "network namespace", "zh": "网络命名空间"},
+    "protection_ipc_namespace": {"en": "IPC namespace", "zh": "IPC 命名空间"},
+    "protection_private_scratch": {"en": "private /tmp", "zh": "私有 /tmp"},
+    "protection_read_only_submission": {"en": "read-only submission", "zh": "只读的提交"},
+    "protection_grader_files_hidden": {"en": "grader files hidden", "zh": "评分文件不可见"},
+    "protection_memory_per_student": {"en": "a memory limit per student",
+                                      "zh": "每名学生一个内存上限"},
 }
 
 
@@ -74,10 +86,17 @@ class Isolation(Record, frozen=True):
     def describe(self, lang: str) -> str:
         active = [name for name in PROTECTIONS if self.protections.get(name)]
         lines = [text(MESSAGES, "active", lang, mode=text(MESSAGES, "mode_" + self.mode, lang),
-                      active=", ".join(active))]
+                      active=protections_text(active, lang))]
         if self.missing:
-            lines.append(text(MESSAGES, "missing", lang, missing=", ".join(self.missing)))
+            lines.append(text(MESSAGES, "missing", lang,
+                              missing=protections_text(self.missing, lang)))
         return "\n".join(lines)
+
+
+def protections_text(names, lang: str) -> str:
+    """Protections (names from PROTECTIONS) in words, for a person."""
+    return text(MESSAGES, "separator", lang).join(
+        text(MESSAGES, "protection_" + name, lang) for name in names)
 
 
 def _uid_block() -> int:
@@ -105,10 +124,11 @@ def choose(trust_submissions: bool, lang: str) -> Isolation:
     per student."""
     reason = text(MESSAGES, "no_reason", lang)
     if hasattr(os, "fork") and os.path.isdir("/proc/self/ns"):
-        reason = jail.probe()
+        reason = jail.probe(lang)
         if not reason:
             return Isolation("namespaces", _namespaces(), _uid_block())
     if trust_submissions:
         return Isolation("process", _process(), _uid_block())
     missing = [name for name in REQUIRED if not _process().get(name)]
-    raise UsageError(text(MESSAGES, "refused", lang, missing=", ".join(missing), reason=reason))
+    raise UsageError(text(MESSAGES, "refused", lang, missing=protections_text(missing, lang),
+                          reason=reason))

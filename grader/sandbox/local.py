@@ -34,7 +34,7 @@ def run_file(path, function_name: str, contexts: list, keys, lang: str = "en",
     try:
         source = Path(path).read_bytes()
     except OSError as exc:
-        return Outcome("error", error=str(exc))
+        return Outcome("error", error=child.unreadable(path, exc, lang))
     _reap_finished()
     capture = capture_file()
     read_fd, write_fd = os.pipe()
@@ -70,7 +70,7 @@ def run_file(path, function_name: str, contexts: list, keys, lang: str = "en",
         return Outcome("timeout", error=text(MESSAGES, "timeout", lang, seconds=timeout),
                        output=output)
     if why == "eof":
-        return Outcome("error", error=text(MESSAGES, "died", lang, how=how(status)),
+        return Outcome("error", error=text(MESSAGES, "died", lang, how=how(status, lang)),
                        output=output)
     outcome = trusted(parse(payload), len(contexts), keys, lang)
     outcome.output = output

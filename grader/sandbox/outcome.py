@@ -19,6 +19,12 @@ MESSAGES = {
                    "zh": "运行该步的进程返回了无法识别的结果"},
     "timeout": {"en": "no answer within {seconds:g} s — is there an endless loop?",
                 "zh": "{seconds:g} 秒内没有答案——是否有死循环？"},
+    # how a process ended, for "died"
+    "how_exit": {"en": "exit code {code}", "zh": "退出码 {code}"},
+    "how_signal": {"en": "signal {number}, {name}", "zh": "信号 {number}，{name}"},
+    "how_signal_number": {"en": "signal {number}", "zh": "信号 {number}"},
+    "how_status": {"en": "wait status {status}", "zh": "等待状态 {status}"},
+    "how_not_started": {"en": "no process could be started for it", "zh": "无法为它启动进程"},
 }
 
 
@@ -84,16 +90,18 @@ def parse(payload):
         return None
 
 
-def how(status: int) -> str:
+def how(status: int, lang: str) -> str:
+    """How a process with wait status ``status`` ended, in words."""
     if os.WIFEXITED(status):
-        return f"exit code {os.WEXITSTATUS(status)}"
+        return text(MESSAGES, "how_exit", lang, code=os.WEXITSTATUS(status))
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         try:
-            return f"signal {number}, {signal.Signals(number).name}"
+            return text(MESSAGES, "how_signal", lang, number=number,
+                        name=signal.Signals(number).name)
         except ValueError:
-            return f"signal {number}"
-    return f"status {status}"
+            return text(MESSAGES, "how_signal_number", lang, number=number)
+    return text(MESSAGES, "how_status", lang, status=status)
 
 
 def capture_file():

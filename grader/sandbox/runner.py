@@ -267,8 +267,9 @@ class RunnerClient:
                     break
                 self._retire()                     # it stopped reading: a fresh one, once
             else:
+                never = text(MESSAGES, "how_not_started", self.lang)
                 return outcomes + [Outcome("error", error=text(MESSAGES, "died", self.lang,
-                                                               how="no child"))
+                                                               how=never))
                                    for _ in items[i:]]
             while i < len(items):
                 outcome, retire, start = self._answer(items[i], start)
@@ -296,7 +297,7 @@ class RunnerClient:
             outcome = Outcome("timeout", error=text(MESSAGES, "timeout", lang,
                                                     seconds=self.timeout))
         elif why in ("eof", "garbage"):
-            outcome = Outcome("error", error=text(MESSAGES, "died", lang, how=how(status)))
+            outcome = Outcome("error", error=text(MESSAGES, "died", lang, how=how(status, lang)))
         else:
             outcome = trusted(data, n, keys, lang)
             retire = not (isinstance(data, dict) and data.get("retire") is False) \

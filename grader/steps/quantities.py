@@ -16,6 +16,12 @@ from ..engine.forward import forward
 from ..engine.generators import SEED_LAYERS
 from ..errors import UsageError
 
+MESSAGES = {
+    "not_seed_network": {
+        "en": "the numbered steps are defined for the seed's 2-3-2-1 sigmoid network, "
+              "not a {layers} {activation} one",
+        "zh": "编号的步骤只针对原文的 2-3-2-1 sigmoid 网络，而不是 {layers} {activation} 网络"},
+}
 
 def parameter_slots(weights, biases):
     """``(name, kind, layer, index)`` for W1 b1 W2 b2 W3 b3: kind "W" or "b", layer 0-based.
@@ -55,9 +61,15 @@ def layer_names(per_layer, stem: str, prefix: str = "", ends_at_output: bool = F
     return values
 
 
-def require_seed_network(problem) -> None:
+def require_seed_network(problem, lang: str | None = None) -> None:
+    """UsageError (in ``lang``, else the locale's language) unless ``problem`` is the
+    seed's network."""
     if tuple(problem.layers) != SEED_LAYERS or problem.activation != "sigmoid":
-        raise UsageError("the numbered steps are defined for the seed's 2-3-2-1 sigmoid network")
+        from ..i18n import resolve, text
+
+        raise UsageError(text(MESSAGES, "not_seed_network", resolve(lang),
+                              layers="-".join(map(str, problem.layers)),
+                              activation=problem.activation))
 
 
 def inputs(problem) -> dict:

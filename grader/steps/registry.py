@@ -606,8 +606,9 @@ def get(name, lang: str = "en") -> Step:
     match = _STEP_PATTERN.match(str(name).strip())
     step_id = f"step{int(match.group(1))}" if match else None
     if step_id not in BY_ID:
-        message = _NOT_A_STEP.get(lang, _NOT_A_STEP["en"])
-        raise UsageError(message.format(name=name, valid=valid_ids_text()))
+        from ..i18n import pick
+
+        raise UsageError(pick(_NOT_A_STEP, lang).format(name=name, valid=valid_ids_text()))
     return BY_ID[step_id]
 
 

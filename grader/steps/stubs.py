@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from . import registry
+from ..i18n import LANGUAGES, text
 
 _RETURNS = {
     "number": {"en": "Return: one number (a float).", "zh": "返回：一个数（float）。"},
@@ -25,9 +26,9 @@ def docstring(step: registry.Step) -> str:
     if step.returns_dict:
         keys = textwrap.fill(", ".join(f'"{k}"' for k, _ in step.answer_items), width=84,
                              initial_indent="    ", subsequent_indent="    ")
-        returns = {lang: f"{_RETURNS['dict'][lang]}\n{keys}" for lang in ("en", "zh")}
+        returns = {lang: f"{text(_RETURNS, 'dict', lang)}\n{keys}" for lang in LANGUAGES}
     else:
-        returns = {lang: _RETURNS["number"][lang] for lang in ("en", "zh")}
+        returns = {lang: text(_RETURNS, "number", lang) for lang in LANGUAGES}
     if step.uses_text:
         use = {"en": textwrap.fill("Use: " + step.uses_text["en"], 88, subsequent_indent="    "),
                "zh": "用到：" + step.uses_text["zh"]}
