@@ -306,8 +306,6 @@ NOT_FOR_PEOPLE = {
                                          "and grades without a shared memory cgroup",
     "trial count": "sandbox.outcome.trusted: why a child's reply is refused; the caller turns "
                    "it into the translated 'unreadable' message",
-    "Error: {}": "the command line's prefix for a library error, as click prints 'Error: ' "
-                 "before its own usage errors; the message after it is translated",
 }
 
 # Files whose literal English is not a message for a person, each with why.
