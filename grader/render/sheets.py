@@ -100,7 +100,16 @@ MESSAGES = {
                          "zh": "名单 {path} 第 {line} 行：学生 {student!r} 重复出现"},
 }
 
-GREEK_TEX = {**{char: "\\" + name for name, char in mathml.GREEK.items()},
+# Greek letters a title or hint may use, and the TeX command for each.
+GREEK = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ϵ", "varepsilon": "ε",
+    "zeta": "ζ", "eta": "η", "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ",
+    "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ",
+    "phi": "ϕ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
+    "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Pi": "Π", "Sigma": "Σ",
+    "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+}
+GREEK_TEX = {**{char: "\\" + name for name, char in GREEK.items()},
              "∂": r"\partial", "−": "-", "·": r"\cdot", "½": r"\tfrac{1}{2}", "²": "^{2}",
              "←": r"\leftarrow", "→": r"\rightarrow", "…": r"\ldots", "×": r"\times",
              "≈": r"\approx", "≠": r"\neq", "≤": r"\leq", "≥": r"\geq", "∑": r"\sum",
