@@ -1,4 +1,4 @@
-"""Gradescope results and autograder zip; GitHub Classroom workflow."""
+"""Gradescope results and the autograder zip."""
 
 from __future__ import annotations
 
@@ -184,20 +184,6 @@ def test_export_gradescope_zip_runs_as_an_autograder(tmp_path):
     data = json.loads(results.read_text())
     validate_results(data)
     assert data["score"] == sum(step.points for step in registry.STEPS)
-
-
-def test_github_classroom_workflow_has_one_test_per_step(tmp_path):
-    output = tmp_path / ".github" / "workflows" / "classroom.yml"
-    result = CliRunner().invoke(main, ["export", "github-classroom", "-o", str(output)])
-    assert result.exit_code == 0, result.output
-    text = output.read_text()
-    assert text.count("uses: classroom-resources/autograding-command-grader@v1") == \
-        len(registry.STEPS)
-    assert "runners: " + ",".join(step.id for step in registry.STEPS) in text
-    for step in registry.STEPS:
-        assert f"{step.id.upper()}_RESULTS" in text
-    assert "secrets.BPGRADE_SECRET" in text and "\t" not in text
-    assert "bpgrade gradescope --trust-submissions" in text
 
 
 def test_results_declare_every_text_plain(tmp_path):

@@ -148,11 +148,11 @@ def export_github_classroom(output, package, folder, lang):
 
     生成 GitHub Classroom 工作流：每一步一个自动评分测试。
     """
-    from ..platforms import gradescope as platform
+    from ..platforms import github
     from ..atomic_write import write_atomically
 
     lang = i18n.resolve(lang)
     run(output.parent.mkdir, parents=True, exist_ok=True)
-    text = platform.github_classroom_workflow(package, folder, lang)
+    text = github.github_classroom_workflow(package, folder, lang)
     run(write_atomically, output, text)
     click.echo(i18n.text(MESSAGES, "wrote", lang, path=output))
