@@ -152,7 +152,7 @@ def export_github_classroom(output, package, folder, lang):
     from ..atomic_write import write_atomically
 
     lang = i18n.resolve(lang)
+    text = run(github.github_classroom_workflow, package, folder, lang)
     run(output.parent.mkdir, parents=True, exist_ok=True)
-    text = github.github_classroom_workflow(package, folder, lang)
     run(write_atomically, output, text)
     click.echo(i18n.text(MESSAGES, "wrote", lang, path=output))

@@ -10,7 +10,7 @@ defaults ``test_output_format``, ``test_name_format`` set to ``"text"``; the spe
 formats are html, simple_format, md and ansi), so what a student's code prints or raises is
 shown as written and can never become HTML or Markdown on Gradescope's page.
 :func:`autograder_zip` builds the zip Gradescope asks for (``setup.sh`` and ``run_autograder``
-at its root).
+at its root, from the templates ``setup.sh.j2`` and ``run_autograder.sh.j2``).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from ..atomic_write import write_atomically
 from ..errors import UsageError
 from ..i18n import text
 from ..engine.seeds import student_seed
+from ..render import templates
 
 SUBMISSION = Path("/autograder/submission")
 RESULTS = Path("/autograder/results/results.json")
@@ -152,29 +153,6 @@ def run(submission: Path = SUBMISSION, results: Path = RESULTS, metadata: Path =
 
 # --- the autograder zip ----------------------------------------------------------------------
 
-SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once while building the autograder image.
-set -euo pipefail
-apt-get update -y
-apt-get install -y python3 python3-pip
-python3 -m pip install --break-system-packages {requirements} \\
-  || python3 -m pip install {requirements}
-# The grader, its reference engine and the course secret: for root's eyes only.
-chmod -R go-rwx /autograder/source
-chmod 600 /autograder/source/bpgrade.toml
-"""
-
-RUN_AUTOGRADER = """#!/usr/bin/env bash
-# Gradescope runs this for every submission: grade it, write /autograder/results/results.json.
-# --trust-submissions: the container is disposable and may not create namespaces; student
-# code still runs in a fresh process under its own uid.
-cd /autograder/source
-PYTHONPATH=/autograder/source exec python3 -m grader gradescope --trust-submissions \\
-  --submission /autograder/submission --results /autograder/results/results.json \\
-  --metadata /autograder/submission_metadata.json --timeout {timeout:g} --lang {lang}
-"""
-
-
 PACKAGES = ("grader", "bpgrade_harness")   # the grader, and what runs beside student code
 
 
@@ -193,14 +171,22 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, mode: int = 0o644) ->
     archive.writestr(info, data)
 
 
-def requirements() -> str:
-    """What bpgrade needs installed, as pip arguments: read from its own metadata, so the
-    list lives in pyproject.toml alone."""
+def requirements() -> list:
+    """What bpgrade needs installed (pip requirement strings): read from its own metadata, so
+    the list lives in pyproject.toml alone."""
     import importlib.metadata
-    import shlex
 
-    needed = [r for r in importlib.metadata.requires("bpgrade") or () if "extra ==" not in r]
-    return " ".join(shlex.quote(r) for r in needed)
+    return [r for r in importlib.metadata.requires("bpgrade") or () if "extra ==" not in r]
+
+
+def setup_script(needed: list) -> str:
+    """``setup.sh``: install ``needed`` (each one shell word), then lock the source away."""
+    return templates.render("setup.sh.j2", requirements=needed)
+
+
+def run_script(timeout: float, lang: str) -> str:
+    """``run_autograder``: grade the submission Gradescope mounted."""
+    return templates.render("run_autograder.sh.j2", timeout=f"{timeout:g}", lang=lang)
 
 
 def config_toml(secret: str) -> str:
@@ -215,10 +201,8 @@ def autograder_zip(secret: str, lang: str = "en",
     """The zip to upload as a Gradescope autograder: setup.sh, run_autograder, the grader."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        _add(archive, "setup.sh", SETUP_SH.format(requirements=requirements()).encode(),
-             mode=0o755)
-        _add(archive, "run_autograder",
-             RUN_AUTOGRADER.format(timeout=timeout, lang=lang).encode(), mode=0o755)
+        _add(archive, "setup.sh", setup_script(requirements()).encode(), mode=0o755)
+        _add(archive, "run_autograder", run_script(timeout, lang).encode(), mode=0o755)
         _add(archive, "bpgrade.toml", config_toml(secret).encode(), mode=0o600)
         for path, name in _package_files():
             _add(archive, name.as_posix(), path.read_bytes())

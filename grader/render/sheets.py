@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import i18n
-from . import mathml
+from . import mathml, templates
 from ..steps import registry
 from ..atomic_write import write_atomically
 from ..errors import UsageError
@@ -452,36 +452,16 @@ def _script_json(data) -> str:
 
 # --- rendering ------------------------------------------------------------------------------
 
-_ENVIRONMENTS = {}
-# LaTeX is full of braces, so its template marks variables << x >> and blocks <% ... %>.
-TEX_DELIMITERS = {"variable_start_string": "<<", "variable_end_string": ">>",
-                  "block_start_string": "<%", "block_end_string": "%>",
-                  "comment_start_string": "<#", "comment_end_string": "#>"}
-
-
-def _environment(fmt: str):
-    if fmt not in _ENVIRONMENTS:
-        import jinja2
-
-        _ENVIRONMENTS[fmt] = jinja2.Environment(
-            loader=jinja2.PackageLoader("grader", "templates"),
-            autoescape=fmt == "html", undefined=jinja2.StrictUndefined,
-            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-            **(TEX_DELIMITERS if fmt == "tex" else {}))
-    return _ENVIRONMENTS[fmt]
-
-
 def render(model: dict) -> str:
     """The sheet text for a view-model from :func:`view`."""
     fmt = model["fmt"]
-    environment = _environment(fmt)
     if fmt == "html":
         import markupsafe
 
-        svg = environment.get_template("network.svg.j2").render(net=model["network"])
+        svg = templates.render("network.svg.j2", net=model["network"])
         model = dict(model, network_svg=markupsafe.Markup(svg))
-        return environment.get_template("sheet.html.j2").render(m=model, safe=markupsafe.Markup)
-    return environment.get_template(f"sheet.{fmt}.j2").render(m=model)
+        return templates.render("sheet.html.j2", m=model, safe=markupsafe.Markup)
+    return templates.render(f"sheet.{fmt}.j2", m=model)
 
 
 def sheet(seed: int, fmt: str = "html", lang: str = "en", kind: str = "blank",
