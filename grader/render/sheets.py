@@ -17,7 +17,6 @@ import io
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from .. import i18n
@@ -25,6 +24,7 @@ from . import mathml, templates
 from ..steps import registry
 from ..atomic_write import write_atomically
 from ..errors import UsageError
+from ..records import Record
 from ..tolerances import FLOOR, HAND_RELATIVE
 
 FORMATS = ("html", "md", "tex")
@@ -479,8 +479,7 @@ def sheet(seed: int, fmt: str = "html", lang: str = "en", kind: str = "blank",
 ID_COLUMNS = ("student", "id")
 
 
-@dataclass(frozen=True)
-class RosterSheet:
+class RosterSheet(Record, frozen=True, eq=True):
     student: str
     seed: int
     sheet: str           # file name inside the output folder
