@@ -1,4 +1,4 @@
-"""Gradescope results and autograder zip; GitHub Classroom workflow."""
+"""Gradescope results and the autograder zip."""
 
 from __future__ import annotations
 
@@ -186,20 +186,6 @@ def test_export_gradescope_zip_runs_as_an_autograder(tmp_path):
     assert data["score"] == sum(step.points for step in registry.STEPS)
 
 
-def test_github_classroom_workflow_has_one_test_per_step(tmp_path):
-    output = tmp_path / ".github" / "workflows" / "classroom.yml"
-    result = CliRunner().invoke(main, ["export", "github-classroom", "-o", str(output)])
-    assert result.exit_code == 0, result.output
-    text = output.read_text()
-    assert text.count("uses: classroom-resources/autograding-command-grader@v1") == \
-        len(registry.STEPS)
-    assert "runners: " + ",".join(step.id for step in registry.STEPS) in text
-    for step in registry.STEPS:
-        assert f"{step.id.upper()}_RESULTS" in text
-    assert "secrets.BPGRADE_SECRET" in text and "\t" not in text
-    assert "bpgrade gradescope --trust-submissions" in text
-
-
 def test_results_declare_every_text_plain(tmp_path):
     from grader import classroom
 
@@ -232,3 +218,45 @@ def test_the_exported_secret_reads_back_exactly(secret):
     with zipfile.ZipFile(data) as opened:
         text = opened.read("bpgrade.toml").decode("utf-8")
     assert tomllib.loads(text) == {"grade": {"secret": secret}}
+
+
+# --- the scripts in the zip: every value is one shell word ----------------------------------
+
+HOSTILE = ["$(echo pwned > pwned)", "`echo pwned > pwned`", "x; echo pwned > pwned",
+           "y' || echo pwned > pwned; '", "two words", "line\nbreak", "*"]
+
+
+def _run_with_stub_commands(script: str, tmp_path: Path) -> list:
+    """Run ``script`` in bash with apt-get, python3 and chmod replaced by recorders; the
+    argument lists they were called with."""
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    log = tmp_path / "calls.jsonl"
+    for command in ("apt-get", "python3", "chmod"):
+        path = stubs / command
+        path.write_text(f"#!{sys.executable}\nimport json, os, sys\n"
+                        "with open(os.environ['CALLS'], 'a') as log:\n"
+                        "    log.write(json.dumps(sys.argv[1:]) + '\\n')\n")
+        path.chmod(0o755)
+    (tmp_path / "script").write_text(script)
+    work = tmp_path / "work"
+    work.mkdir()
+    done = subprocess.run(["/bin/bash", str(tmp_path / "script")], cwd=work,
+                          env={"PATH": str(stubs), "CALLS": str(log)}, capture_output=True,
+                          text=True, timeout=30)
+    assert list(work.iterdir()) == [], done.stderr      # no payload ran
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def test_setup_sh_installs_each_requirement_as_one_word(tmp_path):
+    calls = _run_with_stub_commands(gradescope.setup_script(HOSTILE), tmp_path)
+    assert ["-m", "pip", "install", "--break-system-packages", *HOSTILE] in calls
+    assert ["-R", "go-rwx", "/autograder/source"] in calls
+
+
+@pytest.mark.parametrize("lang", HOSTILE)
+def test_run_autograder_passes_each_value_as_one_word(tmp_path, lang):
+    calls = _run_with_stub_commands(gradescope.run_script(2.5, lang), tmp_path)
+    (call,) = calls
+    assert call[call.index("--timeout") + 1] == "2.5"
+    assert call[call.index("--lang") + 1] == lang

@@ -1,7 +1,9 @@
-"""The LaTeX subset → MathML converter: every registry formula converts, fully."""
+"""Formulas → MathML through latex2mathml: every registry formula converts, fully."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -12,14 +14,14 @@ from grader.steps import quantities, registry
 from grader.engine.generators import generate
 
 NS = "{http://www.w3.org/1998/Math/MathML}"
-# MathML Core elements the converter may produce.
-CORE = {"math", "mrow", "mi", "mn", "mo", "mtext", "mspace", "mfrac", "msub", "msup",
+# MathML Core elements the sheets' formulas may become.
+CORE = {"math", "mrow", "mi", "mn", "mo", "mtext", "mspace", "mstyle", "mfrac", "msub", "msup",
         "msubsup", "munder", "mover", "munderover"}
 LATEX_LEFTOVERS = ("\\", "{", "}", "^", "_", "$")
 
 
-def parse(latex: str, display: bool = False) -> ET.Element:
-    return ET.fromstring(mathml.to_mathml(latex, display=display))
+def parse(latex: str, display: bool = False, displaystyle: bool = False) -> ET.Element:
+    return ET.fromstring(mathml.to_mathml(latex, display=display, displaystyle=displaystyle))
 
 
 def tag(element: ET.Element) -> str:
@@ -30,8 +32,9 @@ def leaves(element: ET.Element) -> list:
     return [e for e in element.iter() if tag(e) in ("mi", "mn", "mo", "mtext")]
 
 
-def assert_fully_converted(latex: str) -> None:
-    root = parse(latex)
+def assert_fully_converted(latex: str, display: bool = False,
+                           displaystyle: bool = False) -> None:
+    root = parse(latex, display, displaystyle)
     assert tag(root) == "math"
     for element in root.iter():
         assert tag(element) in CORE, f"{tag(element)} from {latex!r}"
@@ -48,7 +51,7 @@ def all_registry_formulas():
 
 @pytest.mark.parametrize("latex", all_registry_formulas())
 def test_every_registry_formula_converts_without_leftovers(latex):
-    assert_fully_converted(latex)
+    assert_fully_converted(latex, display=True)
 
 
 def every_quantity_name():
@@ -58,6 +61,7 @@ def every_quantity_name():
 @pytest.mark.parametrize("name", every_quantity_name())
 def test_every_quantity_symbol_converts(name):
     assert_fully_converted(sheets.symbol(name))
+    assert_fully_converted(sheets.symbol(name), displaystyle=True)
 
 
 def test_every_sheet_formula_converts():
@@ -82,10 +86,10 @@ def test_fraction_has_numerator_then_denominator():
     ("w_{12}^{(2)}", "msubsup", "w", [["12"], ["(", "2", ")"]]),
     ("h_1^{(1)}", "msubsup", "h", [["1"], ["(", "1", ")"]]),
     ("w^{(2)}_{21}", "msubsup", "w", [["21"], ["(", "2", ")"]]),
-    (r"\sum_j", "munder", "∑", [["j"]]),
+    (r"\sum_j", "munder", "∑", [["j"]]),             # displayed: the limit goes under
 ])
 def test_scripts(latex, outer, base, scripts):
-    root = parse(latex)
+    root = parse(latex, display=True)
     (element,) = list(root.find(f"{NS}mrow"))
     assert tag(element) == outer
     children = list(element)
@@ -119,22 +123,49 @@ def test_left_right_fences_stretch_and_plain_brackets_do_not():
 
 def test_text_keeps_its_spaces_and_quad_is_a_space():
     root = parse(r"a\quad\text{new value}")
-    assert root.find(f".//{NS}mtext").text == "new value"
+    assert root.find(f".//{NS}mtext").text == "new\N{NO-BREAK SPACE}value"
     assert root.find(f".//{NS}mspace").get("width") == "1em"
 
 
 def test_display_mode_and_escaping():
-    assert 'display="block"' in mathml.to_mathml("x", display=True)
-    assert 'display="block"' not in mathml.to_mathml("x")
-    assert 'displaystyle="true"' in mathml.to_mathml("x", displaystyle=True)
+    assert parse("x", display=True).get("display") == "block"
+    assert parse("x").get("display") != "block"
+    assert parse("x", displaystyle=True).find(f".//{NS}mstyle").get("displaystyle") == "true"
+    assert parse("x", display=True).find(f".//{NS}mstyle") is None
     root = parse(r"a < b")
     assert [e.text for e in leaves(root)] == ["a", "<", "b"]
 
 
+def test_the_text_of_new_w_reads_new_then_the_symbol():
+    root = parse(sheets.symbol("new_w1_12"))
+    assert root.find(f".//{NS}mtext").text.strip() == "new"
+    assert [e.text for e in leaves(root)][1:] == ["w", "12", "(", "1", ")"]
+
+
 @pytest.mark.parametrize("latex", [
-    r"\foo", r"\frac{a}", "{x", "x}", "x^", "^2", "x^1^2", "x_1_2", r"\left( x",
-    r"x \right)", r"\left< x \right>", "a & b", r"\text x",
+    r"\foo", r"\frac{a}", "x}", "x^", "^2", "x^1^2", "x_1_2", r"\left( x",
+    r"x \right)", "a & b", r"\text{a<b}",
 ])
-def test_outside_the_subset_is_an_error_not_a_leftover(latex):
+def test_what_cannot_convert_fully_is_an_error_not_a_leftover(latex):
     with pytest.raises(mathml.MathSyntaxError, match="cannot convert"):
         mathml.to_mathml(latex)
+
+
+def test_latex2mathml_is_loaded_only_for_html():
+    probe = ("import sys\n"
+             "from grader.render import sheets\n"
+             "sheets.sheet(1, 'md'); sheets.sheet(1, 'tex')\n"
+             "print('before', 'latex2mathml' in sys.modules)\n"
+             "sheets.sheet(1, 'html')\n"
+             "print('after', 'latex2mathml' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout.split() == ["before", "False", "after", "True"], done.stderr
+
+
+def test_conversions_are_cached():
+    latex = r"\frac{\partial L}{\partial q_{42}}"
+    first = mathml.to_mathml(latex, display=True)
+    hits = mathml.to_mathml.cache_info().hits
+    assert mathml.to_mathml(latex, display=True) is first
+    assert mathml.to_mathml.cache_info().hits == hits + 1

@@ -53,33 +53,38 @@ def _cell(value) -> str:
     return " ".join(markdown_text(value).split())
 
 
-def feedback_markdown(record: dict, lang: str) -> str:
-    """What failed and why, for one student, as Markdown (renders the record, computes nothing).
+def feedback_view(record: dict, lang: str) -> dict:
+    """What ``feedback.md.j2`` places, as Markdown (renders the record, computes nothing).
     Everything the student controls is escaped (:func:`markdown_text`) or fenced."""
-    lines = [f"# {text(MESSAGES, 'feedback_title', lang, student=_cell(record['student']))}", "",
-             text(MESSAGES, "feedback_score", lang, score=record["score"],
-                  max=record["max_score"]), "",
-             text(MESSAGES, "feedback_table", lang), "|---|---|---|---|"]
+    rows, details = [], []
     for item in record["results"]:
-        status = text(MESSAGES, "status_" + item["status"], lang)
-        lines.append(f"| {item['step']} | {status} | {item['score']:g} / {item['max_score']} "
-                     f"| {_cell(item['message'])} |")
-    details = [item for item in record["results"] if item["status"] != "passed"]
-    lines.append("")
-    if not details:
-        lines.append(text(MESSAGES, "feedback_all_passed", lang))
-    for item in details:
+        rows.append({"step": item["step"],
+                     "status": text(MESSAGES, "status_" + item["status"], lang),
+                     "points": f"{item['score']:g} / {item['max_score']}",
+                     "message": _cell(item["message"])})
+    failed = [item for item in record["results"] if item["status"] != "passed"]
+    for item in failed:
         if item["status"] == "not_started" and not item["error"]:
             continue
-        lines += ["", f"## {item['step']}", "", markdown_text(item["message"])]
-        diagnosis = item.get("diagnosis") or {}
-        if diagnosis.get("message"):
-            lines += ["", f"**{text(MESSAGES, 'feedback_diagnosis', lang)}:** "
-                          f"{markdown_text(diagnosis['message'])}"]
-        if item["error"] and item["error"] not in item["message"]:
-            lines += ["", f"**{text(MESSAGES, 'feedback_error', lang)}:**", "",
-                      _fence(item["error"])]
-        if item["output"]:
-            lines += ["", f"**{text(MESSAGES, 'feedback_output', lang)}:**", "",
-                      _fence(item["output"])]
-    return "\n".join(lines) + "\n"
+        diagnosis = (item.get("diagnosis") or {}).get("message")
+        shown_error = item["error"] and item["error"] not in item["message"]
+        details.append({"step": item["step"], "message": markdown_text(item["message"]),
+                        "diagnosis": markdown_text(diagnosis) if diagnosis else "",
+                        "error": _fence(item["error"]) if shown_error else "",
+                        "output": _fence(item["output"]) if item["output"] else ""})
+    return {
+        "title": text(MESSAGES, "feedback_title", lang, student=_cell(record["student"])),
+        "score": text(MESSAGES, "feedback_score", lang, score=record["score"],
+                      max=record["max_score"]),
+        "table_head": text(MESSAGES, "feedback_table", lang), "rows": rows, "details": details,
+        "all_passed": "" if failed else text(MESSAGES, "feedback_all_passed", lang),
+        "label": {key: text(MESSAGES, "feedback_" + key, lang)
+                  for key in ("diagnosis", "error", "output")},
+    }
+
+
+def feedback_markdown(record: dict, lang: str) -> str:
+    """What failed and why, for one student, as Markdown no student text can forge."""
+    from ..render import templates
+
+    return templates.render("feedback.md.j2", f=feedback_view(record, lang))

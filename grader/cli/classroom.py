@@ -168,9 +168,10 @@ def export_github_classroom(output, package, folder, lang):
     生成 GitHub Classroom 工作流：每一步一个自动评分测试。
     """
     from ..atomic_write import write_atomically
-    from ..platforms.gradescope import github_classroom_workflow
+    from ..platforms.github import github_classroom_workflow
 
     lang = i18n.resolve(lang)
+    workflow = github_classroom_workflow(package, folder, lang)   # refused before any write
     output.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(output, github_classroom_workflow(package, folder, lang))
+    write_atomically(output, workflow)
     click.echo(i18n.text(MESSAGES, "wrote", lang, path=output))

@@ -652,9 +652,6 @@ def plot_model(report: CostReport, lang: str = "en") -> dict:
 
 
 def svg(report: CostReport, lang: str = "en") -> str:
-    import jinja2
+    from ..render import templates
 
-    environment = jinja2.Environment(loader=jinja2.PackageLoader("grader", "templates"),
-                                     autoescape=True, undefined=jinja2.StrictUndefined,
-                                     trim_blocks=True, lstrip_blocks=True)
-    return environment.get_template("cost.svg.j2").render(plot=plot_model(report, lang))
+    return templates.render("cost.svg.j2", plot=plot_model(report, lang))

@@ -35,21 +35,23 @@ MESSAGES = {
     "config_comment": {"en": "# bpgrade workspace: your own problem's seed and, optionally, "
                              "your language.",
                        "zh": "# bpgrade 工作区：你自己题目的种子，以及（可选的）语言。"},
-    "readme": {
-        "en": "# Your backpropagation exercises\n\n"
-              "Your problem's seed is {seed}. See its numbers with `bpgrade show step1`.\n\n"
-              "1. Open `exercises/step00.py` (the forward pass) or `exercises/step01.py`.\n"
-              "2. Fill in the function; the docstring gives the formula and the `net.` values.\n"
-              "3. Run `bpgrade check step1` (or `bpgrade watch` to re-check on every save).\n"
-              "4. Stuck? `bpgrade hint step1`, then `--level 2`, `--level 3`.\n"
-              "5. `bpgrade list` shows your progress; `bpgrade reset step1` restores a stub.\n",
-        "zh": "# 你的反向传播练习\n\n"
-              "你的题目种子是 {seed}。用 `bpgrade show step1` 查看具体数值。\n\n"
-              "1. 打开 `exercises/step00.py`（前向传播）或 `exercises/step01.py`。\n"
-              "2. 完成函数；文档字符串里有公式和要用到的 `net.` 值。\n"
-              "3. 运行 `bpgrade check step1`（或 `bpgrade watch`，每次保存自动检查）。\n"
-              "4. 卡住了？`bpgrade hint step1`，再试 `--level 2`、`--level 3`。\n"
-              "5. `bpgrade list` 查看进度；`bpgrade reset step1` 恢复某一步的初始文件。\n"},
+    "readme_title": {"en": "Your backpropagation exercises", "zh": "你的反向传播练习"},
+    "readme_seed": {"en": "Your problem's seed is {seed}. See its numbers with "
+                          "`bpgrade show step1`.",
+                    "zh": "你的题目种子是 {seed}。用 `bpgrade show step1` 查看具体数值。"},
+    "readme_open": {"en": "Open `exercises/step00.py` (the forward pass) or `exercises/step01.py`.",
+                    "zh": "打开 `exercises/step00.py`（前向传播）或 `exercises/step01.py`。"},
+    "readme_fill": {"en": "Fill in the function; the docstring gives the formula and the `net.` "
+                          "values.",
+                    "zh": "完成函数；文档字符串里有公式和要用到的 `net.` 值。"},
+    "readme_check": {"en": "Run `bpgrade check step1` (or `bpgrade watch` to re-check on every "
+                           "save).",
+                     "zh": "运行 `bpgrade check step1`（或 `bpgrade watch`，每次保存自动检查）。"},
+    "readme_stuck": {"en": "Stuck? `bpgrade hint step1`, then `--level 2`, `--level 3`.",
+                     "zh": "卡住了？`bpgrade hint step1`，再试 `--level 2`、`--level 3`。"},
+    "readme_progress": {"en": "`bpgrade list` shows your progress; `bpgrade reset step1` "
+                              "restores a stub.",
+                        "zh": "`bpgrade list` 查看进度；`bpgrade reset step1` 恢复某一步的初始文件。"},
 }
 
 
@@ -67,13 +69,23 @@ class Workspace(Record, frozen=True, eq=True):
         return self.root / CONFIG_NAME
 
 
+README_STEPS = ("readme_open", "readme_fill", "readme_check", "readme_stuck", "readme_progress")
+
+
 def _config_text(seed: int, learner_lang: str | None, lang: str) -> str:
     """The workspace file; its comment in the learner's language."""
-    lines = [text(MESSAGES, "config_comment", learner_lang or lang), "[workspace]",
-             f"seed = {seed}"]
-    if learner_lang:
-        lines.append(f'lang = "{learner_lang}"')
-    return "\n".join(lines) + "\n"
+    from ..render import templates
+
+    return templates.render("workspace.toml.j2", seed=int(seed), lang=learner_lang,
+                            comment=text(MESSAGES, "config_comment", learner_lang or lang))
+
+
+def _readme_text(seed: int, lang: str) -> str:
+    from ..render import templates
+
+    return templates.render("workspace_readme.md.j2", title=text(MESSAGES, "readme_title", lang),
+                            seed_line=text(MESSAGES, "readme_seed", lang, seed=seed),
+                            steps=[text(MESSAGES, key, lang) for key in README_STEPS])
 
 
 def load(root: Path, lang: str = "en") -> Workspace:
@@ -144,7 +156,7 @@ def init(root: Path, seed: int | None = None, force: bool = False, lang: str = "
     written, kept = [], []
     (root / EXERCISES).mkdir(parents=True, exist_ok=True)
     files = {root / CONFIG_NAME: _config_text(seed, learner_lang, lang),
-             root / "README.md": text(MESSAGES, "readme", learner_lang or lang, seed=seed)}
+             root / "README.md": _readme_text(seed, learner_lang or lang)}
     from ..steps import stubs
 
     for step in registry.STEPS:

@@ -1,4 +1,4 @@
-"""Gradescope and GitHub Classroom: the platforms that already run one container per submission.
+"""Gradescope: grade one submission in the container it gives each, and the autograder zip.
 
 :func:`grade_submission` grades one submission folder the way ``bpgrade grade`` grades one
 student, and :func:`results_json` renders the record in Gradescope's results format
@@ -10,8 +10,7 @@ defaults ``test_output_format``, ``test_name_format`` set to ``"text"``; the spe
 formats are html, simple_format, md and ansi), so what a student's code prints or raises is
 shown as written and can never become HTML or Markdown on Gradescope's page.
 :func:`autograder_zip` builds the zip Gradescope asks for (``setup.sh`` and ``run_autograder``
-at its root) and :func:`github_classroom_workflow` a workflow for GitHub Classroom's
-autograding actions, one test per registry step.
+at its root, from the templates ``setup.sh.j2`` and ``run_autograder.sh.j2``).
 """
 
 from __future__ import annotations
@@ -31,11 +30,11 @@ from ..atomic_write import write_atomically
 from ..errors import UsageError
 from ..i18n import pick, text
 from ..engine.seeds import student_seed
+from ..render import templates
 
 SUBMISSION = Path("/autograder/submission")
 RESULTS = Path("/autograder/results/results.json")
 METADATA = Path("/autograder/submission_metadata.json")
-RESULTS_FILE = "bpgrade-results.json"
 TEXT_FORMAT = "text"        # Gradescope shows the string as written: no HTML, no Markdown
 
 MESSAGES = {
@@ -154,29 +153,6 @@ def run(submission: Path = SUBMISSION, results: Path = RESULTS, metadata: Path =
 
 # --- the autograder zip ----------------------------------------------------------------------
 
-SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once while building the autograder image.
-set -euo pipefail
-apt-get update -y
-apt-get install -y python3 python3-pip
-python3 -m pip install --break-system-packages {requirements} \\
-  || python3 -m pip install {requirements}
-# The grader, its reference engine and the course secret: for root's eyes only.
-chmod -R go-rwx /autograder/source
-chmod 600 /autograder/source/bpgrade.toml
-"""
-
-RUN_AUTOGRADER = """#!/usr/bin/env bash
-# Gradescope runs this for every submission: grade it, write /autograder/results/results.json.
-# --trust-submissions: the container is disposable and may not create namespaces; student
-# code still runs in a fresh process under its own uid.
-cd /autograder/source
-PYTHONPATH=/autograder/source exec python3 -m grader gradescope --trust-submissions \\
-  --submission /autograder/submission --results /autograder/results/results.json \\
-  --metadata /autograder/submission_metadata.json --timeout {timeout:g} --lang {lang}
-"""
-
-
 PACKAGES = ("grader", "bpgrade_harness")   # the grader, and what runs beside student code
 
 
@@ -195,14 +171,22 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, mode: int = 0o644) ->
     archive.writestr(info, data)
 
 
-def requirements() -> str:
-    """What bpgrade needs installed, as pip arguments: read from its own metadata, so the
-    list lives in pyproject.toml alone."""
+def requirements() -> list:
+    """What bpgrade needs installed (pip requirement strings): read from its own metadata, so
+    the list lives in pyproject.toml alone."""
     import importlib.metadata
-    import shlex
 
-    needed = [r for r in importlib.metadata.requires("bpgrade") or () if "extra ==" not in r]
-    return " ".join(shlex.quote(r) for r in needed)
+    return [r for r in importlib.metadata.requires("bpgrade") or () if "extra ==" not in r]
+
+
+def setup_script(needed: list) -> str:
+    """``setup.sh``: install ``needed`` (each one shell word), then lock the source away."""
+    return templates.render("setup.sh.j2", requirements=needed)
+
+
+def run_script(timeout: float, lang: str) -> str:
+    """``run_autograder``: grade the submission Gradescope mounted."""
+    return templates.render("run_autograder.sh.j2", timeout=f"{timeout:g}", lang=lang)
 
 
 def config_toml(secret: str) -> str:
@@ -217,78 +201,9 @@ def autograder_zip(secret: str, lang: str = "en",
     """The zip to upload as a Gradescope autograder: setup.sh, run_autograder, the grader."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        _add(archive, "setup.sh", SETUP_SH.format(requirements=requirements()).encode(),
-             mode=0o755)
-        _add(archive, "run_autograder",
-             RUN_AUTOGRADER.format(timeout=timeout, lang=lang).encode(), mode=0o755)
+        _add(archive, "setup.sh", setup_script(requirements()).encode(), mode=0o755)
+        _add(archive, "run_autograder", run_script(timeout, lang).encode(), mode=0o755)
         _add(archive, "bpgrade.toml", config_toml(secret).encode(), mode=0o600)
         for path, name in _package_files():
             _add(archive, name.as_posix(), path.read_bytes())
     return buffer.getvalue()
-
-
-# --- GitHub Classroom --------------------------------------------------------------------------
-
-WORKFLOW_HEAD = """# GitHub Classroom autograding for bpgrade, one test per step.
-# Written by `bpgrade export github-classroom`; put it at .github/workflows/classroom.yml in
-# the assignment's template repository and add the course secret as the repository or
-# organisation secret {variable}. --trust-submissions: the runner is a disposable VM that may
-# not create namespaces; student code still runs in a fresh process under its own uid.
-name: Autograding Tests
-on: [push, repository_dispatch]
-permissions:
-  checks: write
-  actions: read
-  contents: read
-jobs:
-  run-autograding-tests:
-    runs-on: ubuntu-latest
-    if: github.actor != 'github-classroom[bot]'
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - name: Install bpgrade
-        run: python -m pip install {package}
-      - name: Grade every step
-        env:
-          {variable}: ${{{{ secrets.{variable} }}}}
-        run: >-
-          bpgrade gradescope --trust-submissions --submission {folder} --results {results}
-          --student "${{{{ github.actor }}}}" --lang {lang}
-"""
-
-WORKFLOW_STEP = """      - name: {id}
-        id: {id}
-        uses: classroom-resources/autograding-command-grader@v1
-        with:
-          test-name: "{id}"
-          command: >-
-            python -c "import json, sys; tests = json.load(open('{results}'))['tests'];
-            sys.exit(0 if tests[{index}]['status'] == 'passed' else 1)"
-          timeout: 1
-          max-score: {points}
-"""
-
-WORKFLOW_TAIL = """      - name: Autograding Reporter
-        uses: classroom-resources/autograding-grading-reporter@v1
-        env:
-{env}
-        with:
-          runners: {runners}
-"""
-
-
-def github_classroom_workflow(package: str = "bpgrade", folder: str = "exercises",
-                              lang: str = "en") -> str:
-    """The workflow file, one command-grader test per step of the registry."""
-    steps = list(registry.STEPS)
-    parts = [WORKFLOW_HEAD.format(package=package, folder=folder, results=RESULTS_FILE,
-                                  lang=lang, variable=classroom.SECRET_VARIABLE)]
-    parts += [WORKFLOW_STEP.format(id=step.id, index=i, points=step.points, results=RESULTS_FILE)
-              for i, step in enumerate(steps)]
-    env = "\n".join(f"          {step.id.upper()}_RESULTS: "
-                    f"\"${{{{steps.{step.id}.outputs.result}}}}\"" for step in steps)
-    parts.append(WORKFLOW_TAIL.format(env=env, runners=",".join(step.id for step in steps)))
-    return "".join(parts)

@@ -1,1 +1,2 @@
-"""What people read: terminal reports, practice sheets (HTML, Markdown, LaTeX) and MathML."""
+"""What people read: terminal reports, practice sheets (HTML, Markdown, LaTeX), MathML, and the
+jinja2 templates every generated file comes from."""

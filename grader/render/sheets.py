@@ -17,14 +17,14 @@ import io
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from .. import i18n
-from . import mathml
+from . import mathml, templates
 from ..steps import registry
 from ..atomic_write import write_atomically
 from ..errors import UsageError
+from ..records import Record
 from ..tolerances import FLOOR, HAND_RELATIVE
 
 FORMATS = ("html", "md", "tex")
@@ -102,7 +102,16 @@ MESSAGES = {
                          "zh": "名单 {path} 第 {line} 行：学生 {student!r} 重复出现"},
 }
 
-GREEK_TEX = {**{char: "\\" + name for name, char in mathml.GREEK.items()},
+# Greek letters a title or hint may use, and the TeX command for each.
+GREEK = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ϵ", "varepsilon": "ε",
+    "zeta": "ζ", "eta": "η", "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ",
+    "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ",
+    "phi": "ϕ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
+    "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Pi": "Π", "Sigma": "Σ",
+    "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+}
+GREEK_TEX = {**{char: "\\" + name for name, char in GREEK.items()},
              "∂": r"\partial", "−": "-", "·": r"\cdot", "½": r"\tfrac{1}{2}", "²": "^{2}",
              "←": r"\leftarrow", "→": r"\rightarrow", "…": r"\ldots", "×": r"\times",
              "≈": r"\approx", "≠": r"\neq", "≤": r"\leq", "≥": r"\geq", "∑": r"\sum",
@@ -445,37 +454,17 @@ def _script_json(data) -> str:
 
 # --- rendering ------------------------------------------------------------------------------
 
-_ENVIRONMENTS = {}
-# LaTeX is full of braces, so its template marks variables << x >> and blocks <% ... %>.
-TEX_DELIMITERS = {"variable_start_string": "<<", "variable_end_string": ">>",
-                  "block_start_string": "<%", "block_end_string": "%>",
-                  "comment_start_string": "<#", "comment_end_string": "#>"}
-
-
-def _environment(fmt: str):
-    if fmt not in _ENVIRONMENTS:
-        import jinja2
-
-        _ENVIRONMENTS[fmt] = jinja2.Environment(
-            loader=jinja2.PackageLoader("grader", "templates"),
-            autoescape=fmt == "html", undefined=jinja2.StrictUndefined,
-            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-            **(TEX_DELIMITERS if fmt == "tex" else {}))
-    return _ENVIRONMENTS[fmt]
-
-
 def render(model: dict) -> str:
     """The sheet text for a view-model from :func:`view`."""
     fmt = model["fmt"]
-    environment = _environment(fmt)
     if fmt == "html":
         import markupsafe
 
-        svg = environment.get_template("network.svg.j2").render(
-            net=model["network"], description=model["label"]["network_drawing"])
+        svg = templates.render("network.svg.j2", net=model["network"],
+                               description=model["label"]["network_drawing"])
         model = dict(model, network_svg=markupsafe.Markup(svg))
-        return environment.get_template("sheet.html.j2").render(m=model, safe=markupsafe.Markup)
-    return environment.get_template(f"sheet.{fmt}.j2").render(m=model)
+        return templates.render("sheet.html.j2", m=model, safe=markupsafe.Markup)
+    return templates.render(f"sheet.{fmt}.j2", m=model)
 
 
 def sheet(seed: int, fmt: str = "html", lang: str = "en", kind: str = "blank",
@@ -493,8 +482,7 @@ def sheet(seed: int, fmt: str = "html", lang: str = "en", kind: str = "blank",
 ID_COLUMNS = ("student", "id")
 
 
-@dataclass(frozen=True)
-class RosterSheet:
+class RosterSheet(Record, frozen=True, eq=True):
     student: str
     seed: int
     sheet: str           # file name inside the output folder
