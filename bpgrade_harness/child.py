@@ -21,6 +21,9 @@ from pathlib import Path
 from .messages import text
 
 OUTPUT_LIMIT = 16 * 1024      # bytes of captured output kept per step
+# A step's process computes with a few small arrays: one BLAS thread. numpy, loaded there
+# under the memory limit, then reserves one thread's buffers, not one per processor.
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 REFUSED_IMPORTS = ("grader", "solutions")
 
 MESSAGES = {

@@ -37,8 +37,7 @@ FILES_COUNT = 200
 FILES_DEPTH = 4
 # The environment a runner starts with; OpenBLAS' own settings pass through (some
 # processors need OPENBLAS_CORETYPE), one BLAS thread keeps a child single-threaded.
-RUNNER_ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
-                      "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+RUNNER_ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **harness_child.ONE_THREAD}
 PASSED_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 BOOT = "import sys; sys.path[:0] = sys.argv[4:]; from bpgrade_harness import runner; runner.main()"
 
