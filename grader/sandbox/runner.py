@@ -108,6 +108,10 @@ class RunnerClient:
         self._pending, self.last_status = collections.deque(), 0
         self.spawned = 0                          # children started so far
         self.cpu_seconds = timeout
+        # The one channel not framed by bpgrade_harness.wire, on purpose: its messages carry
+        # descriptors (a child's pipes), which need a socket, and SOCK_SEQPACKET delivers each
+        # message whole with its descriptors; the socket's timeout is its deadline. Every step's
+        # request and reply (here, and in bpgrade check) goes through wire's frames.
         self._sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         environment = dict(RUNNER_ENVIRONMENT)
         environment.update({k: os.environ[k] for k in PASSED_THROUGH if k in os.environ})
