@@ -20,7 +20,15 @@ from pathlib import Path
 
 from .messages import text
 
+try:    # here, once, rather than in each forked child (about 0.5 ms a step)
+    import resource
+except ImportError:                                         # not POSIX
+    resource = None
+
 OUTPUT_LIMIT = 16 * 1024      # bytes of captured output kept per step
+# A step's process computes with a few small arrays: one BLAS thread. numpy, loaded there
+# under the memory limit, then reserves one thread's buffers, not one per processor.
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 REFUSED_IMPORTS = ("grader", "solutions")
 
 MESSAGES = {
@@ -271,9 +279,7 @@ def _address_space() -> int:
 def apply_limits(limits: dict, cpu_seconds: float, own_user: bool) -> None:
     """``limits``: memory (bytes added to what the process maps now), file_size,
     open_files, processes (applied only under a user of its own)."""
-    try:
-        import resource
-    except ImportError:                                     # not POSIX
+    if resource is None:                                    # not POSIX
         return
     _set_limit(resource, resource.RLIMIT_CPU, max(1, int(cpu_seconds + 0.999)))
     _set_limit(resource, resource.RLIMIT_AS, _address_space() + limits["memory"])

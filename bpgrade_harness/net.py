@@ -2,15 +2,16 @@
 
 It holds exactly the names the grader lists for the step (inputs, parameters, forward
 values, upstream gradients), as floats, plus numpy arrays assembled from them
-(``net.x``, ``net.W1``, ``net.h1``, ...). It never holds the step's own answer.
+(``net.x``, ``net.W1``, ``net.h1``, ...). It never holds the step's own answer. numpy is
+imported when the learner's code first asks for an array, not before: a step computed
+from the scalars runs without it (about 80 ms less per check).
 """
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
-
+from .answers import loaded_numpy
 from .messages import text
 
 # Arrays offered beside the scalars: name -> the scalar names laid out in its shape.
@@ -80,7 +81,7 @@ class CountedLoss:
             if name not in self._names:
                 raise KeyError(text(MESSAGES, "loss_name", lang, first=self._names[0],
                                     last=self._names[-1], name=name))
-            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+            if not _is_real(value):
                 raise TypeError(text(MESSAGES, "loss_value", lang, name=name,
                                      kind=type(value).__name__))
             values[name] = float(value)
@@ -89,6 +90,14 @@ class CountedLoss:
 
     def __repr__(self) -> str:
         return text(MESSAGES, "loss_repr", self.lang)
+
+
+def _is_real(value) -> bool:
+    """int, float or a numpy number; not a truth value."""
+    np = loaded_numpy()
+    if isinstance(value, bool) or (np is not None and isinstance(value, np.bool_)):
+        return False
+    return isinstance(value, (int, float)) or (np is not None and isinstance(value, np.number))
 
 
 # The seed's forward pass on plain floats, written as the lesson writes it. A learner's
@@ -123,7 +132,12 @@ def _names_in(layout) -> list:
 _ARRAY_NAMES = {name: tuple(_names_in(layout)) for name, layout in ARRAYS.items()}
 
 
-def _array(layout, values) -> np.ndarray:
+def _array(layout, values):
+    """A read-only numpy array of the scalars named in ``layout``; numpy loads here first."""
+    np = loaded_numpy()
+    if np is None:
+        import numpy as np
+
     def build(part):
         return values[part] if isinstance(part, str) else [build(p) for p in part]
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from ..steps import quantities, registry
+from ..steps import registry
 from .. import sandbox, tolerances
 from ..sandbox.answers import SINGLE
 from ..errors import UsageError
-from ..engine.generators import generate, trial_seeds
 from ..i18n import pick, text
 from ..records import Record, asdict, factory
 
@@ -125,26 +124,46 @@ class ProblemSet:
         ``further_seeds``: the further problems' seeds (classroom grading draws them from
         the secret), instead of those derived publicly from ``seed``."""
         self.seed = seed
-        stored = None
+        self._finite = {}
         if further_seeds is not None:
             further, cached = len(further_seeds), False
         if cached:
             from ..engine import cache as problem_cache
 
             stored = problem_cache.load(seed, further + 1)
-        if stored is not None:
-            self.problems, self.references = stored
-        else:
-            seeds = further_seeds if further_seeds is not None else trial_seeds(seed, further)
-            self.problems = [generate(s) for s in [seed] + list(seeds)]
-            self.references = [quantities.reference(p) for p in self.problems]
-            if cached:
-                problem_cache.store(seed, self.problems, self.references)
-        self.seeds = [p.seed for p in self.problems]
-        self._finite = {}
+            if stored is not None:          # plain floats: a repeated check imports no numpy
+                self._plain, self._problems = stored.problems, None
+                self.references = stored.references
+                self._finite = dict(enumerate(stored.finite_differences))
+                self.seeds = [p["seed"] for p in stored.problems]
+                return
+        # Drawing problems is the engine's work, and needs numpy: imported here, not at the
+        # top, so that a check that reads them from the cache never loads it.
+        from ..engine.generators import generate, trial_seeds
+        from ..steps import quantities
+
+        seeds = further_seeds if further_seeds is not None else trial_seeds(seed, further)
+        self._problems = [generate(s) for s in [seed] + list(seeds)]
+        self.references = [quantities.reference(p) for p in self._problems]
+        self.seeds = [p.seed for p in self._problems]
+        if cached:
+            finite = [self.finite_difference(i) for i in range(len(self._problems))]
+            problem_cache.store(seed, self._problems, self.references, finite)
+
+    @property
+    def problems(self) -> list:
+        """The :class:`~grader.engine.generators.Problem` objects (built from the cache's
+        numbers on first use)."""
+        if self._problems is None:
+            from ..engine import cache as problem_cache
+
+            self._problems = [problem_cache.problem(p) for p in self._plain]
+        return self._problems
 
     def finite_difference(self, index: int) -> dict:
         if index not in self._finite:
+            from ..steps import quantities
+
             self._finite[index] = quantities.finite_difference(self.problems[index])
         return self._finite[index]
 
@@ -210,7 +229,7 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
     """
     title = pick(step.title, lang)
     base = dict(step=step.id, max_score=step.points, title=title, lang=lang,
-                problems=len(problem_set.problems), shown_seed=problem_set.seed,
+                problems=len(problem_set.seeds), shown_seed=problem_set.seed,
                 output=outcome.output, error=outcome.error)
     file_name = path or step.file_name
     if outcome.kind == "not_started":
@@ -271,7 +290,7 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
 def _missing(step, folder: Path, problem_set: ProblemSet, lang: str) -> Result:
     path = Path(folder) / step.file_name
     return Result(step=step.id, status="not_started", score=0.0, max_score=step.points,
-                  title=pick(step.title, lang), problems=len(problem_set.problems), lang=lang,
+                  title=pick(step.title, lang), problems=len(problem_set.seeds), lang=lang,
                   message=text(MESSAGES, "missing_file", lang, file=path, step=step.id))
 
 

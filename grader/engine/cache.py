@@ -1,12 +1,13 @@
 """A learner's problems, kept on disk between checks.
 
 A check draws the visible problem and four more from the seed and runs the reference
-engine on them. The first ``bpgrade check`` of a seed stores the problems' numbers and
-reference values as JSON in the user's cache folder; later checks read them back instead of
-importing ``numpy.random`` and drawing again, which is most of a check's own start-up
-cost. The file is tied to the engine's source files (their sizes and modification times)
-and to the package version, so a changed engine recomputes. Only the learner's own commands
-use it; classroom grading never does. Anything unreadable is ignored and recomputed.
+engine on them. The first ``bpgrade check`` of a seed stores the problems' numbers, their
+reference values and their finite differences as JSON in the user's cache folder; later
+checks read them back as plain floats, so a repeated check imports no numpy at all (about
+80 ms, most of a check's own start-up cost). The file is tied to the engine's source files
+(their sizes and modification times) and to the package version, so a changed engine
+recomputes. Only the learner's own commands use it; classroom grading never does. Anything
+unreadable is ignored and recomputed.
 
 ``BPGRADE_CACHE`` names another folder; set it to an empty string to turn the cache off.
 """
@@ -19,11 +20,20 @@ from pathlib import Path
 
 from .. import __version__
 from ..atomic_write import write_atomically
-from .generators import Problem, frozen_array
+from ..records import Record
 
 # The sources whose change makes a stored problem stale, from the package's root.
-_ENGINE = ("engine/generators.py", "engine/forward.py", "engine/backprop.py", "engine/cache.py",
-           "steps/quantities.py")
+_ENGINE = ("engine/generators.py", "engine/forward.py", "engine/backprop.py",
+           "engine/finite_difference.py", "engine/cache.py", "steps/quantities.py",
+           "tolerances.py")
+
+
+class Stored(Record, frozen=True):
+    """A seed's problems as read back: plain numbers only (no numpy)."""
+
+    problems: list             # per problem: its numbers as plain lists (see :func:`problem`)
+    references: list           # per problem: {quantity name: float}
+    finite_differences: list   # per problem: {gradient quantity name: float}
 
 
 def folder() -> Path | None:
@@ -48,7 +58,10 @@ def _path(seed: int, count: int) -> Path | None:
     return None if where is None else where / f"problems-{seed}-{count}.json"
 
 
-def _problem(data: dict) -> Problem:
+def problem(data: dict):
+    """The :class:`~grader.engine.generators.Problem` (numpy arrays) from its plain form."""
+    from .generators import Problem, frozen_array
+
     return Problem(seed=data["seed"], layers=tuple(data["layers"]),
                    activation=data["activation"], output_activation=data["output_activation"],
                    x=frozen_array(data["x"]), y_target=frozen_array(data["y_target"]), eta=data["eta"],
@@ -56,7 +69,8 @@ def _problem(data: dict) -> Problem:
                    biases=tuple(frozen_array(b) for b in data["biases"]))
 
 
-def _plain(problem: Problem) -> dict:
+def plain(problem) -> dict:
+    """A Problem's numbers as JSON-ready lists."""
     return {"seed": problem.seed, "layers": list(problem.layers),
             "activation": problem.activation, "output_activation": problem.output_activation,
             "x": problem.x.tolist(), "y_target": problem.y_target.tolist(), "eta": problem.eta,
@@ -64,8 +78,16 @@ def _plain(problem: Problem) -> dict:
             "biases": [b.tolist() for b in problem.biases]}
 
 
-def load(seed: int, count: int):
-    """(problems, references) stored for ``seed``, or None."""
+_PLAIN_KEYS = {"seed", "layers", "activation", "output_activation", "x", "y_target", "eta",
+               "weights", "biases"}
+
+
+def _numbers(table) -> dict:
+    return {str(k): float(v) for k, v in table.items()}
+
+
+def load(seed: int, count: int) -> Stored | None:
+    """What was stored for ``seed``, or None."""
     path = _path(seed, count)
     if path is None:
         return None
@@ -73,22 +95,28 @@ def load(seed: int, count: int):
         data = json.loads(path.read_text(encoding="utf-8"))
         if data["fingerprint"] != fingerprint() or data["seed"] != seed:
             return None
-        problems = [_problem(p) for p in data["problems"]]
-        references = [{str(k): float(v) for k, v in r.items()} for r in data["references"]]
-        if len(problems) != count or len(references) != count:
+        problems = data["problems"]
+        if not all(set(p) == _PLAIN_KEYS and type(p["seed"]) is int for p in problems):
             return None
-        return problems, references
-    except (OSError, ValueError, KeyError, TypeError):
+        stored = Stored(problems=problems,
+                        references=[_numbers(r) for r in data["references"]],
+                        finite_differences=[_numbers(f) for f in data["finite_differences"]])
+        if not len(stored.problems) == len(stored.references) == len(stored.finite_differences) \
+                == count:
+            return None
+        return stored
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def store(seed: int, problems: list, references: list) -> None:
+def store(seed: int, problems: list, references: list, finite_differences: list) -> None:
     """Keep them for the next check; a failure to write only costs that next check time."""
     path = _path(seed, len(problems))
     if path is None:
         return
     data = {"fingerprint": fingerprint(), "seed": seed,
-            "problems": [_plain(p) for p in problems], "references": references}
+            "problems": [plain(p) for p in problems], "references": references,
+            "finite_differences": [dict(f) for f in finite_differences]}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, json.dumps(data))

@@ -43,6 +43,7 @@ def run_file(path, function_name: str, contexts: list, keys, lang: str = "en",
         status = 0
         try:
             os.close(read_fd)
+            os.environ.update(child.ONE_THREAD)   # numpy may first load here (net.W1, an import)
             stream = child.harden(capture.fileno(), keep_fds=(write_fd,))
             child.apply_limits(limits.as_dict(), timeout + 1, own_user=False)
             child.capture_streams(stream, lang)

@@ -37,8 +37,7 @@ FILES_COUNT = 200
 FILES_DEPTH = 4
 # The environment a runner starts with; OpenBLAS' own settings pass through (some
 # processors need OPENBLAS_CORETYPE), one BLAS thread keeps a child single-threaded.
-RUNNER_ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
-                      "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+RUNNER_ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **harness_child.ONE_THREAD}
 PASSED_THROUGH = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 BOOT = "import sys; sys.path[:0] = sys.argv[4:]; from bpgrade_harness import runner; runner.main()"
 
@@ -109,6 +108,10 @@ class RunnerClient:
         self._pending, self.last_status = collections.deque(), 0
         self.spawned = 0                          # children started so far
         self.cpu_seconds = timeout
+        # The one channel not framed by bpgrade_harness.wire, on purpose: its messages carry
+        # descriptors (a child's pipes), which need a socket, and SOCK_SEQPACKET delivers each
+        # message whole with its descriptors; the socket's timeout is its deadline. Every step's
+        # request and reply (here, and in bpgrade check) goes through wire's frames.
         self._sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         environment = dict(RUNNER_ENVIRONMENT)
         environment.update({k: os.environ[k] for k in PASSED_THROUGH if k in os.environ})
