@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 
 import pytest
 
-from conftest import EXERCISES, SOLUTIONS
+from conftest import EXERCISES, FIXTURES, SOLUTIONS
 from grader.checking import check as checking
 from grader.steps import quantities, registry, stubs
 from grader.errors import UsageError
@@ -163,3 +164,34 @@ def test_get_rejects_others_listing_the_valid_ids(name):
 
 def test_total_points():
     assert registry.total_points() == sum(step.points for step in STEPS)
+
+
+# --- what is derived equals the table as it was written by hand ------------------------------
+# steps_before_derivation.json holds every step's texts, formulas, context and uses as they were
+# written out by hand before the table derived them from each step's formula. Where a derived text
+# deliberately differs, CHANGED says which field and why; everything else is equal.
+
+BY_HAND = json.loads((FIXTURES / "steps_before_derivation.json").read_text(encoding="utf-8"))
+CHANGED = {}
+
+
+def _squeezed(latex: str) -> str:
+    return re.sub(r"\s+", "", latex)
+
+
+@pytest.mark.parametrize("step", [s for s in STEPS if s.id in BY_HAND], ids=lambda s: s.id)
+def test_derived_values_equal_the_hand_written_table(step):
+    before = BY_HAND[step.id]
+    now = {"formula": _squeezed(step.formula), "formula_text": step.formula_text,
+           "context": list(step.context), "uses": list(step.uses),
+           "answer": step.answer, "expression": step.expression,
+           "title": step.title, "meaning": step.meaning,
+           **{f"hint{level}": step.hints[level] for level in (1, 2, 3)}}
+    then = {"formula": _squeezed(before["formula"]), "formula_text": before["formula_text"],
+            "context": before["context"], "uses": before["uses"],
+            "answer": before["answer"], "expression": before["expression"],
+            "title": before["title"], "meaning": before["meaning"],
+            **{f"hint{level}": before["hints"][str(level)] for level in (1, 2, 3)}}
+    for field in now:
+        if (step.id, field) not in CHANGED:
+            assert now[field] == then[field], (step.id, field)
