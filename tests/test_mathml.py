@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from grader import notation
 from grader.render import mathml, sheets
 
 from grader.steps import quantities, registry
@@ -57,7 +58,7 @@ def every_quantity_name():
 
 @pytest.mark.parametrize("name", every_quantity_name())
 def test_every_quantity_symbol_converts(name):
-    assert_fully_converted(sheets.symbol(name))
+    assert_fully_converted(notation.symbol(name))
 
 
 def test_every_sheet_formula_converts():
