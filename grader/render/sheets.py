@@ -294,7 +294,8 @@ def update_parameters() -> list:
     names = []
     for step in registry.SEED_STEPS:
         for _, quantity in step.answer_items:
-            if notation.base(quantity) in registry.PARAMETERS:
+            if quantity.startswith(notation.GRADIENT) and notation.base(quantity) in \
+                    registry.PARAMETERS:
                 names.append(notation.base(quantity))
     return names
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 
-from .. import notation
 from ..steps import registry
 from ..i18n import text
 
@@ -239,6 +238,8 @@ def _pad(value: str, width: int) -> str:
 
 def show_text(view: dict, lang: str = "en") -> str:
     """``bpgrade show``: the step's formula and the learner's concrete numbers."""
+    from .. import notation                 # here, not at the top: the check path imports us
+
     known = {**view["inputs"], **view["parameters"], **view["forward"], **view["upstream"]}
     exact = set(view["inputs"]) | set(view["parameters"])      # the two-decimal numbers
 
