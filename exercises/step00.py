@@ -1,7 +1,7 @@
 """Step 0 — The forward pass
 
-    h_i⁽¹⁾ = σ(w_i1⁽¹⁾x₁ + w_i2⁽¹⁾x₂ + b_i⁽¹⁾)
-    h_i⁽²⁾ = σ(Σ_j w_ij⁽²⁾h_j⁽¹⁾ + b_i⁽²⁾)
+    hᵢ⁽¹⁾ = σ(wᵢ₁⁽¹⁾x₁ + wᵢ₂⁽¹⁾x₂ + bᵢ⁽¹⁾)
+    hᵢ⁽²⁾ = σ(wᵢ₁⁽²⁾h₁⁽¹⁾ + wᵢ₂⁽²⁾h₂⁽¹⁾ + wᵢ₃⁽²⁾h₃⁽¹⁾ + bᵢ⁽²⁾)
     y = σ(v₁h₁⁽²⁾ + v₂h₂⁽²⁾ + b⁽³⁾)
     L = ½(y − y_target)²
 
@@ -14,8 +14,8 @@ Check it: bpgrade check step0    Hint: bpgrade hint step0
 
 第 0 步 — 前向传播
 
-    h_i⁽¹⁾ = σ(w_i1⁽¹⁾x₁ + w_i2⁽¹⁾x₂ + b_i⁽¹⁾)
-    h_i⁽²⁾ = σ(Σ_j w_ij⁽²⁾h_j⁽¹⁾ + b_i⁽²⁾)
+    hᵢ⁽¹⁾ = σ(wᵢ₁⁽¹⁾x₁ + wᵢ₂⁽¹⁾x₂ + bᵢ⁽¹⁾)
+    hᵢ⁽²⁾ = σ(wᵢ₁⁽²⁾h₁⁽¹⁾ + wᵢ₂⁽²⁾h₂⁽¹⁾ + wᵢ₃⁽²⁾h₃⁽¹⁾ + bᵢ⁽²⁾)
     y = σ(v₁h₁⁽²⁾ + v₂h₂⁽²⁾ + b⁽³⁾)
     L = ½(y − y_target)²
 

@@ -1,6 +1,7 @@
 """Step 18 — The naive gradient: finite differences for every parameter
 
-    ∂L/∂p ≈ (L(p + ε) − L(p − ε)) / (2ε) for every parameter p, ε = 1e-5
+    ∂L/∂p ≈ (L(p + ε) − L(p − ε)) / (2ε)
+    ε = 1e-5
 
 The seed's "ordinary" way: find each ∂L/∂p separately, here by nudging p and running the
 whole forward pass again, two passes per parameter. The check counts your passes beside
@@ -16,7 +17,8 @@ Check it: bpgrade check step18    Hint: bpgrade hint step18
 
 第 18 步 — 朴素的梯度：对每个参数做有限差分
 
-    ∂L/∂p ≈ (L(p + ε) − L(p − ε)) / (2ε) for every parameter p, ε = 1e-5
+    ∂L/∂p ≈ (L(p + ε) − L(p − ε)) / (2ε)
+    ε = 1e-5
 
 原文所说的“普通”做法：把每个 ∂L/∂p 分别求出来，这里的做法是挪动 p 后把整个前向传播重算一遍，每个参数两次。检查时会统计你的前向传播次数，并与反向传播的代价对比；bpgrade cost 在更大的网络上比较这几种做法。
 用到：net.loss(name=value, ...)，即把这些参数换掉后的 L（net.loss() 就是 L 本身），以及每个参数 net.w1_11 … net.b3（也可写 net[name]）

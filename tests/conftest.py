@@ -12,7 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
 SOLUTIONS = ROOT / "solutions"
-STATUS_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "statuses"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+STATUS_FIXTURES = FIXTURES / "statuses"
 
 # Few seeds for the slow exact witness, many for the fast checks.
 WITNESS_SEEDS = (0, 1, 2, 3, 7, 42, 2024, 99991)

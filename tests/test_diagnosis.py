@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from conftest import SOLUTIONS
 from grader.checking import check as checking, diagnosis
-from grader.steps import quantities, registry
+from grader.steps import expression as formulas, quantities, registry
 from grader import tolerances
 from grader.cli import main
 from grader.engine.generators import generate
@@ -224,6 +224,24 @@ def test_every_operator_has_hand_written_mutants_on_the_seed_steps():
 
 # --- generated mutants: every candidate of every step 1-14, through the real check --------
 
+def _python(node, prefix: str = "") -> str:
+    """A formula tree as Python source; ``prefix="net."`` gives code a learner could write."""
+    kind, value, children = node
+    if kind == "num":
+        return repr(value)
+    if kind == "name":
+        return prefix + value
+    if kind == "call":
+        return f"{value}({', '.join(_python(c, prefix) for c in children)})"
+    if kind == "neg":
+        return f"(-{_python(children[0], prefix)})"
+    if kind in ("sum", "mul"):
+        return "(" + (" + " if kind == "sum" else " * ").join(_python(c, prefix) for c in children) + ")"
+    if kind == "div":
+        return f"({_python(children[0], prefix)} / {_python(children[1], prefix)})"
+    return f"({_python(children[0], prefix)} ** {value})"
+
+
 def _available(step, key=None) -> frozenset:
     keys = [k or diagnosis.SINGLE for k, _ in step.answer_items]
     names = set(step.context)
@@ -243,7 +261,7 @@ def _all_candidates(steps):
 def generated_results(tmp_path_factory):
     cases = []
     for step, _, _, candidate in _all_candidates(SEED_STEPS):
-        body = _returning(diagnosis.python_source(candidate.tree, "net."))
+        body = _returning(_python(candidate.tree, "net."))
         cases.append((step, candidate.code, body))
     return _by_case(cases, tmp_path_factory, "generated")
 
@@ -282,7 +300,7 @@ def test_every_operator_applies_and_is_proved_on_each_step(generated_results, ha
 def _sympy_of(source: str):
     import sympy
 
-    names = {n: sympy.Symbol(n) for n in diagnosis.names_in(diagnosis.parse(source))}
+    names = {n: sympy.Symbol(n) for n in formulas.names_in(formulas.parse(source))}
     names["sigmoid"] = sympy.Function("sigmoid")
     return sympy.sympify(source, locals=names)
 
@@ -311,7 +329,7 @@ def test_every_candidate_differs_from_the_formula(step):
     for key, (source, quantity) in diagnosis.expressions(step).items():
         correct = _sympy_of(source)
         for candidate in diagnosis.candidates(source, _available(step, key), quantity):
-            mutant = _sympy_of(diagnosis.python_source(candidate.tree))
+            mutant = _sympy_of(_python(candidate.tree))
             assert sympy.expand(mutant - correct) != 0, (step.id, key, candidate.code)
 
 
@@ -319,18 +337,18 @@ def test_candidates_only_use_what_net_holds():
     for step in registry.STEPS:
         for key, (source, quantity) in diagnosis.expressions(step).items():
             available = _available(step, key)
-            assert diagnosis.names_in(diagnosis.parse(source)) <= available, (step.id, key)
+            assert formulas.names_in(formulas.parse(source)) <= available, (step.id, key)
             for candidate in diagnosis.candidates(source, available, quantity):
-                assert diagnosis.names_in(candidate.tree) <= available
+                assert formulas.names_in(candidate.tree) <= available
 
 
 # --- no false alarms --------------------------------------------------------------------------
 
 def _sigma_from_z(source: str) -> str:
     """The correct formula with every activation recomputed from its pre-activation."""
-    tree = diagnosis.parse(source)
-    code = diagnosis.python_source(tree, "net.")
-    for name in diagnosis.names_in(tree):
+    tree = formulas.parse(source)
+    code = _python(tree, "net.")
+    for name in formulas.names_in(tree):
         if name == "y" or re.fullmatch(r"h\d_\d", name):
             z = "z3" if name == "y" else "z" + name[1:]
             code = re.sub(rf"\bnet\.{name}\b", f"(1 / (1 + math.exp(-net.{z})))", code)
@@ -350,7 +368,7 @@ def correct_results(tmp_path_factory):
     cases = []
     for step in SEED_STEPS:
         source = diagnosis.expressions(step)[diagnosis.SINGLE][0]
-        code = diagnosis.python_source(diagnosis.parse(source), "net.")
+        code = _python(formulas.parse(source), "net.")
         for style, dress in STYLES.items():
             cases.append((step, style, _returning(dress(code))))
         cases.append((step, "sigma from z", _returning(_sigma_from_z(source))))
@@ -378,7 +396,7 @@ def test_correct_answers_in_any_style_are_never_flagged(correct_results):
 def test_a_wrong_answer_no_operator_explains_is_not_named(tmp_path):
     for step in SEED_STEPS:
         source = diagnosis.expressions(step)[diagnosis.SINGLE][0]
-        code = diagnosis.python_source(diagnosis.parse(source), "net.")
+        code = _python(formulas.parse(source), "net.")
         _write(tmp_path, step, _returning(f"1.37 * {code} + 0.001 * net.x1"))
     report = checking.check([s.id for s in SEED_STEPS], tmp_path, seed=SEED)
     assert [r.status for r in report.results] == ["failed"] * len(SEED_STEPS)
@@ -447,7 +465,7 @@ def test_layer_rest_keys(tmp_path, step_id, key, expression, code):
     step = registry.get(step_id)
     lines = []
     for k, (source, _) in diagnosis.expressions(step).items():
-        value = expression if k == key else diagnosis.python_source(diagnosis.parse(source), "net.")
+        value = expression if k == key else _python(formulas.parse(source), "net.")
         lines.append(f"        {k!r}: {value},")
     _write(tmp_path, step, "    return {\n" + "\n".join(lines) + "\n    }\n")
     result = checking.check([step_id], tmp_path, seed=SEED).results[0]
@@ -492,27 +510,9 @@ def test_json_carries_the_diagnosis_and_terminal_one_sentence(tmp_path):
     assert len(lines) == 1 and "y_target − y" in lines[0]
 
 
-@pytest.mark.parametrize("name, latex, plain", [
-    ("h2_1", "h_1^{(2)}", "h₁⁽²⁾"),
-    ("dL_dh2_1", r"\frac{\partial L}{\partial h_1^{(2)}}", "∂L/∂h₁⁽²⁾"),
-    ("delta3", r"\delta^{(3)}", "δ⁽³⁾"),
-    ("w2_13", "w_{13}^{(2)}", "w₁₃⁽²⁾"),
-    ("v1", "v_1", "v₁"),
-    ("b3", "b^{(3)}", "b⁽³⁾"),
-    ("b1_2", "b_2^{(1)}", "b₂⁽¹⁾"),
-    ("x1", "x_1", "x₁"),
-    ("y_target", "y_{target}", "y_target"),
-    ("z1_3", "z_3^{(1)}", "z₃⁽¹⁾"),
-    ("eta", r"\eta", "η"),
-])
-def test_symbols_in_the_seed_notation(name, latex, plain):
-    assert diagnosis.symbol(name, latex=True) == latex
-    assert diagnosis.symbol(name, latex=False) == plain
-
-
 def test_rendering_the_registry_formulas_matches_the_seed_text():
     """The printer, fed the registry's expression, gives back the seed's own formula text."""
     for step in SEED_STEPS:
         source = diagnosis.expressions(step)[diagnosis.SINGLE][0]
-        shown = diagnosis.render(diagnosis.parse(source), latex=False)
+        shown = formulas.render(formulas.parse(source), latex=False)
         assert shown in step.formula_text, (step.id, shown)

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from grader import notation
 from grader.render import mathml, sheets
 
 from grader.steps import quantities, registry
@@ -60,8 +61,8 @@ def every_quantity_name():
 
 @pytest.mark.parametrize("name", every_quantity_name())
 def test_every_quantity_symbol_converts(name):
-    assert_fully_converted(sheets.symbol(name))
-    assert_fully_converted(sheets.symbol(name), displaystyle=True)
+    assert_fully_converted(notation.symbol(name))
+    assert_fully_converted(notation.symbol(name), displaystyle=True)
 
 
 def test_every_sheet_formula_converts():
@@ -136,10 +137,10 @@ def test_display_mode_and_escaping():
     assert [e.text for e in leaves(root)] == ["a", "<", "b"]
 
 
-def test_the_text_of_new_w_reads_new_then_the_symbol():
-    root = parse(sheets.symbol("new_w1_12"))
+def test_a_new_value_is_the_symbol_with_new_as_an_upright_subscript():
+    root = parse(notation.symbol("new_w1_12"))
     assert root.find(f".//{NS}mtext").text.strip() == "new"
-    assert [e.text for e in leaves(root)][1:] == ["w", "12", "(", "1", ")"]
+    assert [e.text for e in leaves(root)] == ["w", "12", "(", "1", ")", "new"]
 
 
 @pytest.mark.parametrize("latex", [

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 
 import pytest
 
-from conftest import EXERCISES, SOLUTIONS
+from conftest import EXERCISES, FIXTURES, SOLUTIONS
 from grader.checking import check as checking
 from grader.steps import quantities, registry, stubs
 from grader.errors import UsageError
@@ -163,3 +164,70 @@ def test_get_rejects_others_listing_the_valid_ids(name):
 
 def test_total_points():
     assert registry.total_points() == sum(step.points for step in STEPS)
+
+
+# --- what is derived equals the table as it was written by hand ------------------------------
+# steps_before_derivation.json holds every step's texts, formulas, context and uses as they were
+# written out by hand before the table derived them from each step's formula. Where a derived text
+# deliberately differs, CHANGED says which field and why; everything else is equal.
+
+BY_HAND = json.loads((FIXTURES / "steps_before_derivation.json").read_text(encoding="utf-8"))
+_GENERIC_SUBSCRIPTS = "a generic index is a subscript like any other: hᵢ⁽¹⁾, wᵢ₁⁽²⁾ (was h_i⁽¹⁾)"
+CHANGED = {
+    ("step0", "formula"): "the seed's σ(...) and its layer 2 written out, as the level-3 hint was",
+    ("step0", "formula_text"): "the level-3 hint's form; " + _GENERIC_SUBSCRIPTS,
+    ("step0", "hint3"): _GENERIC_SUBSCRIPTS,
+    ("step0", "uses"): "the names the formula reads (not eta), each family together",
+    ("step10", "hint2"): _GENERIC_SUBSCRIPTS,
+    ("step11", "hint2"): _GENERIC_SUBSCRIPTS,
+    ("step12", "hint2"): _GENERIC_SUBSCRIPTS,
+    ("step17", "formula"): "new is an upright label, w_{\\text{new}}, not the italic letters n e w",
+    ("step17", "uses"): "the formula's names grouped by family, w1_11 … w1_32 before eta",
+    ("step18", "formula"): "no English inside the formula; ε = 1e-5 is a row of it",
+    ("step18", "formula_text"): "no English inside the formula; ε = 1e-5 is a row of it",
+    ("step18", "uses"): "the parameters the formula moves; net.loss, not net.L, gives L(p ± ε)",
+}
+
+
+@pytest.mark.parametrize("step", [s for s in STEPS if s.id in BY_HAND], ids=lambda s: s.id)
+def test_derived_values_equal_the_hand_written_table(step):
+    before = BY_HAND[step.id]
+    now = {"formula": step.formula, "formula_text": step.formula_text,
+           "context": list(step.context), "uses": list(step.uses),
+           "answer": step.answer, "expression": step.expression,
+           "title": step.title, "meaning": step.meaning,
+           **{f"hint{level}": step.hints[level] for level in (1, 2, 3)}}
+    then = {"formula": before["formula"], "formula_text": before["formula_text"],
+            "context": before["context"], "uses": before["uses"],
+            "answer": before["answer"], "expression": before["expression"],
+            "title": before["title"], "meaning": before["meaning"],
+            **{f"hint{level}": before["hints"][str(level)] for level in (1, 2, 3)}}
+    for field in now:
+        if (step.id, field) in CHANGED:
+            assert now[field] != then[field], f"{step.id} {field} is no longer changed"
+        else:
+            assert now[field] == then[field], (step.id, field)
+
+
+def _generic_subscripts(text: str) -> str:
+    """The hand-written h_i⁽¹⁾, w_i1⁽²⁾, Σ_i as hᵢ⁽¹⁾, wᵢ₁⁽²⁾, Σᵢ."""
+    digits = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    return re.sub(r"_i(\d?)", lambda m: "ᵢ" + m.group(1).translate(digits), text)
+
+
+def test_a_deliberate_change_says_the_same():
+    """Where a derived value differs from the hand-written one, it says the same thing."""
+    step0 = registry.get("step0")
+    for lang in ("en", "zh"):
+        assert step0.hints[3][lang] == _generic_subscripts(BY_HAND["step0"]["hints"]["3"][lang])
+        for number in (10, 11, 12):
+            before = BY_HAND[f"step{number}"]["hints"]["2"][lang]
+            assert registry.get(f"step{number}").hints[2][lang] == _generic_subscripts(before)
+    assert step0.formula_text == step0.hints[3]["en"]
+    assert set(registry.get("step17").uses) == set(BY_HAND["step17"]["uses"])
+    assert set(step0.uses) == set(BY_HAND["step0"]["uses"]) - {"eta"}
+    assert list(registry.get("step18").uses) == BY_HAND["step18"]["uses"][1:] \
+        == list(registry.PARAMETERS)
+    step18 = registry.get("step18")
+    assert step18.formula_text.replace(";  ", " for every parameter p, ") \
+        == BY_HAND["step18"]["formula_text"]

@@ -378,7 +378,7 @@ def consistent(step, contexts: list, answers: list) -> bool:
 
     In chain mode this tells a right formula fed wrong inputs from a wrong formula.
     """
-    from .diagnosis import evaluate, parse
+    from ..steps.expression import evaluate, parse
 
     if step.expression is None:
         return False

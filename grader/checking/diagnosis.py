@@ -13,23 +13,23 @@ checks look at the numbers alone: the answer equals another step's quantity on e
 problem (``other_step``), or is the same number on every problem although the right answers
 differ (``hard_coded``).
 
-Everything here is plain floats and the standard library (``ast`` parses the expression), so
-the check path never pays for sympy. The same tree renders back as LaTeX and as Unicode text
-in the seed's notation (``h2_1`` → ``h_1^{(2)}`` / ``h₁⁽²⁾``) and as Python source.
+Everything here is plain floats and the standard library, so the check path never pays for
+sympy. The trees are those of :mod:`grader.steps.expression`, which also writes a candidate in
+the seed's notation for the message (``h2_1`` → ``h_1^{(2)}`` / ``h₁⁽²⁾``).
 """
 
 from __future__ import annotations
 
-import ast
 import math
-import re
 import zlib
-from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..steps import registry
-from .. import tolerances
+from .. import notation, tolerances
 from ..i18n import text
+from ..records import Record, factory
+from ..steps import registry
+from ..steps.expression import (add, evaluate, mul, name, names_in, neg, num, ordered_names,
+                                parse, rename, render, replace_at, subtree, walk)
 
 SINGLE = "value"        # the answer key of a single-number step (as in grader.sandbox.answers)
 
@@ -100,200 +100,17 @@ MESSAGES = {
 }
 
 
-# --- expression trees ----------------------------------------------------------------------
-#
-# A node is (kind, value, children): ("num", 2.0, ()), ("name", "h2_1", ()),
-# ("sum", None, terms), ("mul", None, factors), ("neg", None, (a,)), ("div", None, (a, b)),
-# ("pow", n, (a,)), ("call", "sigmoid", args). Sums and products are flattened; a - b is
-# ("sum", None, (a, ("neg", None, (b,)))).
-
-def _sigmoid(z: float) -> float:
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
-FUNCTIONS = {"sigmoid": _sigmoid}
-
-
-def num(value) -> tuple:
-    return ("num", float(value), ())
-
-
-def name(identifier: str) -> tuple:
-    return ("name", identifier, ())
-
-
-def neg(node) -> tuple:
-    if node[0] == "neg":
-        return node[2][0]
-    if node[0] == "num":
-        return num(-node[1])
-    return ("neg", None, (node,))
-
-
-def add(*terms) -> tuple:
-    flat = []
-    for term in terms:
-        flat.extend(term[2] if term[0] == "sum" else (term,))
-    return flat[0] if len(flat) == 1 else ("sum", None, tuple(flat))
-
-
-def mul(*factors) -> tuple:
-    flat, scale = [], 1.0
-    for factor in factors:
-        for f in (factor[2] if factor[0] == "mul" else (factor,)):
-            if f[0] == "num":
-                scale *= f[1]
-            else:
-                flat.append(f)
-    if scale != 1.0 or not flat:
-        flat.insert(0, num(scale))
-    return flat[0] if len(flat) == 1 else ("mul", None, tuple(flat))
-
-
-def _convert(node) -> tuple:
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return num(node.value)
-    if isinstance(node, ast.Name):
-        return name(node.id)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return neg(_convert(node.operand))
-    if isinstance(node, ast.BinOp):
-        left, right = _convert(node.left), _convert(node.right)
-        if isinstance(node.op, ast.Add):
-            return add(left, right)
-        if isinstance(node.op, ast.Sub):
-            return add(left, neg(right))
-        if isinstance(node.op, ast.Mult):
-            return mul(left, right)
-        if isinstance(node.op, ast.Div):
-            return ("div", None, (left, right))
-        if isinstance(node.op, ast.Pow) and right[0] == "num" and right[1].is_integer():
-            return ("pow", int(right[1]), (left,))
-    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id in FUNCTIONS and not node.keywords):
-        return ("call", node.func.id, tuple(_convert(a) for a in node.args))
-    raise ValueError(f"unsupported in a step formula: {ast.unparse(node)}")
-
-
-@lru_cache(maxsize=None)
-def parse(source: str) -> tuple:
-    """The tree of a formula written as a Python expression."""
-    return _convert(ast.parse(source, mode="eval").body)
-
-
-def evaluate(node, env: dict) -> float:
-    kind, value, children = node
-    if kind == "num":
-        return value
-    if kind == "name":
-        return env[value]
-    if kind == "sum":
-        return sum(evaluate(c, env) for c in children)
-    if kind == "mul":
-        product = 1.0
-        for c in children:
-            product *= evaluate(c, env)
-        return product
-    if kind == "neg":
-        return -evaluate(children[0], env)
-    if kind == "div":
-        return evaluate(children[0], env) / evaluate(children[1], env)
-    if kind == "pow":
-        return evaluate(children[0], env) ** value
-    return FUNCTIONS[value](*(evaluate(c, env) for c in children))
-
-
-def names_in(node) -> set:
-    if node[0] == "name":
-        return {node[1]}
-    return set().union(*(names_in(c) for c in node[2])) if node[2] else set()
-
-
-def _ordered_names(node) -> list:
-    """Names in reading order, each once."""
-    seen = []
-    for _, n in _walk(node):
-        if n[0] == "name" and n[1] not in seen:
-            seen.append(n[1])
-    return seen
-
-
-def _walk(node, path=()):
-    """(path, node) in reading order, the root first."""
-    yield path, node
-    for i, child in enumerate(node[2]):
-        yield from _walk(child, path + (i,))
-
-
-def _rebuild(kind, value, children) -> tuple:
-    if kind == "sum":
-        return add(*children)
-    if kind == "mul":
-        return mul(*children)
-    if kind == "neg":
-        return neg(children[0])
-    return (kind, value, tuple(children))
-
-
-def _replace(node, path, new) -> tuple:
-    if not path:
-        return new
-    kind, value, children = node
-    children = list(children)
-    children[path[0]] = _replace(children[path[0]], path[1:], new)
-    return _rebuild(kind, value, children)
-
-
-def rename(node, mapping: dict) -> tuple:
-    kind, value, children = node
-    if kind == "name":
-        return name(mapping.get(value, value))
-    if not children:
-        return node
-    return _rebuild(kind, value, [rename(c, mapping) for c in children])
-
-
-# --- names of the seed network ---------------------------------------------------------------
-
-_WEIGHT = re.compile(r"^(dL_d|new_)?w(\d)_(\d)(\d)$")
-_NEURON = re.compile(r"^(dL_d|new_)?([hzb])(\d)_(\d)$")
-_VECTOR = re.compile(r"^(dL_d|new_)?([xv])(\d)$")
-
+# --- names of the seed network (grader.notation) ---------------------------------------------
 
 def _indexed(identifier: str):
-    """(prefix, stem, layer, indices) or None for a name without indices."""
-    m = _WEIGHT.match(identifier)
-    if m:
-        return m.group(1) or "", "w", int(m.group(2)), (int(m.group(3)), int(m.group(4)))
-    m = _NEURON.match(identifier)
-    if m:
-        return m.group(1) or "", m.group(2), int(m.group(3)), (int(m.group(4)),)
-    m = _VECTOR.match(identifier)
-    if m:
-        return m.group(1) or "", m.group(2), None, (int(m.group(3)),)
-    return None
-
-
-def _join(prefix, stem, layer, indices) -> str:
-    if stem == "w":
-        return f"{prefix}w{layer}_{indices[0]}{indices[1]}"
-    if layer is None:
-        return f"{prefix}{stem}{indices[0]}"
-    return f"{prefix}{stem}{layer}_{indices[0]}"
+    """The parsed name (prefix, kind, layer, indices) of a name with indices, else None."""
+    parsed = notation.parse(identifier)
+    return parsed if parsed is not None and parsed.indices else None
 
 
 def _activation_name(identifier: str) -> bool:
     parts = _indexed(identifier)
     return identifier == "y" or (parts is not None and parts[:2] == ("", "h"))
-
-
-def _preactivation(identifier: str) -> str:
-    if identifier == "y":
-        return "z3"
-    return "z" + identifier[1:]
 
 
 def _siblings(identifier: str) -> list:
@@ -308,7 +125,7 @@ def _siblings(identifier: str) -> list:
             if other != indices[position]:
                 changed = list(indices)
                 changed[position] = other
-                out.append(_join(prefix, stem, layer, changed))
+                out.append(notation.join((prefix, stem, layer, tuple(changed))))
     return out
 
 
@@ -317,16 +134,20 @@ def _transposed(identifier: str):
     if parts is None or parts[1] != "w" or parts[3][0] == parts[3][1]:
         return None
     prefix, stem, layer, (i, j) = parts
-    return _join(prefix, stem, layer, (j, i))
+    return notation.join((prefix, stem, layer, (j, i)))
 
 
 def _kind(identifier: str) -> str:
-    parts = _indexed(identifier) or ("", identifier, None, ())
-    if parts[1] in ("w", "v"):
+    parts = notation.parse(identifier)
+    if parts is not None and parts[1] in ("w", "v"):
         return "weight"
-    if parts[1] == "x":
+    if parts is not None and parts[1] == "x":
         return "input"
     return "activation"
+
+
+def _neurons(layer: int) -> range:
+    return range(1, notation.SEED_LAYERS[layer] + 1)
 
 
 def _confusable(identifier: str) -> list:
@@ -339,27 +160,28 @@ def _confusable(identifier: str) -> list:
     _, stem, layer, indices = parts
     j = indices[-1]
     if stem == "x":
-        return [f"h1_{i}" for i in (1, 2, 3)] + [f"w1_{i}{j}" for i in (1, 2, 3)]
+        return [notation.activation(1, i) for i in _neurons(1)] \
+            + [notation.weight(1, i, j) for i in _neurons(1)]
     if stem == "h" and layer == 1:
-        return [f"x{j}"] + [f"w2_{i}{j}" for i in (1, 2)] + [f"h2_{i}" for i in (1, 2)]
+        return [notation.activation(0, j)] + [notation.weight(2, i, j) for i in _neurons(2)] \
+            + [notation.activation(2, i) for i in _neurons(2)]
     if stem == "h" and layer == 2:
-        return [f"v{j}"]
+        return [notation.weight(3, 1, j)]
     if stem == "v":
-        return [f"h2_{j}"]
+        return [notation.activation(2, j)]
     if stem == "w":
-        return [f"x{j}" if layer == 1 else f"h{layer - 1}_{j}"]
+        return [notation.activation(layer - 1, j)]
     return []
 
 
 # --- the mutation operators -----------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(Record, frozen=True):
     """One wrong formula: the operator's code, the tree, and what changed (for the message)."""
 
     code: str
     tree: tuple
-    detail: dict = field(default_factory=dict, compare=False, hash=False)
+    detail: dict = factory(dict)
 
 
 def _positive_first(node) -> tuple:
@@ -374,7 +196,7 @@ def _positive_first(node) -> tuple:
 
 
 def _sign_flipped(tree, _):
-    sums = [(p, n) for p, n in _walk(tree) if n[0] == "sum"]
+    sums = [(p, n) for p, n in walk(tree) if n[0] == "sum"]
     if tree[0] == "sum":                              # a − b as b − a
         yield Candidate("sign_flipped", _positive_first(add(*(neg(t) for t in tree[2]))))
     else:
@@ -382,13 +204,13 @@ def _sign_flipped(tree, _):
     for path, node in sums:
         if path:
             flipped = _positive_first(add(*(neg(t) for t in node[2])))
-            yield Candidate("sign_flipped", _replace(tree, path, flipped))
+            yield Candidate("sign_flipped", replace_at(tree, path, flipped))
         for i, term in enumerate(node[2]):
             if term[0] == "num":                      # −1 − h for 1 − h is no one's mistake
                 continue
             terms = list(node[2])
             terms[i] = neg(term)
-            yield Candidate("sign_flipped", _replace(tree, path, _positive_first(add(*terms))))
+            yield Candidate("sign_flipped", replace_at(tree, path, _positive_first(add(*terms))))
 
 
 def _scaled(node, factor: float) -> tuple:
@@ -412,7 +234,7 @@ def _factor_of_two(tree, _):
 def _derivative_sites(tree) -> list:
     """(path of the product, index of h, index of (1 − h), h) for every σ′ factor h(1−h)."""
     sites = []
-    for path, node in _walk(tree):
+    for path, node in walk(tree):
         if node[0] != "mul":
             continue
         factors = node[2]
@@ -432,15 +254,9 @@ def _without(tree, sites) -> tuple:
     for path, i, j, _ in sites:
         by_path.setdefault(path, set()).update((i, j))
     for path in sorted(by_path, reverse=True):       # later and deeper sites first
-        node = _subtree(tree, path)
+        node = subtree(tree, path)
         kept = [f for k, f in enumerate(node[2]) if k not in by_path[path]]
-        tree = _replace(tree, path, mul(*kept) if kept else num(1))
-    return tree
-
-
-def _subtree(tree, path):
-    for i in path:
-        tree = tree[2][i]
+        tree = replace_at(tree, path, mul(*kept) if kept else num(1))
     return tree
 
 
@@ -456,11 +272,11 @@ def _missing_activation_derivative(tree, _):
 
 def _at_preactivation(tree, sites) -> tuple:
     for path, i, j, h in sites:
-        node = _subtree(tree, path)
+        node = subtree(tree, path)
         factors = list(node[2])
-        z = name(_preactivation(h))
+        z = name(notation.preactivation_of(h))
         factors[i], factors[j] = z, add(num(1), neg(z))
-        tree = _replace(tree, path, ("mul", None, tuple(factors)))
+        tree = replace_at(tree, path, ("mul", None, tuple(factors)))
     return tree
 
 
@@ -485,13 +301,13 @@ def _transposed_weight(tree, answer):
             parts = _indexed(identifier)
             if parts:
                 prefix, stem, layer, indices = parts
-                mapping[identifier] = _join(prefix, stem, layer,
-                                            tuple(swap.get(k, k) for k in indices))
+                mapping[identifier] = notation.join(
+                    (prefix, stem, layer, tuple(swap.get(k, k) for k in indices)))
         yield Candidate("transposed_weight", rename(tree, mapping),
                         {"wrong": target, "right": answer})
     # One weight w_ij read as w_ji, then all of them at once.
     mapping = {}
-    for identifier in _ordered_names(tree):
+    for identifier in ordered_names(tree):
         other = _transposed(identifier)
         if other:
             mapping[identifier] = other
@@ -504,7 +320,7 @@ def _transposed_weight(tree, answer):
 
 
 def _wrong_index(tree, _):
-    names = _ordered_names(tree)
+    names = ordered_names(tree)
     for identifier in names:
         for other in _siblings(identifier):
             yield Candidate("wrong_index", rename(tree, {identifier: other}),
@@ -529,14 +345,14 @@ def _wrong_index(tree, _):
             for identifier in members:
                 indices = list(_indexed(identifier)[3])
                 indices[position] = other
-                mapping[identifier] = _join(prefix, stem, layer, indices)
+                mapping[identifier] = notation.join((prefix, stem, layer, tuple(indices)))
             yield Candidate("wrong_index", rename(tree, mapping),
                             {"wrong": tuple(mapping.values()), "right": tuple(mapping)})
 
 
 def _wrong_quantity(tree, _):
     in_sigma_prime = {site[3] for site in _derivative_sites(tree)}
-    for identifier in _ordered_names(tree):
+    for identifier in ordered_names(tree):
         if identifier in in_sigma_prime:              # v₁(1 − v₁) is no one's σ′
             continue
         for other in _confusable(identifier):
@@ -549,14 +365,14 @@ def _is_gradient(identifier: str) -> bool:
 
 
 def _missing_path_term(tree, _):
-    for path, node in _walk(tree):
+    for path, node in walk(tree):
         if node[0] != "sum" or len(node[2]) < 2:
             continue
         if not all(any(_is_gradient(n) for n in names_in(t)) for t in node[2]):
             continue
         for i, term in enumerate(node[2]):
             kept = [t for k, t in enumerate(node[2]) if k != i]
-            yield Candidate("missing_path_term", _replace(tree, path, _positive_first(add(*kept))),
+            yield Candidate("missing_path_term", replace_at(tree, path, _positive_first(add(*kept))),
                             {"term": term})
 
 
@@ -610,123 +426,6 @@ def candidates(expression: str, available: frozenset, answer: str = "") -> tuple
             seen.append(fingerprint)
             kept.append(candidate)
     return tuple(kept)
-
-
-# --- rendering in the seed's notation --------------------------------------------------------
-
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUP = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
-_PLAIN = {"y": ("y", "y"), "L": ("L", "L"), "z3": ("z^{(3)}", "z⁽³⁾"), "b3": ("b^{(3)}", "b⁽³⁾"),
-          "delta3": (r"\delta^{(3)}", "δ⁽³⁾"), "y_target": ("y_{target}", "y_target"),
-          "eta": (r"\eta", "η")}
-
-
-def symbol(identifier: str, latex: bool) -> str:
-    """``h2_1`` → ``h_1^{(2)}`` (LaTeX) or ``h₁⁽²⁾`` (text); ``dL_dh2_1`` → ∂L/∂h₁⁽²⁾."""
-    for prefix in ("dL_d", "new_"):
-        if identifier.startswith(prefix) and len(identifier) > len(prefix):
-            inner = symbol(identifier[len(prefix):], latex)
-            if prefix == "dL_d":
-                return rf"\frac{{\partial L}}{{\partial {inner}}}" if latex else f"∂L/∂{inner}"
-            return rf"{inner}_{{new}}" if latex else f"{inner}_new"
-    if identifier in _PLAIN:
-        return _PLAIN[identifier][0 if latex else 1]
-    parts = _indexed(identifier)
-    if parts is None:
-        return rf"\mathit{{{identifier}}}".replace("_", r"\_") if latex else identifier
-    _, stem, layer, indices = parts
-    sub = "".join(str(i) for i in indices)
-    if layer is None:
-        return f"{stem}_{sub}" if latex else stem + sub.translate(_SUB)
-    if latex:
-        return f"{stem}_{{{sub}}}^{{({layer})}}" if len(sub) > 1 else f"{stem}_{sub}^{{({layer})}}"
-    return stem + sub.translate(_SUB) + f"({layer})".translate(_SUP)
-
-
-def _number(value: float, latex: bool) -> str:
-    named = {0.5: (r"\frac{1}{2}", "½"), 0.25: (r"\frac{1}{4}", "¼")}
-    if value in named:
-        return named[value][0 if latex else 1]
-    return f"{value:g}"
-
-
-_PRECEDENCE = {"sum": 1, "neg": 2, "mul": 3, "div": 3, "pow": 4}
-
-
-def render(node, latex: bool = True) -> str:
-    """The formula in the seed's notation, as LaTeX or as plain Unicode text."""
-    minus = "-" if latex else "−"
-    dot = r" \cdot " if latex else " · "
-
-    def wrap(child, above: int) -> str:
-        inner = go(child)
-        if _PRECEDENCE.get(child[0], 9) <= above or (child[0] == "num" and child[1] < 0):
-            return rf"\left({inner}\right)" if latex else f"({inner})"
-        return inner
-
-    def go(n) -> str:
-        kind, value, children = n
-        if kind == "num":
-            return _number(value, latex)
-        if kind == "name":
-            return symbol(value, latex)
-        if kind == "call":
-            args = ", ".join(go(c) for c in children)
-            return rf"\sigma\left({args}\right)" if latex else f"σ({args})"
-        if kind == "neg":
-            return minus + wrap(children[0], 1)
-        if kind == "sum":
-            # The seed writes 1−h tight and y − y_target spaced.
-            space = "" if children[0][0] == "num" and not latex else " "
-            sub, plus = f"{space}{minus}{space}", f"{space}+{space}"
-            out = ""
-            for i, term in enumerate(children):
-                if term[0] == "neg":
-                    out += (sub if i else minus) + wrap(term[2][0], 1)
-                elif term[0] == "num" and term[1] < 0:
-                    out += (sub if i else minus) + _number(-term[1], latex)
-                else:
-                    out += (plus if i else "") + go(term)
-            return out
-        if kind == "mul":
-            out = ""
-            for i, factor in enumerate(children):
-                piece = wrap(factor, 2)
-                if i:
-                    bracketed = factor[0] == "sum" or (factor[0] == "pow"
-                                                       and factor[2][0][0] == "sum")
-                    joined = bracketed and children[i - 1][0] in ("name", "num")
-                    out += "" if joined else dot
-                out += piece
-            return out
-        if kind == "div":
-            if latex:
-                return rf"\frac{{{go(children[0])}}}{{{go(children[1])}}}"
-            return f"{wrap(children[0], 3)}/{wrap(children[1], 3)}"
-        base = wrap(children[0], 3)
-        return f"{base}^{{{value}}}" if latex else base + str(value).translate(_SUP)
-
-    return go(node)
-
-
-def python_source(node, prefix: str = "") -> str:
-    """The tree as a Python expression; ``prefix="net."`` gives code a learner could write."""
-    kind, value, children = node
-    if kind == "num":
-        return repr(value)
-    if kind == "name":
-        return prefix + value
-    if kind == "call":
-        return f"{value}({', '.join(python_source(c, prefix) for c in children)})"
-    if kind == "neg":
-        return f"(-{python_source(children[0], prefix)})"
-    if kind == "sum":
-        return "(" + " + ".join(python_source(c, prefix) for c in children) + ")"
-    if kind == "mul":
-        return "(" + " * ".join(python_source(c, prefix) for c in children) + ")"
-    if kind == "div":
-        return f"({python_source(children[0], prefix)} / {python_source(children[1], prefix)})"
-    return f"({python_source(children[0], prefix)} ** {value})"
 
 
 # --- diagnosing an answer -------------------------------------------------------------------
@@ -809,7 +508,7 @@ def _describe(code, found, lang: str) -> tuple:
     if code == "other_step":
         other, key, quantity = found
         source = expressions(other).get(key or SINGLE, (None,))[0]
-        latex_name, text_name = symbol(quantity, True), symbol(quantity, False)
+        latex_name, text_name = notation.symbol(quantity, True), notation.symbol(quantity, False)
         if source:
             tree = parse(source)
             latex = f"{latex_name} = {render(tree, True)}"
@@ -825,12 +524,13 @@ def _describe(code, found, lang: str) -> tuple:
             return render(mul(name(identifier), add(num(1), neg(name(identifier)))), False)
 
         values["factor"] = values["right"] = ", ".join(sigma_prime(h) for h in detail["names"])
-        values["wrong"] = ", ".join(sigma_prime(_preactivation(h)) for h in detail["names"])
+        values["wrong"] = ", ".join(sigma_prime(notation.preactivation_of(h))
+                                    for h in detail["names"])
     if "wrong" in detail and "names" not in detail:
         wrong, right = detail["wrong"], detail["right"]
         wrong, right = ((wrong,), (right,)) if isinstance(wrong, str) else (wrong, right)
-        values["wrong"] = ", ".join(symbol(n, False) for n in wrong)
-        values["right"] = ", ".join(symbol(n, False) for n in right)
+        values["wrong"] = ", ".join(notation.symbol(n, False) for n in wrong)
+        values["right"] = ", ".join(notation.symbol(n, False) for n in right)
         values["wrong_kind"] = text(MESSAGES, "kind_" + _kind(wrong[0]), lang)
         values["right_kind"] = text(MESSAGES, "kind_" + _kind(right[0]), lang)
     if "term" in detail:

@@ -17,6 +17,7 @@ from .backprop import backprop
 from ..errors import GenerationError, UsageError
 from .forward import ACTIVATIONS, forward
 from ..i18n import resolve, text
+from ..notation import SEED_LAYERS
 
 MESSAGES = {
     "bad_seed": {"en": "a seed is a whole number >= 0, not {seed}",
@@ -32,7 +33,6 @@ MESSAGES = {
                          "网络；请换一个更小的网络或另一个种子"},
 }
 
-SEED_LAYERS = (2, 3, 2, 1)
 MAX_LAYER_SIZE = 4096             # a wider layer is more numbers than anyone reads or times
 LEARNING_RATES = (0.05, 0.1, 0.2, 0.25, 0.5, 1.0)
 MAX_ATTEMPTS = 20_000

@@ -20,6 +20,7 @@ import mpmath
 import sympy
 
 from .forward import layer_activations
+from ..notation import GRADIENT, output_delta
 from ..steps.quantities import layer_names, parameter_names
 
 DIGITS = 30
@@ -139,12 +140,12 @@ def exact_activation_gradients_by_layer(problem, trace, digits: int = DIGITS) ->
 def exact_gradients(problem, digits: int = DIGITS) -> dict:
     """Every dL/d(parameter) of the seed network by exact differentiation, seed names."""
     dW, db = exact_parameter_gradients(problem, digits)
-    return parameter_names(dW, db, prefix="dL_d")
+    return parameter_names(dW, db, prefix=GRADIENT)
 
 
 def exact_activation_gradients(problem, trace, digits: int = DIGITS) -> dict:
     """dL/dh for each hidden layer and delta3 = dL/dy of the seed network, seed names."""
     grads = exact_activation_gradients_by_layer(problem, trace, digits)
-    values = layer_names(grads[:-1], "h", prefix="dL_d")
-    values["delta3"] = float(grads[-1][0])
+    values = layer_names(grads[:-1], "h", prefix=GRADIENT)
+    values[output_delta(problem.layers)] = float(grads[-1][0])
     return values

@@ -19,9 +19,9 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .. import i18n
+from .. import i18n, notation
 from . import mathml, templates
-from ..steps import registry
+from ..steps import expression, registry
 from ..atomic_write import write_atomically
 from ..errors import UsageError
 from ..records import Record
@@ -125,26 +125,6 @@ TEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "
 
 
 # --- names and numbers ---------------------------------------------------------------------
-
-def symbol(name: str) -> str:
-    """The seed's LaTeX for a quantity name of :mod:`grader.steps.quantities`."""
-    if name.startswith("dL_d"):
-        return r"\frac{\partial L}{\partial " + symbol(name[4:]) + "}"
-    if name.startswith("new_"):
-        return r"\text{new }" + symbol(name[4:])
-    fixed = {"y_target": "y_{target}", "eta": r"\eta", "y": "y", "L": "L",
-             "delta3": r"\delta^{(3)}", "z3": "z^{(3)}", "b3": "b^{(3)}"}
-    if name in fixed:
-        return fixed[name]
-    match = re.fullmatch(r"([a-z])(\d)_(\d+)", name)
-    if match:
-        letter, layer, index = match.groups()
-        return f"{letter}_{{{index}}}^{{({layer})}}"
-    match = re.fullmatch(r"([xv])(\d)", name)
-    if match:
-        return f"{match.group(1)}_{match.group(2)}"
-    raise KeyError(name)                  # not a quantity of grader.steps.quantities
-
 
 def significant(value: float, digits: int = KEY_DIGITS) -> str:
     """``value`` to ``digits`` significant digits, trailing zeros kept (0.5000)."""
@@ -260,27 +240,24 @@ def _point(x: float, y: float) -> dict:
 
 def network(problem, values: dict, fmt: str) -> dict:
     """Coordinates and labels of the 2-3-2-1 drawing, all as strings."""
-    layers = problem.layers
-    names = [["x1", "x2"], ["h1_1", "h1_2", "h1_3"], ["h2_1", "h2_2"], ["y"]]
-    bias_names = [None, ["b1_1", "b1_2", "b1_3"], ["b2_1", "b2_2"], ["b3"]]
+    layers = tuple(problem.layers)
     centers = [[(LAYER_X[l], _node_y(n, i)) for i in range(n)] for l, n in enumerate(layers)]
-    unicode_names = {"x1": "x₁", "x2": "x₂", "h1_1": "h₁⁽¹⁾", "h1_2": "h₂⁽¹⁾", "h1_3": "h₃⁽¹⁾",
-                     "h2_1": "h₁⁽²⁾", "h2_2": "h₂⁽²⁾", "y": "y"}
     nodes, edges, labels = [], [], []
     for l, layer in enumerate(centers):
         for i, (cx, cy) in enumerate(layer):
-            name = names[l][i]
-            label = _symbol_label(unicode_names[name], symbol(name), fmt)
+            name = notation.activation(l, i + 1, layers)
+            shown, latex = notation.symbol(name, latex=False), notation.symbol(name)
             node = {"center": _point(cx, cy), "r": str(RADIUS), "diameter": str(2 * RADIUS),
-                    "label": label, "label_at": _point(cx, cy + 5), "name": name}
+                    "label": _symbol_label(shown, latex, fmt), "label_at": _point(cx, cy + 5),
+                    "name": name}
             if l == 0:
-                node["note"] = _equation_label(unicode_names[name], symbol(name), values[name],
-                                               fmt)
+                node["note"] = _equation_label(shown, latex, values[name], fmt)
                 node["note_at"] = _point(cx - RADIUS - 6, cy + 5)
                 node["note_anchor"] = "end"
                 node["tex_anchor"] = "r"
             else:
-                node["note"] = _equation_label("b", "b", values[bias_names[l][i]], fmt)
+                node["note"] = _equation_label("b", "b", values[notation.bias(l, i + 1, layers)],
+                                               fmt)
                 node["note_at"] = _point(cx, cy + RADIUS + 16)
                 node["note_anchor"] = "middle"
                 node["tex_anchor"] = ""
@@ -290,7 +267,7 @@ def network(problem, values: dict, fmt: str) -> dict:
         for i, (x2, y2) in enumerate(centers[l]):
             for j, (x1, y1) in enumerate(centers[l - 1]):
                 segment.append((x1 + RADIUS, y1, x2 - RADIUS, y2))
-                weights.append(f"v{j + 1}" if l == 3 else f"w{l}_{i + 1}{j + 1}")
+                weights.append(notation.weight(l, i + 1, j + 1, layers))
         for (x1, y1, x2, y2), (lx, ly), name in zip(segment, _edge_labels(segment), weights):
             edges.append({"start": _point(x1, y1), "end": _point(x2, y2),
                           "middle": _point((x1 + x2) / 2, (y1 + y2) / 2)})
@@ -300,7 +277,8 @@ def network(problem, values: dict, fmt: str) -> dict:
                            "text": _number_label(values[name], fmt), "name": name})
     out_x, out_y = centers[3][0]
     target = {"at": _point(out_x + RADIUS + 6, out_y + 5), "anchor": "start",
-              "text": _equation_label("y_target", symbol("y_target"), values["y_target"], fmt)}
+              "text": _equation_label(notation.symbol("y_target", latex=False),
+                                      notation.symbol("y_target"), values["y_target"], fmt)}
     return {"width": str(WIDTH), "height": str(HEIGHT), "nodes": nodes, "edges": edges,
             "labels": labels, "target": target}
 
@@ -308,22 +286,18 @@ def network(problem, values: dict, fmt: str) -> dict:
 # --- rows of the sheet ----------------------------------------------------------------------
 
 def _forward_rows() -> list:
-    """(quantity, LaTeX formula) in the order a hand calculation goes."""
+    """(quantity, LaTeX formula) in the order a hand calculation goes: step 0's formulas, each
+    activation σ(z) after its pre-activation z."""
     rows = []
-    for i in (1, 2, 3):
-        rows.append((f"z1_{i}",
-                     rf"w_{{{i}1}}^{{(1)}} x_1 + w_{{{i}2}}^{{(1)}} x_2 + b_{i}^{{(1)}}"))
-    for i in (1, 2, 3):
-        rows.append((f"h1_{i}", rf"\sigma(z_{i}^{{(1)}})"))
-    for i in (1, 2):
-        terms = [rf"w_{{{i}{j}}}^{{(2)}} h_{j}^{{(1)}}" for j in (1, 2, 3)]
-        rows.append((f"z2_{i}", " + ".join(terms) + rf" + b_{i}^{{(2)}}"))
-    for i in (1, 2):
-        rows.append((f"h2_{i}", rf"\sigma(z_{i}^{{(2)}})"))
-    rows.append(("z3", r"v_1 h_1^{(2)} + v_2 h_2^{(2)} + b^{(3)}"))
-    rows.append(("y", r"\sigma(z^{(3)})"))
-    rows.append(("L", r"\frac{1}{2}(y - y_{target})^2"))
-    return rows
+    for quantity, source in registry.get("step0").expression.items():
+        tree = expression.parse(source)
+        if tree[0] == "call":                       # h = σ(z): first z, then σ(z)
+            z = notation.preactivation_of(quantity)
+            rows.append((z, expression.render(tree[2][0])))
+            tree = ("call", tree[1], (expression.name(z),))
+        rows.append((quantity, expression.render(tree)))
+    order = {name: k for k, name in enumerate(registry.FORWARD)}
+    return sorted(rows, key=lambda row: order[row[0]])
 
 
 def update_parameters() -> list:
@@ -331,8 +305,9 @@ def update_parameters() -> list:
     names = []
     for step in registry.SEED_STEPS:
         for _, quantity in step.answer_items:
-            if quantity.startswith("dL_d") and quantity[4:] in registry.PARAMETERS:
-                names.append(quantity[4:])
+            if quantity.startswith(notation.GRADIENT) and notation.base(quantity) in \
+                    registry.PARAMETERS:
+                names.append(notation.base(quantity))
     return names
 
 
@@ -358,7 +333,7 @@ def _blank(blank_id: str, quantity: str, values: dict, fmt: str, kind: str, hint
     key = significant(value)
     shown = _sci_tex(key) if fmt in ("tex", "md") else _minus(key, fmt)
     return {"id": blank_id, "quantity": quantity,
-            "symbol": _math(symbol(quantity), fmt),
+            "symbol": _math(notation.symbol(quantity), fmt),
             "key": shown if kind == "key" else "",
             "hints": hints}
 
@@ -387,7 +362,7 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
                                          percent=percent), lang, fmt)
 
     def given_row(name):
-        return {"symbol": _math(symbol(name), fmt),
+        return {"symbol": _math(notation.symbol(name), fmt),
                 "value": _minus(given_number(values[name]), fmt)}
 
     inputs = [given_row(n) for n in registry.INPUTS]
@@ -407,7 +382,7 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
     for step in registry.SEED_STEPS:
         (_, quantity), = step.answer_items
         row = _blank(step.id, quantity, values, fmt, kind, _hints(step, lang, fmt))
-        row["symbol"] = _math(symbol(quantity), fmt, displaystyle=True)
+        row["symbol"] = _math(notation.symbol(quantity), fmt, displaystyle=True)
         row.update(number=str(step.number),
                    heading=_text(i18n.text(MESSAGES, "step", lang, number=step.number), lang, fmt),
                    title=_text(step.title, lang, fmt), meaning=_text(step.meaning, lang, fmt),
@@ -418,8 +393,10 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
     update_hints = _hints(update_step, lang, fmt)
     update = []
     for name in update_parameters():
-        row = _blank(f"new_{name}", f"new_{name}", values, fmt, kind, update_hints)
-        row["formula"] = _math(rf"{symbol(name)} - \eta \, {symbol('dL_d' + name)}", fmt)
+        quantity = notation.UPDATED + name
+        row = _blank(quantity, quantity, values, fmt, kind, update_hints)
+        row["formula"] = _math(expression.render(expression.parse(update_step.expression[name])),
+                               fmt)
         update.append(row)
 
     expected = {}

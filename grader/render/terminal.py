@@ -251,6 +251,8 @@ def pad(value: str, width: int) -> str:
 
 def show_text(view: dict, lang: str = "en") -> str:
     """``bpgrade show``: the step's formula and the learner's concrete numbers."""
+    from .. import notation                 # here, not at the top: the check path imports us
+
     known = {**view["inputs"], **view["parameters"], **view["forward"], **view["upstream"]}
     exact = set(view["inputs"]) | set(view["parameters"])      # the two-decimal numbers
 
@@ -264,7 +266,10 @@ def show_text(view: dict, lang: str = "en") -> str:
                 seed=view["seed"]), ""]
     out.extend("    " + part for part in view["formula_text"].split(";  "))
     out += ["", "  " + pick(view["meaning"], lang), "", text(MESSAGES, "network", lang)]
-    columns = [["x1", "x2"], ["h1_1", "h1_2", "h1_3"], ["h2_1", "h2_2"], ["y", "L"]]
+    arrays = notation.arrays()
+    depth = len(notation.SEED_LAYERS) - 1
+    columns = [list(arrays["x"])] + [list(arrays[f"h{l}"]) for l in range(1, depth)] \
+        + [[notation.activation(depth, 1), "L"]]
     cells = [[cell(n) for n in column] for column in columns]
     heads = [text(MESSAGES, "layer_" + layer, lang)
              for layer in ("input", "hidden1", "hidden2", "output")]
@@ -276,9 +281,8 @@ def show_text(view: dict, lang: str = "en") -> str:
         out.append("  " + "     ".join(parts).rstrip())
     out.append(f"  {cell('y_target')}   {cell('eta')}")
     out += ["", text(MESSAGES, "parameters", lang)]
-    rows = [["w1_11", "w1_12", "b1_1"], ["w1_21", "w1_22", "b1_2"], ["w1_31", "w1_32", "b1_3"],
-            ["w2_11", "w2_12", "w2_13", "b2_1"], ["w2_21", "w2_22", "w2_23", "b2_2"],
-            ["v1", "v2", "b3"]]
+    rows = [list(weights) + [bias] for l in range(1, depth + 1)     # a neuron's weights, its bias
+            for weights, bias in zip(arrays[f"W{l}"], arrays[f"b{l}"])]
     out.extend("  " + "   ".join(f"{cell(n):<13}" for n in row).rstrip() for row in rows)
     if view["upstream"]:
         out += ["", text(MESSAGES, "upstream", lang)]

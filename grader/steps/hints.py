@@ -6,11 +6,10 @@ level 3 the formula in symbols. Each level says how to ask for the next.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from . import registry
 from ..errors import UsageError
 from ..i18n import pick, text
+from ..records import Record
 
 MESSAGES = {
     "heading": {"en": "{step} — {title} · hint {level} of {levels}",
@@ -25,8 +24,7 @@ MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class Hint:
+class Hint(Record, frozen=True, eq=True):
     step: str
     title: str
     level: int

@@ -11,10 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import partial
 
+from .. import notation
 from ..engine.backprop import backprop
 from ..engine.forward import forward
-from ..engine.generators import SEED_LAYERS
 from ..errors import UsageError
+from ..notation import GRADIENT, SEED_LAYERS, UPDATED
+
+
+def _layers(weights) -> tuple:
+    return (weights[0].shape[1],) + tuple(W.shape[0] for W in weights)
 
 MESSAGES = {
     "not_seed_network": {
@@ -26,20 +31,10 @@ MESSAGES = {
 def parameter_slots(weights, biases):
     """``(name, kind, layer, index)`` for W1 b1 W2 b2 W3 b3: kind "W" or "b", layer 0-based.
 
-    Names are the seed's: ``w2_13`` is ``W2[0, 2]``, the output neuron's are v1 v2 and b3.
+    Names are the seed's (:func:`grader.notation.parameter_slots`): ``w2_13`` is ``W2[0, 2]``,
+    the output neuron's are v1 v2 and b3.
     """
-    depth = len(weights)
-    for l, (W, b) in enumerate(zip(weights, biases), start=1):
-        if l == depth:                              # the output neuron: v1 v2 and b^(3)
-            for j in range(W.shape[1]):
-                yield f"v{j + 1}", "W", l - 1, (0, j)
-            yield f"b{l}", "b", l - 1, (0,)
-            continue
-        for i in range(W.shape[0]):
-            for j in range(W.shape[1]):
-                yield f"w{l}_{i + 1}{j + 1}", "W", l - 1, (i, j)
-        for i in range(b.shape[0]):
-            yield f"b{l}_{i + 1}", "b", l - 1, (i,)
+    return notation.parameter_slots(_layers(weights))
 
 
 def parameter_names(weights, biases, prefix: str = "") -> dict:
@@ -50,15 +45,15 @@ def parameter_names(weights, biases, prefix: str = "") -> dict:
 
 
 def layer_names(per_layer, stem: str, prefix: str = "", ends_at_output: bool = False) -> dict:
-    """``{prefix+stem+l_i: value}`` per layer; with ``ends_at_output`` the last is ``stem+l``."""
-    values = {}
-    for l, layer in enumerate(per_layer, start=1):
-        if ends_at_output and l == len(per_layer):
-            values[f"{prefix}{stem}{l}"] = float(layer[0])
-        else:
-            for i, value in enumerate(layer, start=1):
-                values[f"{prefix}{stem}{l}_{i}"] = float(value)
-    return values
+    """``{name: value}`` of one value per neuron and layer (``stem`` "z" or "h"): ``z1_2``;
+    with ``ends_at_output`` the last of ``per_layer`` is the output neuron's (``z3``)."""
+    # The network's layer sizes as far as naming needs them: the input's does not matter, and
+    # hidden layers alone are followed by an output.
+    layers = (0,) + tuple(len(layer) for layer in per_layer) + (() if ends_at_output else (1,))
+    name = notation.preactivation if stem == "z" else notation.activation
+    return {prefix + name(l, i, layers): float(value)
+            for l, layer in enumerate(per_layer, start=1)
+            for i, value in enumerate(layer, start=1)}
 
 
 def require_seed_network(problem, lang: str | None = None) -> None:
@@ -73,7 +68,7 @@ def require_seed_network(problem, lang: str | None = None) -> None:
 
 
 def inputs(problem) -> dict:
-    values = {f"x{j}": float(v) for j, v in enumerate(problem.x, start=1)}
+    values = {notation.activation(0, j): float(v) for j, v in enumerate(problem.x, start=1)}
     values["y_target"] = float(problem.y_target[0])
     values["eta"] = problem.eta
     values.update(parameter_names(problem.weights, problem.biases))
@@ -90,10 +85,10 @@ def reference(problem) -> dict:
     values.update(layer_names(trace.h[:-1], "h"))
     values["y"] = float(trace.y[0])
     values["L"] = trace.loss
-    values["delta3"] = float(grads.delta[0])
-    values.update(layer_names(grads.dL_dh[:-1], "h", prefix="dL_d"))
-    values.update(parameter_names(grads.dW, grads.db, prefix="dL_d"))
-    values.update({f"new_{name}": values[name] - problem.eta * values[f"dL_d{name}"]
+    values[notation.output_delta(problem.layers)] = float(grads.delta[0])
+    values.update(layer_names(grads.dL_dh[:-1], "h", prefix=GRADIENT))
+    values.update(parameter_names(grads.dW, grads.db, prefix=GRADIENT))
+    values.update({UPDATED + name: values[name] - problem.eta * values[GRADIENT + name]
                    for name in parameter_names(problem.weights, problem.biases)})
     return values
 
@@ -114,18 +109,18 @@ class FiniteDifferences(Mapping):
         from ..engine import finite_difference as fd
 
         for name, kind, layer, index in parameter_slots(problem.weights, problem.biases):
-            self._how[f"dL_d{name}"] = partial(fd.parameter_gradient, problem, kind, layer, index)
+            self._how[GRADIENT + name] = partial(fd.parameter_gradient, problem, kind, layer, index)
         for layer, h in enumerate(self._trace.h[:-1]):
             for i in range(len(h)):
-                self._how[f"dL_dh{layer + 1}_{i + 1}"] = partial(
-                    fd.activation_gradient, problem, self._trace, layer, i)
-        self._how["delta3"] = partial(fd.activation_gradient, problem, self._trace,
-                                      len(self._trace.h) - 1, 0)
+                self._how[GRADIENT + notation.activation(layer + 1, i + 1, problem.layers)] = \
+                    partial(fd.activation_gradient, problem, self._trace, layer, i)
+        self._how[notation.output_delta(problem.layers)] = partial(
+            fd.activation_gradient, problem, self._trace, len(self._trace.h) - 1, 0)
         for name, value in parameter_names(problem.weights, problem.biases).items():
-            self._how[f"new_{name}"] = partial(self._updated, name, value)
+            self._how[UPDATED + name] = partial(self._updated, name, value)
 
     def _updated(self, name: str, value: float) -> float:
-        return value - self._problem.eta * self[f"dL_d{name}"]
+        return value - self._problem.eta * self[GRADIENT + name]
 
     def __getitem__(self, name: str) -> float:
         if name not in self._values:

@@ -44,6 +44,7 @@ def command_medians(right: Path, wrong: Path) -> tuple:
 def diagnose_times() -> dict:
     """{step id: (cold, warm median)} seconds for an answer no candidate explains."""
     from grader.checking import diagnosis
+    from grader.steps import expression
 
     problem_set = checking.ProblemSet(0)
     out = {}
@@ -52,7 +53,7 @@ def diagnose_times() -> dict:
         expected = [checking.expected_values(step, ref) for ref in problem_set.references]
         received = [{k: 1.37 * v + 0.01 for k, v in e.items()} for e in expected]
         diagnosis.candidates.cache_clear()
-        diagnosis.parse.cache_clear()
+        expression.parse.cache_clear()
         times = []
         for _ in range(RUNS):
             start = time.perf_counter()
