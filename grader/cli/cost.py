@@ -43,7 +43,7 @@ def cost(networks, seed, symbolic_cap, time_budget, no_cse, as_json, svg_path, l
     """
     import json
 
-    from ..cost import lab as measuring
+    from .. import cost as measuring
 
     lang = i18n.resolve(lang)
     options = {}
