@@ -401,11 +401,23 @@ class ChildState:
         self.cwd = os.getcwd()
         self.errstate = self._errstate()
         self.children = children(os.getpid())
+        self.tracing = self._tracing()
 
     @staticmethod
     def _errstate():
         numpy = sys.modules.get("numpy")
         return dict.copy(numpy.geterr()) if numpy is not None else None
+
+    @staticmethod
+    def _tracing() -> list:
+        """The trace and profile functions, and the sys.monitoring tools (3.12+) in use.
+
+        Compared with what the process had at the start rather than with none: a tracer it
+        already had (coverage.py measuring the test suite) is not the learner's doing, while
+        one the learner set, replaced or removed still retires the child."""
+        monitoring = getattr(sys, "monitoring", None)
+        tools = [monitoring.get_tool(i) for i in range(6)] if monitoring is not None else []
+        return [sys.gettrace(), sys.getprofile(), *tools]
 
     @staticmethod
     def _same_dict(now, before: list) -> bool:
@@ -418,7 +430,9 @@ class ChildState:
             if (threading is not None and threading.active_count() != 1) \
                     or children(os.getpid()) - self.children:
                 return False
-            if signal.alarm(0) or sys.gettrace() is not None or sys.getprofile() is not None:
+            tracing = self._tracing()          # compared by identity, like the modules
+            if signal.alarm(0) or len(tracing) != len(self.tracing) \
+                    or not all(map(operator.is_, tracing, self.tracing)):
                 return False
             if sys.getrecursionlimit() != self.recursion or os.getcwd() != self.cwd:
                 return False

@@ -128,3 +128,61 @@ def alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return False
+
+
+# --- branch coverage under CI -----------------------------------------------------------------
+# With the environment variable CI set, the README's own ``python -m pytest`` measures branch
+# coverage of the package and prints the figure at the end; off CI nothing is measured, so the
+# inner loop pays nothing. Only this process is measured: a forked child (one step of
+# ``bpgrade check``) inherits the tracer but ends with os._exit before saving anything, and the
+# classroom runner is a fresh interpreter.
+
+COVERED = ["grader", "bpgrade_harness"]
+
+
+class BranchCoverage:
+    """Starts coverage.py when pytest is configured, reports when the run's summary is written."""
+
+    def __init__(self, coverage_module):
+        # No data file: the figure is printed, nothing is written into the checkout.
+        self.coverage = coverage_module.Coverage(branch=True, source=COVERED, data_file=None)
+        self.coverage.start()
+
+    def stop(self):
+        self.coverage.stop()
+
+    def pytest_terminal_summary(self, terminalreporter):
+        import json
+        import tempfile
+
+        self.stop()
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "coverage.json")
+            self.coverage.json_report(outfile=path, ignore_errors=True)
+            with open(path, encoding="utf-8") as report:
+                totals = json.load(report)["totals"]
+        branches, taken = totals["num_branches"], totals["covered_branches"]
+        terminalreporter.write_sep("-", "coverage")
+        terminalreporter.write_line(
+            f"branch coverage of {' and '.join(COVERED)}: {100 * taken / max(branches, 1):.1f}% "
+            f"({taken:,} of {branches:,} branches taken); statements and branches together: "
+            f"{totals['percent_covered']:.1f}%")
+
+
+def pytest_configure(config):
+    name = "branch-coverage"                 # -p no:branch-coverage turns it off
+    if not os.environ.get("CI") or config.pluginmanager.has_plugin(name) \
+            or config.pluginmanager.is_blocked(name):
+        return
+    try:
+        import coverage
+    except ImportError:
+        raise pytest.UsageError("CI is set but coverage is not installed, so the branch coverage "
+                                "figure cannot be measured: pip install -e '.[test]'") from None
+    config.pluginmanager.register(BranchCoverage(coverage), name)
+
+
+def pytest_unconfigure(config):
+    plugin = config.pluginmanager.get_plugin("branch-coverage")
+    if plugin is not None:
+        plugin.stop()

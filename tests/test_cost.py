@@ -1,4 +1,4 @@
-"""grader.cost.lab: the work of one gradient by three routes, counted from what actually runs."""
+"""grader.cost: the work of one gradient by three routes, counted from what actually runs."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from grader.checking import check as checking
 
-from grader.cost import lab as cost
+from grader.cost import counting, lab, report, symbolic
 
 from grader.steps import registry, stubs
 
@@ -53,42 +53,43 @@ NETWORKS = TINY + ((2, 3, 2, 1), (2, 3, 3, 2, 1), (4, 16, 16, 1), (3, 5, 2))
 
 @pytest.mark.parametrize("layers", NETWORKS, ids=str)
 def test_forward_ops_follow_the_layer_sizes(layers):
-    assert cost.forward_ops(generate(0, layers)) == forward_ops_by_theory(layers)
+    assert counting.forward_ops(generate(0, layers)) == forward_ops_by_theory(layers)
 
 
 @pytest.mark.parametrize("layers", NETWORKS, ids=str)
 def test_backprop_costs_at_most_three_forward_passes(layers):
     problem = generate(0, layers)
-    forward_count, backprop_count = cost.forward_ops(problem), cost.backprop_ops(problem)
+    forward_count, backprop_count = counting.forward_ops(problem), counting.backprop_ops(problem)
     assert forward_count < backprop_count <= 3 * forward_count
 
 
 @pytest.mark.parametrize("layers", NETWORKS, ids=str)
 def test_finite_differences_cost_two_forward_passes_per_parameter(layers):
     problem = generate(0, layers)
-    assert cost.parameter_count(layers) == params_of(layers)
-    assert cost.finite_difference_ops(problem) == 2 * params_of(layers) * cost.forward_ops(problem)
+    assert counting.parameter_count(layers) == params_of(layers)
+    assert counting.finite_difference_ops(problem) \
+        == 2 * params_of(layers) * counting.forward_ops(problem)
 
 
 def test_a_wider_layer_costs_what_theory_says():
     narrow, wide = generate(0, (2, 3, 2, 1)), generate(0, (2, 5, 2, 1))
     extra = forward_ops_by_theory((2, 5, 2, 1)) - forward_ops_by_theory((2, 3, 2, 1))
-    assert cost.forward_ops(wide) - cost.forward_ops(narrow) == extra > 0
-    assert cost.backprop_ops(wide) > cost.backprop_ops(narrow)
+    assert counting.forward_ops(wide) - counting.forward_ops(narrow) == extra > 0
+    assert counting.backprop_ops(wide) > counting.backprop_ops(narrow)
 
 
 def test_counting_changes_no_result():
     problem = generate(0)
-    tally = cost.Tally()
-    counted = forward(cost._counted_problem(problem, tally))
+    tally = counting.Tally()
+    counted = forward(counting._counted_problem(problem, tally))
     plain = forward(problem)
     assert counted.loss == plain.loss
     assert all(np.array_equal(np.asarray(a), b) for a, b in zip(counted.h, plain.h))
-    assert tally.total == cost.forward_ops(problem)
+    assert tally.total == counting.forward_ops(problem)
 
 
 def test_the_counter_refuses_what_it_cannot_count():
-    array = cost._counting(np.ones(3), cost.Tally())
+    array = counting._counting(np.ones(3), counting.Tally())
     with pytest.raises(TypeError, match="does not handle"):
         np.linalg.norm(array)
 
@@ -101,7 +102,7 @@ def test_naive_count_is_count_ops_of_each_separate_derivative():
     sigma = lambda z: 1 / (1 + sympy.exp(-z))        # noqa: E731
     loss = sympy.Rational(1, 2) * (sigma(w2 * sigma(w1 * x + b1) + b2) - t) ** 2
     by_hand = sorted(sympy.count_ops(sympy.diff(loss, p)) for p in (w1, b1, w2, b2))
-    naive = cost.naive_symbolic(generate(0, (1, 1, 1)))
+    naive = symbolic.naive_symbolic(generate(0, (1, 1, 1)))
     assert sorted(naive.per_parameter) == by_hand
     assert naive.ops == sum(by_hand)
 
@@ -110,23 +111,23 @@ def test_naive_grows_faster_than_backprop_with_depth():
     ratios = []
     for layers in ((1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1, 1)):
         problem = generate(0, layers)
-        ratios.append(cost.naive_symbolic(problem).ops / cost.backprop_ops(problem))
+        ratios.append(symbolic.naive_symbolic(problem).ops / counting.backprop_ops(problem))
     assert ratios[0] > 1 and ratios == sorted(ratios) and len(set(ratios)) == 3
 
 
 @pytest.mark.parametrize("cap, budget, key", [(10, 60.0, "too_big"), (10**6, 0.0, "over_budget")])
 def test_the_naive_route_is_capped_and_says_why(cap, budget, key):
-    naive = cost.naive_symbolic(generate(0, (2, 2, 1)), cap=cap, budget=budget)
+    naive = symbolic.naive_symbolic(generate(0, (2, 2, 1)), cap=cap, budget=budget)
     assert naive.ops is None and naive.skipped[0] == key
-    row = cost.measure_row(generate(0, (2, 2, 1)), naive=naive)
+    row = lab.measure_row(generate(0, (2, 2, 1)), naive=naive)
     for lang in ("en", "zh"):
-        message = cost.skip_message(row, "naive_symbolic", lang)
+        message = report.skip_message(row, "naive_symbolic", lang)
         assert "2-2-1" in message and ("--symbolic-cap" in message or "--time-budget" in message)
 
 
 @pytest.fixture(scope="module")
 def seed_report():
-    return cost.measure([(2, 3, 2, 1), (1, 2, 1), (4, 16, 16, 1)])
+    return lab.measure([(2, 3, 2, 1), (1, 2, 1), (4, 16, 16, 1)])
 
 
 def test_cse_finds_the_seeds_reused_values(seed_report):
@@ -140,7 +141,7 @@ def test_cse_finds_the_seeds_reused_values(seed_report):
 
 def test_named_values_match_the_reference():
     problem = generate(0)
-    named = dict(cost.named_values(problem))
+    named = dict(symbolic.named_values(problem))
     ref = reference(problem)
     assert named["δ⁽³⁾·y(1−y)"] == pytest.approx(ref["dL_db3"], rel=1e-12)
     assert named["∂L/∂h₁⁽²⁾·h₁⁽²⁾(1−h₁⁽²⁾)"] == pytest.approx(ref["dL_db2_1"], rel=1e-12)
@@ -157,11 +158,11 @@ def test_rows_hold_every_method(seed_report):
 
 
 def test_table_and_svg_in_both_languages(seed_report):
-    english, chinese = cost.table(seed_report, "en"), cost.table(seed_report, "zh")
+    english, chinese = report.table(seed_report, "en"), report.table(seed_report, "zh")
     assert "naive symbolic" in english and "朴素符号求导" in chinese
     assert "δ⁽³⁾·y(1−y)" in english and "4-16-16-1" in english
     for lang in ("en", "zh"):
-        root = ET.fromstring(cost.svg(seed_report, lang))
+        root = ET.fromstring(report.svg(seed_report, lang))
         series = root.findall(f"{SVG}g[@class='series']")
         assert len(series) == 3
         counts = [len(g.findall(f"{SVG}circle")) for g in series]
@@ -171,7 +172,7 @@ def test_table_and_svg_in_both_languages(seed_report):
 # --- the command -----------------------------------------------------------------------------
 
 def test_cli_json_shape(tmp_path):
-    target = tmp_path / "cost.svg"
+    target = tmp_path / "report.svg"
     result = CliRunner().invoke(main, ["cost", "--layers", "1,1,1", "--layers", "1,2,1",
                                        "--json", "--svg", str(target), "--no-cse"])
     assert result.exit_code == 0, result.output
@@ -264,7 +265,7 @@ def test_solution_passes_and_reports_its_cost():
     P = params_of((2, 3, 2, 1))
     assert result.cost["loss_calls"] == 2 * P
     assert result.cost["learner_ops"] == 2 * P * result.cost["forward_ops"]
-    assert result.cost["backprop_ops"] == cost.backprop_ops(generate(0))
+    assert result.cost["backprop_ops"] == counting.backprop_ops(generate(0))
     assert f"{2 * P} forward passes" in result.message
 
 
@@ -297,9 +298,9 @@ def test_wellformed_counts_reach_the_outcome():
 
 
 def test_learner_cost_message_in_both_languages():
-    info = cost.learner_cost(40, generate(0))
+    info = lab.learner_cost(40, generate(0))
     assert math.isclose(info["learner_ops"] / info["backprop_ops"],
                         40 * info["forward_ops"] / info["backprop_ops"])
-    assert "40" in cost.learner_cost_message(info, "en")
-    assert "40" in cost.learner_cost_message(info, "zh") and "反向传播" in \
-        cost.learner_cost_message(info, "zh")
+    assert "40" in lab.learner_cost_message(info, "en")
+    assert "40" in lab.learner_cost_message(info, "zh") and "反向传播" in \
+        lab.learner_cost_message(info, "zh")

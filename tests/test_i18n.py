@@ -304,6 +304,8 @@ NOT_FOR_PEOPLE = {
                                   "runner, then records the translated 'crashed' message",
     "no memory cgroup hierarchy to use": "StudentMemory.enter: the caller catches the OSError "
                                          "and grades without a shared memory cgroup",
+    "Naive(ops=": "cost.symbolic.Naive.__repr__: a developer's view of a record, short so its "
+                  "sympy expressions do not fill the screen",
     "trial count": "sandbox.outcome.trusted: why a child's reply is refused; the caller turns "
                    "it into the translated 'unreadable' message",
 }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -164,6 +166,39 @@ def test_child_state_notices_a_patch():
     finally:
         math.exp = original
     assert state.unchanged()
+
+
+# A fresh interpreter with a tracer of its own from the start, as coverage.py gives the suite
+# under CI: the tracer it began with is tolerated, one the learner sets, swaps or drops is not.
+TRACED_CHILD = """
+import sys
+from bpgrade_harness import child
+
+def tracer(frame, event, arg):
+    return None
+
+sys.settrace(tracer)
+state = child.ChildState()
+assert state.unchanged(), "the tracer the process began with"
+{change}
+assert not state.unchanged(), "not noticed"
+{undo}
+assert state.unchanged(), "undone"
+"""
+
+
+@pytest.mark.parametrize("change, undo", [
+    ("sys.settrace(lambda *args: None)", "sys.settrace(tracer)"),
+    ("sys.settrace(None)", "sys.settrace(tracer)"),
+    ("sys.setprofile(lambda *args: None)", "sys.setprofile(None)"),
+    pytest.param("sys.monitoring.use_tool_id(3, 'learner')", "sys.monitoring.free_tool_id(3)",
+                 marks=pytest.mark.skipif(not hasattr(sys, "monitoring"),
+                                          reason="sys.monitoring is Python 3.12+")),
+], ids=["another tracer", "tracer removed", "a profiler", "a monitoring tool"])
+def test_child_state_keeps_the_tracer_it_began_with(change, undo):
+    done = subprocess.run([sys.executable, "-c", TRACED_CHILD.format(change=change, undo=undo)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
 
 
 ISOLATION = sandbox.choose(trust_submissions=True, lang="en")

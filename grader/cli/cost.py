@@ -49,7 +49,7 @@ def cost(networks, seed, symbolic_cap, time_budget, no_cse, as_json, svg_path, l
     """
     import json
 
-    from ..cost.lab import LADDER, measure, svg, table
+    from ..cost import LADDER, measure, svg, table
 
     lang = i18n.resolve(lang)
     options = {}

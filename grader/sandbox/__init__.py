@@ -12,8 +12,8 @@ needs neither, and its start-up time is part of the product.
 
 from bpgrade_harness.child import OUTPUT_LIMIT  # noqa: F401
 
-from .local import run_file, run_function, run_here  # noqa: F401
-from .outcome import DEFAULT_TIMEOUT, MESSAGES, Limits, Outcome, trusted  # noqa: F401
+from .local import run_file, run_function  # noqa: F401
+from .outcome import DEFAULT_TIMEOUT, Limits, Outcome, trusted  # noqa: F401
 
 _LAZY = {"RunnerClient": "runner", "RunnerError": "runner", "Isolation": "isolation",
          "choose": "isolation"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from bpgrade_harness.answers import MESSAGES, SINGLE, encode  # noqa: F401
+from bpgrade_harness.answers import SINGLE, encode  # noqa: F401
 
 INVALID_CODES = ("none", "bool", "shape", "dtype", "complex", "str", "type", "not_finite",
                  "keys", "in_key")

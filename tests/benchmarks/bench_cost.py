@@ -1,4 +1,4 @@
-"""Benchmarks for grader.cost.lab and the step18 check: medians, and ratios against a baseline
+"""Benchmarks for grader.cost and the step18 check: medians, and ratios against a baseline
 measured in the same run.
 
     python tests/benchmarks/bench_cost.py
@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from grader.checking import check as checking
 
-from grader.cost import lab as cost
+from grader.cost import counting, lab  # noqa: E402
 
 from grader.steps import registry  # noqa: E402
 from grader.engine.backprop import backprop  # noqa: E402
@@ -65,12 +65,12 @@ def main() -> None:
                                                      lambda: checking.check(["step17"], solutions)),
          "check step17 (solutions)")
 
-    show("count forward + backward ops", *paired_medians(lambda: cost.operation_counts(problem),
-                                                         lambda: backprop(problem, forward(problem)),
-                                                         loops=200),
+    show("count forward + backward ops",
+         *paired_medians(lambda: counting.operation_counts(problem),
+                         lambda: backprop(problem, forward(problem)), loops=200),
          "forward + backprop, plain")
 
-    report = cost.measure([(2, 3, 2, 1)])
+    report = lab.measure([(2, 3, 2, 1)])
     row = report.rows[0]
     print("\nseed network 2-3-2-1:")
     print(f"  params {row.params}, forward_ops {row.forward_ops}, backprop_ops {row.backprop_ops}, "

@@ -1,0 +1,156 @@
+"""The naive route: the expanded loss differentiated separately for every parameter.
+
+Nothing is shared between the derivatives, and ``sympy.count_ops`` counts each one. Across
+them ``sympy.cse`` then finds the subexpressions backprop computes once, named as the seed's
+reused values (δ⁽³⁾·y(1−y), ∂L/∂h₁⁽²⁾·h₁⁽²⁾(1−h₁⁽²⁾), ...). sympy is imported only inside
+the functions that differentiate.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from ..engine.backprop import backprop
+from ..engine.forward import forward, layer_activations
+from ..engine.generators import Problem
+from ..records import Record, factory
+from .counting import parameter_count
+from .names import _SUP, _display_names, _h, _z
+
+# The naive route is attempted while P × (estimated size of the expanded loss) stays under
+# this; 2-6-4-1 (about 14,000) takes a couple of seconds, 2-8-8-1 (about 73,000) ten.
+SYMBOLIC_SIZE_CAP = 16_000
+SYMBOLIC_SECONDS = 20.0           # time budget of the naive route for one network
+
+
+def expanded_size(layers) -> int:
+    """About how many operations the fully expanded loss has, written as one tree.
+
+    A neuron with n inputs costs n products, n sums and 4 for σ = 1/(1 + e^(−z)), plus a
+    copy of every input's own tree: this is why the naive route grows with depth.
+    """
+    size = 0
+    for n_in, _ in zip(layers[:-1], layers[1:]):
+        size = 2 * n_in + 4 + n_in * size
+    return size + 3
+
+
+# --- one derivative per parameter, nothing shared ---------------------------------------
+
+class Naive(Record, eq=True):
+    """The naive symbolic route on one network; ``skipped`` says why it was not finished."""
+
+    ops: int | None = None
+    per_parameter: list = factory(list)
+    seconds: float | None = None
+    skipped: tuple | None = None             # (message key, values)
+    derivatives: list = factory(list)
+    symbols: list = factory(list)            # the parameters'
+    inputs: list = factory(list)             # x, then y_target
+
+    def __repr__(self) -> str:               # without the sympy expressions: pages of them
+        return (f"Naive(ops={self.ops!r}, per_parameter={self.per_parameter!r}, "
+                f"seconds={self.seconds!r}, skipped={self.skipped!r})")
+
+
+def naive_symbolic(problem: Problem, cap: int = SYMBOLIC_SIZE_CAP,
+                   budget: float = SYMBOLIC_SECONDS) -> Naive:
+    """Write L out in full, differentiate it for every parameter separately, count."""
+    params = parameter_count(problem.layers)
+    size = expanded_size(problem.layers)
+    if params * size > cap:
+        return Naive(skipped=("too_big", dict(params=params, size=size, estimate=params * size,
+                                              cap=cap)))
+    import sympy
+
+    from ..engine.witness import expanded_loss
+
+    start = time.perf_counter()
+    expanded = expanded_loss(tuple(problem.layers), layer_activations(problem))
+    loss = expanded.loss
+    symbols = [s for matrix in expanded.weights + expanded.biases for s in matrix]
+    derivatives = []
+    for symbol in symbols:
+        if time.perf_counter() - start > budget:
+            return Naive(skipped=("over_budget", dict(done=len(derivatives), params=params,
+                                                      budget=budget)))
+        derivatives.append(sympy.diff(loss, symbol))
+    seconds = time.perf_counter() - start
+    per_parameter = [int(sympy.count_ops(d)) for d in derivatives]
+    return Naive(ops=sum(per_parameter), per_parameter=per_parameter, seconds=seconds,
+                 derivatives=derivatives, symbols=symbols,
+                 inputs=list(expanded.start) + list(expanded.target))
+
+
+# --- what the naive derivatives share: the seed's reused values -------------------------
+
+def named_values(problem: Problem) -> list:
+    """(label, value) of every intermediate the seed names, on ``problem``'s numbers."""
+    trace = forward(problem)
+    grads = backprop(problem, trace)
+    depth = len(problem.weights)
+    named = []
+    for l in range(depth, 0, -1):
+        for i in range(1, problem.layers[l] + 1):
+            h, z = float(trace.h[l - 1][i - 1]), float(trace.z[l - 1][i - 1])
+            dh, dz = float(grads.dL_dh[l - 1][i - 1]), float(grads.dL_dz[l - 1][i - 1])
+            name = _h(l, i, depth)
+            upstream = ("δ" + f"({depth})".translate(_SUP) if l == depth
+                        else f"∂L/∂{name}")
+            named += [(f"{upstream}·{name}(1−{name})", dz), (upstream, dh),
+                      (f"{name}(1−{name})", h * (1 - h)), (name, h),
+                      (f"e^(−{_z(l, i, depth, problem.layers[l])})", math.exp(-z)),
+                      (f"1 + e^(−{_z(l, i, depth, problem.layers[l])})", 1 + math.exp(-z))]
+    return named
+
+
+class Shared(Record, eq=True):
+    symbol: str
+    expression: str
+    name: str | None         # the seed's name for it, when its value is one
+    used_by: int             # how many of the derivatives need it
+
+
+def shared_subexpressions(problem: Problem, naive: Naive) -> list:
+    """The subexpressions ``sympy.cse`` finds across the naive derivatives, with seed names.
+
+    Each is evaluated on the problem's numbers and named when it equals one of the
+    values backprop computes once (up to sign).
+    """
+    import sympy
+
+    from ..engine.witness import rational
+
+    replacements, reduced = sympy.cse(naive.derivatives)
+    flat = [v for array in problem.weights + problem.biases for v in np.ravel(array)]
+    values = {symbol: rational(v) for symbol, v in zip(naive.symbols, flat)}
+    inputs = list(problem.x) + list(problem.y_target)
+    values.update({symbol: rational(v) for symbol, v in zip(naive.inputs, inputs)})
+    named = named_values(problem)
+    depends = {}
+    shared = []
+    rename = {sympy.Symbol(k): sympy.Symbol(v) for k, v in _display_names(problem).items()}
+    for symbol, expression in replacements:
+        values[symbol] = expression.xreplace(values).evalf(30)
+        value = float(values[symbol])
+        depends[symbol] = {symbol} | set().union(
+            *(depends[s] for s in expression.free_symbols if s in depends))
+        name = next((label for label, v in named if _same(value, v)), None)
+        if name is None:
+            name = next((f"−({label})" for label, v in named if _same(value, -v)), None)
+        shared.append(Shared(symbol=str(symbol), expression=str(expression.xreplace(rename)),
+                             name=name, used_by=0))
+    needs = []
+    for expression in reduced:
+        direct = [s for s in expression.free_symbols if s in depends]
+        needs.append(set().union(*(depends[s] for s in direct)) if direct else set())
+    for item, (symbol, _) in zip(shared, replacements):
+        item.used_by = sum(symbol in need for need in needs)
+    return shared
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(abs(b), 1e-12)
