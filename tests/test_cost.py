@@ -304,3 +304,12 @@ def test_learner_cost_message_in_both_languages():
     assert "40" in lab.learner_cost_message(info, "en")
     assert "40" in lab.learner_cost_message(info, "zh") and "反向传播" in \
         lab.learner_cost_message(info, "zh")
+
+
+def test_shared_subexpressions_are_not_named_like_the_inputs():
+    from grader.cost.lab import measure
+
+    report = measure([(2, 3, 2, 1)], seed=0, shared=True)
+    symbols = [s.symbol for s in report.shared]
+    assert symbols and all(s.startswith("s") for s in symbols)
+    assert "x1" in report.shared[0].expression          # the input keeps its own name

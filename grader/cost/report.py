@@ -10,7 +10,8 @@ import math
 from ..i18n import text
 from ..records import Record, asdict, factory
 from .counting import parameter_count
-from .names import _SUP
+
+_EXPONENT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")   # 10³ on the plot's axes
 
 MESSAGES = {
     "title": {"en": "Cost of one gradient of L, in arithmetic operations (seed {seed})",
@@ -214,7 +215,7 @@ def plot_model(report: CostReport, lang: str = "en") -> dict:
         return round(x, 1), round(y, 1)
 
     def power(k):
-        return "10" + str(k).translate(_SUP) if k >= 0 else f"1e{k}"
+        return "10" + str(k).translate(_EXPONENT) if k >= 0 else f"1e{k}"
 
     drawn = []
     for i, (method, color, points) in enumerate(series):

@@ -18,7 +18,7 @@ from ..engine.forward import forward, layer_activations
 from ..engine.generators import Problem
 from ..records import Record, factory
 from .counting import parameter_count
-from .names import _SUP, _display_names, _h, _z
+from .names import activation, display_names, output_delta, preactivation
 
 # The naive route is attempted while P × (estimated size of the expanded loss) stays under
 # this; 2-6-4-1 (about 14,000) takes a couple of seconds, 2-8-8-1 (about 73,000) ten.
@@ -97,13 +97,12 @@ def named_values(problem: Problem) -> list:
         for i in range(1, problem.layers[l] + 1):
             h, z = float(trace.h[l - 1][i - 1]), float(trace.z[l - 1][i - 1])
             dh, dz = float(grads.dL_dh[l - 1][i - 1]), float(grads.dL_dz[l - 1][i - 1])
-            name = _h(l, i, depth)
-            upstream = ("δ" + f"({depth})".translate(_SUP) if l == depth
-                        else f"∂L/∂{name}")
+            layers = tuple(problem.layers)
+            name, z_name = activation(l, i, layers), preactivation(l, i, layers)
+            upstream = output_delta(layers) if l == depth else f"∂L/∂{name}"
             named += [(f"{upstream}·{name}(1−{name})", dz), (upstream, dh),
                       (f"{name}(1−{name})", h * (1 - h)), (name, h),
-                      (f"e^(−{_z(l, i, depth, problem.layers[l])})", math.exp(-z)),
-                      (f"1 + e^(−{_z(l, i, depth, problem.layers[l])})", 1 + math.exp(-z))]
+                      (f"e^(−{z_name})", math.exp(-z)), (f"1 + e^(−{z_name})", 1 + math.exp(-z))]
     return named
 
 
@@ -124,7 +123,8 @@ def shared_subexpressions(problem: Problem, naive: Naive) -> list:
 
     from ..engine.witness import rational
 
-    replacements, reduced = sympy.cse(naive.derivatives)
+    # Named s0, s1 ...: sympy's default x0, x1 ... would read as the inputs x1, x2.
+    replacements, reduced = sympy.cse(naive.derivatives, symbols=sympy.numbered_symbols("s"))
     flat = [v for array in problem.weights + problem.biases for v in np.ravel(array)]
     values = {symbol: rational(v) for symbol, v in zip(naive.symbols, flat)}
     inputs = list(problem.x) + list(problem.y_target)
@@ -132,7 +132,7 @@ def shared_subexpressions(problem: Problem, naive: Naive) -> list:
     named = named_values(problem)
     depends = {}
     shared = []
-    rename = {sympy.Symbol(k): sympy.Symbol(v) for k, v in _display_names(problem).items()}
+    rename = {sympy.Symbol(k): sympy.Symbol(v) for k, v in display_names(problem).items()}
     for symbol, expression in replacements:
         values[symbol] = expression.xreplace(values).evalf(30)
         value = float(values[symbol])
