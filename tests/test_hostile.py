@@ -898,7 +898,9 @@ def test_memory_limit_holds_for_the_student_as_a_whole(tmp_path):
     make_student(submissions / "hog", {"step01.py": wrapped(1, HOG)})
     limits = sandbox.Limits(memory=200 << 20)
     isolation = sandbox.choose(False, "en")
-    records = grade(submissions, tmp_path / "out", jobs=1, limits=limits)
+    # Time enough for four children to fill 100 MB each on a busy machine: this test is
+    # about memory, and a timeout would leave nothing to read.
+    records = grade(submissions, tmp_path / "out", jobs=1, limits=limits, timeout=20)
     output = by_step(records["hog"])["step1"]["output"]
     held = int(re.search(r"children that held 100 MB at once: (\d+)", output).group(1))
     if isolation.quota:
