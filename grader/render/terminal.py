@@ -45,7 +45,7 @@ MESSAGES = {
                    "zh": "权重与偏置（w_ij^(l)：第 l 层第 i 个神经元来自第 j 个输入的权重）："},
     "upstream": {"en": "Values from earlier steps that net holds for this step:",
                  "zh": "本步 net 中可用的、来自前面步骤的值："},
-    "uses": {"en": "The seed's formula uses:", "zh": "原文公式用到："},
+    "uses": {"en": "The lesson's formula uses:", "zh": "课文公式用到："},
     "returns_dict": {"en": "Return a dict with the keys:", "zh": "返回一个 dict，键为："},
     "chain_consistent": {
         "en": "net held your own answers from {steps}. Your formula here is right: on those "
