@@ -67,6 +67,9 @@ class Result(Record, eq=True):
     inputs: dict = factory(dict)   # the values the formula uses, on that problem
     rows: list = factory(list)     # Row per answer key, on that problem
     error: str = ""
+    # the output below cut by problem: [{"problem": 0 yours, 1… the further ones, None
+    # loading the file, "text": ...}], where the step's process said where each began
+    output_parts: list = factory(list)
     output: str = ""
     chained_from: list = factory(list)   # --chain: steps whose answers fed this one
     chained_wrong: list = factory(list)  # ... of which these were not right
@@ -230,7 +233,7 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
     title = pick(step.title, lang)
     base = dict(step=step.id, max_score=step.points, title=title, lang=lang,
                 problems=len(problem_set.seeds), shown_seed=problem_set.seed,
-                output=outcome.output, error=outcome.error)
+                output=outcome.output, output_parts=outcome.output_parts, error=outcome.error)
     file_name = path or step.file_name
     if outcome.kind == "not_started":
         return Result(status="not_started", score=0.0, **base,

@@ -17,7 +17,7 @@ from bpgrade_harness import child, wire
 from ..steps.context import loss_names
 from ..i18n import text
 from .outcome import (DEFAULT_TIMEOUT, MESSAGES, Limits, Outcome, capture_file, how, parse,
-                      trusted)
+                      trusted, with_output)
 
 _UNREAPED = []    # children killed after their answer arrived, not yet waited for
 
@@ -47,7 +47,8 @@ def run_file(path, function_name: str, contexts: list, keys, lang: str = "en",
             stream = child.harden(capture.fileno(), keep_fds=(write_fd,))
             child.apply_limits(limits.as_dict(), timeout + 1, own_user=False)
             child.capture_streams(stream, lang)
-            report = json.dumps(child.run_request(request, lang, source))
+            report = json.dumps(child.run_request(request, lang, source,
+                                                  mark=child.output_position))
             wire.send(write_fd, report.encode())
         except BaseException:
             status = 70
@@ -65,17 +66,15 @@ def run_file(path, function_name: str, contexts: list, keys, lang: str = "en",
         else:
             _, status = os.waitpid(pid, 0)
     capture.seek(0)
-    output = capture.read(child.OUTPUT_LIMIT).decode("utf-8", "replace")
+    printed = capture.read(child.OUTPUT_LIMIT)
     capture.close()
     if why == "timeout":
-        return Outcome("timeout", error=text(MESSAGES, "timeout", lang, seconds=timeout),
-                       output=output)
+        return with_output(Outcome("timeout", error=text(MESSAGES, "timeout", lang,
+                                                         seconds=timeout)), printed)
     if why == "eof":
-        return Outcome("error", error=text(MESSAGES, "died", lang, how=how(status, lang)),
-                       output=output)
-    outcome = trusted(parse(payload), len(contexts), keys, lang)
-    outcome.output = output
-    return outcome
+        return with_output(Outcome("error", error=text(MESSAGES, "died", lang,
+                                                       how=how(status, lang))), printed)
+    return with_output(trusted(parse(payload), len(contexts), keys, lang), printed)
 
 
 def _reap_finished() -> None:
