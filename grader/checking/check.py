@@ -399,17 +399,24 @@ def consistent(step, contexts: list, answers: list) -> bool:
     return True
 
 
-def check_function(step_name, function, seed: int = 0, lang: str | None = None,
+def check_function(step_name, function=None, seed: int | None = None, lang: str | None = None,
                    timeout: float = sandbox.DEFAULT_TIMEOUT) -> Result:
     """Check a function object directly (notebooks): ``check("step7", my_step7)``.
 
-    It runs in this process, with a watchdog against endless loops.
+    It runs in this process, stopped after ``timeout`` seconds (blocking calls too, from
+    the main thread). Seed and language are found as ``bpgrade check`` finds them: the
+    arguments, else the workspace around the current folder, else seed 0 and the locale.
+    Without ``function`` the step's exercise file is checked, in a process of its own, as
+    ``bpgrade check`` does.
     """
-    from ..i18n import resolve
+    from ..learner.workspace import settings
 
-    lang = resolve(lang)
+    setup = settings(seed=seed, lang=lang)
+    lang = setup.lang
     step = registry.get(step_name, lang)
-    problem_set = ProblemSet(seed)
+    problem_set = ProblemSet(setup.seed, cached=True)
+    if function is None:
+        return check_step(step, setup.folder, problem_set, lang, timeout)
     contexts = contexts_for(step, problem_set, lang)
     outcome = sandbox.run_function(function, contexts, answer_keys(step), lang, timeout)
     return judge(step, problem_set, outcome, lang, contexts)
