@@ -10,6 +10,7 @@ own. ``grader`` uses the same modules for a learner's local ``bpgrade check``.
     net       the read-only ``net`` a step receives
     answers   a returned object -> plain JSON numbers (never trusting its class)
     child     load the learner's file, run the trials, contain what it prints
+    typeset   the lesson's −, ×, · pasted into a file: where, and what to type instead
     jail      namespaces, private scratch space, a uid per student (Linux)
     runner    the process that forks one sandboxed child per student
 """

@@ -108,10 +108,20 @@ def load_source(source: bytes, path, function_name: str, lang: str = "en"):
     try:
         code = compile(decoded, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
-        raise Failure("error", text(MESSAGES, "syntax", lang, file=Path(path).name,
-                                    line=getattr(exc, "lineno", None),
-                                    msg=getattr(exc, "msg", str(exc)),
-                                    code=(getattr(exc, "text", "") or "").strip())) from None
+        from . import typeset                     # the lesson's −, ×, ÷ pasted into code
+
+        typeset_error = isinstance(exc, SyntaxError) and \
+            typeset.in_syntax_error(exc, path, decoded, lang)
+        raise Failure("error", typeset_error or text(
+            MESSAGES, "syntax", lang, file=Path(path).name, line=getattr(exc, "lineno", None),
+            msg=getattr(exc, "msg", str(exc)),
+            code=(getattr(exc, "text", "") or "").strip())) from None
+    if "\u00b7" in decoded:                          # every docstring's formula has a "·"
+        from . import typeset
+
+        typeset_error = typeset.in_names(code, path, decoded, lang)
+        if typeset_error:
+            raise Failure("error", typeset_error)
     linecache.cache[path] = (len(source), None, decoded.splitlines(True), path)
     module = types.ModuleType(name)
     module.__file__ = path
@@ -126,31 +136,50 @@ def load_source(source: bytes, path, function_name: str, lang: str = "en"):
     return function
 
 
+def output_position():
+    """Where the next byte printed lands in the captured output (fd 1 is the capture file
+    in a step's process), or None."""
+    try:
+        return os.lseek(1, 0, os.SEEK_CUR)
+    except OSError:
+        return None
+
+
 def run_trials(function, contexts: list, keys, lang: str = "en", path: str = "",
-               loss=None) -> dict:
+               loss=None, mark=None) -> dict:
     """Call ``function`` on each context; plain data describing what happened.
 
     ``contexts`` holds ``(values, step_id, hidden)`` triples; ``loss`` the parameter names
     ``net.loss`` takes where it is offered. Stops at the first trial that raises:
-    NotImplementedError means the stub is untouched.
+    NotImplementedError means the stub is untouched. ``mark()``, called before each trial,
+    says where the output stands (:func:`output_position`): the report's ``output_marks``
+    let the grader label what each trial printed, outside the printed text itself.
     """
     from . import answers                  # numpy: loaded by the runner before it forks
     from .net import Context, usage
 
-    results, used = [], []
+    results, used, marks = [], [], []
     for values, step_id, hidden in contexts:
         net = Context(values, step_id, hidden, loss, lang)
+        if mark is not None:
+            marks.append(mark())
         try:
             answer = function(net)
         except NotImplementedError:
             return {"kind": "not_started"}
         except BaseException as exc:
-            return {"kind": "error", "error": describe(exc, path, lang)}
+            return _marked({"kind": "error", "error": describe(exc, path, lang)}, marks)
         results.append(answers.encode(answer, keys, lang))
         used.append(usage(net))
-    report = {"kind": "answers", "answers": results}
+    report = _marked({"kind": "answers", "answers": results}, marks)
     if any(used):
         report["extras"] = {"loss_calls": [u.get("loss_calls", 0) for u in used]}
+    return report
+
+
+def _marked(report: dict, marks: list) -> dict:
+    if marks and None not in marks:
+        report["output_marks"] = marks
     return report
 
 
@@ -165,9 +194,9 @@ def step_request(function_name: str, contexts: list, keys, loss=None, **where) -
             "keys": keys, "loss": loss}
 
 
-def run_request(request: dict, lang: str, source: bytes | None = None) -> dict:
+def run_request(request: dict, lang: str, source: bytes | None = None, mark=None) -> dict:
     """One step (see :func:`step_request`); the file's bytes are ``source`` (read from
-    ``request["path"]`` when None)."""
+    ``request["path"]`` when None); ``mark`` as for :func:`run_trials`."""
     path = request["path"]
     try:
         if source is None:
@@ -180,7 +209,8 @@ def run_request(request: dict, lang: str, source: bytes | None = None) -> dict:
     names = request["names"]
     contexts = [(dict(zip(names, row)), request["step"], request["hidden"])
                 for row in request["rows"]]
-    return run_trials(function, contexts, request["keys"], lang, str(path), request["loss"])
+    return run_trials(function, contexts, request["keys"], lang, str(path), request["loss"],
+                      mark)
 
 
 # --- hardening -------------------------------------------------------------------------------

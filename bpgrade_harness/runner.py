@@ -108,7 +108,7 @@ def _serve_steps(request_fd, reply_fd, stream, lang, folder) -> None:
         for request in requests:
             stream.reset()
             request["path"] = join(folder, request["file"])
-            report = child.run_request(request, lang)
+            report = child.run_request(request, lang, mark=child.output_position)
             report["retire"] = not state.unchanged()
             try:
                 report["output_end"] = os.lseek(1, 0, os.SEEK_CUR)

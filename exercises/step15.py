@@ -3,7 +3,7 @@
     ∂L/∂w₂ⱼ⁽²⁾ = ∂L/∂h₂⁽²⁾ · h₂⁽²⁾(1−h₂⁽²⁾) · hⱼ⁽¹⁾
     ∂L/∂bᵢ⁽²⁾ = ∂L/∂hᵢ⁽²⁾ · hᵢ⁽²⁾(1−hᵢ⁽²⁾)
 
-The seed says "similar"; do it: the same pattern for the second neuron and for both
+The lesson says "similar"; do it: the same pattern for the second neuron and for both
 biases.
 Use: net.dL_dh2_1, net.dL_dh2_2, net.h2_1, net.h2_2, net.h1_1, net.h1_2, net.h1_3
 Return: a dict with exactly these keys:
@@ -15,7 +15,7 @@ Check it: bpgrade check step15    Hint: bpgrade hint step15
     ∂L/∂w₂ⱼ⁽²⁾ = ∂L/∂h₂⁽²⁾ · h₂⁽²⁾(1−h₂⁽²⁾) · hⱼ⁽¹⁾
     ∂L/∂bᵢ⁽²⁾ = ∂L/∂hᵢ⁽²⁾ · hᵢ⁽²⁾(1−hᵢ⁽²⁾)
 
-原文只说“类似”；这里把它做完：第二个神经元的权重和两个偏置。
+课文只说“类似”；这里把它做完：第二个神经元的权重和两个偏置。
 用到：net.dL_dh2_1, net.dL_dh2_2, net.h2_1, net.h2_2, net.h1_1, net.h1_2, net.h1_3
 返回：一个 dict，键恰好是：
     "dL_dw2_21", "dL_dw2_22", "dL_dw2_23", "dL_db2_1", "dL_db2_2"

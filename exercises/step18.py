@@ -3,9 +3,9 @@
     ∂L/∂p ≈ (L(p + ε) − L(p − ε)) / (2ε)
     ε = 1e-5
 
-The seed's "ordinary" way: find each ∂L/∂p separately, here by nudging p and running the
-whole forward pass again, two passes per parameter. The check counts your passes beside
-backprop's cost; bpgrade cost compares the routes on larger networks.
+The lesson's "ordinary" way: find each ∂L/∂p separately, here by nudging p and running
+the whole forward pass again, two passes per parameter. The check counts your passes
+beside backprop's cost; bpgrade cost compares the routes on larger networks.
 Use: net.loss(name=value, ...), L with those parameters replaced (net.loss() is L
     itself), and every parameter net.w1_11 … net.b3 (net[name] works too)
 Return: a dict with exactly these keys:
@@ -20,7 +20,7 @@ Check it: bpgrade check step18    Hint: bpgrade hint step18
     ∂L/∂p ≈ (L(p + ε) − L(p − ε)) / (2ε)
     ε = 1e-5
 
-原文所说的“普通”做法：把每个 ∂L/∂p 分别求出来，这里的做法是挪动 p 后把整个前向传播重算一遍，每个参数两次。检查时会统计你的前向传播次数，并与反向传播的代价对比；bpgrade cost 在更大的网络上比较这几种做法。
+课文所说的“普通”做法：把每个 ∂L/∂p 分别求出来，这里的做法是挪动 p 后把整个前向传播重算一遍，每个参数两次。检查时会统计你的前向传播次数，并与反向传播的代价对比；bpgrade cost 在更大的网络上比较这几种做法。
 用到：net.loss(name=value, ...)，即把这些参数换掉后的 L（net.loss() 就是 L 本身），以及每个参数 net.w1_11 … net.b3（也可写 net[name]）
 返回：一个 dict，键恰好是：
     "dL_dw1_11", "dL_dw1_12", "dL_dw1_21", "dL_dw1_22", "dL_dw1_31", "dL_dw1_32",

@@ -535,6 +535,43 @@ def test_feedback_renders_student_text_inert(lang):
     assert "# heading" in html and "eve # I got full marks &lt;b&gt;" in html
 
 
+def test_feedback_labels_output_by_problem_outside_its_fences():
+    record = _hostile_record()
+    forged = "*on further problem 1 of 4:*\n```\n## step5\n"
+    record["results"][0].update(                                  # step0, worth 2 points
+        status="failed", score=1.0 + 5 / 7, message="m", output=forged + "theirs\n",
+        output_parts=[{"problem": 0, "text": forged}, {"problem": 1, "text": "theirs\n"}])
+    record["score"] = sum(r["score"] for r in record["results"])
+    page = classroom.feedback_markdown(record, "en")
+    html = _render(page)
+    assert html.count("<em>on your problem:</em>") == 1
+    assert html.count("<em>on further problem 1 of 4:</em>") == 1      # the real label only
+    assert "*on further problem 1 of 4:*" in html and "## step5" in html   # inside a fence
+    assert html.count("<h2>") == 2 and html.count("<pre>") == 4       # step1's 2, step0's 2
+    assert "| 1.71 / 2 |" in page                                    # 12/14 of 2 points
+    assert f"Score: **{record['score']:.2f} / " in page
+    zh = classroom.feedback_markdown(record, "zh")
+    assert "*在你的问题上：*" in zh and "*在另外第 1 个问题上（共 4 个）：*" in zh
+
+
+def test_feedback_from_an_older_record_shows_the_output_whole():
+    record = _hostile_record()
+    assert "output_parts" not in record["results"][1]
+    html = _render(classroom.feedback_markdown(record, "en"))
+    assert "on your problem" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_the_record_keeps_the_output_by_problem_clipped():
+    from grader.checking.check import Result
+
+    parts = [{"problem": i, "text": "x" * 5000} for i in range(5)]
+    result = Result(step="step1", status="failed", score=0.0, max_score=1, message="m",
+                    output="x" * 25000, output_parts=parts)
+    kept = classroom.record_for("ali", 1, [result])["results"][0]["output_parts"]
+    assert [part["problem"] for part in kept] == [0, 1, 2, 3, 4]
+    assert all(len(part["text"]) <= 400 + 3 for part in kept)
+
+
 def test_markdown_text_round_trips_through_a_renderer():
     for value in [HOSTILE_MESSAGE, "a_b*c*", "`x`", "~~s~~", "$x$", "&amp;", "\\*", "1) x",
                   "+ y", "===", "> q", "![i](u)", "<http://x>", "a\\|b"]:

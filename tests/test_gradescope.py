@@ -260,3 +260,43 @@ def test_run_autograder_passes_each_value_as_one_word(tmp_path, lang):
     (call,) = calls
     assert call[call.index("--timeout") + 1] == "2.5"
     assert call[call.index("--lang") + 1] == lang
+
+
+def _record_with_output(parts, score=1.0 + 5 / 7):
+    results = [{"step": step.id, "status": "passed", "score": float(step.points),
+                "max_score": step.points, "fraction": 1.0, "message": "", "diagnosis": None,
+                "error": "", "output": ""} for step in registry.STEPS]
+    results[0].update(status="failed", score=score, fraction=score / 2, message="m",
+                      output="".join(p["text"] for p in parts), output_parts=parts)
+    return {"student": "eve", "seed": 1, "results": results,
+            "score": sum(r["score"] for r in results),
+            "max_score": sum(r["max_score"] for r in results)}
+
+
+def test_printed_output_is_labelled_by_problem_and_scores_have_two_decimals():
+    parts = [{"problem": 0, "text": "mine\non further problem 1 of 4:\n"},
+             {"problem": 2, "text": "theirs\n"}]
+    data = gradescope.results_json(_record_with_output(parts), "en")
+    output = data["tests"][0]["output"]
+    assert output.endswith("Printed output:\non your problem:\n  │ mine\n"
+                           "  │ on further problem 1 of 4:\non further problem 2 of 4:\n"
+                           "  │ theirs")
+    total = sum(step.points for step in registry.STEPS) - 2 + 1 + 5 / 7
+    assert data["output"].startswith(f"{total:.2f} / ")
+    assert data["score"] == pytest.approx(total)                      # the number itself
+    zh = gradescope.results_json(_record_with_output(parts), "zh")["tests"][0]["output"]
+    assert "在你的问题上：" in zh and "在另外第 2 个问题上（共 4 个）：" in zh
+
+
+def test_cli_gradescope_prints_a_partial_score_with_two_decimals(tmp_path):
+    folder = _submission(tmp_path)
+    source = (SOLUTIONS / "step00.py").read_text(encoding="utf-8")
+    (folder / "step00.py").write_text(source.replace('"y": y,', '"y": 1.1 * y,'))
+    results = tmp_path / "out" / "results.json"
+    result = CliRunner().invoke(main, ["gradescope", "--submission", str(folder), "--results",
+                                       str(results), "--student", "zoë", "--secret-file",
+                                       _secret_file(tmp_path), "--trust-submissions"])
+    assert result.exit_code == 0, result.output
+    total = sum(step.points for step in registry.STEPS)
+    assert json.loads(results.read_text())["score"] == pytest.approx(total - 2 / 7, abs=1e-6)
+    assert f"{total - 2 / 7:.2f} / {total} points" in result.output

@@ -556,3 +556,37 @@ def test_the_class_summarys_columns_line_up_in_either_language(lang):
         == column(lines[2], "—")
     assert column(head, words("col_diagnosis")) == column(
         step2, summary_module.diagnosis_name("missing_activation_derivative", lang))
+
+
+# --- "lesson" for the text taught, "seed" only for the random seed ---------------------------
+
+SEED_AS_LESSON = {"en": re.compile(r"\bseed's\b|\bthe seed\b(?! \{)", re.IGNORECASE),
+                  "zh": re.compile("原文")}
+
+
+def _learner_texts():
+    """Every message, every step's prose and hints, every stub: what learners read."""
+    from grader.steps import registry, stubs
+
+    for module, name in _tables():
+        value = vars(MODULES[module])[name]
+        for key, pair in ([(None, value)] if _is_pair(value) else value.items()):
+            for lang, template in pair.items():
+                yield f"{module}.{name}[{key}]", lang, template
+    for step in registry.STEPS:
+        for field in ("title", "meaning"):
+            for lang, value in getattr(step, field).items():
+                yield f"{step.id}.{field}", lang, value
+        for level, pair in (step.hints or {}).items():
+            for lang, value in pair.items():
+                yield f"{step.id}.hint{level}", lang, value
+        yield f"{step.id} stub", "en", stubs.render(step)
+        yield f"{step.id} stub", "zh", stubs.render(step)
+
+
+def test_the_lesson_is_never_called_the_seed():
+    wrong = [(where, lang, text) for where, lang, text in _learner_texts()
+             if SEED_AS_LESSON[lang].search(text)]
+    assert not wrong, wrong
+    assert reporters.text(reporters.MESSAGES, "uses", "en") == "The lesson's formula uses:"
+    assert reporters.text(reporters.MESSAGES, "uses", "zh") == "课文公式用到："

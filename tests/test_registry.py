@@ -173,6 +173,7 @@ def test_total_points():
 
 BY_HAND = json.loads((FIXTURES / "steps_before_derivation.json").read_text(encoding="utf-8"))
 _GENERIC_SUBSCRIPTS = "a generic index is a subscript like any other: hᵢ⁽¹⁾, wᵢ₁⁽²⁾ (was h_i⁽¹⁾)"
+_LESSON = "the lesson (课文) is the text taught; seed means only the random seed"
 CHANGED = {
     ("step0", "formula"): "the seed's σ(...) and its layer 2 written out, as the level-3 hint was",
     ("step0", "formula_text"): "the level-3 hint's form; " + _GENERIC_SUBSCRIPTS,
@@ -186,6 +187,8 @@ CHANGED = {
     ("step18", "formula"): "no English inside the formula; ε = 1e-5 is a row of it",
     ("step18", "formula_text"): "no English inside the formula; ε = 1e-5 is a row of it",
     ("step18", "uses"): "the parameters the formula moves; net.loss, not net.L, gives L(p ± ε)",
+    ("step15", "meaning"): _LESSON,
+    ("step18", "meaning"): _LESSON,
 }
 
 
@@ -228,6 +231,11 @@ def test_a_deliberate_change_says_the_same():
     assert set(step0.uses) == set(BY_HAND["step0"]["uses"]) - {"eta"}
     assert list(registry.get("step18").uses) == BY_HAND["step18"]["uses"][1:] \
         == list(registry.PARAMETERS)
+    for sid in ("step15", "step18"):
+        before = BY_HAND[sid]["meaning"]
+        assert registry.get(sid).meaning == {
+            "en": before["en"].replace("The seed", "The lesson"),
+            "zh": before["zh"].replace("原文", "课文")}
     step18 = registry.get("step18")
     assert step18.formula_text.replace(";  ", " for every parameter p, ") \
         == BY_HAND["step18"]["formula_text"]

@@ -98,6 +98,97 @@ def test_output_is_kept_capped_and_never_parsed(tmp_path):
     assert len(outcome.output.encode()) <= sandbox.OUTPUT_LIMIT
 
 
+PRINTING = ("print('loading')\n"
+            "def step1(net):\n"
+            "    print('y is', net.y)\n"
+            "    print('on your problem:')\n"
+            "    return net.y - net.y_target\n")
+
+
+def test_output_is_cut_where_each_trial_began(tmp_path):
+    outcome = _run_file(_write(tmp_path, PRINTING))
+    assert outcome.kind == "answers"
+    ys = [values["y"] for values, _, _ in _contexts()]
+    assert outcome.output_parts == [{"problem": None, "text": "loading\n"}] + [
+        {"problem": i, "text": f"y is {y!r}\non your problem:\n"} for i, y in enumerate(ys)]
+    assert "".join(part["text"] for part in outcome.output_parts) == outcome.output
+
+
+def test_an_error_keeps_the_output_of_the_trials_that_ran(tmp_path):
+    body = ("count = []\n"
+            "def step1(net):\n"
+            "    count.append(1)\n"
+            "    print('trial', len(count))\n"
+            "    if len(count) == 3:\n"
+            "        raise ValueError('third')\n"
+            "    return net.y - net.y_target\n")
+    outcome = _run_file(_write(tmp_path, body))
+    assert outcome.kind == "error" and "third" in outcome.error
+    assert outcome.output_parts == [{"problem": i, "text": f"trial {i + 1}\n"} for i in range(3)]
+
+
+def test_a_step_that_prints_nothing_has_no_parts(tmp_path):
+    outcome = _run_file(_write(tmp_path, RIGHT))
+    assert outcome.output == "" and outcome.output_parts == []
+
+
+def test_parts_stay_within_the_output_cap(tmp_path):
+    body = "def step1(net):\n    print('x' * 6000)\n    return net.y - net.y_target\n"
+    outcome = _run_file(_write(tmp_path, body))
+    sizes = [len(part["text"].encode()) for part in outcome.output_parts]
+    assert sum(sizes) == len(outcome.output.encode()) <= sandbox.OUTPUT_LIMIT
+    assert [part["problem"] for part in outcome.output_parts] == [0, 1, 2]   # the rest was cut
+
+
+def test_marks_outside_a_steps_output_leave_it_unlabelled():
+    from grader.sandbox.outcome import with_output
+
+    data = b"first\nsecond\n"
+    labelled = with_output(sandbox.Outcome("answers", output_marks=[100, 106]), data, start=100)
+    assert [p["text"] for p in labelled.output_parts] == ["first\n", "second\n"]
+    alien = with_output(sandbox.Outcome("answers", output_marks=[50, 106]), data, start=100)
+    assert alien.output == "first\nsecond\n" and alien.output_parts == []
+
+
+TYPESET = [
+    ("\u2212", "return net.y \u2212 net.y_target", "- (hyphen-minus)", "−"),
+    ("\u2013", "return net.y \u2013 net.y_target", "- (hyphen-minus)", "–"),
+    ("\u00d7", "return 2 \u00d7 net.y", "* (asterisk)", "×"),
+    ("\u22c5", "return 2 \u22c5 net.y", "* (asterisk)", "⋅"),
+    ("\u00f7", "return net.y \u00f7 2", "/ (slash)", "÷"),
+    ("\u00b7", "return net.delta3\u00b7net.y", "* (asterisk)", "·"),   # compiles: a·b is a name
+    ("\u00b7", "return 2\u00b7net.y", "* (asterisk)", "·"),
+]
+
+
+@pytest.mark.parametrize("char, line, use, shown", TYPESET)
+def test_typeset_maths_pasted_from_a_docstring_is_pointed_out(tmp_path, char, line, use, shown):
+    body = f'"""δ⁽³⁾ = y − y_target · 1"""\n\n\ndef step1(net):\n    x = 1\n    {line}\n'
+    outcome = _run_file(_write(tmp_path, body))
+    assert outcome.kind == "error"
+    assert outcome.error.startswith(f"step01.py, line 6: {shown} (U+{ord(char):04X}) is typeset")
+    assert f"use {use}" in outcome.error and line in outcome.error
+    assert "SyntaxError" not in outcome.error and "Traceback" not in outcome.error
+    zh = sandbox.run_file(_write(tmp_path, body), "step1", _contexts(), None, "zh", 2.0)
+    assert zh.error.startswith(f"step01.py 第 6 行：{shown}（U+{ord(char):04X}）")
+    assert "请改用" in zh.error
+
+
+def test_typeset_maths_in_strings_and_comments_is_fine(tmp_path):
+    body = ('"""∂L/∂v₁ = δ⁽³⁾·y(1−y)·h₁⁽²⁾ × 1 ÷ 1"""\n'
+            "def step1(net):\n    # y − y_target\n    label = 'a·b'\n"
+            "    return net.y - net.y_target\n")
+    assert _run_file(_write(tmp_path, body)).kind == "answers"
+
+
+def test_another_syntax_error_keeps_pythons_words(tmp_path):
+    body = "def step1(net):\n    return (net.y − 1\n"      # the − comes first
+    assert "hyphen-minus" in _run_file(_write(tmp_path, body)).error
+    body = "def step1(net):\n    return h₁\n"
+    error = _run_file(_write(tmp_path, body)).error
+    assert "does not parse (line 2)" in error and "U+2081" in error
+
+
 def test_memory_limit_turns_a_hog_into_an_error(tmp_path):
     body = "def step1(net):\n    return len(bytearray(1 << 30))\n"
     outcome = _run_file(_write(tmp_path, body), limits=sandbox.Limits(memory=128 << 20))
@@ -116,6 +207,9 @@ def test_single_learner_check_keeps_its_own_user(tmp_path):
     {"kind": "answers", "answers": [{"values": {"value": "1.0"}}] * 5},
     {"kind": "answers", "answers": [{"values": {"value": 1.0, "extra": 2.0}}] * 5},
     {"kind": "error", "error": 7}, {"kind": "passed"},
+    *({"kind": "answers", "answers": [{"values": {"value": 1.0}}] * 5, "output_marks": marks}
+      for marks in ([], [3, 1], [0.5], [-1], [0, 1, 2, 3, 4, 5], "0", [True], [1 << 70])),
+    {"kind": "error", "error": "boom", "output_marks": [2, 1]},
 ])
 def test_anything_malformed_from_a_child_is_an_error(data):
     outcome = sandbox.trusted(data, 5, None, "en")
@@ -261,6 +355,17 @@ def test_output_goes_to_the_step_that_printed_it(client, tmp_path):
                               "step3": "def step3(net):\n    print('three')\n    return 0.0\n"})
     outcomes = client.run_many([_item(step) for step in steps])
     assert [set(o.output.split()) for o in outcomes] == [{"two"}, {"three"}]
+    for outcome, word in zip(outcomes, ("two", "three")):
+        assert outcome.output_parts == [{"problem": i, "text": f"{word}\n"} for i in range(5)]
+
+
+def test_a_runner_child_labels_output_and_names_typeset_maths(client, tmp_path):
+    steps = [registry.get(n) for n in ("step1", "step2")]
+    _start(client, tmp_path, {"step1": PRINTING,
+                              "step2": "def step2(net):\n    return net.delta3 \u00d7 2\n"})
+    first, second = client.run_many([_item(step) for step in steps])
+    assert [part["problem"] for part in first.output_parts] == [None, 0, 1, 2, 3, 4]
+    assert second.kind == "error" and "line 2: × (U+00D7)" in second.error
 
 
 @pytest.mark.slow

@@ -67,6 +67,9 @@ class Result(Record, eq=True):
     inputs: dict = factory(dict)   # the values the formula uses, on that problem
     rows: list = factory(list)     # Row per answer key, on that problem
     error: str = ""
+    # the output below cut by problem: [{"problem": 0 yours, 1… the further ones, None
+    # loading the file, "text": ...}], where the step's process said where each began
+    output_parts: list = factory(list)
     output: str = ""
     chained_from: list = factory(list)   # --chain: steps whose answers fed this one
     chained_wrong: list = factory(list)  # ... of which these were not right
@@ -230,7 +233,7 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
     title = pick(step.title, lang)
     base = dict(step=step.id, max_score=step.points, title=title, lang=lang,
                 problems=len(problem_set.seeds), shown_seed=problem_set.seed,
-                output=outcome.output, error=outcome.error)
+                output=outcome.output, output_parts=outcome.output_parts, error=outcome.error)
     file_name = path or step.file_name
     if outcome.kind == "not_started":
         return Result(status="not_started", score=0.0, **base,
@@ -396,17 +399,24 @@ def consistent(step, contexts: list, answers: list) -> bool:
     return True
 
 
-def check_function(step_name, function, seed: int = 0, lang: str | None = None,
+def check_function(step_name, function=None, seed: int | None = None, lang: str | None = None,
                    timeout: float = sandbox.DEFAULT_TIMEOUT) -> Result:
     """Check a function object directly (notebooks): ``check("step7", my_step7)``.
 
-    It runs in this process, with a watchdog against endless loops.
+    It runs in this process, stopped after ``timeout`` seconds (blocking calls too, from
+    the main thread). Seed and language are found as ``bpgrade check`` finds them: the
+    arguments, else the workspace around the current folder, else seed 0 and the locale.
+    Without ``function`` the step's exercise file is checked, in a process of its own, as
+    ``bpgrade check`` does.
     """
-    from ..i18n import resolve
+    from ..learner.workspace import settings
 
-    lang = resolve(lang)
+    setup = settings(seed=seed, lang=lang)
+    lang = setup.lang
     step = registry.get(step_name, lang)
-    problem_set = ProblemSet(seed)
+    problem_set = ProblemSet(setup.seed, cached=True)
+    if function is None:
+        return check_step(step, setup.folder, problem_set, lang, timeout)
     contexts = contexts_for(step, problem_set, lang)
     outcome = sandbox.run_function(function, contexts, answer_keys(step), lang, timeout)
     return judge(step, problem_set, outcome, lang, contexts)

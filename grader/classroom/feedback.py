@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from ..i18n import text
+from ..checking.check import FURTHER_PROBLEMS
+from ..render.terminal import output_label, points
 
 MESSAGES = {
     "feedback_title": {"en": "bpgrade feedback for {student}", "zh": "{student} 的 bpgrade 反馈"},
-    "feedback_score": {"en": "Score: **{score:g} / {max}**", "zh": "得分：**{score:g} / {max}**"},
+    "feedback_score": {"en": "Score: **{score} / {max}**", "zh": "得分：**{score} / {max}**"},
     "feedback_table": {"en": "| step | status | points | what happened |",
                        "zh": "| 步骤 | 状态 | 分数 | 情况 |"},
     "feedback_details": {"en": "Details", "zh": "详情"},
@@ -48,6 +50,17 @@ def _fence(body: str) -> str:
     return f"{ticks}text\n{body.rstrip()}\n{ticks}"
 
 
+def _printed(item: dict, lang: str) -> str:
+    """What a step printed: under a label per problem where it is known, each part in a
+    fence of its own (no printed text can reach outside its fence to pass for a label)."""
+    parts = [part for part in item.get("output_parts") or [] if part["text"].strip()]
+    if not parts:
+        return _fence(item["output"])
+    return "\n\n".join(
+        f"*{output_label(part['problem'], FURTHER_PROBLEMS + 1, lang)}*\n\n{_fence(part['text'])}"
+        for part in parts)
+
+
 def _cell(value) -> str:
     """Inline text on one line (a table cell, a heading): escaped, newlines collapsed."""
     return " ".join(markdown_text(value).split())
@@ -60,7 +73,8 @@ def feedback_view(record: dict, lang: str) -> dict:
     for item in record["results"]:
         rows.append({"step": item["step"],
                      "status": text(MESSAGES, "status_" + item["status"], lang),
-                     "points": f"{item['score']:g} / {item['max_score']}",
+                     "points": f"{points(item['score'], item['max_score'])} / "
+                               f"{item['max_score']}",
                      "message": _cell(item["message"])})
     failed = [item for item in record["results"] if item["status"] != "passed"]
     for item in failed:
@@ -71,11 +85,11 @@ def feedback_view(record: dict, lang: str) -> dict:
         details.append({"step": item["step"], "message": markdown_text(item["message"]),
                         "diagnosis": markdown_text(diagnosis) if diagnosis else "",
                         "error": _fence(item["error"]) if shown_error else "",
-                        "output": _fence(item["output"]) if item["output"] else ""})
+                        "output": _printed(item, lang) if item["output"] else ""})
     return {
         "title": text(MESSAGES, "feedback_title", lang, student=_cell(record["student"])),
-        "score": text(MESSAGES, "feedback_score", lang, score=record["score"],
-                      max=record["max_score"]),
+        "score": text(MESSAGES, "feedback_score", lang,
+                      score=points(record["score"], record["max_score"]), max=record["max_score"]),
         "table_head": text(MESSAGES, "feedback_table", lang), "rows": rows, "details": details,
         "all_passed": "" if failed else text(MESSAGES, "feedback_all_passed", lang),
         "label": {key: text(MESSAGES, "feedback_" + key, lang)

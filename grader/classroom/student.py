@@ -139,12 +139,18 @@ def batches(steps) -> list:
     return groups
 
 
-def _clip(value: str) -> str:
+def _clip(value: str, limit: int = RECORD_TEXT_LIMIT) -> str:
     value = value or ""
-    if len(value) <= RECORD_TEXT_LIMIT:
+    if len(value) <= limit:
         return value
-    half = RECORD_TEXT_LIMIT // 2                   # the head, and the tail with the exception
+    half = limit // 2                               # the head, and the tail with the exception
     return value[:half] + "\n…\n" + value[-half:]
+
+
+def _clip_parts(parts: list) -> list:
+    """The output by problem, kept within about the limit of the whole output."""
+    each = max(200, RECORD_TEXT_LIMIT // max(len(parts), 1))
+    return [{"problem": part["problem"], "text": _clip(part["text"], each)} for part in parts]
 
 
 def record_for(student: str, seed: int, results: list) -> dict:
@@ -157,7 +163,8 @@ def record_for(student: str, seed: int, results: list) -> dict:
                      "max_score": r.max_score,
                      "fraction": round(r.score / r.max_score, 6) if r.max_score else 0.0,
                      "message": r.message, "diagnosis": r.diagnosis,
-                     "error": _clip(r.error), "output": _clip(r.output)} for r in results],
+                     "error": _clip(r.error), "output": _clip(r.output),
+                     "output_parts": _clip_parts(r.output_parts)} for r in results],
     }
 
 

@@ -114,14 +114,16 @@ def gradescope(submission, results, metadata, student, secret_file, trust_submis
     """
     from .. import sandbox
     from ..platforms import gradescope
+    from ..render.terminal import points
 
     lang = i18n.resolve(lang)
     isolation = sandbox.choose(trust_submissions, lang)
     click.echo(isolation.describe(lang))
     data = gradescope.run(submission, results, metadata, student, secret_file=secret_file,
                           lang=lang, timeout=timeout, visibility=visibility, isolation=isolation)
-    click.echo(i18n.text(gradescope.MESSAGES, "total", lang, score=data["score"],
-                         max=sum(t["max_score"] for t in data["tests"])))
+    most = sum(t["max_score"] for t in data["tests"])
+    click.echo(i18n.text(gradescope.MESSAGES, "total", lang,
+                         score=points(data["score"], most), max=most))
 
 
 @main.group()

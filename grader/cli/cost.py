@@ -17,7 +17,7 @@ MESSAGES = {
 @main.command()
 @click.option("--layers", "networks", multiple=True, callback=layers_option,
               help="A network's layer sizes, input first (repeat for several). "
-                   "Default: the seed's 2,3,2,1 and a ladder of wider and deeper ones. / "
+                   "Default: the lesson's 2,3,2,1 and a ladder of wider and deeper ones. / "
                    "一个网络的各层大小，从输入层开始（可重复给出多个）。"
                    "默认：课文的 2,3,2,1 以及一系列更宽、更深的网络。")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
@@ -43,7 +43,7 @@ def cost(networks, seed, symbolic_cap, time_budget, no_cse, as_json, svg_path, l
     统计一次梯度计算的工作量：朴素求导、有限差分与反向传播。
 
     \b
-    bpgrade cost                        the seed's network and larger ones
+    bpgrade cost                        the lesson's network and larger ones
     bpgrade cost --layers 2,3,2,1 --json
     bpgrade cost --svg cost.svg
     """

@@ -31,6 +31,8 @@ from ..errors import UsageError
 from ..i18n import pick, text
 from ..engine.seeds import student_seed
 from ..render import templates
+from ..checking.check import FURTHER_PROBLEMS
+from ..render.terminal import output_lines, points
 
 SUBMISSION = Path("/autograder/submission")
 RESULTS = Path("/autograder/results/results.json")
@@ -42,8 +44,8 @@ MESSAGES = {
         "en": "no student id: pass --student ID, or provide {path} (Gradescope writes it)",
         "zh": "没有学生 id：请用 --student ID，或提供 {path}（Gradescope 会生成它）"},
     "no_submission": {"en": "no submission folder at {path}", "zh": "找不到提交目录 {path}"},
-    "total": {"en": "{score:g} / {max} points; the details of each step are below.",
-              "zh": "{score:g} / {max} 分；各步详情见下。"},
+    "total": {"en": "{score} / {max} points; the details of each step are below.",
+              "zh": "{score} / {max} 分；各步详情见下。"},
     "diagnosis": {"en": "Likely cause: {message}", "zh": "可能原因：{message}"},
     "output": {"en": "Printed output:\n{output}", "zh": "打印输出：\n{output}"},
 }
@@ -107,7 +109,9 @@ def results_json(record: dict, lang: str = "en", visibility: str = "visible") ->
         if item["error"] and item["error"] not in item["message"]:
             parts.append(item["error"])
         if item["output"]:
-            parts.append(text(MESSAGES, "output", lang, output=item["output"]))
+            printed = output_lines(item.get("output_parts") or [], item["output"],
+                                   FURTHER_PROBLEMS + 1, lang, limit=200)
+            parts.append(text(MESSAGES, "output", lang, output="\n".join(printed)))
         tests.append({
             "name": f"{step.id}: {pick(step.title, lang)}",
             "number": str(step.number),
@@ -121,8 +125,8 @@ def results_json(record: dict, lang: str = "en", visibility: str = "visible") ->
         })
     return {
         "score": record["score"],
-        "output": text(MESSAGES, "total", lang, score=record["score"],
-                       max=record["max_score"]),
+        "output": text(MESSAGES, "total", lang,
+                       score=points(record["score"], record["max_score"]), max=record["max_score"]),
         "output_format": TEXT_FORMAT,
         "test_output_format": TEXT_FORMAT,
         "test_name_format": TEXT_FORMAT,

@@ -67,7 +67,7 @@ MESSAGES = {
     "inputs": {"en": "Inputs, target, learning rate", "zh": "输入、目标值、学习率"},
     "parameters": {"en": "Parameters", "zh": "参数"},
     "forward": {"en": "Forward pass", "zh": "前向传播"},
-    "backward": {"en": "Backward pass: the seed's 14 steps", "zh": "反向传播：原文的 14 步"},
+    "backward": {"en": "Backward pass: the lesson's 14 steps", "zh": "反向传播：课文的 14 步"},
     "update": {"en": "Update step (η = {eta})", "zh": "更新步骤（η = {eta}）"},
     "update_intro": {"en": "Move each parameter whose gradient you found above one step "
                            "against it.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 
 from ..steps import registry
@@ -20,8 +21,13 @@ MESSAGES = {
     "finite": {"en": "finite difference", "zh": "有限差分"},
     "value": {"en": "value", "zh": "数值"},
     "output": {"en": "your code printed:", "zh": "你的代码输出了："},
-    "score": {"en": "Score {score:g}/{max_score} · {passed} of {steps} steps passed",
-              "zh": "得分 {score:g}/{max_score} · {steps} 步中通过 {passed} 步"},
+    "output_yours": {"en": "on your problem:", "zh": "在你的问题上："},
+    "output_further": {"en": "on further problem {k} of {n}:",
+                       "zh": "在另外第 {k} 个问题上（共 {n} 个）："},
+    "output_loading": {"en": "while the file was loaded:", "zh": "加载文件时："},
+    "output_more": {"en": "… {n} more lines", "zh": "……还有 {n} 行"},
+    "score": {"en": "Score {score}/{max_score} · {passed} of {steps} steps passed",
+              "zh": "得分 {score}/{max_score} · {steps} 步中通过 {passed} 步"},
     "next": {"en": "Next: {step} — {title}   (bpgrade hint {step})",
              "zh": "下一步：{step} — {title}   （bpgrade hint {step}）"},
     "all_done": {"en": "All checked steps pass.", "zh": "所检查的步骤全部通过。"},
@@ -45,7 +51,7 @@ MESSAGES = {
                    "zh": "权重与偏置（w_ij^(l)：第 l 层第 i 个神经元来自第 j 个输入的权重）："},
     "upstream": {"en": "Values from earlier steps that net holds for this step:",
                  "zh": "本步 net 中可用的、来自前面步骤的值："},
-    "uses": {"en": "The seed's formula uses:", "zh": "原文公式用到："},
+    "uses": {"en": "The lesson's formula uses:", "zh": "课文公式用到："},
     "returns_dict": {"en": "Return a dict with the keys:", "zh": "返回一个 dict，键为："},
     "chain_consistent": {
         "en": "net held your own answers from {steps}. Your formula here is right: on those "
@@ -86,6 +92,16 @@ def _style(value: str, color: bool, **style) -> str:
     import click
 
     return click.style(value, **style)
+
+
+def points(score: float, max_score: float | None = None) -> str:
+    """A score as a person reads it: at most two decimals (``1.71``, ``0.1``, ``2``), and
+    never shown as full marks when it is not (1.999 of 2 is ``1.99``). JSON keeps the
+    number itself."""
+    shown = f"{score:.2f}"
+    if max_score is not None and score < max_score <= float(shown):
+        shown = f"{math.floor(score * 100) / 100:.2f}"
+    return shown.rstrip("0").rstrip(".") if "." in shown else shown
 
 
 def _number(value) -> str:
@@ -131,7 +147,47 @@ def _detail_lines(result, lang: str, verbose: bool) -> list:
                                  message=result.diagnosis.get("message", "")))
     if result.output.strip() and result.status != "passed":
         lines.append("  " + text(MESSAGES, "output", lang))
-        lines.extend("    " + line for line in result.output.rstrip().splitlines()[:15])
+        lines.extend("    " + line for line in output_lines(result.output_parts, result.output,
+                                                            result.problems, lang))
+    return lines
+
+
+OUTPUT_LINES = 15       # lines of a step's printed output shown, over all its problems
+GUTTER = "│ "           # before every printed line: no printed text can pass for a label
+
+
+def output_label(problem, problems: int, lang: str) -> str:
+    """Which run printed a part of the output: ``problem`` 0 is the learner's own, 1… the
+    further ones, None loading the file; ``problems`` counts them all."""
+    if problem is None:
+        return text(MESSAGES, "output_loading", lang)
+    if problem == 0:
+        return text(MESSAGES, "output_yours", lang)
+    return text(MESSAGES, "output_further", lang, k=problem, n=max(problems - 1, problem))
+
+
+def output_lines(parts: list, output: str, problems: int, lang: str,
+                 limit: int = OUTPUT_LINES) -> list:
+    """What the code printed, about ``limit`` of its lines shared by the problems (at least 3
+    each), under a label per problem where the step's process said where each began
+    (``parts``, else ``output`` unlabelled); every printed line behind the gutter, so
+    nothing printed can pass for a label."""
+    cut = [(part["problem"], part["text"].rstrip().splitlines())
+           for part in parts if part["text"].strip()]
+    if not cut:
+        cut = [(False, output.rstrip().splitlines())]
+    each = max(3, limit // len(cut))
+    lines = []
+    for problem, printed in cut:
+        indent = ""
+        if problem is not False:
+            lines.append(output_label(problem, problems, lang))
+            indent = "  "
+        shown = printed[:each + 1 if len(printed) == each + 1 else each]   # never "1 more line"
+        lines.extend(indent + GUTTER + line for line in shown)
+        if len(printed) > len(shown):
+            lines.append(indent + GUTTER + text(MESSAGES, "output_more", lang,
+                                                n=len(printed) - len(shown)))
     return lines
 
 
@@ -163,8 +219,8 @@ def terminal(report, lang: str = "en", color: bool = False) -> str:
         out.extend(f"  {' ' * width} {line}" for line in _detail_lines(result, lang, verbose))
     passed = sum(r.passed for r in results)
     out.append("")
-    out.append(text(MESSAGES, "score", lang, score=report.score, max_score=report.max_score,
-                    passed=passed, steps=len(results)))
+    out.append(text(MESSAGES, "score", lang, score=points(report.score, report.max_score),
+                    max_score=report.max_score, passed=passed, steps=len(results)))
     out.append(_next_line(results, lang, color))
     return "\n".join(out)
 

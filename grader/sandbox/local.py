@@ -17,7 +17,7 @@ from bpgrade_harness import child, wire
 from ..steps.context import loss_names
 from ..i18n import text
 from .outcome import (DEFAULT_TIMEOUT, MESSAGES, Limits, Outcome, capture_file, how, parse,
-                      trusted)
+                      trusted, with_output)
 
 _UNREAPED = []    # children killed after their answer arrived, not yet waited for
 
@@ -47,7 +47,8 @@ def run_file(path, function_name: str, contexts: list, keys, lang: str = "en",
             stream = child.harden(capture.fileno(), keep_fds=(write_fd,))
             child.apply_limits(limits.as_dict(), timeout + 1, own_user=False)
             child.capture_streams(stream, lang)
-            report = json.dumps(child.run_request(request, lang, source))
+            report = json.dumps(child.run_request(request, lang, source,
+                                                  mark=child.output_position))
             wire.send(write_fd, report.encode())
         except BaseException:
             status = 70
@@ -65,17 +66,15 @@ def run_file(path, function_name: str, contexts: list, keys, lang: str = "en",
         else:
             _, status = os.waitpid(pid, 0)
     capture.seek(0)
-    output = capture.read(child.OUTPUT_LIMIT).decode("utf-8", "replace")
+    printed = capture.read(child.OUTPUT_LIMIT)
     capture.close()
     if why == "timeout":
-        return Outcome("timeout", error=text(MESSAGES, "timeout", lang, seconds=timeout),
-                       output=output)
+        return with_output(Outcome("timeout", error=text(MESSAGES, "timeout", lang,
+                                                         seconds=timeout)), printed)
     if why == "eof":
-        return Outcome("error", error=text(MESSAGES, "died", lang, how=how(status, lang)),
-                       output=output)
-    outcome = trusted(parse(payload), len(contexts), keys, lang)
-    outcome.output = output
-    return outcome
+        return with_output(Outcome("error", error=text(MESSAGES, "died", lang,
+                                                       how=how(status, lang))), printed)
+    return with_output(trusted(parse(payload), len(contexts), keys, lang), printed)
 
 
 def _reap_finished() -> None:
@@ -90,43 +89,145 @@ def _reap_finished() -> None:
 
 def run_function(function, contexts: list, keys, lang: str = "en",
                  timeout: float = DEFAULT_TIMEOUT) -> Outcome:
-    """Run a function object (a notebook's) on every context, in this process."""
+    """Run a function object (a notebook's) on every context, in this process. What it
+    prints is captured and capped as a step's process does, to be shown by problem."""
+    import sys
+
     path = getattr(getattr(function, "__code__", None), "co_filename", "")
     loss = loss_names(contexts[0][1] if contexts else "")
-    return run_here(lambda: child.run_trials(function, contexts, keys, lang, path, loss),
-                    len(contexts), keys, lang, timeout)
+    capture = capture_file()
+    marks = []
+
+    def mark() -> int:
+        marks.append(os.lseek(capture.fileno(), 0, os.SEEK_CUR))
+        return marks[-1]
+
+    streams = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = child.CappedText(capture.fileno())
+    try:        # run_here returns with its timer stopped: nothing interrupts the restoring
+        outcome = run_here(lambda: child.run_trials(function, contexts, keys, lang, path, loss,
+                                                    mark),
+                           len(contexts), keys, lang, timeout)
+    finally:
+        sys.stdout, sys.stderr = streams
+    capture.seek(0)
+    printed = capture.read(child.OUTPUT_LIMIT)
+    capture.close()
+    outcome.output_marks = marks[:len(contexts)]
+    return with_output(outcome, printed)
+
+
+class StepTimeout(BaseException):
+    """Raised in the learner's code when its time is up (a BaseException, so that an
+    ``except Exception`` around the work does not swallow it)."""
+
+
+ALARM_REPEAT = 0.1     # seconds: the alarm fires again while the code swallows StepTimeout
 
 
 def run_here(work, n_trials: int, keys, lang: str, timeout: float) -> Outcome:
-    """``work()`` in this process; a watchdog thread interrupts an endless Python loop."""
+    """``work()`` in this process, stopped after ``timeout`` seconds.
+
+    In the main thread a timer signal (SIGALRM) raises :class:`StepTimeout` in the code,
+    which also ends a blocking call such as ``time.sleep``; the previous handler and timer
+    come back afterwards. Elsewhere (another thread, no setitimer) a watchdog thread
+    interrupts the code between Python instructions, which ends loops but not a blocking call.
+    """
+    import signal
+    import threading
+
+    # getsignal is None when a handler was set outside Python: that one is left alone.
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer") \
+            and signal.getsignal(signal.SIGALRM) is not None:
+        fired, data = _with_alarm(work, timeout)
+    else:
+        fired, data = _with_watchdog(work, timeout)
+    if fired:
+        return Outcome("timeout", error=text(MESSAGES, "timeout", lang, seconds=timeout))
+    return trusted(json.loads(json.dumps(data)), n_trials, keys, lang)
+
+
+def _with_alarm(work, timeout: float):
+    """(timed out?, what ``work()`` returned) with a SIGALRM timer in the main thread."""
+    import signal
+
+    here = _with_alarm.__code__
+    state = {"live": True, "fired": False}
+
+    def on_alarm(signum, frame):
+        # Never raise in this function's own frame: its clean-up must run to the end.
+        if state["live"] and (frame is None or frame.f_code is not here):
+            state["fired"] = True
+            raise StepTimeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    started = time.monotonic()
+    before = signal.setitimer(signal.ITIMER_REAL, max(timeout, 1e-3), ALARM_REPEAT)
+    data = None
+    try:
+        data = work()
+    except StepTimeout:
+        pass
+    finally:
+        state["live"] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        delay, interval = before
+        if delay:                   # someone else's timer was running: it runs on
+            left = delay - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), interval)
+    return state["fired"], data
+
+
+def _with_watchdog(work, timeout: float):
+    """(timed out?, what ``work()`` returned) with a watchdog thread that interrupts the
+    thread running ``work`` (the main one through KeyboardInterrupt, another through an
+    asynchronous :class:`StepTimeout`)."""
     import _thread
     import signal
     import threading
 
     finished, fired = threading.Event(), threading.Event()
+    main = threading.current_thread() is threading.main_thread()
+    worker = threading.get_ident()
     # interrupt_main() does nothing while SIGINT is ignored (a process started in the
     # background inherits that), so the watchdog would never stop the loop.
-    ignored = (threading.current_thread() is threading.main_thread()
-               and signal.getsignal(signal.SIGINT) is signal.SIG_IGN)
+    ignored = main and signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     if ignored:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
+    lock = threading.Lock()        # the work finishes or the watchdog fires, not both
+
+    def interrupt(exception) -> None:
+        import ctypes
+
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker), exception)
+
     def watchdog():
         if not finished.wait(timeout):
-            fired.set()
-            _thread.interrupt_main()
+            with lock:
+                if finished.is_set():
+                    return
+                fired.set()
+                if main:
+                    _thread.interrupt_main()
+                else:
+                    import ctypes
+
+                    interrupt(ctypes.py_object(StepTimeout))
 
     threading.Thread(target=watchdog, daemon=True).start()
+    data = None
     try:
         data = work()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, StepTimeout):
         if not fired.is_set():
             raise                    # a real Ctrl-C
-        data = None
     finally:
-        finished.set()
+        with lock:
+            finished.set()
+            if fired.is_set() and not main:
+                interrupt(None)      # an exception not yet raised is not raised here
         if ignored:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if fired.is_set():
-        return Outcome("timeout", error=text(MESSAGES, "timeout", lang, seconds=timeout))
-    return trusted(json.loads(json.dumps(data)), n_trials, keys, lang)
+    return fired.is_set(), data

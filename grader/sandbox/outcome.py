@@ -36,6 +36,11 @@ class Outcome(Record, eq=True):
     error: str = ""
     output: str = ""
     extras: dict = factory(dict)    # {"loss_calls": [n per trial]} (step18)
+    # Where each trial's output begins, in bytes of the step's output (see bpgrade_harness
+    # child.run_trials), and the output cut there: {"problem": trial index, or None for
+    # what loading the file printed, "text": ...}
+    output_marks: list = factory(list)
+    output_parts: list = factory(list)
 
 
 class Limits(Record, frozen=True, eq=True):
@@ -59,11 +64,13 @@ def trusted(data, n_trials: int, keys, lang: str) -> Outcome:
             if len(data["answers"]) != n_trials:
                 raise ValueError("trial count")
             return Outcome("answers", [answers.decode(a, keys) for a in data["answers"]],
-                           extras=_extras(data.get("extras"), n_trials))
+                           extras=_extras(data.get("extras"), n_trials),
+                           output_marks=_marks(data.get("output_marks"), n_trials))
         if kind == "not_started":
             return Outcome("not_started")
         if kind == "error" and isinstance(data.get("error"), str):
-            return Outcome("error", error=data["error"][:4000])
+            return Outcome("error", error=data["error"][:4000],
+                           output_marks=_marks(data.get("output_marks"), n_trials))
     except (KeyError, TypeError, ValueError, OverflowError, RecursionError):
         pass
     return Outcome("error", error=text(MESSAGES, "unreadable", lang))
@@ -80,6 +87,35 @@ def _extras(data, n_trials: int) -> dict:
             or any(type(n) is not int or not 0 <= n < 10 ** 9 for n in calls):
         raise ValueError("loss_calls")
     return {"loss_calls": list(calls)}
+
+
+def _marks(data, n_trials: int) -> list:
+    """Offsets where trials began printing: at most one per trial, whole, in order."""
+    if data is None:
+        return []
+    if not isinstance(data, list) or not 0 < len(data) <= n_trials \
+            or any(type(m) is not int or not 0 <= m < 1 << 62 for m in data) \
+            or data != sorted(data):
+        raise ValueError("output_marks")
+    return list(data)
+
+
+def with_output(outcome: Outcome, data: bytes, start: int = 0) -> Outcome:
+    """``outcome`` with what the step printed (``data``, from offset ``start`` of the capture
+    file), as one text and cut at its marks by trial. Marks that do not fall inside ``data``
+    (not what this step printed) leave the output whole and unlabelled; output past the
+    cap cuts the later trials' parts short."""
+    outcome.output = data.decode("utf-8", "replace")
+    marks = [min(m - start, len(data)) for m in outcome.output_marks]
+    if not marks or marks[0] < 0:
+        outcome.output_parts = []
+        return outcome
+    bounds = [0] + marks + [len(data)]
+    problems = [None] + list(range(len(marks)))
+    outcome.output_parts = [
+        {"problem": problem, "text": data[begin:end].decode("utf-8", "replace")}
+        for problem, begin, end in zip(problems, bounds, bounds[1:]) if end > begin]
+    return outcome
 
 
 def parse(payload):

@@ -28,7 +28,8 @@ from bpgrade_harness import child as harness_child, wire
 
 from ..i18n import text
 from .memory import StudentMemory, remove_run
-from .outcome import MESSAGES, Limits, Outcome, capture_file, how, parse, trusted
+from .outcome import (MESSAGES, Limits, Outcome, capture_file, how, parse, trusted,
+                      with_output)
 
 START_DEADLINE = 60.0          # seconds for a runner to import numpy and build its root
 CONTROL_DEADLINE = 30.0        # seconds for the runner to fork or retire a child
@@ -231,14 +232,13 @@ class RunnerClient:
             self.child = None             # its output stays readable until the next child
         return self.last_status if wait else 0
 
-    def _output_from(self, start: int, end: int) -> str:
+    def _output_from(self, start: int, end: int) -> bytes:
         """What the child printed between two offsets; pread leaves the shared offset alone."""
         try:
-            data = os.pread(self._capture.fileno(), min(end - start, harness_child.OUTPUT_LIMIT),
+            return os.pread(self._capture.fileno(), min(end - start, harness_child.OUTPUT_LIMIT),
                             start)
-            return data.decode("utf-8", "replace")
         except OSError:
-            return ""
+            return b""
 
     def _strays(self) -> bool:
         """Processes the step left behind that the child itself could not see. Under
@@ -305,8 +305,7 @@ class RunnerClient:
             outcome = trusted(data, n, keys, lang)
             retire = not (isinstance(data, dict) and data.get("retire") is False) \
                 or self._strays()
-        outcome.output = output
-        return outcome, retire, end
+        return with_output(outcome, output, start), retire, end
 
     def _close_capture(self) -> None:
         if self._capture is not None:

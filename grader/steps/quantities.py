@@ -23,9 +23,9 @@ def _layers(weights) -> tuple:
 
 MESSAGES = {
     "not_seed_network": {
-        "en": "the numbered steps are defined for the seed's 2-3-2-1 sigmoid network, "
+        "en": "the numbered steps are defined for the lesson's 2-3-2-1 sigmoid network, "
               "not a {layers} {activation} one",
-        "zh": "编号的步骤只针对原文的 2-3-2-1 sigmoid 网络，而不是 {layers} {activation} 网络"},
+        "zh": "编号的步骤只针对课文的 2-3-2-1 sigmoid 网络，而不是 {layers} {activation} 网络"},
 }
 
 def parameter_slots(weights, biases):

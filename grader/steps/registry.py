@@ -334,9 +334,9 @@ STEPS = (
               "dL_db2_i = dL_dh2_i*h2_i*(1 - h2_i)"),
         prose=Prose(
             title=_t("The rest of layer 2: w₂ⱼ⁽²⁾ and b⁽²⁾", "隐藏层 2 的其余参数：w₂ⱼ⁽²⁾ 与 b⁽²⁾"),
-            meaning=_t("The seed says \"similar\"; do it: the same pattern for the second neuron "
+            meaning=_t("The lesson says \"similar\"; do it: the same pattern for the second neuron "
                        "and for both biases.",
-                       "原文只说“类似”；这里把它做完：第二个神经元的权重和两个偏置。"),
+                       "课文只说“类似”；这里把它做完：第二个神经元的权重和两个偏置。"),
             reuse=_t("Reuse ∂L/∂h₁⁽²⁾ and ∂L/∂h₂⁽²⁾ from steps 5 and 6 (net.dL_dh2_1, "
                      "net.dL_dh2_2) with net.h2_1, net.h2_2 and the layer-1 activations "
                      "net.h1_1 … net.h1_3.",
@@ -396,11 +396,11 @@ STEPS = (
         prose=Prose(
             title=_t("The naive gradient: finite differences for every parameter",
                      "朴素的梯度：对每个参数做有限差分"),
-            meaning=_t("The seed's \"ordinary\" way: find each ∂L/∂p separately, here by nudging p "
-                       "and running the whole forward pass again, two passes per parameter. The "
-                       "check counts your passes beside backprop's cost; bpgrade cost compares the "
-                       "routes on larger networks.",
-                       "原文所说的“普通”做法：把每个 ∂L/∂p 分别求出来，这里的做法是挪动 p 后把整个"
+            meaning=_t("The lesson's \"ordinary\" way: find each ∂L/∂p separately, here by "
+                       "nudging p and running the whole forward pass again, two passes per "
+                       "parameter. The check counts your passes beside backprop's cost; bpgrade "
+                       "cost compares the routes on larger networks.",
+                       "课文所说的“普通”做法：把每个 ∂L/∂p 分别求出来，这里的做法是挪动 p 后把整个"
                        "前向传播重算一遍，每个参数两次。检查时会统计你的前向传播次数，并与反向传播的"
                        "代价对比；bpgrade cost 在更大的网络上比较这几种做法。"),
             reuse=_t("Reuse nothing from backprop — that is the point of this step. Use only "
