@@ -21,6 +21,11 @@ HAND_RELATIVE = 5e-3
 # every problem: float64 arithmetic in any order, or float32, stays well inside it.
 DIAGNOSIS_RELATIVE = 1e-6
 
+# A wrong answer within this of the right one is "right to a few digits" (at least three):
+# the diagnosis names the tolerance and the usual causes (rounding, float32, a one-sided
+# difference) instead of a wrong formula.
+NEAR_MISS_RELATIVE = 1e-3
+
 
 def close(received: float, expected: float, relative: float = RELATIVE) -> bool:
     return abs(received - expected) <= relative * max(abs(expected), FLOOR)

@@ -80,3 +80,11 @@ def test_rename_and_replace_keep_trees_flat():
                                                                expression.name("h2_1")))
     assert doubled == expression.parse("2*delta3*y*(1 - y)*h2_1")
     assert expression.subtree(tree, path) == expression.name("h2_1")
+
+
+def test_a_product_of_products_keeps_each_in_brackets():
+    """mul() flattens; a product built unflattened (two paths multiplied) shows its parts."""
+    first, second = (expression.parse(s) for s in ("dL_dh2_1*w2_11", "dL_dh2_2*w2_21"))
+    kept = ("mul", None, (first, second))
+    assert expression.render(kept, latex=False) == "(∂L/∂h₁⁽²⁾ · w₁₁⁽²⁾) · (∂L/∂h₂⁽²⁾ · w₂₁⁽²⁾)"
+    assert expression.evaluate(kept, dict.fromkeys(expression.names_in(kept), 2.0)) == 16.0

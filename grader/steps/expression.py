@@ -270,9 +270,12 @@ def render(node, latex: bool = True) -> str:
                     out += (plus if i else "") + go(term)
             return out
         if kind == "mul":
-            out = wrap(children[0], 2)
-            for before, factor in zip(children, children[1:]):
-                out += _joiner(before, factor, latex) + wrap(factor, 2)
+            # A product inside a product is one mul() did not flatten (the paths of a sum
+            # multiplied instead of added): it keeps its brackets.
+            above = [3 if factor[0] == "mul" else 2 for factor in children]
+            out = wrap(children[0], above[0])
+            for k, (before, factor) in enumerate(zip(children, children[1:]), 1):
+                out += _joiner(before, factor, latex) + wrap(factor, above[k])
             return out
         if kind == "div":
             if latex:
