@@ -219,7 +219,8 @@ def test_chain_blames_only_the_step_it_depends_on(solved):
     """Only step5 wrong (its sign): step6 does not read it; step13 reads it through step10,
     which is right on its inputs and is not blamed."""
     (solved / "step05.py").write_text(
-        "def step5(net):\n    return -net.delta3 * net.y * (1 - net.y) * net.v1\n", encoding="utf-8")
+        "def step5(net):\n    return -net.delta3 * net.y * (1 - net.y) * net.v1\n",
+        encoding="utf-8")
     results = _chained(solved, "step13")
     assert results["step5"].status == "failed" and results["step5"].chained_wrong == []
     assert results["step6"].status == "passed" and results["step6"].chained_wrong == []
@@ -265,7 +266,8 @@ def test_chain_blames_every_root_cause_and_only_those(solved):
     assert seven.chained_wrong == ["step5"] and not seven.chain_right_alone
     blame = [t for t in repr(seven).splitlines() if "inputs were off" in t]
     assert len(blame) == 1 and "not right on its own either" in blame[0]
-    assert "bpgrade check step7" in blame[0] and re.findall(r"step\d+", blame[0]) == ["step7", "step5"]
+    assert "bpgrade check step7" in blame[0]
+    assert re.findall(r"step\d+", blame[0]) == ["step7", "step5"]
 
 
 def test_chain_follows_the_wrong_quantity_not_the_whole_step(solved):
