@@ -194,3 +194,116 @@ def test_usage_errors(tmp_path):
         checking.check(["step99"], SOLUTIONS)
     with pytest.raises(UsageError, match="no exercises folder"):
         checking.check(["step7"], tmp_path / "nowhere")
+
+
+# --- check --chain: blame only the root causes -------------------------------------------------
+
+def _wrong(folder, number: int, factor: float = 1.5) -> None:
+    """Make step ``number`` in ``folder`` wrong on its own: the solution, every answer scaled."""
+    step = registry.get(number)
+    source = (SOLUTIONS / step.file_name).read_text(encoding="utf-8")
+    (folder / step.file_name).write_text(
+        source.replace(f"def {step.function_name}(", "def _solution(", 1)
+        + f"\n\ndef {step.function_name}(net):\n    answer = _solution(net)\n"
+        f"    if isinstance(answer, dict):\n"
+        f"        return {{key: {factor} * value for key, value in answer.items()}}\n"
+        f"    return {factor} * answer\n", encoding="utf-8")
+
+
+def _chained(folder, last: str, lang: str = "en") -> dict:
+    report = checking.check([last], folder, chain=True, timeout=TIMEOUT, lang=lang)
+    return {result.step: result for result in report.results}
+
+
+def test_chain_blames_only_the_step_it_depends_on(solved):
+    """Only step5 wrong (its sign): step6 does not read it; step13 reads it through step10,
+    which is right on its inputs and is not blamed."""
+    (solved / "step05.py").write_text(
+        "def step5(net):\n    return -net.delta3 * net.y * (1 - net.y) * net.v1\n",
+        encoding="utf-8")
+    results = _chained(solved, "step13")
+    assert results["step5"].status == "failed" and results["step5"].chained_wrong == []
+    assert results["step6"].status == "passed" and results["step6"].chained_wrong == []
+    for number in range(7, 14):
+        result = results[f"step{number}"]
+        assert result.status == "failed" and result.chained_wrong == ["step5"], number
+        assert result.chain_right_alone and result.chain_consistent
+    assert results["step13"].chained_from[-3:] == ["step10", "step11", "step12"]
+    line = repr(results["step13"]).splitlines()
+    blame = [text for text in line if "inputs were off" in text]
+    assert len(blame) == 1 and "your formula here is right" in blame[0]
+    assert re.findall(r"step\d+", blame[0]) == ["step5"]
+
+
+def test_chain_does_not_blame_a_step_right_on_the_reference_inputs(solved):
+    """step0 without ``+ b3``: step1 is right checked alone (on the reference y) and is not a
+    root cause for step2, though its answer on the learner's y is off."""
+    source = (SOLUTIONS / "step00.py").read_text(encoding="utf-8")
+    assert " + net.b3)" in source
+    (solved / "step00.py").write_text(source.replace(" + net.b3)", ")"), encoding="utf-8")
+    results = _chained(solved, "step4")
+    assert results["step0"].status == "failed"
+    assert results["step1"].status == "failed" and results["step1"].chain_right_alone
+    assert results["step1"].chained_wrong == ["step0"]
+    for number in (2, 3, 4):
+        assert results[f"step{number}"].chained_wrong == ["step0"], number
+    zh = _chained(solved, "step2", lang="zh")["step2"]
+    blame = [text for text in repr(zh).splitlines() if "公式是对的" in text]
+    assert len(blame) == 1 and re.findall(r"step\d+", blame[0]) == ["step0"]
+
+
+def test_chain_blames_every_root_cause_and_only_those(solved):
+    """step5 and step10 both wrong: step11 depends on step5 alone, step13 on both; step7 is
+    wrong on its own too and says so."""
+    for number in (5, 7, 10):
+        _wrong(solved, number)
+    results = _chained(solved, "step13")
+    assert results["step10"].chained_wrong == ["step5"]
+    assert not results["step10"].chain_right_alone
+    assert results["step11"].chained_wrong == ["step5"] and results["step11"].chain_right_alone
+    assert results["step13"].chained_wrong == ["step5", "step10"]
+    seven = results["step7"]
+    assert seven.chained_wrong == ["step5"] and not seven.chain_right_alone
+    blame = [t for t in repr(seven).splitlines() if "inputs were off" in t]
+    assert len(blame) == 1 and "not right on its own either" in blame[0]
+    assert "bpgrade check step7" in blame[0]
+    assert re.findall(r"step\d+", blame[0]) == ["step7", "step5"]
+
+
+def test_chain_follows_the_wrong_quantity_not_the_whole_step(solved):
+    """step0 wrong only in L (no ½): no backward step reads L, so none blames step0."""
+    source = (SOLUTIONS / "step00.py").read_text(encoding="utf-8")
+    (solved / "step00.py").write_text(source.replace("L = 0.5 * ", "L = "), encoding="utf-8")
+    results = _chained(solved, "step17")
+    assert results["step0"].status == "failed"
+    assert all(r.passed and r.chained_wrong == [] for s, r in results.items() if s != "step0")
+    assert all(r.chained_from[0] == "step0" for s, r in results.items() if s != "step0")
+
+
+def test_a_step_not_done_cuts_the_chain(solved):
+    """step5 wrong but step10 a stub: net holds the reference ∂L/∂h₁⁽¹⁾ for step13, which
+    passes and blames nothing."""
+    _wrong(solved, 5)
+    (solved / "step10.py").write_text(stubs.render(registry.get("step10")), encoding="utf-8")
+    results = _chained(solved, "step13")
+    assert results["step10"].status == "not_started"
+    assert results["step13"].passed and results["step13"].chained_wrong == []
+    assert results["step11"].chained_wrong == ["step5"]
+
+
+@pytest.mark.parametrize("number", [0, 1, 5, pytest.param(6, marks=pytest.mark.slow),
+                                    pytest.param(10, marks=pytest.mark.slow),
+                                    pytest.param(13, marks=pytest.mark.slow)])
+def test_chain_blame_agrees_with_the_numbers(solved, number):
+    """One step wrong, every other right: a later step blames it exactly when the wrong answer
+    reaches its own (failed) answer, and then says its formula is right."""
+    _wrong(solved, number)
+    results = _chained(solved, registry.STEPS[-1].id)
+    wrong = f"step{number}"
+    assert results[wrong].status == "failed" and results[wrong].chained_wrong == []
+    for step_id, result in results.items():
+        if step_id == wrong:
+            continue
+        assert result.chained_wrong == ([wrong] if result.status == "failed" else []), step_id
+        assert result.status in ("passed", "failed"), step_id
+        assert result.chain_right_alone, step_id

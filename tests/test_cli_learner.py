@@ -133,17 +133,19 @@ def test_chain_shows_an_early_mistake_spreading(workspace_dir):
     assert list(by_step) == [f"step{n}" for n in range(8)]
     assert by_step["step5"]["status"] == "failed"
     assert by_step["step6"]["status"] == "passed"          # does not use step5's value
+    assert by_step["step6"]["chained_wrong"] == []         # ... so it blames nothing
     assert by_step["step7"]["status"] == "failed"
-    assert "step5" in by_step["step7"]["chained_wrong"]
+    assert by_step["step7"]["chained_wrong"] == ["step5"]
     assert by_step["step7"]["chain_consistent"] is True      # its formula was right
+    assert by_step["step7"]["chain_right_alone"] is True
     assert by_step["step5"]["chain_consistent"] is False
     # what the report shows as net.dL_dh2_1 for step7 is the value net held: step5's answer
     assert by_step["step7"]["inputs"]["dL_dh2_1"] == pytest.approx(
         -plain_step5_reference(workspace_dir))
     assert by_step["step1"]["chained_from"] == ["step0"]
     text = CliRunner().invoke(main, ["check", "--chain", "7"]).output
-    assert "step5 not right" in text
-    assert "the error comes from step5" in text
+    assert "your formula here is right" in text
+    assert "inputs were off because of wrong answers from step5" in text
 
 
 def plain_step5_reference(root):

@@ -97,3 +97,22 @@ def test_a_family_differs_only_by_its_index(first, last):
         assert step.prose.reuse is members[0].prose.reuse
         assert step.prose.chain is members[0].prose.chain
     assert len({s.answer for s in members}) == len(members)
+
+
+def test_reads_are_each_answers_own_edges():
+    """Each answer reads what its own row names: the dependency graph check --chain follows."""
+    step = Step(number=16, prose=PROSE,
+                rows=("dL_db1_i = dL_dh1_i*h1_i*(1 - h1_i)",
+                      Row("dL_dw1_ij", "dL_dh1_i*h1_i*(1 - h1_i)*xj", each={"j": (2,)})))
+    assert step.reads["dL_db1_2"] == ("dL_dh1_2", "h1_2")
+    assert step.reads["dL_dw1_32"] == ("dL_dh1_3", "h1_3", "x2")
+    forward = registry.get("step0").reads
+    assert forward["h2_1"] == ("w2_11", "h1_1", "w2_12", "h1_2", "w2_13", "h1_3", "b2_1")
+    assert forward["L"] == ("y", "y_target")
+
+
+@pytest.mark.parametrize("step", registry.STEPS, ids=lambda s: s.id)
+def test_reads_cover_what_the_formula_uses(step):
+    assert set(step.reads) == {q for _, q in step.answer_items}
+    held = set(step.context)
+    assert {n for names in step.reads.values() for n in names if n in held} == set(step.uses)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 
 import numpy as np
 import pytest
 
-from conftest import MANY_SEEDS
-from grader.engine import generators
+from conftest import MANY_SEEDS, ROOT
+from grader import notation, tolerances
+from grader.checking import check as checking
+from grader.checking import diagnosis
+from grader.engine import degenerate, generators
 from grader.steps import quantities, registry
+from grader.steps.expression import evaluate
 from grader.errors import GenerationError, UsageError
 from grader.engine.forward import forward
 from grader.engine.generators import SEED_LAYERS, generate, parse_layers, trial_seeds
@@ -153,6 +161,7 @@ def test_one_message_for_every_bad_layers_text_in_both_languages(written):
 def test_an_impossible_shape_says_so(monkeypatch):
     monkeypatch.setattr(generators, "MAX_ATTEMPTS", 3)
     monkeypatch.setattr(generators, "well_conditioned", lambda problem: False)
+    generators._generate.cache_clear()          # a problem drawn before is kept, not drawn again
     with pytest.raises(GenerationError, match="no well-conditioned"):
         generate(0)
 
@@ -196,3 +205,166 @@ def test_errors_in_both_languages(kwargs, english, chinese):
         generate(**kwargs, lang="en")
     with pytest.raises(GenerationError, match=chinese):
         generate(**kwargs, lang="zh")
+
+
+# --- degenerate draws: every slip stays visible ----------------------------------------------
+
+def _changed(problem, eta=None, **values):
+    """``problem`` with some numbers replaced, by their notation names (w2_12=..., x1=...)."""
+    arrays = {"x": problem.x.copy()}
+    arrays.update({f"W{l}": W.copy() for l, W in enumerate(problem.weights, 1)})
+    arrays.update({f"b{l}": b.copy() for l, b in enumerate(problem.biases, 1)})
+    for name, value in values.items():
+        array, index = notation.slot(name, problem.layers)
+        arrays[array][index] = value
+    depth = len(problem.weights)
+    return generators.Problem(
+        seed=problem.seed, layers=problem.layers, activation=problem.activation,
+        output_activation=problem.output_activation, x=arrays["x"], y_target=problem.y_target,
+        eta=problem.eta if eta is None else eta,
+        weights=tuple(arrays[f"W{l}"] for l in range(1, depth + 1)),
+        biases=tuple(arrays[f"b{l}"] for l in range(1, depth + 1)))
+
+
+def _preactivation(problem, neuron: int) -> float:
+    """z of hidden-layer-1 neuron ``neuron`` without its bias."""
+    return float(problem.weights[0][neuron - 1] @ problem.x)
+
+
+def _cases():
+    """(what is changed, the condition it must meet) on seed 0's problem, which meets none."""
+    p = generate(0)
+    w = {name: float(p.weights[1][i, j]) for name, (i, j) in
+         (("w2_11", (0, 0)), ("w2_12", (0, 1)), ("w2_21", (1, 0)), ("w2_22", (1, 1)))}
+    v1, v2 = (float(v) for v in p.weights[2][0])
+    z1 = _preactivation(p, 1) + float(p.biases[0][0])
+    return [
+        ("eta = 1", _changed(p, eta=1.0), "special_number"),
+        ("eta = 1/2", _changed(p, eta=0.5), "special_number"),
+        ("b1_2 = 0", _changed(p, b1_2=0.0), "special_number"),
+        ("x1 = -1", _changed(p, x1=-1.0), "special_number"),
+        ("w2_12 = eta", _changed(p, w2_12=p.eta), "learning_rate_like_parameter"),
+        ("w2_12 = w2_21", _changed(p, w2_12=w["w2_21"]), "alike_in_layer"),
+        ("w2_12 = -w2_21", _changed(p, w2_12=-w["w2_21"]), "alike_in_layer"),
+        ("w2_12 = 2 w2_11", _changed(p, w2_12=2 * w["w2_11"]), "alike_in_layer"),
+        ("w1_11 = x1", _changed(p, w1_11=float(p.x[0])), "alike_in_layer"),
+        ("h1_1 = 1/2", _changed(p, b1_1=-_preactivation(p, 1)), "half_activation"),
+        ("h1_2 = 1 - h1_1", _changed(p, b1_2=-z1 - _preactivation(p, 2)), "same_slope"),
+        # x1 read as x2 in z1_1 gives what b1_1 read as b1_3 gives
+        ("w1_11 (x2 - x1) = b1_3 - b1_1",
+         _changed(p, b1_3=float(p.biases[0][0] + p.weights[0][0, 0] * (p.x[1] - p.x[0]))),
+         "forward_alike"),
+        # in dL/dh1_1, dL/dh2_2 read for dL/dh2_1 gives what w2_12 read for w2_11 gives
+        ("v1 w2_12 = v2 w2_11", _changed(p, w2_12=v2 * w["w2_11"] / v1), "backward_alike"),
+        ("eta = 0.0001", _changed(p, eta=1e-4), "update_alike"),
+    ]
+
+
+def test_seed_zero_is_not_degenerate():
+    assert degenerate.degenerate(generate(0)) == []
+
+
+@pytest.mark.parametrize("what, problem, condition", _cases(), ids=[c[0] for c in _cases()])
+def test_each_condition_sees_its_coincidence(what, problem, condition):
+    assert condition in degenerate.degenerate(problem), what
+
+
+def test_every_condition_is_named_documented_and_tested():
+    tested = {condition for _, _, condition in _cases()}
+    assert tested == set(degenerate.DEGENERATE)
+    for name, condition in degenerate.DEGENERATE.items():
+        assert condition.__doc__ and len(condition.__doc__.split()) >= 12, name
+
+
+def test_no_learning_rate_hides_a_slip():
+    """η = 1 hides a missing η and η inside a gradient; η = ½ makes them factors of two."""
+    assert not set(generators.LEARNING_RATES) & set(degenerate.SPECIAL_MAGNITUDES)
+    assert {generate(seed).eta for seed in MANY_SEEDS} <= set(generators.LEARNING_RATES)
+
+
+def test_the_issues_seed_keeps_every_slip_visible():
+    """Seed 27's further problems once had η = 1 (three of them) and w₁₂⁽²⁾ = w₂₁⁽²⁾ = −0.4."""
+    for problem in checking.ProblemSet(27).problems:
+        assert problem.eta not in (0.5, 1.0)
+        assert abs(problem.weights[1][0, 1]) != abs(problem.weights[1][1, 0])
+        assert degenerate.degenerate(problem) == []
+
+
+def _problems(seeds):
+    for seed in seeds:
+        yield from checking.ProblemSet(seed).problems
+
+
+@pytest.mark.parametrize("seeds", [MANY_SEEDS[:20],
+                                   pytest.param(range(301), marks=pytest.mark.slow)],
+                         ids=["20 seeds", "301 seeds"])
+def test_no_drawn_problem_is_degenerate(seeds):
+    """The visible problem and the further ones alike."""
+    for problem in _problems(seeds):
+        assert degenerate.degenerate(problem) == [], problem.seed
+
+
+@pytest.mark.parametrize("layers", [(2, 2, 1), (3, 3, 1), (3, 3, 2), (2, 2, 2, 2, 1), (4, 1)])
+def test_other_hand_sized_networks_are_not_degenerate_either(layers):
+    assert degenerate.hand_sized(layers)
+    for seed in range(5):
+        problem = generate(seed, layers=layers)
+        assert degenerate.degenerate(problem) == [], (layers, seed)
+        assert generators.well_conditioned(problem)
+
+
+def test_wider_networks_are_drawn_as_before():
+    """A network wider than the seed's is not checked: its first well-conditioned draw."""
+    assert not degenerate.hand_sized((2, 8, 8, 1))
+    problem = generate(3, layers=(2, 8, 8, 1))
+    assert degenerate.degenerate(problem) == []
+
+
+def _mutant_plans():
+    """(step, quantity, the operators' wrong formulas) for every answer of every step."""
+    plans = []
+    for step in registry.STEPS:
+        formulas = diagnosis.expressions(step)
+        keys = list(formulas)
+        for index, (key, (source, quantity)) in enumerate(formulas.items()):
+            # what net holds, and for a dict step its earlier answers (as diagnose reads them)
+            available = frozenset(step.context) | frozenset(keys[:index] if step.returns_dict
+                                                            else ())
+            plans.append((step, quantity, diagnosis.candidates(source, available, quantity)))
+    return plans
+
+
+def _apart(a: float, b: float) -> bool:
+    return abs(a - b) > tolerances.DIAGNOSIS_RELATIVE * max(abs(a), abs(b))
+
+
+@pytest.mark.parametrize("seeds", [MANY_SEEDS[:20],
+                                   pytest.param(range(301), marks=pytest.mark.slow)],
+                         ids=["20 seeds", "301 seeds"])
+def test_every_slip_differs_from_the_answer_and_from_every_other_slip(seeds):
+    """Each operator's mutant (grader.checking.diagnosis, whichever operators there are),
+    evaluated on each drawn problem, is farther than the diagnosis tolerance from the right
+    answer and from every other mutant of the same answer."""
+    plans = _mutant_plans()
+    assert sum(len(mutants) for *_, mutants in plans) > 500
+    for problem in _problems(seeds):
+        reference = quantities.reference(problem)
+        for step, quantity, mutants in plans:
+            right = reference[quantity]
+            values = sorted((evaluate(m.tree, reference), m.code) for m in mutants)
+            for value, code in values:
+                assert _apart(value, right), (problem.seed, step.id, quantity, code)
+            for (a, first), (b, second) in zip(values, values[1:]):
+                assert _apart(a, b), (problem.seed, step.id, quantity, first, second)
+
+
+def test_a_fresh_process_draws_the_same_numbers():
+    """A process keeps the problems it drew; another draws them anew, to the same numbers."""
+    seeds = (0, 27, 300)
+    code = ("import json, sys; from grader.engine.generators import generate; "
+            "print(json.dumps([[float(v) for a in (p.x, p.y_target) + p.weights + p.biases "
+            "for v in a.ravel()] + [p.eta] for p in map(generate, %r)]))" % (seeds,))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env=env, timeout=60, check=True)
+    assert json.loads(fresh.stdout) == [readable_numbers(generate(seed)) for seed in seeds]

@@ -72,8 +72,9 @@ class Result(Record, eq=True):
     output_parts: list = factory(list)
     output: str = ""
     chained_from: list = factory(list)   # --chain: steps whose answers fed this one
-    chained_wrong: list = factory(list)  # ... of which these were not right
+    chained_wrong: list = factory(list)  # the root causes: steps it depends on, wrong checked alone
     chain_consistent: bool = False    # --chain: the step's formula on those inputs gives its answer
+    chain_right_alone: bool = False   # --chain: checked alone, on the reference inputs, it passes
     lang: str = "en"                                   # the language of message (not serialised)
     cost: dict | None = None          # step18: the learner's forward passes beside backprop's
 
@@ -224,6 +225,13 @@ def _rows(step, expected: dict, received: dict | None, finite: dict | None) -> l
     return rows
 
 
+def right_per_problem(step, references: list, answers: list) -> list:
+    """right[i][k]: is answer key k right on problem i."""
+    return [[tolerances.close(answer["values"][key or SINGLE], reference[quantity])
+             for key, quantity in step.answer_items]
+            for reference, answer in zip(references, answers)]
+
+
 def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
           contexts: list | None = None, path=None) -> Result:
     """Turn what the learner's code produced into a Result. All comparing happens here.
@@ -246,10 +254,7 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
         if "invalid" in answer:
             return Result(status="invalid", score=0.0, **base,
                           message=text(MESSAGES, "invalid", lang, detail=answer["detail"]))
-    # right[i][k]: is answer key k right on problem i
-    right = [[tolerances.close(answer["values"][key or SINGLE], reference[quantity])
-              for key, quantity in step.answer_items]
-             for reference, answer in zip(problem_set.references, outcome.answers)]
+    right = right_per_problem(step, problem_set.references, outcome.answers)
     failing = [i for i, keys in enumerate(right) if not all(keys)]
     shown = failing[0] if failing else 0
     rows = _rows(step, expected_values(step, problem_set.references[shown]),
@@ -338,7 +343,8 @@ def check(step_names, folder, seed: int = 0, lang: str = "en",
     """Check the named steps (``["step7", "8"]``; empty means all) in ``folder``.
 
     With ``chain``, each step's ``net`` holds the learner's own answers of the earlier
-    steps instead of the reference ones, so one early mistake shows where it spreads.
+    steps instead of the reference ones, so one early mistake shows where it spreads; each
+    result blames only the root causes among the steps it depends on (:func:`root_causes`).
     """
     steps = select(step_names, chain, lang)
     folder = Path(folder)
@@ -349,27 +355,75 @@ def check(step_names, folder, seed: int = 0, lang: str = "en",
         return Report([check_step(step, folder, problem_set, lang, timeout) for step in steps],
                       seed)
     upstream = [{} for _ in problem_set.problems]
-    source = {}                  # quantity name -> (step id, was it right)
+    held = {}                    # quantity name -> the Feed of the learner's answer net holds
     results = []
     for step in steps:
         result, outcome = _run(step, folder, problem_set, lang, timeout, upstream)
-        fed = sorted({source[name][0] for name in step.context if name in source},
-                     key=lambda sid: registry.get(sid).number)
-        result.chained_from = fed
-        result.chained_wrong = [sid for sid in fed
-                                if any(not right for s, right in source.values() if s == sid)]
+        result.chained_from = sorted({held[name].step for name in step.context if name in held},
+                                     key=_number)
+        result.chained_wrong = root_causes(step, held)
         if result.status == "failed" and result.chained_wrong:
             result.chain_consistent = consistent(step, upstream_contexts(step, problem_set, upstream),
                                                  outcome.answers)
         results.append(result)
-        if outcome is not None and outcome.kind == "answers" and \
-                not any("invalid" in a for a in outcome.answers):
-            for i, answer in enumerate(outcome.answers):
-                for key, quantity in step.answer_items:
-                    upstream[i][quantity] = answer["values"][key or SINGLE]
-            for _, quantity in step.answer_items:
-                source[quantity] = (step.id, result.passed)
+        if outcome is None or outcome.kind != "answers" or \
+                any("invalid" in a for a in outcome.answers):
+            continue                     # nothing to feed: later steps get the reference values
+        alone = right_alone(step, folder, problem_set, lang, timeout, upstream, outcome)
+        result.chain_right_alone = all(alone.values())
+        for i, answer in enumerate(outcome.answers):
+            for key, quantity in step.answer_items:
+                upstream[i][quantity] = answer["values"][key or SINGLE]
+        for key, quantity in step.answer_items:      # in the step's order: h1_1 before h2_1
+            held[quantity] = Feed(step=step.id, right_alone=alone[key or SINGLE],
+                                  reads=tuple(held[n] for n in step.reads[quantity] if n in held))
     return Report(results, seed)
+
+
+def _number(step_id: str) -> int:
+    return registry.get(step_id).number
+
+
+class Feed(Record):
+    """One of the learner's answers that ``net`` holds in chain mode: the step that gave it,
+    whether that answer is right when the step is checked alone, and the answers its formula
+    read (the edges of the dependency graph, :attr:`grader.steps.registry.Step.reads`)."""
+
+    step: str
+    right_alone: bool
+    reads: tuple
+
+
+def root_causes(step, held: dict) -> list:
+    """The steps ``step`` depends on, directly or through other steps, whose own answer is
+    wrong when checked alone. A step right alone but fed a wrong answer passes the blame on
+    and is not blamed itself; a step whose formula reads no wrong answer blames nothing."""
+    todo = [held[name] for name in step.uses if name in held]
+    seen, wrong = set(), set()
+    while todo:
+        feed = todo.pop()
+        if id(feed) in seen:
+            continue
+        seen.add(id(feed))
+        if not feed.right_alone:
+            wrong.add(feed.step)
+        todo.extend(feed.reads)
+    return sorted(wrong, key=_number)
+
+
+def right_alone(step, folder: Path, problem_set: ProblemSet, lang: str, timeout: float,
+                upstream, outcome: sandbox.Outcome) -> dict:
+    """{answer key: right on every problem} for the step checked alone, on the reference
+    inputs: the chained run itself when ``net`` held exactly those, else a run of its own."""
+    reference = contexts_for(step, problem_set, lang)
+    if [values for values, _, _ in reference] != upstream_contexts(step, problem_set, upstream):
+        outcome = sandbox.run_file(Path(folder) / step.file_name, step.function_name, reference,
+                                   answer_keys(step), lang, timeout)
+    keys = [key or SINGLE for key, _ in step.answer_items]
+    if outcome.kind != "answers" or any("invalid" in a for a in outcome.answers):
+        return dict.fromkeys(keys, False)
+    right = right_per_problem(step, problem_set.references, outcome.answers)
+    return {key: all(trial[k] for trial in right) for k, key in enumerate(keys)}
 
 
 def upstream_contexts(step, problem_set: ProblemSet, upstream) -> list:

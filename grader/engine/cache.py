@@ -25,7 +25,7 @@ from ..records import Record
 # The sources whose change makes a stored problem stale, from the package's root.
 _ENGINE = ("engine/generators.py", "engine/forward.py", "engine/backprop.py",
            "engine/finite_difference.py", "engine/cache.py", "steps/quantities.py",
-           "tolerances.py")
+           "tolerances.py", "engine/degenerate.py")
 
 
 class Stored(Record, frozen=True):

@@ -3,17 +3,23 @@
 ``generate(seed)`` draws the seed lesson's 2-3-2-1 sigmoid network with concrete numbers.
 Every number a person reads (inputs, target, weights, biases, learning rate) has at most
 two decimals and is rounded *before* anything is computed from it, so what is printed is
-exactly what is graded.
+exactly what is graded. A draw is kept when it is well-conditioned and not degenerate
+(grader.engine.degenerate: no slip a learner makes gives the right answer on it, or another
+slip's answer); the seed's network takes about 70 draws for one (about 10 ms, against 0.4 ms
+for a merely well-conditioned one).
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
+
 from ..records import Record
 
 import numpy as np
 
 from .backprop import backprop
+from .degenerate import hand_sized, is_degenerate
 from ..errors import GenerationError, UsageError
 from .forward import ACTIVATIONS, forward
 from ..i18n import resolve, text
@@ -34,10 +40,12 @@ MESSAGES = {
 }
 
 MAX_LAYER_SIZE = 4096             # a wider layer is more numbers than anyone reads or times
-LEARNING_RATES = (0.05, 0.1, 0.2, 0.25, 0.5, 1.0)
+# Not 1 (η·g is g: a missing η or an η inside a gradient is invisible) nor ½ (η·g is g/2: such a
+# slip looks like a factor of two); see grader.engine.degenerate.
+LEARNING_RATES = (0.05, 0.1, 0.2, 0.25)
 MAX_ATTEMPTS = 20_000
 # Work of all attempts together (weights drawn + a per-layer cost): a network that cannot be
-# well-conditioned fails within about a second. The seed's network needs at most ~10 draws.
+# well-conditioned fails within about a second.
 DRAW_BUDGET = 500_000
 LAYER_COST = 100
 MIN_ATTEMPTS = 100
@@ -76,15 +84,10 @@ def frozen_array(array) -> np.ndarray:
     return array
 
 
-def _two_decimals(rng, shape, low: int, high: int, min_abs: int = 0) -> np.ndarray:
-    """Values k/100 with low <= k <= high and |k| >= min_abs."""
-    k = rng.integers(low, high + 1, size=shape)
-    if min_abs:
-        small = np.abs(k) < min_abs
-        while small.any():                          # redraw only the too-small ones
-            k[small] = rng.integers(low, high + 1, size=int(small.sum()))
-            small = np.abs(k) < min_abs
-    return k / 100.0
+@lru_cache(maxsize=64)
+def _hundredths(low: int, high: int, min_abs: int) -> np.ndarray:
+    """The whole numbers k with low <= k <= high and |k| >= min_abs."""
+    return np.array([k for k in range(low, high + 1) if abs(k) >= min_abs])
 
 
 def _bounds(n_in: int, n_out: int, activation: str, seed_layers: bool) -> tuple[int, int]:
@@ -102,23 +105,32 @@ def _bounds(n_in: int, n_out: int, activation: str, seed_layers: bool) -> tuple[
 
 
 def _draw(rng, seed: int, layers: tuple, activation: str) -> Problem:
-    weights, biases = [], []
+    """One draw: every number k/100 within its bounds (:func:`_hundredths`), equally likely,
+    from one call of the generator."""
     acts = (activation,) * (len(layers) - 2) + ("sigmoid",)
+    parts = []                                  # (shape, allowed hundredths), in drawing order
     for n_in, n_out, act in zip(layers[:-1], layers[1:], acts):
         high, bias = _bounds(n_in, n_out, act, layers == SEED_LAYERS)
-        weights.append(frozen_array(_two_decimals(rng, (n_out, n_in), -high, high,
-                                             min_abs=min(10, high // 3))))
-        biases.append(frozen_array(_two_decimals(rng, (n_out,), -bias, bias)))
+        parts += [((n_out, n_in), _hundredths(-high, high, min(10, high // 3))),
+                  ((n_out,), _hundredths(-bias, bias, 0))]
+    parts += [((layers[0],), _hundredths(-100, 100, 10)), ((layers[-1],), _hundredths(5, 95, 0))]
+    picks = rng.random(sum(math.prod(shape) for shape, _ in parts) + 1)
+    arrays, start = [], 0
+    for shape, allowed in parts:
+        size = math.prod(shape)
+        chosen = allowed[(picks[start:start + size] * len(allowed)).astype(int)]
+        arrays.append(frozen_array((chosen / 100.0).reshape(shape)))
+        start += size
     return Problem(
         seed=seed,
         layers=layers,
         activation=activation,
         output_activation="sigmoid",
-        x=frozen_array(_two_decimals(rng, (layers[0],), -100, 100, min_abs=10)),
-        y_target=frozen_array(_two_decimals(rng, (layers[-1],), 5, 95)),
-        eta=float(LEARNING_RATES[rng.integers(len(LEARNING_RATES))]),
-        weights=tuple(weights),
-        biases=tuple(biases),
+        x=arrays[-2],
+        y_target=arrays[-1],
+        eta=LEARNING_RATES[int(picks[-1] * len(LEARNING_RATES))],
+        weights=tuple(arrays[0:-2:2]),
+        biases=tuple(arrays[1:-2:2]),
     )
 
 
@@ -177,15 +189,27 @@ def generate(seed: int, layers=SEED_LAYERS, activation: str = "sigmoid",
     if activation not in ACTIVATIONS:
         raise GenerationError(text(MESSAGES, "bad_activation", resolve(lang),
                                    name=repr(activation), choices=", ".join(ACTIVATIONS)))
-    layers = parse_layers(layers, lang)
-    rng = np.random.default_rng(int(seed))
+    return _generate(int(seed), parse_layers(layers, lang), activation, resolve(lang))
+
+
+# Problems are values, so a process keeps the ones it drew: the seed's takes ~70 draws (~10 ms)
+# and one check, sheet or test run asks for the same few seeds many times.
+@lru_cache(maxsize=1024)
+def _generate(seed: int, layers: tuple, activation: str, lang: str) -> Problem:
+    rng = np.random.default_rng(seed)
     cost = sum(n_in * n_out + LAYER_COST for n_in, n_out in zip(layers[:-1], layers[1:]))
     attempts = min(MAX_ATTEMPTS, max(MIN_ATTEMPTS, DRAW_BUDGET // cost))
+    checked, first = hand_sized(layers), None
     for _ in range(attempts):
-        problem = _draw(rng, int(seed), layers, activation)
-        if well_conditioned(problem):
-            return problem
-    raise GenerationError(text(MESSAGES, "no_problem", resolve(lang), seed=seed,
+        problem = _draw(rng, seed, layers, activation)
+        clean = not (checked and is_degenerate(problem))
+        if (clean or first is None) and well_conditioned(problem):
+            if clean:
+                return problem
+            first = problem
+    if first is not None:              # too crowded for a draw that meets no condition
+        return first
+    raise GenerationError(text(MESSAGES, "no_problem", lang, seed=seed,
                                layers="-".join(map(str, layers)), activation=activation,
                                attempts=attempts))
 

@@ -35,10 +35,11 @@ MESSAGES = {
     "diagnosis": {"en": "likely mistake: {message}", "zh": "可能的错误：{message}"},
     "chain": {"en": "net held your own answers from {steps}",
               "zh": "net 中用的是你自己在 {steps} 的答案"},
-    "chain_wrong": {"en": "net held your own answers from {steps}; {wrong} not right, "
-                          "so this step's inputs were already off",
-                    "zh": "net 中用的是你自己在 {steps} 的答案；其中 {wrong} 不对，"
-                          "所以本步的输入已经有偏差"},
+    "chain_also_wrong": {
+        "en": "this step is not right on its own either (bpgrade check {step} checks it alone); "
+              "besides, its inputs were off because of wrong answers from {wrong}",
+        "zh": "本步单独检查也不对（bpgrade check {step} 会单独检查它）；"
+              "此外，由于 {wrong} 的答案不对，它的输入也已经有偏差"},
     "show_title": {"en": "{step} — {title}   (your problem: seed {seed})",
                    "zh": "{step} — {title}   （你的问题：种子 {seed}）"},
     "network": {"en": "The network, with your numbers (? = you compute it in step0):",
@@ -53,11 +54,11 @@ MESSAGES = {
                  "zh": "本步 net 中可用的、来自前面步骤的值："},
     "uses": {"en": "The lesson's formula uses:", "zh": "课文公式用到："},
     "returns_dict": {"en": "Return a dict with the keys:", "zh": "返回一个 dict，键为："},
-    "chain_consistent": {
-        "en": "net held your own answers from {steps}. Your formula here is right: on those "
-              "values it gives exactly your numbers; the error comes from {wrong}",
-        "zh": "net 中用的是你自己在 {steps} 的答案。本步公式是对的：用这些值恰好得到你的结果；"
-              "误差来自 {wrong}"},
+    "chain_right_alone": {
+        "en": "your formula here is right (checked alone, on the reference inputs, it passes); "
+              "its inputs were off because of wrong answers from {wrong}",
+        "zh": "本步公式是对的（单独用参考输入检查时通过）；"
+              "它的输入有偏差，是因为 {wrong} 的答案不对"},
     "progress": {"en": "{passed} of {total} steps passed", "zh": "{total} 步中已通过 {passed} 步"},
     "col_step": {"en": "step", "zh": "步骤"},
     "col_title": {"en": "what you compute", "zh": "要计算的量"},
@@ -109,13 +110,13 @@ def _number(value) -> str:
 
 
 def _chain_line(result, lang: str) -> str:
-    fed = ", ".join(result.chained_from)
-    if result.chain_consistent:
-        return text(MESSAGES, "chain_consistent", lang, steps=fed,
-                    wrong=", ".join(result.chained_wrong))
-    if result.chained_wrong:
-        return text(MESSAGES, "chain_wrong", lang, steps=fed, wrong=", ".join(result.chained_wrong))
-    return text(MESSAGES, "chain", lang, steps=fed)
+    """What net held; for a failed step fed a wrong answer, the root causes and nothing else."""
+    if result.status == "failed" and result.chained_wrong:
+        wrong = ", ".join(result.chained_wrong)
+        if result.chain_right_alone:
+            return text(MESSAGES, "chain_right_alone", lang, wrong=wrong)
+        return text(MESSAGES, "chain_also_wrong", lang, step=result.step, wrong=wrong)
+    return text(MESSAGES, "chain", lang, steps=", ".join(result.chained_from))
 
 
 def _detail_lines(result, lang: str, verbose: bool) -> list:

@@ -95,6 +95,12 @@ def uses(step) -> tuple:
                  for name in sorted(family, key=lambda n: notation.parse(n).indices))
 
 
+def reads(step) -> dict:
+    """{quantity: names its formula reads} for every answer (step 0's h₁⁽²⁾ reads h₁⁽¹⁾ …, step 7's
+    answer ∂L/∂h₁⁽²⁾, h₁⁽²⁾, h₁⁽¹⁾): an answer depends on the earlier answers among them."""
+    return {quantity: tuple(ordered_names(parse(source))) for quantity, source in answers(step)}
+
+
 def context(step) -> tuple:
     """Everything computed before the step: inputs and parameters; from step 1 on, the forward
     pass; every earlier step's answer except parameter gradients, which only a step whose

@@ -17,6 +17,8 @@ hints 1 and 2) and its points. Everything else is derived from the formula when 
                             except parameter gradients, which only a step whose formula reads
                             them gets; the naive route (``offers_loss``) no backward value
     uses                    the names ``net`` holds that the formula reads
+    reads                   per answer, the names its row reads: which earlier answers it
+                            depends on (the dependency graph of ``check --chain``)
     title, meaning          the prose with ``{name}`` placeholders in the seed's symbols
 
 Sibling steps (2-3, 5-6, 7-9, 10-12, 13-14) are one generic row and one prose, each member at its
@@ -145,6 +147,13 @@ class Step(Record, frozen=True):
         """The ``net`` names the formula reads."""
         from . import derived
         return derived.uses(self)
+
+    @cached_property
+    def reads(self) -> dict:
+        """{quantity: the names its formula reads}, per answer: the edges of the steps'
+        dependency graph, which ``check --chain`` follows back to the steps an answer depends on."""
+        from . import derived
+        return derived.reads(self)
 
     @cached_property
     def formula(self) -> str:
