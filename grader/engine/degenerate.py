@@ -131,12 +131,20 @@ class Draw:
 
     @cached_property
     def slopes(self) -> tuple:
-        """Per layer, (σ′ of each neuron, what a slip writes for one): another neuron's σ′, or
-        a sigmoid's h(1 − h) taken at z."""
+        """Per layer, (σ′ of each neuron, what a slip writes for one): another neuron's σ′, a
+        sigmoid's h(1 − h) taken at z, half of it (h or 1 − h), h(1 − h)·h, or another layer's σ′."""
         out = []
         for act, z, h in zip(self.activations, self.trace.z, self.trace.h):
             slope = derivative(act, z, h).tolist()
-            out.append((slope, slope + ((z * (1 - z)).tolist() if act == "sigmoid" else [])))
+            wrong = list(slope)
+            if act == "sigmoid":        # at z, half of it (h or 1 − h), or times h once more
+                hs = h.tolist()
+                wrong += ((z * (1 - z)).tolist() + hs + [1 - v for v in hs]
+                          + [d * v for d, v in zip(slope, hs)])
+            out.append((slope, wrong))
+        # any other layer's σ′ too (y(1 − y) written for h₂⁽²⁾(1 − h₂⁽²⁾))
+        every = [v for slope, _ in out for v in slope]
+        out = [(slope, wrong + [v for v in every if v not in slope]) for slope, wrong in out]
         return tuple(out)
 
     @cached_property
@@ -216,18 +224,27 @@ def _backward_alike(draw: Draw) -> bool:
     in ∂L/∂w_ij = ∂L/∂h_i·σ′_i·u_j, ∂L/∂b_i = ∂L/∂h_i·σ′_i and ∂L/∂u_j = Σ_i ∂L/∂h_i·σ′_i·w_ij
     (the layer before's activation), another neuron's ∂L/∂h or σ′, another number of the layer's
     group for u or w, the step done for w_ji, a term's sign flipped, doubled, halved or dropped,
-    the whole sum doubled or halved, another input's sum. Products of two-decimal weights meet
+    the whole sum doubled or halved, another input's sum; δ of the output or L read for an
+    upstream gradient, ∂L/∂w_ij times w_ij once more, η inside a gradient. Products of two-decimal weights meet
     by chance (v₁w₂₂⁽²⁾ = v₂w₂₁⁽²⁾)."""
     grads = draw.gradients
+    # what a slip reads for a layer's upstream gradient: another neuron's, δ of the output, L
+    read_for_upstream = [float(grads.dL_dh[-1][0]), draw.trace.loss]
+    eta = draw.problem.eta
     for l, (W, u, group) in enumerate(zip(draw.problem.weights, draw.inputs, draw.groups)):
         up, (slope, wrong) = grads.dL_dh[l].tolist(), draw.slopes[l]
+        upstream = up + read_for_upstream
         others, inputs, dW = list(group.values()), u.tolist(), grads.dW[l].tolist()
+        rows = W.tolist()
         for i, (g, s) in enumerate(zip(up, slope)):
-            moves = [0.0] + _term_moves(g * s, [g, s], [up, wrong])                    # ∂L/∂b_i
+            moves = [0.0] + _term_moves(g * s, [g, s], [upstream, wrong])              # ∂L/∂b_i
+            moves.append(g * s * (eta - 1))                           # η inside the gradient
             if _crowded(moves, VISIBLE * abs(g * s)):
                 return True
             for j, x in enumerate(inputs):                                            # ∂L/∂w_ij
-                moves = [0.0] + _term_moves(g * s * x, [g, s, x], [up, wrong, others])
+                moves = [0.0] + _term_moves(g * s * x, [g, s, x], [upstream, wrong, others])
+                moves += [g * s * x * (rows[i][j] - 1),           # times w_ij once more,
+                          g * s * x * (eta - 1)]                  # or η inside it
                 if j != i and j < len(dW) and i < len(dW[j]):
                     moves.append(dW[j][i] - dW[i][j])
                 if _crowded(moves, VISIBLE * abs(g * s * x)):
@@ -242,7 +259,8 @@ def _backward_alike(draw: Draw) -> bool:
                 moves += [total, -total / 2, -2 * total]
                 moves += [other - total for k, other in enumerate(totals) if k != j]
             for g, s, w in zip(up, slope, column):
-                moves += _term_moves(g * s * w, [g, s, w], [up, wrong, others])
+                moves += _term_moves(g * s * w, [g, s, w], [upstream, wrong, others])
+            moves.append(total * (eta - 1))                           # η inside the gradient
             if _crowded(moves, VISIBLE * abs(total)):
                 return True
     return False
@@ -251,13 +269,13 @@ def _backward_alike(draw: Draw) -> bool:
 def _update_alike(draw: Draw) -> bool:
     """In one layer's update p − η·∂L/∂p, two slips move a new value by less than it shows:
     another parameter's gradient (a wrong index), the gradient's sign flipped, doubled or
-    halved — each against the others and against the right value. With η·∂L/∂p a thousandth
+    halved, η left out — each against the others and against the right value. With η·∂L/∂p a thousandth
     of p, gradients a few percent apart already look alike."""
     problem, grads = draw.problem, draw.gradients
     for W, b, dW, db in zip(problem.weights, problem.biases, grads.dW, grads.db):
         steps = [problem.eta * g for g in dW.ravel().tolist() + db.tolist()]
         for k, (p, step) in enumerate(zip(W.ravel().tolist() + b.tolist(), steps)):
-            moves = [step * r for r in (1.0, -1.0, 2.0, 0.5)]
+            moves = [step * r for r in (1.0, -1.0, 2.0, 0.5)] + [step / problem.eta]  # η left out
             moves += [other for m, other in enumerate(steps) if m != k]
             if _crowded(moves, VISIBLE * max(abs(p - step), 0.01)):
                 return True
