@@ -103,6 +103,13 @@ class Draw:
         return (problem.activation,) * (len(problem.layers) - 2) + (problem.output_activation,)
 
     @cached_property
+    def lesson_shaped(self) -> bool:
+        """One sigmoid output, as in the lesson: the slips its steps' diagnosis names beyond
+        the first operators (another layer's σ′, δ or L upstream, extra factors, η left out)
+        are guarded against only here; a network with more outputs has no such steps."""
+        return self.problem.layers[-1] == 1
+
+    @cached_property
     def trace(self):
         return forward(self.problem)
 
@@ -137,14 +144,16 @@ class Draw:
         for act, z, h in zip(self.activations, self.trace.z, self.trace.h):
             slope = derivative(act, z, h).tolist()
             wrong = list(slope)
-            if act == "sigmoid":        # at z, half of it (h or 1 − h), or times h once more
+            if act == "sigmoid" and self.lesson_shaped:   # at z, half of it, times h once more
                 hs = h.tolist()
                 wrong += ((z * (1 - z)).tolist() + hs + [1 - v for v in hs]
                           + [d * v for d, v in zip(slope, hs)])
             out.append((slope, wrong))
+        if not self.lesson_shaped:
+            return tuple(out)
         # any other layer's σ′ too (y(1 − y) written for h₂⁽²⁾(1 − h₂⁽²⁾))
         every = [v for slope, _ in out for v in slope]
-        out = [(slope, wrong + [v for v in every if v not in slope]) for slope, wrong in out]
+        return tuple((slope, wrong + [v for v in every if v not in slope]) for slope, wrong in out)
         return tuple(out)
 
     @cached_property
@@ -229,7 +238,7 @@ def _backward_alike(draw: Draw) -> bool:
     by chance (v₁w₂₂⁽²⁾ = v₂w₂₁⁽²⁾)."""
     grads = draw.gradients
     # what a slip reads for a layer's upstream gradient: another neuron's, δ of the output, L
-    read_for_upstream = [float(grads.dL_dh[-1][0]), draw.trace.loss]
+    read_for_upstream = [float(grads.dL_dh[-1][0]), draw.trace.loss] if draw.lesson_shaped else []
     eta = draw.problem.eta
     for l, (W, u, group) in enumerate(zip(draw.problem.weights, draw.inputs, draw.groups)):
         up, (slope, wrong) = grads.dL_dh[l].tolist(), draw.slopes[l]
@@ -238,13 +247,15 @@ def _backward_alike(draw: Draw) -> bool:
         rows = W.tolist()
         for i, (g, s) in enumerate(zip(up, slope)):
             moves = [0.0] + _term_moves(g * s, [g, s], [upstream, wrong])              # ∂L/∂b_i
-            moves.append(g * s * (eta - 1))                           # η inside the gradient
+            if draw.lesson_shaped:
+                moves.append(g * s * (eta - 1))                       # η inside the gradient
             if _crowded(moves, VISIBLE * abs(g * s)):
                 return True
             for j, x in enumerate(inputs):                                            # ∂L/∂w_ij
                 moves = [0.0] + _term_moves(g * s * x, [g, s, x], [upstream, wrong, others])
-                moves += [g * s * x * (rows[i][j] - 1),           # times w_ij once more,
-                          g * s * x * (eta - 1)]                  # or η inside it
+                if draw.lesson_shaped:
+                    moves += [g * s * x * (rows[i][j] - 1),       # times w_ij once more,
+                              g * s * x * (eta - 1)]              # or η inside it
                 if j != i and j < len(dW) and i < len(dW[j]):
                     moves.append(dW[j][i] - dW[i][j])
                 if _crowded(moves, VISIBLE * abs(g * s * x)):
@@ -260,7 +271,8 @@ def _backward_alike(draw: Draw) -> bool:
                 moves += [other - total for k, other in enumerate(totals) if k != j]
             for g, s, w in zip(up, slope, column):
                 moves += _term_moves(g * s * w, [g, s, w], [upstream, wrong, others])
-            moves.append(total * (eta - 1))                           # η inside the gradient
+            if draw.lesson_shaped:
+                moves.append(total * (eta - 1))                       # η inside the gradient
             if _crowded(moves, VISIBLE * abs(total)):
                 return True
     return False
@@ -275,7 +287,9 @@ def _update_alike(draw: Draw) -> bool:
     for W, b, dW, db in zip(problem.weights, problem.biases, grads.dW, grads.db):
         steps = [problem.eta * g for g in dW.ravel().tolist() + db.tolist()]
         for k, (p, step) in enumerate(zip(W.ravel().tolist() + b.tolist(), steps)):
-            moves = [step * r for r in (1.0, -1.0, 2.0, 0.5)] + [step / problem.eta]  # η left out
+            moves = [step * r for r in (1.0, -1.0, 2.0, 0.5)]
+            if draw.lesson_shaped:
+                moves.append(step / problem.eta)                      # η left out
             moves += [other for m, other in enumerate(steps) if m != k]
             if _crowded(moves, VISIBLE * max(abs(p - step), 0.01)):
                 return True
