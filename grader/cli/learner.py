@@ -64,8 +64,13 @@ def _color() -> bool:
                    "你的题目的种子（默认：随机选一个，或沿用已有的）。")
 @click.option("--force", is_flag=True,
               help="Replace existing files with fresh stubs. / 用初始文件覆盖已有文件。")
+@click.option("--scaffold", default=None, metavar="full|faded|none",
+              help="How much of the lesson the stubs show: full (every formula), faded (the "
+                   "default: formulas first, then the factors in words, then the goal only) or "
+                   "none (the goal only). / 练习显示课文内容的多少：full（每步都给公式）、"
+                   "faded（默认：先给公式，再用文字说出各因子，最后只说目标）或 none（只说目标）。")
 @LANG_OPTION
-def init(directory, seed, force, lang):
+def init(directory, seed, force, scaffold, lang):
     """Create a workspace of fresh exercises. / 创建练习工作区。
 
     DIRECTORY defaults to bpgrade-exercises; existing files are kept unless --force.
@@ -75,7 +80,8 @@ def init(directory, seed, force, lang):
 
     chosen = i18n.resolve(lang)
     root = directory or Path(DEFAULT_DIR)
-    report = make(root, seed=seed, force=force, lang=chosen, learner_lang=lang)
+    report = make(root, seed=seed, force=force, lang=chosen, learner_lang=lang,
+                  scaffold=scaffold)
     click.echo(i18n.text(MESSAGES, "init_done", chosen, root=root, seed=report.workspace.seed))
     click.echo(i18n.text(MESSAGES, "init_written", chosen, n=len(report.written)))
     if report.kept:
@@ -157,7 +163,7 @@ def show(step, exercises, seed, as_json, lang):
     from ..steps.problem_data import step_view
 
     setup = _settings(exercises, seed, lang)
-    view = step_view(generate(setup.seed), registry.get(step, setup.lang))
+    view = step_view(generate(setup.seed), registry.get(step, setup.lang), setup.scaffold)
     if as_json:
         click.echo(json.dumps(view, ensure_ascii=False, indent=2))
     else:
@@ -195,7 +201,7 @@ def reset(step, exercises, yes, lang):
     setup = _settings(exercises, None, lang)
     chosen = registry.get(step, setup.lang)
     path = setup.folder / chosen.file_name
-    if workspace.stub_is_untouched(path, chosen):
+    if workspace.stub_is_untouched(path, chosen, setup.scaffold):
         click.echo(i18n.text(MESSAGES, "reset_fresh", setup.lang, path=path))
         return
     if path.exists() and not yes:
@@ -208,7 +214,7 @@ def reset(step, exercises, yes, lang):
         if not agreed:
             click.echo(i18n.text(MESSAGES, "reset_kept", setup.lang, path=path))
             sys.exit(1)
-    workspace.reset(setup.folder, chosen)
+    workspace.reset(setup.folder, chosen, setup.scaffold)
     click.echo(i18n.text(MESSAGES, "reset_done", setup.lang, path=path))
 
 

@@ -52,6 +52,7 @@ MESSAGES = {
     "upstream": {"en": "Values from earlier steps that net holds for this step:",
                  "zh": "本步 net 中可用的、来自前面步骤的值："},
     "uses": {"en": "The lesson's formula uses:", "zh": "课文公式用到："},
+    "offers": {"en": "net offers:", "zh": "net 提供："},
     "returns_dict": {"en": "Return a dict with the keys:", "zh": "返回一个 dict，键为："},
     "chain_consistent": {
         "en": "net held your own answers from {steps}. Your formula here is right: on those "
@@ -320,8 +321,12 @@ def show_text(view: dict, lang: str = "en") -> str:
 
     out = [text(MESSAGES, "show_title", lang, step=view["step"], title=pick(view["title"], lang),
                 seed=view["seed"]), ""]
-    out.extend("    " + part for part in view["formula_text"].split(";  "))
-    out += ["", "  " + pick(view["meaning"], lang), "", text(MESSAGES, "network", lang)]
+    if view["formula_text"]:
+        out.extend("    " + part for part in view["formula_text"].split(";  "))
+        out.append("")
+    elif view["factors"]:           # the scaffold names the chain rule's factors, not the formula
+        out += ["    " + pick(view["factors"], lang), ""]
+    out += ["  " + pick(view["meaning"], lang), "", text(MESSAGES, "network", lang)]
     arrays = notation.arrays()
     depth = len(notation.SEED_LAYERS) - 1
     columns = [list(arrays["x"])] + [list(arrays[f"h{l}"]) for l in range(1, depth)] \
@@ -343,8 +348,12 @@ def show_text(view: dict, lang: str = "en") -> str:
     if view["upstream"]:
         out += ["", text(MESSAGES, "upstream", lang)]
         out.extend(f"  net.{name} = {value:.10g}" for name, value in view["upstream"].items())
-    out += ["", text(MESSAGES, "uses", lang) + " "
-            + ", ".join("net." + n for n in view["uses"][:12]) + (" …" if len(view["uses"]) > 12 else "")]
+    if view["uses"] is not None:
+        out += ["", text(MESSAGES, "uses", lang) + " "
+                + ", ".join("net." + n for n in view["uses"][:12])
+                + (" …" if len(view["uses"]) > 12 else "")]
+    else:                           # the formula is not shown: everything net offers
+        out += ["", text(MESSAGES, "offers", lang) + " " + pick(view["offers"], lang)]
     if view["answer"]:
         out.append(text(MESSAGES, "returns_dict", lang) + " " + ", ".join(view["answer"]))
     return "\n".join(out)
