@@ -25,6 +25,12 @@ MESSAGES = {
                         "and run bpgrade check step1 (or bpgrade watch).",
                   "zh": "下一步：cd {root} && bpgrade show step1，然后编辑 exercises/step01.py "
                         "并运行 bpgrade check step1（或 bpgrade watch）。"},
+    "init_scaffold_kept": {"en": "  kept the workspace's scaffold, {kept}, with its stubs; to switch "
+                                  "to {asked}: bpgrade init --scaffold {asked} --force (your seed "
+                                  "stays; your edited files are replaced)",
+                           "zh": "  保留了工作区原有的 scaffold：{kept}，以及对应的练习文件；要换成 "
+                                 "{asked}：bpgrade init --scaffold {asked} --force（种子不变；"
+                                 "你改过的文件会被覆盖）"},
     "reset_ask": {"en": "Replace {path} with a fresh stub? Your code in it will be lost.",
                   "zh": "用初始文件替换 {path}？其中你写的代码将丢失。"},
     "reset_done": {"en": "Restored {path}.", "zh": "已恢复 {path}。"},
@@ -87,6 +93,9 @@ def init(directory, seed, force, scaffold, lang):
     if report.kept:
         names = ", ".join(p.name for p in report.kept[:6]) + (" …" if len(report.kept) > 6 else "")
         click.echo(i18n.text(MESSAGES, "init_kept", chosen, n=len(report.kept), names=names))
+    if scaffold is not None and report.workspace.scaffold != scaffold:
+        click.echo(i18n.text(MESSAGES, "init_scaffold_kept", chosen,
+                             kept=report.workspace.scaffold, asked=scaffold))
     click.echo(i18n.text(MESSAGES, "init_next", chosen, root=root))
 
 
@@ -183,7 +192,8 @@ def watch(exercises, seed, timeout, lang):
     from ..learner.watch import Watcher
 
     setup = _settings(exercises, seed, lang)
-    watcher = Watcher(setup.folder, setup.seed, setup.lang, timeout, click.echo, _color())
+    watcher = Watcher(setup.folder, setup.seed, setup.lang, timeout, click.echo, _color(),
+                      scaffold=setup.scaffold)
     sys.exit(watcher.run())
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..steps import registry
 from ..errors import UsageError
-from ..i18n import LANGUAGES, text
+from ..i18n import LANGUAGES, pick, text
 
 CONFIG_NAME = "bpgrade.toml"
 EXERCISES = "exercises"
@@ -35,10 +35,10 @@ MESSAGES = {
     "bad_scaffold": {"en": "scaffold must be one of {choices}, not {value}",
                      "zh": "scaffold 只能是 {choices} 之一，不能是 {value}"},
     "config_comment": {"en": "# bpgrade workspace: your own problem's seed, how much of the "
-                             "lesson the exercises show (scaffold: full, faded or none) and, "
+                             "lesson the exercises show\n# (scaffold: full, faded or none) and, "
                              "optionally, your language.",
-                       "zh": "# bpgrade 工作区：你自己题目的种子、练习显示课文内容的多少"
-                             "（scaffold：full、faded 或 none），以及（可选的）语言。"},
+                       "zh": "# bpgrade 工作区：你自己题目的种子、练习显示课文内容的多少\n"
+                             "# （scaffold：full、faded 或 none），以及（可选的）语言。"},
     "readme_title": {"en": "Your backpropagation exercises", "zh": "你的反向传播练习"},
     "readme_seed": {"en": "Your problem's seed is {seed}. See its numbers with "
                           "`bpgrade show step1`.",
@@ -132,8 +132,8 @@ def check_scaffold(value, lang: str = "en", error=UsageError) -> str:
     from ..steps.stubs import SCAFFOLDS
 
     if not isinstance(value, str) or value not in SCAFFOLDS:
-        raise error(text(MESSAGES, "bad_scaffold", lang, choices=", ".join(SCAFFOLDS),
-                         value=repr(value)))
+        choices = pick({"en": ", ", "zh": "、"}, lang).join(SCAFFOLDS)
+        raise error(text(MESSAGES, "bad_scaffold", lang, choices=choices, value=repr(value)))
     return value
 
 

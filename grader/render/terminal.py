@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import textwrap
 
 from ..steps import registry
 from ..i18n import pick, text
@@ -353,7 +354,8 @@ def show_text(view: dict, lang: str = "en") -> str:
                 + ", ".join("net." + n for n in view["uses"][:12])
                 + (" …" if len(view["uses"]) > 12 else "")]
     else:                           # the formula is not shown: everything net offers
-        out += ["", text(MESSAGES, "offers", lang) + " " + pick(view["offers"], lang)]
+        offers = text(MESSAGES, "offers", lang) + " " + pick(view["offers"], lang)
+        out += ["", textwrap.fill(offers, 96, subsequent_indent="    ") if lang == "en" else offers]
     if view["answer"]:
         out.append(text(MESSAGES, "returns_dict", lang) + " " + ", ".join(view["answer"]))
     return "\n".join(out)
