@@ -324,3 +324,21 @@ def test_init_says_when_it_keeps_the_workspaces_scaffold(bare_dir):
     assert "kept the workspace's scaffold, none" in again.output
     assert "bpgrade init --scaffold full --force" in again.output
     assert 'scaffold = "none"' in (bare_dir / "ws" / "bpgrade.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("scaffold, listed", [("faded", False), ("full", True)])
+def test_a_failure_lists_the_formulas_values_only_where_the_stub_shows_it(bare_dir, monkeypatch,
+                                                                           scaffold, listed):
+    assert CliRunner().invoke(main, ["init", "ws", "--seed", "4", "--scaffold",
+                                     scaffold]).exit_code == 0
+    monkeypatch.chdir(bare_dir / "ws")
+    (bare_dir / "ws" / "exercises" / "step10.py").write_text(
+        "def step10(net):\n    return net.dL_dh2_1 * 0.3\n", encoding="utf-8")
+    (bare_dir / "ws" / "exercises" / "step02.py").write_text(
+        "def step2(net):\n    return net.delta3\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "step10", "step2"])
+    assert result.exit_code == 1
+    step10 = result.output.split("step10", 1)[1]
+    assert ("net.w2_21 = " in step10) == listed          # step 10's formula reads w₂₁⁽²⁾
+    assert "expected" in step10 and "received" in step10
+    assert "net.delta3 = " in result.output.split("step10", 1)[0]    # step 2 shows its formula

@@ -130,7 +130,7 @@ def check(steps, all_steps, exercises, seed, chain, timeout, as_json, lang):
     if as_json:
         click.echo(terminal.as_json(report))
     else:
-        click.echo(terminal.terminal(report, setup.lang, color=_color()))
+        click.echo(terminal.terminal(report, setup.lang, color=_color(), scaffold=setup.scaffold))
     sys.exit(0 if report.passed else 1)
 
 
@@ -163,7 +163,8 @@ def list_steps(exercises, seed, timeout, as_json, lang):
               help="Print the values as JSON. / 以 JSON 输出数值。")
 @LANG_OPTION
 def show(step, exercises, seed, as_json, lang):
-    """Your numbers for STEP, the values net holds, the formula. / 查看某一步的数值与公式。"""
+    """Your numbers for STEP, the values net holds, the lesson as your stub shows it. /
+    查看某一步的数值、net 提供的值，以及你的练习文件所显示的课文内容。"""
     import json
 
     from ..engine.generators import generate

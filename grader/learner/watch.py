@@ -133,7 +133,8 @@ class Watcher:
         return result
 
     def _show(self, step, result) -> None:
-        self.echo(reporters.terminal(checking.Report([result], self.seed), self.lang, self.color))
+        self.echo(reporters.terminal(checking.Report([result], self.seed), self.lang, self.color,
+                                     self.scaffold))
         self._offer_hint(step, result)
 
     def _advance(self, start_number: int, untouched_step0_last: bool = False):

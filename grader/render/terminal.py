@@ -120,12 +120,25 @@ def _chain_line(result, lang: str) -> str:
     return text(MESSAGES, "chain", lang, steps=fed)
 
 
-def _detail_lines(result, lang: str, verbose: bool) -> list:
+def _names_shown(step_id: str, scaffold: str | None) -> bool:
+    """May a failure list the values the formula reads? Not where the learner's stub keeps the
+    formula back (the scaffold): those names are half the answer."""
+    if scaffold is None:
+        return True
+    from ..steps import stubs
+
+    return step_id not in registry.BY_ID or \
+        stubs.support(registry.BY_ID[step_id], scaffold) == "formula"
+
+
+def _detail_lines(result, lang: str, verbose: bool, scaffold: str | None = None) -> list:
     lines = []
     if result.status in ("failed",) and result.rows:
         where = "your_problem" if result.shown_visible else "other_problem"
         lines.append(text(MESSAGES, where, lang, seed=result.shown_seed))
-        lines.append("  " + "   ".join(f"net.{k} = {v:.8g}" for k, v in list(result.inputs.items())[:8]))
+        if _names_shown(result.step, scaffold):
+            lines.append("  " + "   ".join(f"net.{k} = {v:.8g}"
+                                           for k, v in list(result.inputs.items())[:8]))
         wide = max(len(r.key) for r in result.rows)
         shown = [r for r in result.rows if not r.passed][:8]
         for row in shown:
@@ -202,7 +215,9 @@ def _next_line(results, lang: str, color: bool) -> str:
     return _style(text(MESSAGES, "all_done", lang), color, fg="green")
 
 
-def terminal(report, lang: str = "en", color: bool = False) -> str:
+def terminal(report, lang: str = "en", color: bool = False, scaffold: str | None = None) -> str:
+    """The check report for a terminal; with the learner's ``scaffold``, a failure lists the
+    values its formula reads only where their stub shows the formula."""
     results = report.results
     verbose = len(results) <= 3
     first = results[0] if results else None
@@ -218,7 +233,8 @@ def terminal(report, lang: str = "en", color: bool = False) -> str:
         out.append(f"{mark} {result.step:<{width}}  {result.title}")
         out.append(f"  {' ' * width} "
                    + text(MESSAGES, "status_line", lang, status=status, message=result.message))
-        out.extend(f"  {' ' * width} {line}" for line in _detail_lines(result, lang, verbose))
+        out.extend(f"  {' ' * width} {line}"
+                   for line in _detail_lines(result, lang, verbose, scaffold))
     passed = sum(r.passed for r in results)
     out.append("")
     out.append(text(MESSAGES, "score", lang, score=points(report.score, report.max_score),
