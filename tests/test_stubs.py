@@ -153,3 +153,9 @@ def test_level_two_names_the_factors_only_where_the_stub_did_not(lang):
     assert step.factors[lang] in hints.hint("7", 2, lang, "none").body
     assert step.factors[lang] not in hints.hint("7", 2, lang, "faded").body
     assert step.factors[lang] not in hints.hint("7", 2, lang, "full").body
+
+
+def test_a_stub_showing_the_formula_gets_no_blanks():
+    assert "▢" not in hints.hint("step7", 2, "en", "full").body
+    assert "▢" not in hints.hint("step2", 2, "en", "faded").body
+    assert "▢" in hints.hint("step2", 2, "en", "none").body

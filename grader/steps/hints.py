@@ -3,8 +3,9 @@
 Each level adds what the stub (at the workspace's scaffold, grader.steps.stubs) does not
 already say. Level 1 the idea: which paths, which earlier values the lesson reuses here (and
 the step's meaning, when the stub gave only the goal to keep that idea back); level 2 the
-chain-rule structure, ending with the formula's shape in blanks (and the factors in words, when
-the stub did not name them); level 3 always the formula. Each level says how to ask for the next.
+chain-rule structure, ending with the formula's shape in blanks where the stub does not show the
+formula (and the factors in words, when the stub did not name them); level 3 always the formula.
+Each level says how to ask for the next.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def body(step: registry.Step, level: int, lang: str, scaffold: str | None = None
     if level == 2 and shown == "goal" and step.factors:
         parts.append(pick(step.factors, lang))
     parts.append(pick(step.hints[level], lang))
-    if level == 2:
+    if level == 2 and shown != "formula":       # the formula's shape, where it is not shown
         parts.append(text(MESSAGES, "blanks", lang, shape=derived.blanks(step)))
     return "\n  ".join(parts)
 
