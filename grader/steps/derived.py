@@ -115,7 +115,7 @@ def context(step) -> tuple:
 _OFFERED = (("INPUTS", {"en": "inputs", "zh": "输入"}),
             ("PARAMETERS", {"en": "parameters", "zh": "参数"}),
             ("FORWARD", {"en": "the forward pass", "zh": "前向传播"}))
-_EARLIER = {"en": "earlier steps", "zh": "前面各步"}
+_EARLIER = {"en": "from earlier steps", "zh": "前面各步算出的"}
 _GRADIENTS = {"en": "parameter gradients", "zh": "参数的梯度"}
 _LOSS = {"en": "net.loss(name=value, ...), L with those parameters replaced",
          "zh": "net.loss(name=value, ...)，即把这些参数换掉后的 L"}
