@@ -6,8 +6,9 @@
     L = ½(y − y_target)²
 
 Run the network once: every hidden activation, the output y and the loss L.
-Use: net.x1, net.x2, net.y_target and every parameter net.w1_11 … net.v2, net.b3 (also
-    as arrays: net.x, net.W1, net.b1, net.W2, net.b2, net.W3)
+net offers: inputs net.x1, net.x2, net.y_target, net.eta; parameters net.w1_11 …
+    net.w1_32, net.b1_1, net.b1_2, net.b1_3, net.w2_11 … net.w2_23, net.b2_1, net.b2_2,
+    net.v1, net.v2, net.b3; net[name] reads any of them by name
 Return: a dict with exactly these keys:
     "h1_1", "h1_2", "h1_3", "h2_1", "h2_2", "y", "L"
 Check it: bpgrade check step0    Hint: bpgrade hint step0
@@ -20,7 +21,7 @@ Check it: bpgrade check step0    Hint: bpgrade hint step0
     L = ½(y − y_target)²
 
 把网络完整算一遍：每个隐藏层激活值、输出 y 和损失 L。
-用到：net.x1、net.x2、net.y_target 以及所有参数 net.w1_11 … net.v2、net.b3（也有数组形式：net.x、net.W1、net.b1、net.W2、net.b2、net.W3）
+net 提供：输入 net.x1、net.x2、net.y_target、net.eta；参数 net.w1_11 … net.w1_32、net.b1_1、net.b1_2、net.b1_3、net.w2_11 … net.w2_23、net.b2_1、net.b2_2、net.v1、net.v2、net.b3；也可用 net[name] 按名字读取
 返回：一个 dict，键恰好是：
     "h1_1", "h1_2", "h1_3", "h2_1", "h2_2", "y", "L"
 检查：bpgrade check step0    提示：bpgrade hint step0

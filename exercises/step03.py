@@ -3,7 +3,11 @@
     ∂L/∂v₂ = δ⁽³⁾ · y(1−y) · h₂⁽²⁾
 
 How L changes with v₂, the weight from h₂⁽²⁾ into the output.
-Use: net.delta3, net.y, net.h2_2
+net offers: inputs net.x1, net.x2, net.y_target, net.eta; parameters net.w1_11 …
+    net.w1_32, net.b1_1, net.b1_2, net.b1_3, net.w2_11 … net.w2_23, net.b2_1, net.b2_2,
+    net.v1, net.v2, net.b3; the forward pass net.z1_1, net.z1_2, net.z1_3, net.h1_1,
+    net.h1_2, net.h1_3, net.z2_1, net.z2_2, net.h2_1, net.h2_2, net.z3, net.y, net.L;
+    from earlier steps net.delta3; net[name] reads any of them by name
 Return: one number (a float).
 Check it: bpgrade check step3    Hint: bpgrade hint step3
 
@@ -12,7 +16,7 @@ Check it: bpgrade check step3    Hint: bpgrade hint step3
     ∂L/∂v₂ = δ⁽³⁾ · y(1−y) · h₂⁽²⁾
 
 L 随 v₂（从 h₂⁽²⁾ 到输出的权重）的变化率。
-用到：net.delta3, net.y, net.h2_2
+net 提供：输入 net.x1、net.x2、net.y_target、net.eta；参数 net.w1_11 … net.w1_32、net.b1_1、net.b1_2、net.b1_3、net.w2_11 … net.w2_23、net.b2_1、net.b2_2、net.v1、net.v2、net.b3；前向传播 net.z1_1、net.z1_2、net.z1_3、net.h1_1、net.h1_2、net.h1_3、net.z2_1、net.z2_2、net.h2_1、net.h2_2、net.z3、net.y、net.L；前面各步算出的 net.delta3；也可用 net[name] 按名字读取
 返回：一个数（float）。
 检查：bpgrade check step3    提示：bpgrade hint step3
 """

@@ -1,18 +1,25 @@
 """Step 8 — ∂L/∂w₁₂⁽²⁾
 
-    ∂L/∂w₁₂⁽²⁾ = ∂L/∂h₁⁽²⁾ · h₁⁽²⁾(1−h₁⁽²⁾) · h₂⁽¹⁾
+    The chain rule from L back to w₁₂⁽²⁾ has three factors: how L changes with h₁⁽²⁾ (an
+    earlier step found it), the slope of h₁⁽²⁾'s sigmoid, written with its output, and
+    how z₁⁽²⁾ changes with w₁₂⁽²⁾.
 
 How L changes with w₁₂⁽²⁾, the weight from h₂⁽¹⁾ into h₁⁽²⁾.
-Use: net.dL_dh2_1, net.h2_1, net.h1_2
+net offers: inputs net.x1, net.x2, net.y_target, net.eta; parameters net.w1_11 …
+    net.w1_32, net.b1_1, net.b1_2, net.b1_3, net.w2_11 … net.w2_23, net.b2_1, net.b2_2,
+    net.v1, net.v2, net.b3; the forward pass net.z1_1, net.z1_2, net.z1_3, net.h1_1,
+    net.h1_2, net.h1_3, net.z2_1, net.z2_2, net.h2_1, net.h2_2, net.z3, net.y, net.L;
+    from earlier steps net.delta3, net.dL_dh2_1, net.dL_dh2_2; net[name] reads any of
+    them by name
 Return: one number (a float).
 Check it: bpgrade check step8    Hint: bpgrade hint step8
 
 第 8 步 — ∂L/∂w₁₂⁽²⁾
 
-    ∂L/∂w₁₂⁽²⁾ = ∂L/∂h₁⁽²⁾ · h₁⁽²⁾(1−h₁⁽²⁾) · h₂⁽¹⁾
+    从 L 回到 w₁₂⁽²⁾ 的链式法则共三个因子：L 随 h₁⁽²⁾ 的变化率（前面某一步已经算出）、h₁⁽²⁾ 的 sigmoid 的斜率（用它的输出表示），以及 z₁⁽²⁾ 随 w₁₂⁽²⁾ 的变化率。
 
 L 随 w₁₂⁽²⁾（从 h₂⁽¹⁾ 到 h₁⁽²⁾ 的权重）的变化率。
-用到：net.dL_dh2_1, net.h2_1, net.h1_2
+net 提供：输入 net.x1、net.x2、net.y_target、net.eta；参数 net.w1_11 … net.w1_32、net.b1_1、net.b1_2、net.b1_3、net.w2_11 … net.w2_23、net.b2_1、net.b2_2、net.v1、net.v2、net.b3；前向传播 net.z1_1、net.z1_2、net.z1_3、net.h1_1、net.h1_2、net.h1_3、net.z2_1、net.z2_2、net.h2_1、net.h2_2、net.z3、net.y、net.L；前面各步算出的 net.delta3、net.dL_dh2_1、net.dL_dh2_2；也可用 net[name] 按名字读取
 返回：一个数（float）。
 检查：bpgrade check step8    提示：bpgrade hint step8
 """

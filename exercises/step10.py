@@ -1,18 +1,19 @@
 """Step 10 — ∂L/∂h₁⁽¹⁾, back into hidden layer 1
 
-    ∂L/∂h₁⁽¹⁾ = ∂L/∂h₁⁽²⁾ · h₁⁽²⁾(1−h₁⁽²⁾) · w₁₁⁽²⁾ + ∂L/∂h₂⁽²⁾ · h₂⁽²⁾(1−h₂⁽²⁾) · w₂₁⁽²⁾
-
-h₁⁽¹⁾ feeds both neurons of layer 2, so its gradient is a sum of two paths.
-Use: net.dL_dh2_1, net.h2_1, net.w2_11, net.dL_dh2_2, net.h2_2, net.w2_21
+How L changes with the activation h₁⁽¹⁾.
+net offers: inputs net.x1, net.x2, net.y_target, net.eta; parameters net.w1_11 …
+    net.w1_32, net.b1_1, net.b1_2, net.b1_3, net.w2_11 … net.w2_23, net.b2_1, net.b2_2,
+    net.v1, net.v2, net.b3; the forward pass net.z1_1, net.z1_2, net.z1_3, net.h1_1,
+    net.h1_2, net.h1_3, net.z2_1, net.z2_2, net.h2_1, net.h2_2, net.z3, net.y, net.L;
+    from earlier steps net.delta3, net.dL_dh2_1, net.dL_dh2_2; net[name] reads any of
+    them by name
 Return: one number (a float).
 Check it: bpgrade check step10    Hint: bpgrade hint step10
 
 第 10 步 — ∂L/∂h₁⁽¹⁾，传回隐藏层 1
 
-    ∂L/∂h₁⁽¹⁾ = ∂L/∂h₁⁽²⁾ · h₁⁽²⁾(1−h₁⁽²⁾) · w₁₁⁽²⁾ + ∂L/∂h₂⁽²⁾ · h₂⁽²⁾(1−h₂⁽²⁾) · w₂₁⁽²⁾
-
-h₁⁽¹⁾ 同时连到隐藏层 2 的两个神经元，所以它的梯度是两条路径之和。
-用到：net.dL_dh2_1, net.h2_1, net.w2_11, net.dL_dh2_2, net.h2_2, net.w2_21
+L 随激活值 h₁⁽¹⁾ 的变化率。
+net 提供：输入 net.x1、net.x2、net.y_target、net.eta；参数 net.w1_11 … net.w1_32、net.b1_1、net.b1_2、net.b1_3、net.w2_11 … net.w2_23、net.b2_1、net.b2_2、net.v1、net.v2、net.b3；前向传播 net.z1_1、net.z1_2、net.z1_3、net.h1_1、net.h1_2、net.h1_3、net.z2_1、net.z2_2、net.h2_1、net.h2_2、net.z3、net.y、net.L；前面各步算出的 net.delta3、net.dL_dh2_1、net.dL_dh2_2；也可用 net[name] 按名字读取
 返回：一个数（float）。
 检查：bpgrade check step10    提示：bpgrade hint step10
 """

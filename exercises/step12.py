@@ -1,18 +1,19 @@
 """Step 12 — ∂L/∂h₃⁽¹⁾
 
-    ∂L/∂h₃⁽¹⁾ = ∂L/∂h₁⁽²⁾ · h₁⁽²⁾(1−h₁⁽²⁾) · w₁₃⁽²⁾ + ∂L/∂h₂⁽²⁾ · h₂⁽²⁾(1−h₂⁽²⁾) · w₂₃⁽²⁾
-
-The same two paths for h₃⁽¹⁾, through w₁₃⁽²⁾ and w₂₃⁽²⁾.
-Use: net.dL_dh2_1, net.h2_1, net.w2_13, net.dL_dh2_2, net.h2_2, net.w2_23
+How L changes with the activation h₃⁽¹⁾.
+net offers: inputs net.x1, net.x2, net.y_target, net.eta; parameters net.w1_11 …
+    net.w1_32, net.b1_1, net.b1_2, net.b1_3, net.w2_11 … net.w2_23, net.b2_1, net.b2_2,
+    net.v1, net.v2, net.b3; the forward pass net.z1_1, net.z1_2, net.z1_3, net.h1_1,
+    net.h1_2, net.h1_3, net.z2_1, net.z2_2, net.h2_1, net.h2_2, net.z3, net.y, net.L;
+    from earlier steps net.delta3, net.dL_dh2_1, net.dL_dh2_2, net.dL_dh1_1,
+    net.dL_dh1_2; net[name] reads any of them by name
 Return: one number (a float).
 Check it: bpgrade check step12    Hint: bpgrade hint step12
 
 第 12 步 — ∂L/∂h₃⁽¹⁾
 
-    ∂L/∂h₃⁽¹⁾ = ∂L/∂h₁⁽²⁾ · h₁⁽²⁾(1−h₁⁽²⁾) · w₁₃⁽²⁾ + ∂L/∂h₂⁽²⁾ · h₂⁽²⁾(1−h₂⁽²⁾) · w₂₃⁽²⁾
-
-h₃⁽¹⁾ 的两条路径，经由 w₁₃⁽²⁾ 和 w₂₃⁽²⁾。
-用到：net.dL_dh2_1, net.h2_1, net.w2_13, net.dL_dh2_2, net.h2_2, net.w2_23
+L 随激活值 h₃⁽¹⁾ 的变化率。
+net 提供：输入 net.x1、net.x2、net.y_target、net.eta；参数 net.w1_11 … net.w1_32、net.b1_1、net.b1_2、net.b1_3、net.w2_11 … net.w2_23、net.b2_1、net.b2_2、net.v1、net.v2、net.b3；前向传播 net.z1_1、net.z1_2、net.z1_3、net.h1_1、net.h1_2、net.h1_3、net.z2_1、net.z2_2、net.h2_1、net.h2_2、net.z3、net.y、net.L；前面各步算出的 net.delta3、net.dL_dh2_1、net.dL_dh2_2、net.dL_dh1_1、net.dL_dh1_2；也可用 net[name] 按名字读取
 返回：一个数（float）。
 检查：bpgrade check step12    提示：bpgrade hint step12
 """

@@ -87,7 +87,9 @@ def test_show_gives_the_numbers_net_holds(workspace_dir, step):
     if chosen.number > 0:
         assert view["forward"]["y"] == problem["forward"]["y"][0]
     text = CliRunner().invoke(main, ["show", step]).output
-    assert chosen.formula_text.split(";  ")[0] in text
+    shows_formula = stubs.support(chosen, view["scaffold"]) == "formula"
+    assert (chosen.formula_text.split(";  ")[0] in text) == shows_formula
+    assert (view["formula"] is not None) == shows_formula
     assert "x1 = " in text
 
 
@@ -251,3 +253,94 @@ def test_bad_layers_are_reported_in_the_chosen_language(command):
     for lang, words in (("en", "takes sizes like"), ("zh", "的格式如")):
         result = CliRunner().invoke(main, command + ["--layers", "2,x", "--lang", lang])
         assert result.exit_code == 2 and words in result.output
+
+
+# --- the scaffold through the CLI ---------------------------------------------------------------
+
+@pytest.fixture
+def bare_dir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    return tmp_path
+
+
+def test_init_scaffold_none_is_followed_by_show_hint_and_reset(bare_dir, monkeypatch):
+    result = CliRunner().invoke(main, ["init", "ws", "--seed", "5", "--scaffold", "none"])
+    assert result.exit_code == 0, result.output
+    monkeypatch.chdir(bare_dir / "ws")
+    step = registry.get("step2")
+    shown = CliRunner().invoke(main, ["show", "step2"]).output
+    assert step.formula_text not in shown and "net offers:" in shown
+    assert "The lesson's formula uses:" not in shown
+    view = json.loads(CliRunner().invoke(main, ["show", "step2", "--json"]).output)
+    assert view["scaffold"] == "none" and view["formula"] is None and view["uses"] is None
+    step7 = registry.get("step7")
+    level2 = CliRunner().invoke(main, ["hint", "step7", "--level", "2"]).output
+    assert step7.factors["en"] in " ".join(level2.split())       # the stub did not name them
+    path = bare_dir / "ws" / "exercises" / step.file_name
+    path.write_text("def step2(net):\n    return 0\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["reset", "step2", "--yes"]).exit_code == 0
+    assert path.read_text(encoding="utf-8") == stubs.render(step, "none")
+
+
+def test_the_default_workspace_fades(bare_dir, monkeypatch):
+    assert CliRunner().invoke(main, ["init", "ws", "--seed", "5"]).exit_code == 0
+    monkeypatch.chdir(bare_dir / "ws")
+    assert 'scaffold = "faded"' in (bare_dir / "ws" / "bpgrade.toml").read_text(encoding="utf-8")
+    early, late = registry.get("step2"), registry.get("step10")
+    assert early.formula_text in CliRunner().invoke(main, ["show", "step2"]).output
+    assert late.formula_text not in CliRunner().invoke(main, ["show", "step10"]).output
+    level2 = CliRunner().invoke(main, ["hint", "step7", "--level", "2"]).output
+    assert registry.get("step7").factors["en"] not in " ".join(level2.split())
+    assert "▢" in level2
+    level3 = CliRunner().invoke(main, ["hint", "step10", "--level", "3"]).output
+    assert late.formula_text in level3
+
+
+@pytest.mark.parametrize("lang, words", [("en", "scaffold must be one of full, faded, none"),
+                                         ("zh", "scaffold 只能是 full、faded、none 之一")])
+def test_init_with_a_bad_scaffold_is_a_usage_error(bare_dir, lang, words):
+    result = CliRunner().invoke(main, ["init", "ws", "--scaffold", "medium", "--lang", lang])
+    assert result.exit_code == 2 and words in result.output
+    assert "Traceback" not in result.output and not (bare_dir / "ws").exists()
+
+
+def test_a_bad_scaffold_in_the_workspace_file_is_a_usage_error(bare_dir, monkeypatch):
+    assert CliRunner().invoke(main, ["init", "ws", "--seed", "5"]).exit_code == 0
+    config = bare_dir / "ws" / "bpgrade.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('"faded"', '"lots"'),
+                      encoding="utf-8")
+    monkeypatch.chdir(bare_dir / "ws")
+    for command in (["show", "step3"], ["hint", "step3"], ["reset", "step3", "--yes"]):
+        result = CliRunner().invoke(main, command + ["--lang", "zh"])
+        assert result.exit_code == 2, command
+        assert "scaffold 只能是 full、faded、none 之一，不能是 'lots'" in result.output
+
+
+def test_init_says_when_it_keeps_the_workspaces_scaffold(bare_dir):
+    assert CliRunner().invoke(main, ["init", "ws", "--scaffold", "none"]).exit_code == 0
+    again = CliRunner().invoke(main, ["init", "ws", "--scaffold", "full"])
+    assert again.exit_code == 0
+    assert "kept the workspace's scaffold, none" in again.output
+    assert "bpgrade init --scaffold full --force" in again.output
+    assert 'scaffold = "none"' in (bare_dir / "ws" / "bpgrade.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("scaffold, listed", [("faded", False), ("full", True)])
+def test_a_failure_lists_the_formulas_values_only_where_the_stub_shows_it(bare_dir, monkeypatch,
+                                                                           scaffold, listed):
+    assert CliRunner().invoke(main, ["init", "ws", "--seed", "4", "--scaffold",
+                                     scaffold]).exit_code == 0
+    monkeypatch.chdir(bare_dir / "ws")
+    (bare_dir / "ws" / "exercises" / "step10.py").write_text(
+        "def step10(net):\n    return net.dL_dh2_1 * 0.3\n", encoding="utf-8")
+    (bare_dir / "ws" / "exercises" / "step02.py").write_text(
+        "def step2(net):\n    return net.delta3\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "step10", "step2"])
+    assert result.exit_code == 1
+    step10 = result.output.split("step10", 1)[1]
+    assert ("net.w2_21 = " in step10) == listed          # step 10's formula reads w₂₁⁽²⁾
+    assert "expected" in step10 and "received" in step10
+    assert "net.delta3 = " in result.output.split("step10", 1)[0]    # step 2 shows its formula

@@ -52,7 +52,7 @@ def test_hint_function(level, lang):
     step = registry.get("step7")
     found = hints.hint("7", level, lang)
     assert found.step == "step7" and found.level == level and found.levels == 3
-    assert found.body == step.hints[level][lang]
+    assert step.hints[level][lang] in found.body
     assert found.next_level == (level + 1 if level < 3 else None)
     shown = found.render(lang)
     assert step.hints[level][lang] in shown and step.title[lang] in shown

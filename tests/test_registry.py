@@ -139,13 +139,21 @@ def test_texts_in_both_languages(step):
     assert isinstance(step.points, int) and step.points > 0
 
 
+@pytest.mark.parametrize("scaffold", stubs.SCAFFOLDS)
 @pytest.mark.parametrize("step", STEPS, ids=IDS)
-def test_stub_docstring_names_what_to_use(step):
-    text = stubs.render(step)
+def test_stub_docstring_names_what_to_use(step, scaffold):
+    text = stubs.render(step, scaffold)
     assert step.title["en"] in text and step.title["zh"] in text
     assert f"bpgrade check {step.id}" in text
-    if not step.uses_text:
-        assert all(f"net.{name}" in text for name in step.uses)
+    if scaffold == "full":
+        if not step.uses_text:
+            assert all(f"net.{name}" in text for name in step.uses)
+    else:               # the whole context: each family by its first name (or a range from it)
+        assert step.offers["en"] in " ".join(text.split())
+        firsts = {}
+        for name in step.context:
+            firsts.setdefault(re.sub(r"\d+$", "", name), name)
+        assert all(f"net.{name}" in step.offers["en"] for name in firsts.values())
     for key, _ in step.answer_items:
         assert key is None or f'"{key}"' in text
 

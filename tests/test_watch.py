@@ -267,3 +267,30 @@ def test_watch_speaks_chinese_too(tmp_path):
     assert any(line.startswith("step1 的提示（2/3）：") for line in lines)
     assert any(line.startswith("────") and "已保存 step1" in line for line in lines)
     assert lines[-1] == "已停止监视。"
+
+
+def test_watch_follows_the_scaffold(tmp_path):
+    """A faded step10 that fails: no list of the formula's values, and hint 1 gives the idea
+    (two paths) that the stub keeps back; a full stub says it already, so its hint does not."""
+    said = {}
+    for scaffold in ("faded", "full"):
+        root = tmp_path / scaffold
+        workspace.init(root, seed=4, scaffold=scaffold)
+        folder = root / "exercises"
+        for step in registry.STEPS[:10]:
+            shutil.copy(SOLUTIONS / step.file_name, folder / step.file_name)
+        (folder / "step10.py").write_text("def step10(net):\n    return net.dL_dh2_1 * 0.3\n",
+                                          encoding="utf-8")
+        lines, stop = [], threading.Event()
+        watcher = Watcher(folder, 4, "en", 2.0, lines.append, scaffold=scaffold)
+        thread = threading.Thread(target=watcher.run, kwargs={"should_stop": stop.is_set,
+                                                              "interval": 0.05})
+        thread.start()
+        try:
+            assert wait_for(lambda: any("Hint 1 of 3 for step10:" in line for line in lines))
+        finally:
+            stop.set()
+            thread.join(10)
+        said[scaffold] = "\n".join(lines)
+    assert "net.w2_21 = " not in said["faded"] and "net.w2_21 = " in said["full"]
+    assert "sum of two paths" in said["faded"] and "sum of two paths" not in said["full"]

@@ -129,3 +129,88 @@ def test_a_course_config_is_not_a_workspace(tmp_path):
     (both / workspace.CONFIG_NAME).write_text('[grade]\nsecret = "s"\n[workspace]\nseed = 2\n',
                                               encoding="utf-8")
     assert workspace.find(both).seed == 2
+
+
+# --- the scaffold: kept in bpgrade.toml, followed by the stubs and reset -----------------------
+
+@pytest.mark.parametrize("scaffold", stubs.SCAFFOLDS)
+def test_init_keeps_the_scaffold_and_renders_its_stubs(tmp_path, scaffold, monkeypatch):
+    report = workspace.init(tmp_path, seed=4, scaffold=scaffold)
+    written = (tmp_path / workspace.CONFIG_NAME).read_text(encoding="utf-8")
+    assert f'scaffold = "{scaffold}"' in written
+    assert report.workspace.scaffold == workspace.load(tmp_path).scaffold == scaffold
+    for step in registry.STEPS:
+        path = tmp_path / "exercises" / step.file_name
+        assert path.read_text(encoding="utf-8") == stubs.render(step, scaffold)
+        assert workspace.stub_is_untouched(path, step, scaffold)
+    monkeypatch.chdir(tmp_path / "exercises")
+    assert workspace.settings().scaffold == scaffold
+
+
+def test_the_default_scaffold_is_faded(tmp_path, monkeypatch):
+    assert workspace.init(tmp_path / "ws", seed=1).workspace.scaffold == "faded"
+    step10 = (tmp_path / "ws" / "exercises" / "step10.py").read_text(encoding="utf-8")
+    assert registry.get("step10").formula_text not in step10
+    monkeypatch.chdir(tmp_path)                 # no workspace: the default
+    assert workspace.settings().scaffold == stubs.DEFAULT_SCAFFOLD == "faded"
+
+
+def test_reset_renders_with_the_workspaces_scaffold(tmp_path):
+    workspace.init(tmp_path, seed=2, scaffold="none")
+    step = registry.get("step2")
+    path = tmp_path / "exercises" / step.file_name
+    path.write_text("def step2(net):\n    return 0\n", encoding="utf-8")
+    workspace.reset(tmp_path / "exercises", step, workspace.load(tmp_path).scaffold)
+    assert path.read_text(encoding="utf-8") == stubs.render(step, "none")
+    assert step.formula_text not in path.read_text(encoding="utf-8")
+
+
+def test_a_workspace_from_before_scaffolding_keeps_its_full_stubs(tmp_path, monkeypatch):
+    """No scaffold key: its stubs show every formula, so it stays full and nothing changes."""
+    (tmp_path / workspace.CONFIG_NAME).write_text("[workspace]\nseed = 9\n", encoding="utf-8")
+    (tmp_path / "exercises").mkdir()
+    step = registry.get("step10")
+    old = tmp_path / "exercises" / step.file_name
+    old.write_text(stubs.render(step, "full"), encoding="utf-8")
+    assert workspace.load(tmp_path).scaffold == "full"
+    assert workspace.stub_is_untouched(old, step, workspace.load(tmp_path).scaffold)
+    again = workspace.init(tmp_path)                # completing it adds full stubs, keeps its file
+    assert "scaffold" not in (tmp_path / workspace.CONFIG_NAME).read_text(encoding="utf-8")
+    assert again.workspace.scaffold == "full"
+    step11 = tmp_path / "exercises" / "step11.py"
+    assert step11.read_text(encoding="utf-8") == stubs.render(registry.get("step11"), "full")
+    monkeypatch.chdir(tmp_path)
+    assert workspace.settings().scaffold == "full"
+
+
+def test_init_keeps_an_existing_scaffold_unless_forced(tmp_path):
+    workspace.init(tmp_path, seed=3, scaffold="none")
+    assert workspace.init(tmp_path, scaffold="full").workspace.scaffold == "none"
+    assert workspace.init(tmp_path).workspace.scaffold == "none"
+    forced = workspace.init(tmp_path, scaffold="full", force=True)
+    assert forced.workspace.scaffold == "full" and forced.workspace.seed == 3
+    step = registry.get("step12")
+    assert (tmp_path / "exercises" / step.file_name).read_text(encoding="utf-8") \
+        == stubs.render(step, "full")
+
+
+@pytest.mark.parametrize("value", ['"half"', '"Faded"', "3", "true", '""'])
+def test_a_bad_scaffold_is_said_in_both_languages(tmp_path, value):
+    (tmp_path / workspace.CONFIG_NAME).write_text(f"[workspace]\nseed = 1\nscaffold = {value}\n",
+                                                  encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        workspace.load(tmp_path, "en")
+    assert "scaffold must be one of full, faded, none" in str(caught.value)
+    assert "bpgrade init --force" in str(caught.value)
+    with pytest.raises(UsageError) as caught:
+        workspace.load(tmp_path, "zh")
+    assert "scaffold 只能是 full、faded、none 之一" in str(caught.value)
+    assert "工作区文件" in str(caught.value)
+
+
+@pytest.mark.parametrize("lang, words", [("en", "scaffold must be one of full, faded, none"),
+                                         ("zh", "scaffold 只能是 full、faded、none 之一")])
+def test_init_refuses_a_bad_scaffold(tmp_path, lang, words):
+    with pytest.raises(UsageError, match=words):
+        workspace.init(tmp_path / "ws", scaffold="some", lang=lang)
+    assert not (tmp_path / "ws").exists()

@@ -25,6 +25,12 @@ MESSAGES = {
                         "and run bpgrade check step1 (or bpgrade watch).",
                   "zh": "下一步：cd {root} && bpgrade show step1，然后编辑 exercises/step01.py "
                         "并运行 bpgrade check step1（或 bpgrade watch）。"},
+    "init_scaffold_kept": {"en": "  kept the workspace's scaffold, {kept}, with its stubs; to switch "
+                                  "to {asked}: bpgrade init --scaffold {asked} --force (your seed "
+                                  "stays; your edited files are replaced)",
+                           "zh": "  保留了工作区原有的 scaffold：{kept}，以及对应的练习文件；要换成 "
+                                 "{asked}：bpgrade init --scaffold {asked} --force（种子不变；"
+                                 "你改过的文件会被覆盖）"},
     "reset_ask": {"en": "Replace {path} with a fresh stub? Your code in it will be lost.",
                   "zh": "用初始文件替换 {path}？其中你写的代码将丢失。"},
     "reset_done": {"en": "Restored {path}.", "zh": "已恢复 {path}。"},
@@ -64,8 +70,13 @@ def _color() -> bool:
                    "你的题目的种子（默认：随机选一个，或沿用已有的）。")
 @click.option("--force", is_flag=True,
               help="Replace existing files with fresh stubs. / 用初始文件覆盖已有文件。")
+@click.option("--scaffold", default=None, metavar="full|faded|none",
+              help="How much of the lesson the stubs show: full (every formula), faded (the "
+                   "default: formulas first, then the factors in words, then the goal only) or "
+                   "none (the goal only). / 练习显示课文内容的多少：full（每步都给公式）、"
+                   "faded（默认：先给公式，再用文字说出各因子，最后只说目标）或 none（只说目标）。")
 @LANG_OPTION
-def init(directory, seed, force, lang):
+def init(directory, seed, force, scaffold, lang):
     """Create a workspace of fresh exercises. / 创建练习工作区。
 
     DIRECTORY defaults to bpgrade-exercises; existing files are kept unless --force.
@@ -75,12 +86,16 @@ def init(directory, seed, force, lang):
 
     chosen = i18n.resolve(lang)
     root = directory or Path(DEFAULT_DIR)
-    report = make(root, seed=seed, force=force, lang=chosen, learner_lang=lang)
+    report = make(root, seed=seed, force=force, lang=chosen, learner_lang=lang,
+                  scaffold=scaffold)
     click.echo(i18n.text(MESSAGES, "init_done", chosen, root=root, seed=report.workspace.seed))
     click.echo(i18n.text(MESSAGES, "init_written", chosen, n=len(report.written)))
     if report.kept:
         names = ", ".join(p.name for p in report.kept[:6]) + (" …" if len(report.kept) > 6 else "")
         click.echo(i18n.text(MESSAGES, "init_kept", chosen, n=len(report.kept), names=names))
+    if scaffold is not None and report.workspace.scaffold != scaffold:
+        click.echo(i18n.text(MESSAGES, "init_scaffold_kept", chosen,
+                             kept=report.workspace.scaffold, asked=scaffold))
     click.echo(i18n.text(MESSAGES, "init_next", chosen, root=root))
 
 
@@ -115,7 +130,7 @@ def check(steps, all_steps, exercises, seed, chain, timeout, as_json, lang):
     if as_json:
         click.echo(terminal.as_json(report))
     else:
-        click.echo(terminal.terminal(report, setup.lang, color=_color()))
+        click.echo(terminal.terminal(report, setup.lang, color=_color(), scaffold=setup.scaffold))
     sys.exit(0 if report.passed else 1)
 
 
@@ -148,7 +163,8 @@ def list_steps(exercises, seed, timeout, as_json, lang):
               help="Print the values as JSON. / 以 JSON 输出数值。")
 @LANG_OPTION
 def show(step, exercises, seed, as_json, lang):
-    """Your numbers for STEP, the values net holds, the formula. / 查看某一步的数值与公式。"""
+    """Your numbers for STEP, the values net holds, the lesson as your stub shows it. /
+    查看某一步的数值、net 提供的值，以及你的练习文件所显示的课文内容。"""
     import json
 
     from ..engine.generators import generate
@@ -157,7 +173,7 @@ def show(step, exercises, seed, as_json, lang):
     from ..steps.problem_data import step_view
 
     setup = _settings(exercises, seed, lang)
-    view = step_view(generate(setup.seed), registry.get(step, setup.lang))
+    view = step_view(generate(setup.seed), registry.get(step, setup.lang), setup.scaffold)
     if as_json:
         click.echo(json.dumps(view, ensure_ascii=False, indent=2))
     else:
@@ -177,7 +193,8 @@ def watch(exercises, seed, timeout, lang):
     from ..learner.watch import Watcher
 
     setup = _settings(exercises, seed, lang)
-    watcher = Watcher(setup.folder, setup.seed, setup.lang, timeout, click.echo, _color())
+    watcher = Watcher(setup.folder, setup.seed, setup.lang, timeout, click.echo, _color(),
+                      scaffold=setup.scaffold)
     sys.exit(watcher.run())
 
 
@@ -195,7 +212,7 @@ def reset(step, exercises, yes, lang):
     setup = _settings(exercises, None, lang)
     chosen = registry.get(step, setup.lang)
     path = setup.folder / chosen.file_name
-    if workspace.stub_is_untouched(path, chosen):
+    if workspace.stub_is_untouched(path, chosen, setup.scaffold):
         click.echo(i18n.text(MESSAGES, "reset_fresh", setup.lang, path=path))
         return
     if path.exists() and not yes:
@@ -208,7 +225,7 @@ def reset(step, exercises, yes, lang):
         if not agreed:
             click.echo(i18n.text(MESSAGES, "reset_kept", setup.lang, path=path))
             sys.exit(1)
-    workspace.reset(setup.folder, chosen)
+    workspace.reset(setup.folder, chosen, setup.scaffold)
     click.echo(i18n.text(MESSAGES, "reset_done", setup.lang, path=path))
 
 

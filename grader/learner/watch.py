@@ -111,8 +111,10 @@ class Watcher:
     one level higher each time it fails in exactly the same way.
     """
 
-    def __init__(self, folder, seed: int, lang: str, timeout: float, echo, color=False):
+    def __init__(self, folder, seed: int, lang: str, timeout: float, echo, color=False,
+                 scaffold: str | None = None):
         self.folder = Path(folder)
+        self.scaffold = scaffold        # the stubs' scaffold: a hint adds what they do not say
         if not self.folder.is_dir():
             raise UsageError(text(checking.MESSAGES, "no_folder", lang, path=self.folder))
         self.seed = seed
@@ -131,7 +133,8 @@ class Watcher:
         return result
 
     def _show(self, step, result) -> None:
-        self.echo(reporters.terminal(checking.Report([result], self.seed), self.lang, self.color))
+        self.echo(reporters.terminal(checking.Report([result], self.seed), self.lang, self.color,
+                                     self.scaffold))
         self._offer_hint(step, result)
 
     def _advance(self, start_number: int, untouched_step0_last: bool = False):
@@ -188,7 +191,7 @@ class Watcher:
             return
         from ..steps.hints import hint
 
-        shown = hint(step.id, self._hint_level(step, result, levels), self.lang)
+        shown = hint(step.id, self._hint_level(step, result, levels), self.lang, self.scaffold)
         self.echo(text(MESSAGES, "hint", self.lang, step=step.id, level=shown.level,
                        levels=shown.levels, hint=shown.body))
         if shown.next_level is not None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..steps import registry
 from ..errors import UsageError
-from ..i18n import LANGUAGES, text
+from ..i18n import LANGUAGES, pick, text
 
 CONFIG_NAME = "bpgrade.toml"
 EXERCISES = "exercises"
@@ -32,18 +32,23 @@ MESSAGES = {
                 "zh": "需要 [workspace] 表及 seed = N"},
     "bad_seed": {"en": "seed must be a whole number >= 0", "zh": "seed 必须是 >= 0 的整数"},
     "bad_lang": {"en": "lang must be one of {choices}", "zh": "lang 只能是 {choices} 之一"},
-    "config_comment": {"en": "# bpgrade workspace: your own problem's seed and, optionally, "
-                             "your language.",
-                       "zh": "# bpgrade 工作区：你自己题目的种子，以及（可选的）语言。"},
+    "bad_scaffold": {"en": "scaffold must be one of {choices}, not {value}",
+                     "zh": "scaffold 只能是 {choices} 之一，不能是 {value}"},
+    "config_comment": {"en": "# bpgrade workspace: your own problem's seed, how much of the "
+                             "lesson the exercises show\n# (scaffold: full, faded or none) and, "
+                             "optionally, your language.",
+                       "zh": "# bpgrade 工作区：你自己题目的种子、练习显示课文内容的多少\n"
+                             "# （scaffold：full、faded 或 none），以及（可选的）语言。"},
     "readme_title": {"en": "Your backpropagation exercises", "zh": "你的反向传播练习"},
     "readme_seed": {"en": "Your problem's seed is {seed}. See its numbers with "
                           "`bpgrade show step1`.",
                     "zh": "你的题目种子是 {seed}。用 `bpgrade show step1` 查看具体数值。"},
     "readme_open": {"en": "Open `exercises/step00.py` (the forward pass) or `exercises/step01.py`.",
                     "zh": "打开 `exercises/step00.py`（前向传播）或 `exercises/step01.py`。"},
-    "readme_fill": {"en": "Fill in the function; the docstring gives the formula and the `net.` "
-                          "values.",
-                    "zh": "完成函数；文档字符串里有公式和要用到的 `net.` 值。"},
+    "readme_fill": {"en": "Fill in the function; the docstring says what to compute and what "
+                          "`net.` offers (and, early on, the lesson's formula).",
+                    "zh": "完成函数；文档字符串说明要算什么、`net.` 提供哪些值"
+                          "（前几步还给出课文的公式）。"},
     "readme_check": {"en": "Run `bpgrade check step1` (or `bpgrade watch` to re-check on every "
                            "save).",
                      "zh": "运行 `bpgrade check step1`（或 `bpgrade watch`，每次保存自动检查）。"},
@@ -55,10 +60,17 @@ MESSAGES = {
 }
 
 
+# A workspace written before scaffolding had no ``scaffold`` key: its stubs were rendered with
+# the formula everywhere, so it keeps "full". Reading it as the new default would make ``reset``
+# restore a different stub from the one the learner had, and call their untouched stubs edited.
+LEGACY_SCAFFOLD = "full"
+
+
 class Workspace(Record, frozen=True, eq=True):
     root: Path
     seed: int
     lang: str | None = None
+    scaffold: str = LEGACY_SCAFFOLD
 
     @property
     def exercises(self) -> Path:
@@ -72,11 +84,12 @@ class Workspace(Record, frozen=True, eq=True):
 README_STEPS = ("readme_open", "readme_fill", "readme_check", "readme_stuck", "readme_progress")
 
 
-def _config_text(seed: int, learner_lang: str | None, lang: str) -> str:
+def _config_text(seed: int, learner_lang: str | None, lang: str, scaffold: str) -> str:
     """The workspace file; its comment in the learner's language."""
     from ..render import templates
 
     return templates.render("workspace.toml.j2", seed=int(seed), lang=learner_lang,
+                            scaffold=scaffold,
                             comment=text(MESSAGES, "config_comment", learner_lang or lang))
 
 
@@ -109,7 +122,19 @@ def load(root: Path, lang: str = "en") -> Workspace:
     chosen = table.get("lang")
     if chosen is not None and chosen not in LANGUAGES:
         raise invalid(text(MESSAGES, "bad_lang", lang, choices=", ".join(LANGUAGES)))
-    return Workspace(Path(root), seed, chosen)
+    scaffold = table.get("scaffold", LEGACY_SCAFFOLD)
+    check_scaffold(scaffold, lang, invalid)
+    return Workspace(Path(root), seed, chosen, scaffold)
+
+
+def check_scaffold(value, lang: str = "en", error=UsageError) -> str:
+    """``value`` if it is a scaffold level, else ``error`` with a message naming the levels."""
+    from ..steps.stubs import SCAFFOLDS
+
+    if not isinstance(value, str) or value not in SCAFFOLDS:
+        choices = pick({"en": ", ", "zh": "、"}, lang).join(SCAFFOLDS)
+        raise error(text(MESSAGES, "bad_scaffold", lang, choices=choices, value=repr(value)))
+    return value
 
 
 def find(start: Path | None = None, lang: str = "en") -> Workspace | None:
@@ -137,8 +162,15 @@ class InitReport(Record):
 
 
 def init(root: Path, seed: int | None = None, force: bool = False, lang: str = "en",
-         learner_lang: str | None = None) -> InitReport:
-    """Create (or complete) a workspace; existing files are kept unless ``force``."""
+         learner_lang: str | None = None, scaffold: str | None = None) -> InitReport:
+    """Create (or complete) a workspace; existing files are kept unless ``force``.
+
+    ``scaffold``: how much of the lesson the stubs show; default the existing workspace's,
+    else faded. An existing workspace file is kept unless ``force``, and so is its scaffold."""
+    from ..steps import stubs
+
+    if scaffold is not None:
+        check_scaffold(scaffold, lang)
     root = Path(root)
     if root.exists() and not root.is_dir():
         raise UsageError(text(MESSAGES, "not_a_dir", lang, path=root))
@@ -153,14 +185,16 @@ def init(root: Path, seed: int | None = None, force: bool = False, lang: str = "
         import secrets
 
         seed = existing.seed if existing else secrets.randbelow(1_000_000)
+    if existing is not None and not force:
+        scaffold = existing.scaffold        # the kept workspace file decides
+    elif scaffold is None:
+        scaffold = existing.scaffold if existing else stubs.DEFAULT_SCAFFOLD
     written, kept = [], []
     (root / EXERCISES).mkdir(parents=True, exist_ok=True)
-    files = {root / CONFIG_NAME: _config_text(seed, learner_lang, lang),
+    files = {root / CONFIG_NAME: _config_text(seed, learner_lang, lang, scaffold),
              root / "README.md": _readme_text(seed, learner_lang or lang)}
-    from ..steps import stubs
-
     for step in registry.STEPS:
-        files[root / EXERCISES / step.file_name] = stubs.render(step)
+        files[root / EXERCISES / step.file_name] = stubs.render(step, scaffold)
     for path, content in files.items():
         if path.exists() and not force:
             kept.append(path)
@@ -171,22 +205,24 @@ def init(root: Path, seed: int | None = None, force: bool = False, lang: str = "
     return InitReport(final, written, kept)
 
 
-def stub_is_untouched(path: Path, step) -> bool:
+def stub_is_untouched(path: Path, step, scaffold: str | None = None) -> bool:
     from ..steps import stubs
 
     try:
-        return path.read_text(encoding="utf-8") == stubs.render(step)
+        return path.read_text(encoding="utf-8") == stubs.render(
+            step, scaffold or stubs.DEFAULT_SCAFFOLD)
     except OSError:
         return False
 
 
-def reset(folder: Path, step) -> Path:
-    """Restore the stub of ``step`` in ``folder`` (the caller has asked the learner first)."""
+def reset(folder: Path, step, scaffold: str | None = None) -> Path:
+    """Restore the stub of ``step`` in ``folder`` at ``scaffold`` (the workspace's; the caller
+    has asked the learner first)."""
     from ..steps import stubs
 
     path = Path(folder) / step.file_name
     Path(folder).mkdir(parents=True, exist_ok=True)
-    write_atomically(path, stubs.render(step))
+    write_atomically(path, stubs.render(step, scaffold or stubs.DEFAULT_SCAFFOLD))
     return path
 
 
@@ -195,6 +231,7 @@ class Settings(Record, frozen=True, eq=True):
     seed: int
     lang: str
     workspace: Workspace | None
+    scaffold: str                   # the workspace's, else the default (grader.steps.stubs)
 
 
 def settings(exercises=None, seed=None, lang=None) -> Settings:
@@ -217,4 +254,8 @@ def settings(exercises=None, seed=None, lang=None) -> Settings:
     else:
         folder = Path(EXERCISES)
     chosen_seed = seed if seed is not None else (found.seed if found else 0)
-    return Settings(folder, chosen_seed, chosen_lang, found)
+    if found is not None:
+        scaffold = found.scaffold
+    else:
+        from ..steps.stubs import DEFAULT_SCAFFOLD as scaffold
+    return Settings(folder, chosen_seed, chosen_lang, found, scaffold)

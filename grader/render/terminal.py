@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import textwrap
 
 from ..steps import registry
 from ..i18n import pick, text
@@ -53,6 +54,7 @@ MESSAGES = {
     "upstream": {"en": "Values from earlier steps that net holds for this step:",
                  "zh": "本步 net 中可用的、来自前面步骤的值："},
     "uses": {"en": "The lesson's formula uses:", "zh": "课文公式用到："},
+    "offers": {"en": "net offers:", "zh": "net 提供："},
     "returns_dict": {"en": "Return a dict with the keys:", "zh": "返回一个 dict，键为："},
     "chain_right_alone": {
         "en": "your formula here is right (checked alone, on the reference inputs, it passes); "
@@ -119,12 +121,25 @@ def _chain_line(result, lang: str) -> str:
     return text(MESSAGES, "chain", lang, steps=", ".join(result.chained_from))
 
 
-def _detail_lines(result, lang: str, verbose: bool) -> list:
+def _names_shown(step_id: str, scaffold: str | None) -> bool:
+    """May a failure list the values the formula reads? Not where the learner's stub keeps the
+    formula back (the scaffold): those names are half the answer."""
+    if scaffold is None:
+        return True
+    from ..steps import stubs
+
+    return step_id not in registry.BY_ID or \
+        stubs.support(registry.BY_ID[step_id], scaffold) == "formula"
+
+
+def _detail_lines(result, lang: str, verbose: bool, scaffold: str | None = None) -> list:
     lines = []
     if result.status in ("failed",) and result.rows:
         where = "your_problem" if result.shown_visible else "other_problem"
         lines.append(text(MESSAGES, where, lang, seed=result.shown_seed))
-        lines.append("  " + "   ".join(f"net.{k} = {v:.8g}" for k, v in list(result.inputs.items())[:8]))
+        if _names_shown(result.step, scaffold):
+            lines.append("  " + "   ".join(f"net.{k} = {v:.8g}"
+                                           for k, v in list(result.inputs.items())[:8]))
         wide = max(len(r.key) for r in result.rows)
         shown = [r for r in result.rows if not r.passed][:8]
         for row in shown:
@@ -201,7 +216,9 @@ def _next_line(results, lang: str, color: bool) -> str:
     return _style(text(MESSAGES, "all_done", lang), color, fg="green")
 
 
-def terminal(report, lang: str = "en", color: bool = False) -> str:
+def terminal(report, lang: str = "en", color: bool = False, scaffold: str | None = None) -> str:
+    """The check report for a terminal; with the learner's ``scaffold``, a failure lists the
+    values its formula reads only where their stub shows the formula."""
     results = report.results
     verbose = len(results) <= 3
     first = results[0] if results else None
@@ -217,7 +234,8 @@ def terminal(report, lang: str = "en", color: bool = False) -> str:
         out.append(f"{mark} {result.step:<{width}}  {result.title}")
         out.append(f"  {' ' * width} "
                    + text(MESSAGES, "status_line", lang, status=status, message=result.message))
-        out.extend(f"  {' ' * width} {line}" for line in _detail_lines(result, lang, verbose))
+        out.extend(f"  {' ' * width} {line}"
+                   for line in _detail_lines(result, lang, verbose, scaffold))
     passed = sum(r.passed for r in results)
     out.append("")
     out.append(text(MESSAGES, "score", lang, score=points(report.score, report.max_score),
@@ -321,8 +339,12 @@ def show_text(view: dict, lang: str = "en") -> str:
 
     out = [text(MESSAGES, "show_title", lang, step=view["step"], title=pick(view["title"], lang),
                 seed=view["seed"]), ""]
-    out.extend("    " + part for part in view["formula_text"].split(";  "))
-    out += ["", "  " + pick(view["meaning"], lang), "", text(MESSAGES, "network", lang)]
+    if view["formula_text"]:
+        out.extend("    " + part for part in view["formula_text"].split(";  "))
+        out.append("")
+    elif view["factors"]:           # the scaffold names the chain rule's factors, not the formula
+        out += ["    " + pick(view["factors"], lang), ""]
+    out += ["  " + pick(view["meaning"], lang), "", text(MESSAGES, "network", lang)]
     arrays = notation.arrays()
     depth = len(notation.SEED_LAYERS) - 1
     columns = [list(arrays["x"])] + [list(arrays[f"h{l}"]) for l in range(1, depth)] \
@@ -344,8 +366,13 @@ def show_text(view: dict, lang: str = "en") -> str:
     if view["upstream"]:
         out += ["", text(MESSAGES, "upstream", lang)]
         out.extend(f"  net.{name} = {value:.10g}" for name, value in view["upstream"].items())
-    out += ["", text(MESSAGES, "uses", lang) + " "
-            + ", ".join("net." + n for n in view["uses"][:12]) + (" …" if len(view["uses"]) > 12 else "")]
+    if view["uses"] is not None:
+        out += ["", text(MESSAGES, "uses", lang) + " "
+                + ", ".join("net." + n for n in view["uses"][:12])
+                + (" …" if len(view["uses"]) > 12 else "")]
+    else:                           # the formula is not shown: everything net offers
+        offers = text(MESSAGES, "offers", lang) + " " + pick(view["offers"], lang)
+        out += ["", textwrap.fill(offers, 96, subsequent_indent="    ") if lang == "en" else offers]
     if view["answer"]:
         out.append(text(MESSAGES, "returns_dict", lang) + " " + ", ".join(view["answer"]))
     return "\n".join(out)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from .. import notation
 from ..i18n import pick
 from . import registry
-from .expression import equation, ordered_names, parse, render, substitute
+from .expression import equation, ordered_names, parse, rename, render, substitute
 
 # How the formula text of several rows is joined, per language; LaTeX joins with ",\quad".
 ROWS_JOINED = {"en": ";  ", "zh": "；"}
@@ -117,6 +117,62 @@ def context(step) -> tuple:
     return tuple(held)
 
 
+# The kinds of value net holds, in the order a stub lists them.
+_OFFERED = (("INPUTS", {"en": "inputs", "zh": "输入"}),
+            ("PARAMETERS", {"en": "parameters", "zh": "参数"}),
+            ("FORWARD", {"en": "the forward pass", "zh": "前向传播"}))
+_EARLIER = {"en": "from earlier steps", "zh": "前面各步算出的"}
+_GRADIENTS = {"en": "parameter gradients", "zh": "参数的梯度"}
+_LOSS = {"en": "net.loss(name=value, ...), L with those parameters replaced",
+         "zh": "net.loss(name=value, ...)，即把这些参数换掉后的 L"}
+_NAMES_JOINED = {"en": ", ", "zh": "、"}
+_GROUPS_JOINED = {"en": "; ", "zh": "；"}
+_BY_NAME = {"en": "net[name] reads any of them by name",
+            "zh": "也可用 net[name] 按名字读取"}
+
+
+def _ranges(names, separator: str) -> str:
+    """``net.`` names, each family of more than three as a range: net.w1_11 … net.w1_32."""
+    families = {}
+    for name in names:
+        families.setdefault(_family(name), []).append(name)
+    parts = []
+    for members in families.values():
+        if len(members) > 3:
+            parts.append(f"net.{members[0]} … net.{members[-1]}")
+        else:
+            parts += [f"net.{name}" for name in members]
+    return separator.join(parts)
+
+
+def offers(step) -> dict:
+    """Everything ``net`` holds for the step (its context), grouped by kind, in words: what a
+    stub that does not show the formula lists, so it never points at the few names it reads."""
+    held = list(step.context)
+    groups = []
+    for list_name, label in _OFFERED:
+        names = [n for n in getattr(registry, list_name) if n in held]
+        if names:
+            groups.append((label, names))
+    gradients = [n for n in held if n in registry.PARAMETER_GRADIENTS]
+    grouped = {n for _, names in groups for n in names} | set(gradients)
+    earlier = [n for n in held if n not in grouped]
+    if earlier:
+        groups.append((_EARLIER, earlier))
+    if gradients:
+        groups.append((_GRADIENTS, gradients))
+
+    def written(lang: str) -> str:
+        parts = [f"{pick(label, lang)} {_ranges(names, pick(_NAMES_JOINED, lang))}"
+                 for label, names in groups]
+        if step.offers_loss:
+            parts.append(pick(_LOSS, lang))
+        parts.append(pick(_BY_NAME, lang))
+        return pick(_GROUPS_JOINED, lang).join(parts)
+
+    return {lang: written(lang) for lang in ROWS_JOINED}
+
+
 def rows_written(step, latex: bool) -> list:
     """Each row in the seed's notation, generic where the row is, at a family member's index."""
     out = []
@@ -126,6 +182,24 @@ def rows_written(step, latex: bool) -> list:
         source = substitute(row.source, step.at) if step.at else row.source
         out.append(equation((left, also) if also else (left,), source, latex, row.relation))
     return out
+
+
+BLANK = "▢"
+
+
+def blanks(step) -> str:
+    """The formula's shape with every value a blank (∂L/∂w₁₁⁽²⁾ = ▢ · ▢(1−▢) · ▢): the chain
+    rule's structure, for the learner to fill in."""
+    out = []
+    for row in rows(step):
+        if not row.answers:
+            continue
+        left = notation.substitute(row.left, step.at)
+        source = substitute(row.source, step.at) if step.at else row.source
+        tree = parse(source)
+        shape = render(rename(tree, {n: BLANK for n in ordered_names(tree)}), latex=False)
+        out.append(f"{notation.symbol(left, latex=False)} {row.relation} {shape}")
+    return ROWS_JOINED["en"].join(out)
 
 
 def formula(step, latex: bool) -> str:

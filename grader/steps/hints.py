@@ -1,7 +1,11 @@
 """Tiered hints for one step, read from the registry.
 
-Level 1 names the earlier values the seed reuses here, level 2 the chain-rule structure,
-level 3 the formula in symbols. Each level says how to ask for the next.
+Each level adds what the stub (at the workspace's scaffold, grader.steps.stubs) does not
+already say. Level 1 the idea: which paths, which earlier values the lesson reuses here (and
+the step's meaning, when the stub gave only the goal to keep that idea back); level 2 the
+chain-rule structure, ending with the formula's shape in blanks where the stub does not show the
+formula (and the factors in words, when the stub did not name them); level 3 always the formula.
+Each level says how to ask for the next.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ MESSAGES = {
     "bad_level": {"en": "--level takes {levels}; {step} has hints at those levels",
                   "zh": "--level 只能是 {levels}；{step} 的提示分这几级"},
     "no_hints": {"en": "{step} has no hints yet", "zh": "{step} 还没有提示"},
+    "blanks": {"en": "Fill in each blank with a value net offers: {shape}",
+               "zh": "每个空填一个 net 提供的值：{shape}"},
 }
 
 
@@ -42,8 +48,25 @@ class Hint(Record, frozen=True, eq=True):
         return f"{heading}\n\n  {self.body}\n\n{footer}"
 
 
-def hint(step_name, level: int = 1, lang: str = "en") -> Hint:
-    """The hint at ``level`` for ``step_name`` (``step7`` or ``7``) in ``lang``."""
+def body(step: registry.Step, level: int, lang: str, scaffold: str | None = None) -> str:
+    """The hint's text at ``level`` for a learner whose stub is at ``scaffold``."""
+    from . import derived, stubs
+
+    shown = stubs.support(step, scaffold or stubs.DEFAULT_SCAFFOLD)
+    parts = []
+    if level == 1 and step.prose.goal and shown != "formula":
+        parts.append(pick(step.meaning, lang))          # the idea the goal kept back
+    if level == 2 and shown == "goal" and step.factors:
+        parts.append(pick(step.factors, lang))
+    parts.append(pick(step.hints[level], lang))
+    if level == 2 and shown != "formula":       # the formula's shape, where it is not shown
+        parts.append(text(MESSAGES, "blanks", lang, shape=derived.blanks(step)))
+    return "\n  ".join(parts)
+
+
+def hint(step_name, level: int = 1, lang: str = "en", scaffold: str | None = None) -> Hint:
+    """The hint at ``level`` for ``step_name`` (``step7`` or ``7``) in ``lang``, adding to
+    what the stub at ``scaffold`` (default: the default scaffold) already says."""
     step = registry.get(step_name, lang)
     hints = step.hints or {}
     if not hints:
@@ -54,4 +77,4 @@ def hint(step_name, level: int = 1, lang: str = "en") -> Hint:
                               levels="|".join(str(n) for n in levels)))
     later = [n for n in levels if n > level]
     return Hint(step=step.id, title=pick(step.title, lang), level=level, levels=len(levels),
-                body=pick(hints[level], lang), next_level=later[0] if later else None)
+                body=body(step, level, lang, scaffold), next_level=later[0] if later else None)

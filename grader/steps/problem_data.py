@@ -42,8 +42,15 @@ def as_dict(problem) -> dict:
     return data
 
 
-def step_view(problem, step) -> dict:
-    """What ``bpgrade show STEP`` displays: the step's formula and every value ``net`` holds."""
+def step_view(problem, step, scaffold: str | None = None) -> dict:
+    """What ``bpgrade show STEP`` displays: as much of the lesson as the stub at ``scaffold``
+    shows (grader.steps.stubs: the formula, the factors in words, or the goal) and every value
+    ``net`` holds. What the stub does not show is None: the formula and the names it reads."""
+    from . import stubs
+
+    scaffold = scaffold or stubs.DEFAULT_SCAFFOLD
+    shown = stubs.support(step, scaffold)
+    formula = shown == "formula"
     reference = quantities.reference(problem)
     base = set(registry.BASE)
     forward_names = [n for n in registry.FORWARD if n in step.context]
@@ -52,10 +59,14 @@ def step_view(problem, step) -> dict:
         "seed": problem.seed,
         "step": step.id,
         "title": step.title,
-        "meaning": step.meaning,
-        "formula": step.formula,
-        "formula_text": step.formula_text,
-        "uses": list(step.uses),
+        "scaffold": scaffold,
+        "shows": shown,
+        "meaning": step.meaning if formula else step.goal,
+        "factors": step.factors if shown == "factors" else None,
+        "formula": step.formula if formula else None,
+        "formula_text": step.formula_text if formula else None,
+        "uses": list(step.uses) if formula else None,
+        "offers": step.offers,
         "inputs": {n: reference[n] for n in registry.INPUTS},
         "parameters": {n: reference[n] for n in registry.PARAMETERS},
         "forward": {n: reference[n] for n in forward_names},

@@ -86,6 +86,11 @@ class Prose(Record, frozen=True):
     chain: dict                     # hint 2: the chain rule's structure
     names: dict = factory(dict)
     formula_hint: dict | None = None   # hint 3 when not the formula alone: {formula}, {1}, {2}
+    # What a stub without the formula says (grader.steps.stubs): the goal, where the meaning
+    # also gives the step's idea away (then the idea waits for hint 1); and the chain rule's
+    # factors named in words, without the formula, for the steps a faded stub describes so.
+    goal: dict | None = None
+    factors: dict | None = None
 
 
 class Step(Record, frozen=True):
@@ -184,18 +189,38 @@ class Step(Record, frozen=True):
         from . import derived
         return derived.words(self, self.prose.meaning)
 
+    @cached_property
+    def goal(self) -> dict:
+        """What to compute, without the idea (the meaning, unless it gives the idea away)."""
+        from . import derived
+        return derived.words(self, self.prose.goal or self.prose.meaning)
+
+    @cached_property
+    def factors(self) -> dict | None:
+        """The chain rule's factors in words, without the formula (None if not written)."""
+        from . import derived
+        return derived.words(self, self.prose.factors) if self.prose.factors else None
+
+    @cached_property
+    def offers(self) -> dict:
+        """Every value ``net`` holds for this step, in words: families as ranges."""
+        from . import derived
+        return derived.offers(self)
+
 
 def _t(en: str, zh: str) -> dict:
     return {"en": en, "zh": zh}
 
 
 def _family(first: int, letter: str, row: str, titles: tuple, reuse: dict, chain: dict,
-            names: dict, meaning: dict | None = None, meanings: tuple = ()) -> tuple:
+            names: dict, meaning: dict | None = None, meanings: tuple = (),
+            goal: dict | None = None, factors: dict | None = None) -> tuple:
     """Steps ``first``, ``first + 1``, ...: one row and one prose with ``letter`` = 1, 2, ...
     Each member has its own title, and its own meaning where they differ in more than names."""
     return tuple(
         Step(number=first + k, rows=(row,), at={letter: k + 1},
-             prose=Prose(title, meanings[k] if meanings else meaning, reuse, chain, names))
+             prose=Prose(title, meanings[k] if meanings else meaning, reuse, chain, names,
+                         goal=goal, factors=factors))
         for k, title in enumerate(titles))
 
 
@@ -267,6 +292,7 @@ STEPS = (
             meaning=_t("How L changes with the output bias; this product δ⁽³⁾·y(1−y) is reused "
                  "below.",
                  "L 随输出层偏置的变化率；乘积 δ⁽³⁾·y(1−y) 后面会一再复用。"),
+            goal=_t("How L changes with the output bias b⁽³⁾.", "L 随输出层偏置 b⁽³⁾ 的变化率。"),
             reuse=_t("Reuse δ⁽³⁾ (net.delta3) and net.y: the same δ⁽³⁾·y(1−y) as in steps 2 "
                "and 3.",
                "复用 δ⁽³⁾（net.delta3）和 net.y：与第 2、3 步相同的 δ⁽³⁾·y(1−y)。"),
@@ -278,6 +304,14 @@ STEPS = (
     *_family(
         5, "i", "dL_dh2_i = delta3*y*(1 - y)*vi",
         names={"v": "vi", "h": "h2_i"},
+        goal=_t("How L changes with the activation {h}.", "L 随激活值 {h} 的变化率。"),
+        factors=_t("The chain rule along the one path from {h} to L has three factors: how L "
+                   "changes with the output y (the output error of step 1), the slope of the "
+                   "output's sigmoid, written with its output y, and how the output's "
+                   "pre-activation z⁽³⁾ changes with {h}.",
+                   "沿 {h} 通向 L 的唯一一条路径用链式法则，共三个因子：L 随输出 y 的变化率"
+                   "（第 1 步的输出误差）、输出层 sigmoid 的斜率（用它的输出 y 表示），"
+                   "以及输出层激活前的值 z⁽³⁾ 随 {h} 的变化率。"),
         reuse=_t("Reuse the product of step 4, δ⁽³⁾·y(1−y) (net.delta3, net.y), with the "
                  "weight {net.v}.",
                  "复用第 4 步的乘积 δ⁽³⁾·y(1−y)（net.delta3、net.y），再加上权重 {net.v}。"),
@@ -292,6 +326,11 @@ STEPS = (
     *_family(
         7, "j", "dL_dw2_1j = dL_dh2_1*h2_1*(1 - h2_1)*h1_j",
         names={"w": "w2_1j", "h": "h1_j"},
+        factors=_t("The chain rule from L back to {w} has three factors: how L changes with "
+                   "h₁⁽²⁾ (an earlier step found it), the slope of h₁⁽²⁾'s sigmoid, written with "
+                   "its output, and how z₁⁽²⁾ changes with {w}.",
+                   "从 L 回到 {w} 的链式法则共三个因子：L 随 h₁⁽²⁾ 的变化率（前面某一步已经算出）、"
+                   "h₁⁽²⁾ 的 sigmoid 的斜率（用它的输出表示），以及 z₁⁽²⁾ 随 {w} 的变化率。"),
         meaning=_t("How L changes with {w}, the weight from {h} into h₁⁽²⁾.",
                    "L 随 {w}（从 {h} 到 h₁⁽²⁾ 的权重）的变化率。"),
         reuse=_t("Reuse ∂L/∂h₁⁽²⁾ from step 5 (net.dL_dh2_1) with the forward values "
@@ -307,6 +346,7 @@ STEPS = (
     *_family(
         10, "j", "dL_dh1_j = dL_dh2_1*h2_1*(1 - h2_1)*w2_1j + dL_dh2_2*h2_2*(1 - h2_2)*w2_2j",
         names={"h": "h1_j", "w1": "w2_1j", "w2": "w2_2j", "wi": "w2_ij"},
+        goal=_t("How L changes with the activation {h}.", "L 随激活值 {h} 的变化率。"),
         reuse=_t("Reuse both ∂L/∂h₁⁽²⁾ and ∂L/∂h₂⁽²⁾ (steps 5 and 6: net.dL_dh2_1, "
                  "net.dL_dh2_2), with net.h2_1, net.h2_2 and the weights {net.w1}, "
                  "{net.w2}.",
