@@ -144,18 +144,19 @@ def test_mid_sized_networks_are_counted_by_default(layers):
 
 
 def test_the_budget_stops_a_network_too_big_for_it_and_says_so():
-    """2-16-16-1 needs minutes; with a 5 s budget the first derivatives show it and it stops
+    """2-16-16-1 needs minutes; with an 8 s budget the first derivatives show it and it stops
     before the budget is even spent."""
-    budget = 5.0
+    budget = 8.0
     naive = symbolic.naive_symbolic(generate(0, (2, 16, 16, 1)), budget=budget)
     key, values = naive.skipped
     assert key == "over_budget" and naive.ops is None and naive.derivatives == []
     assert 4 <= values["done"] < values["params"] == params_of((2, 16, 16, 1))
-    assert values["elapsed"] <= budget < values["projected"]
+    assert values["elapsed"] <= budget
+    assert values["projected"] > symbolic.EARLY_STOP_MARGIN * budget
     row = lab.measure_row(generate(0, (2, 16, 16, 1)), naive=naive)
     assert row.naive_symbolic_ops is None and row.seconds["naive_symbolic"] is None
     english = report.skip_message(row, "naive_symbolic", "en")
-    assert "stopped by its 5 s time budget" in english and f"{values['done']} of 337" in english
+    assert "stopped by its 8 s time budget" in english and f"{values['done']} of 337" in english
     assert "时间预算" in report.skip_message(row, "naive_symbolic", "zh")
 
 
