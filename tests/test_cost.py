@@ -397,6 +397,15 @@ def test_cli_table_in_chinese_and_a_skip_note():
     assert "未尝试朴素符号求导" in result.output and "反向传播" in result.output
 
 
+@pytest.mark.slow
+def test_cli_counts_3_5_5_1_naively_by_default():
+    result = CliRunner().invoke(main, ["cost", "--layers", "3,5,5,1", "--json", "--no-cse"])
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.output)["rows"][0]
+    assert row["skipped"] == {} and row["naive_symbolic_ops"] > row["finite_difference_ops"]
+    assert 0 < row["seconds"]["naive_symbolic"] <= symbolic.SYMBOLIC_SECONDS
+
+
 def test_cli_says_when_the_budget_stopped_the_naive_route():
     result = CliRunner().invoke(main, ["cost", "--layers", "2,16,16,1", "--time-budget", "0.5",
                                        "--no-cse"])
