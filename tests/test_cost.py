@@ -125,6 +125,57 @@ def test_the_naive_route_is_capped_and_says_why(cap, budget, key):
         assert "2-2-1" in message and ("--symbolic-cap" in message or "--time-budget" in message)
 
 
+def test_the_time_budget_not_a_size_estimate_decides_mid_sized_networks():
+    """3-5-5-1 and 2-4-4-1 take seconds, not minutes: the size cap lets them through."""
+    assert symbolic.SYMBOLIC_SECONDS == 10.0
+    for layers in ((3, 5, 5, 1), (2, 4, 4, 1), (2, 8, 8, 1), (2, 3, 3, 3, 3, 2, 1)):
+        assert params_of(layers) * symbolic.expanded_size(layers) < symbolic.SYMBOLIC_SIZE_CAP
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layers", [(3, 5, 5, 1), (2, 4, 4, 1)], ids=str)
+def test_mid_sized_networks_are_counted_by_default(layers):
+    naive = symbolic.naive_symbolic(generate(0, layers))
+    assert naive.skipped is None and len(naive.per_parameter) == params_of(layers)
+    assert naive.ops == sum(naive.per_parameter) > 0 and naive.seconds > 0
+    for derivative, symbol, ops in zip(naive.derivatives, naive.symbols, naive.per_parameter):
+        assert ops == sympy.count_ops(derivative)          # each in its own parameter's place
+    assert str(naive.symbols[0]) == "W1_11" and str(naive.symbols[-1]).startswith("b3")
+
+
+def test_the_budget_stops_a_network_too_big_for_it_and_says_so():
+    """2-16-16-1 needs minutes; with an 8 s budget the first derivatives show it and it stops
+    before the budget is even spent."""
+    budget = 8.0
+    naive = symbolic.naive_symbolic(generate(0, (2, 16, 16, 1)), budget=budget)
+    key, values = naive.skipped
+    assert key == "over_budget" and naive.ops is None and naive.derivatives == []
+    assert 4 <= values["done"] < values["params"] == params_of((2, 16, 16, 1))
+    assert values["elapsed"] <= budget
+    assert values["projected"] > symbolic.EARLY_STOP_MARGIN * budget
+    row = lab.measure_row(generate(0, (2, 16, 16, 1)), naive=naive)
+    assert row.naive_symbolic_ops is None and row.seconds["naive_symbolic"] is None
+    english = report.skip_message(row, "naive_symbolic", "en")
+    assert "stopped by its 8 s time budget" in english and f"{values['done']} of 337" in english
+    assert "时间预算" in report.skip_message(row, "naive_symbolic", "zh")
+
+
+def test_a_spent_budget_stops_the_route_between_two_derivatives(monkeypatch):
+    """Even where every derivative looks cheap, the route stops once the budget is spent."""
+    clock = iter(range(1000))
+    monkeypatch.setattr(symbolic.time, "perf_counter", lambda: float(next(clock)))
+    naive = symbolic.naive_symbolic(generate(0, (1, 1, 1)), budget=2.5)
+    assert naive.skipped[0] == "over_budget" and naive.skipped[1]["elapsed"] > 2.5
+    assert 0 < naive.skipped[1]["done"] < 4
+
+
+def test_a_truly_huge_network_is_not_started():
+    naive = symbolic.naive_symbolic(generate(0, (16, 64, 64, 1)))
+    key, values = naive.skipped
+    assert key == "too_big" and values["estimate"] > values["cap"] == symbolic.SYMBOLIC_SIZE_CAP
+    assert naive.derivatives == [] and naive.seconds is None
+
+
 @pytest.fixture(scope="module")
 def seed_report():
     return lab.measure([(2, 3, 2, 1), (1, 2, 1), (4, 16, 16, 1)])
@@ -161,12 +212,165 @@ def test_table_and_svg_in_both_languages(seed_report):
     english, chinese = report.table(seed_report, "en"), report.table(seed_report, "zh")
     assert "naive symbolic" in english and "朴素符号求导" in chinese
     assert "δ⁽³⁾·y(1−y)" in english and "4-16-16-1" in english
+    # no ladder is measured: one line per depth, 1-2-1 alone, 2-3-2-1 with 4-16-16-1
+    assert [f.networks for f in seed_report.families] == [((1, 2, 1),),
+                                                          ((2, 3, 2, 1), (4, 16, 16, 1))]
     for lang in ("en", "zh"):
         root = ET.fromstring(report.svg(seed_report, lang))
         series = root.findall(f"{SVG}g[@class='series']")
-        assert len(series) == 3
-        counts = [len(g.findall(f"{SVG}circle")) for g in series]
-        assert counts == [3, 3, 2]            # naive symbolic: not for 4-16-16-1
+        points = {(g.get("data-method"), g.get("data-family")): len(g.findall(f"{SVG}path"))
+                  for g in series}
+        assert len(series) == len(points) == 8
+        assert [n for (method, _), n in sorted(points.items()) if method == "naive_symbolic"] \
+            == [1, 1]                         # naive symbolic: not for 4-16-16-1
+        assert sum(points.values()) == 4 * 3 - 1
+
+
+# --- the plot: one line per method and family, guides, markers, labels -----------------------
+
+def counted_rows(networks, naive_up_to: int = 60) -> list:
+    """Rows with the engine's real counts and no timing; a naive count (P × expanded size, a
+    stand-in the plot only places) for the networks of at most ``naive_up_to`` parameters."""
+    rows = []
+    for layers in networks:
+        counts = counting.operation_counts(generate(0, layers))
+        params, forward_count = params_of(layers), counts["forward"].total
+        naive = params * symbolic.expanded_size(layers) if params <= naive_up_to else None
+        rows.append(report.Row(
+            layers=tuple(layers), params=params, forward_ops=forward_count,
+            backprop_ops=forward_count + counts["backward"].total, naive_symbolic_ops=naive,
+            finite_difference_ops=2 * params * forward_count,
+            seconds=dict.fromkeys(("forward", "backprop", "finite_difference",
+                                   "naive_symbolic"), 1e-3),
+            ops_by_kind=counts,
+            skipped={} if naive else {"naive_symbolic": ("over_budget", dict(
+                done=1, params=params, budget=10.0, elapsed=0.5, projected=99.0))}))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def ladder_report():
+    return report.CostReport(seed=0, rows=counted_rows(lab.LADDER),
+                             families=lab.families(lab.LADDER))
+
+
+def test_the_default_networks_are_a_width_and_a_depth_ladder_from_the_seed():
+    width, depth = lab.LADDERS["width"], lab.LADDERS["depth"]
+    assert width[0] == depth[0] == (2, 3, 2, 1)
+    assert all(len(n) == 4 and n[1:3] == (3 * 2 ** k, 2 * 2 ** k) for k, n in enumerate(width))
+    assert all(n == (2,) + (3,) * (k + 1) + (2, 1) for k, n in enumerate(depth))
+    assert set(lab.LADDER) == set(width) | set(depth) and len(set(lab.LADDER)) == len(lab.LADDER)
+    assert [(f.name, f.networks) for f in lab.families(lab.LADDER)] \
+        == [("width", width), ("depth", depth)]
+
+
+@pytest.mark.parametrize("networks, expected", [
+    ([(2, 3, 2, 1), (2, 6, 4, 1), (3, 5, 5, 1), (2, 3, 3, 2, 1)],
+     [("width", [(2, 3, 2, 1), (2, 6, 4, 1)]), ("depth", [(2, 3, 2, 1), (2, 3, 3, 2, 1)]),
+      ("layers", [(3, 5, 5, 1)])]),
+    ([(2, 8, 8, 1), (2, 3, 2, 1), (2, 4, 3, 1), (2, 4, 4, 4, 1)],     # no ladder: by depth
+     [("layers", [(2, 3, 2, 1), (2, 4, 3, 1), (2, 8, 8, 1)]), ("layers", [(2, 4, 4, 4, 1)])]),
+])
+def test_families_never_join_networks_of_two_shapes(networks, expected):
+    assert [(f.name, list(f.networks)) for f in lab.families(networks)] == expected
+
+
+def test_each_line_holds_one_family_only(ladder_report):
+    model = report.plot_model(ladder_report)
+    members = {f.name: {"-".join(map(str, n)) for n in f.networks}
+               for f in ladder_report.families}
+    lines = {(s["method"], s["family"]): s for s in model["series"]}
+    assert set(lines) == {(m, f) for m, *_ in report.SERIES for f in ("width", "depth")}
+    for (method, family), line in lines.items():
+        named = [p["label"].split(":")[0] for p in line["points"]]
+        assert set(named) <= members[family]
+        xs = [p["x"] for p in line["points"]]
+        assert xs == sorted(xs)                        # drawn left to right, in P
+    # the jump the old plot drew, from 2-4-3-1 straight up to 2-3-3-2-1, cannot happen: no
+    # line holds networks of two depths except the seed network they both start from
+    for (method, family), line in lines.items():
+        depths = {len(p["label"].split(":")[0].split("-")) for p in line["points"][1:]}
+        assert len(depths) <= 1 if family == "width" else depths <= set(range(5, 9))
+
+
+def _decades(model):
+    xs, ys = model["x_ticks"], model["y_ticks"]
+    return xs[1]["at"] - xs[0]["at"], ys[0]["at"] - ys[1]["at"]     # pixels per decade
+
+
+def test_the_guides_rise_as_p_and_as_p_squared(ladder_report):
+    model = report.plot_model(ladder_report, "zh")
+    per_x, per_y = _decades(model)
+    slopes = [((g["y1"] - g["y2"]) / per_y) / ((g["x2"] - g["x1"]) / per_x)
+              for g in model["guides"]]
+    assert slopes == [pytest.approx(1, abs=0.01), pytest.approx(2, abs=0.01)]
+    assert [g["label"] for g in model["guides"]] == ["∝ P", "∝ P²"]
+    frame = model["frame"]
+    for g in model["guides"]:                          # inside the axes
+        for x, y in ((g["x1"], g["y1"]), (g["x2"], g["y2"])):
+            assert frame["x"] - 0.5 <= x <= frame["x"] + frame["w"] + 0.5
+            assert frame["y"] - 0.5 <= y <= frame["y"] + frame["h"] + 0.5
+
+
+def test_each_method_has_its_own_marker_and_colour(ladder_report):
+    root = ET.fromstring(report.svg(ladder_report, "en"))
+    shapes, colours = {}, {}
+    for g in root.findall(f"{SVG}g[@class='series']"):
+        marks = {m.get("data-shape") for m in g.findall(f"{SVG}path[@class='marker']")}
+        assert len(marks) == 1
+        shapes.setdefault(g.get("data-method"), set()).update(marks)
+        colours.setdefault(g.get("data-method"), set()).add(g.get("stroke"))
+    assert all(len(v) == 1 for v in shapes.values()) and all(len(v) == 1 for v in colours.values())
+    assert len({v.pop() for v in shapes.values()}) == len(shapes) == 4
+    assert len({v.pop() for v in colours.values()}) == 4
+    # the two families differ in dash, drawn the same for every method
+    dashes = {g.get("data-family"): g.find(f"{SVG}polyline").get("stroke-dasharray")
+              for g in root.findall(f"{SVG}g[@class='series']")}
+    assert dashes["width"] is None and dashes["depth"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_line_is_labelled_at_its_end_and_no_text_overlaps(ladder_report, lang):
+    model = report.plot_model(ladder_report, lang)
+    labels = {label["text"]: label for label in model["end_labels"]}
+    assert set(labels) == {line["name"] for line in model["series"]}
+    for line in model["series"]:
+        label, end = labels[line["name"]], line["points"][-1]
+        near = abs(label["y"] - 4 - end["y"]) < 1 and abs(abs(label["x"] - end["x"]) - 9) < 1
+        assert near or label["leader"] == {"x1": end["x"], "y1": end["y"], "x2": label["x"],
+                                           "y2": label["y"] - 4}
+        assert report.text(report.MESSAGES, line["method"], lang) in label["text"]
+    boxes = [report._text_box(l["x"], l["y"], l["text"], 11, l["anchor"])
+             for l in model["end_labels"]]
+    boxes += [report._text_box(n["x"], n["y"], n["text"], 9, "middle") for n in model["names"]]
+    for i, box in enumerate(boxes):
+        assert not report._overlaps(box, boxes[:i] + boxes[i + 1:])
+        assert 0 <= box[0] and box[2] <= model["width"]
+
+
+def test_networks_are_named_beside_their_points(ladder_report):
+    model = report.plot_model(ladder_report)
+    named = {n["text"] for n in model["names"]}
+    assert named <= {"-".join(map(str, n)) for n in lab.LADDER}
+    assert {"2-3-2-1", "2-24-16-1", "2-48-32-1", "2-96-64-1"} <= named
+    shown = {p["label"].split(":")[0] for s in model["series"] for p in s["points"]}
+    assert shown == {"-".join(map(str, n)) for n in lab.LADDER}     # and all in tooltips
+
+
+def test_the_y_label_reads_across_and_the_footnote_has_its_own_line(ladder_report):
+    for lang in ("en", "zh"):
+        root = ET.fromstring(report.svg(ladder_report, lang))
+        y_label = root.find(f"{SVG}text[@class='y-label']")
+        x_label = root.find(f"{SVG}text[@class='x-label']")
+        assert y_label.get("transform") is None
+        assert y_label.text == report.text(report.MESSAGES, "svg_y", lang)
+        assert float(y_label.get("y")) < float(root.find(f"{SVG}rect[@fill='none']").get("y"))
+        notes = root.findall(f"{SVG}g[@class='notes']/{SVG}text")
+        assert len(notes) == 2                      # how to read the points; what naive lacks
+        assert all(float(n.get("y")) >= float(x_label.get("y")) + 14 for n in notes)
+        assert all(float(n.get("y")) <= float(root.get("height")) for n in notes)
+        unfinished = sum("naive_symbolic" in row.skipped for row in ladder_report.rows)
+        assert unfinished == 5 and f"{unfinished} " in "".join(notes[1].itertext())
 
 
 # --- the command -----------------------------------------------------------------------------
@@ -190,7 +394,40 @@ def test_cli_table_in_chinese_and_a_skip_note():
     result = CliRunner().invoke(main, ["cost", "--layers", "2,2,1", "--symbolic-cap", "5",
                                        "--lang", "zh"])
     assert result.exit_code == 0, result.output
-    assert "跳过朴素符号求导" in result.output and "反向传播" in result.output
+    assert "未尝试朴素符号求导" in result.output and "反向传播" in result.output
+
+
+@pytest.mark.slow
+def test_cli_counts_3_5_5_1_naively_by_default():
+    result = CliRunner().invoke(main, ["cost", "--layers", "3,5,5,1", "--json", "--no-cse"])
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.output)["rows"][0]
+    assert row["skipped"] == {} and row["naive_symbolic_ops"] > row["finite_difference_ops"]
+    assert 0 < row["seconds"]["naive_symbolic"] <= symbolic.SYMBOLIC_SECONDS
+
+
+def test_cli_says_when_the_budget_stopped_the_naive_route():
+    result = CliRunner().invoke(main, ["cost", "--layers", "2,16,16,1", "--time-budget", "0.5",
+                                       "--no-cse"])
+    assert result.exit_code == 0, result.output
+    assert "2-16-16-1: naive symbolic stopped by its 0.5 s time budget" in result.output
+    assert "--time-budget" in result.output
+
+
+def test_cli_json_keeps_its_fields_and_names_the_families():
+    result = CliRunner().invoke(main, ["cost", "--layers", "1,1,1", "--layers", "2,3,2,1",
+                                       "--layers", "2,6,4,1", "--json", "--no-cse",
+                                       "--symbolic-cap", "0"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"seed", "rows", "shared", "families"}
+    assert all(set(row) == {"layers", "params", "forward_ops", "backprop_ops",
+                            "naive_symbolic_ops", "finite_difference_ops", "seconds",
+                            "ops_by_kind", "skipped"} for row in data["rows"])
+    assert data["families"] == [
+        {"name": "width", "label": "width ladder", "networks": [[2, 3, 2, 1], [2, 6, 4, 1]]},
+        {"name": "layers", "label": "3 layers", "networks": [[1, 1, 1]]}]
+    assert all("safety cap" in row["skipped"]["naive_symbolic"] for row in data["rows"])
 
 
 @pytest.mark.parametrize("layers", ["2,x,1", "3", "2,0,1", "2,99999,1"])

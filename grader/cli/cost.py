@@ -17,18 +17,22 @@ MESSAGES = {
 @main.command()
 @click.option("--layers", "networks", multiple=True, callback=layers_option,
               help="A network's layer sizes, input first (repeat for several). "
-                   "Default: the lesson's 2,3,2,1 and a ladder of wider and deeper ones. / "
+                   "Default: the lesson's 2,3,2,1, then a width ladder (hidden layers twice as "
+                   "wide each time) and a depth ladder (one more hidden layer each time). / "
                    "一个网络的各层大小，从输入层开始（可重复给出多个）。"
-                   "默认：课文的 2,3,2,1 以及一系列更宽、更深的网络。")
+                   "默认：课文的 2,3,2,1，再加一组宽度阶梯（隐藏层每次加宽一倍）"
+                   "和一组深度阶梯（每次多一个隐藏层）。")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seed of the problems whose numbers are timed. / 计时所用题目的种子。")
 @click.option("--symbolic-cap", type=click.IntRange(min=0), default=None,
-              help="Largest P × (size of the expanded loss) the naive symbolic route attempts "
-                   "(default 16000). / 朴素符号求导所尝试的 P ×（展开后损失的规模）的上限"
-                   "（默认 16000）。")
+              help="Safety cap: the naive symbolic route is not even started above this "
+                   "P × (size of the expanded loss) (default 1000000, minutes of work). / "
+                   "安全上限：P ×（展开后损失的规模）超过此值时，不启动朴素符号求导"
+                   "（默认 1000000，需数分钟）。")
 @click.option("--time-budget", type=click.FloatRange(min=0.0), default=None,
-              help="Seconds the naive symbolic route may take per network (default 20). / "
-                   "朴素符号求导在每个网络上最多用时的秒数（默认 20）。")
+              help="Seconds the naive symbolic route may take per network (default 10); it "
+                   "stops early once the rest clearly cannot fit, and says so. / "
+                   "朴素符号求导在每个网络上最多用时的秒数（默认 10）；一旦看出剩下的算不完就提前停止，并在输出中说明。")
 @click.option("--no-cse", "no_cse", is_flag=True,
               help="Do not look for the shared subexpressions of the first network. / "
                    "不查找第一个网络的公共子式。")

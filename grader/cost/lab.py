@@ -28,13 +28,19 @@ from ..engine.forward import forward, run
 from ..engine.generators import Problem, generate
 from ..i18n import text
 from .counting import operation_counts, parameter_count
-from .report import CostReport, Row
+from .report import CostReport, Family, Row
 from .symbolic import (SYMBOLIC_SECONDS, SYMBOLIC_SIZE_CAP, Naive, naive_symbolic,
                        shared_subexpressions)
 
-# The seed's network, then wider and deeper ones.
-LADDER = ((2, 3, 2, 1), (2, 4, 3, 1), (2, 3, 3, 2, 1), (2, 6, 4, 1),
-          (4, 16, 16, 1), (8, 32, 32, 1), (16, 64, 64, 1))
+# Two families grown from the seed's network: its hidden layers twice as wide each time, and
+# one more hidden layer of 3 each time. The plot draws each as its own line.
+LADDERS = {
+    "width": ((2, 3, 2, 1), (2, 6, 4, 1), (2, 12, 8, 1), (2, 24, 16, 1), (2, 48, 32, 1),
+              (2, 96, 64, 1)),
+    "depth": ((2, 3, 2, 1), (2, 3, 3, 2, 1), (2, 3, 3, 3, 2, 1), (2, 3, 3, 3, 3, 2, 1),
+              (2, 3, 3, 3, 3, 3, 2, 1)),
+}
+LADDER = tuple(dict.fromkeys(n for ladder in LADDERS.values() for n in ladder))   # each once
 FINITE_DIFFERENCE_TIMED_PARAMS = 20_000   # finite differences are timed up to this many P
 
 MESSAGES = {
@@ -133,7 +139,29 @@ def measure(networks=LADDER, seed: int = 0, cap: int = SYMBOLIC_SIZE_CAP,
                 and problem.activation == "sigmoid":
             found, found_layers = shared_subexpressions(problem, naive), tuple(problem.layers)
         naive.derivatives = []
-    return CostReport(seed=seed, rows=rows, shared=found, shared_layers=found_layers)
+    return CostReport(seed=seed, rows=rows, shared=found, shared_layers=found_layers,
+                      families=families(networks))
+
+
+def families(networks) -> list:
+    """Which of ``networks`` the plot joins into one line: each ladder of :data:`LADDERS` of
+    which at least two are measured, then the rest by depth. No network is in two lines
+    unless it starts both ladders."""
+    networks = [tuple(n) for n in networks]
+    found, placed = [], set()
+    for name, ladder in LADDERS.items():
+        members = tuple(n for n in ladder if n in networks)
+        if len(members) >= 2:
+            found.append(Family(name=name, networks=members))
+            placed.update(members)
+    by_depth = {}
+    for n in dict.fromkeys(networks):
+        if n not in placed:
+            by_depth.setdefault(len(n), []).append(n)
+    for depth in sorted(by_depth):
+        found.append(Family(name="layers", networks=tuple(sorted(by_depth[depth],
+                                                                 key=parameter_count))))
+    return found
 
 
 # --- the learner's own cost in the naive-gradient exercise (step18) -----------------------

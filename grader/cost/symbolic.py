@@ -20,10 +20,16 @@ from ..records import Record, factory
 from .counting import parameter_count
 from .names import activation, display_names, output_delta, preactivation
 
-# The naive route is attempted while P × (estimated size of the expanded loss) stays under
-# this; 2-6-4-1 (about 14,000) takes a couple of seconds, 2-8-8-1 (about 73,000) ten.
-SYMBOLIC_SIZE_CAP = 16_000
-SYMBOLIC_SECONDS = 20.0           # time budget of the naive route for one network
+# The naive route runs until its time budget is spent (or, sooner, until the derivatives done
+# so far show that the rest cannot fit in it). The size cap only keeps truly huge networks from
+# being started at all: P × (size of the expanded loss) of 3-5-5-1 is about 19,000 (3 s here),
+# 2-8-8-1 about 73,000 (7 s); at the cap, 1,000,000, one network would take minutes.
+SYMBOLIC_SECONDS = 10.0           # time budget of the naive route for one network
+SYMBOLIC_SIZE_CAP = 1_000_000     # safety cap on P × expanded_size, far beyond any budget
+# Stop before the budget is spent only when even a low estimate of the whole is this far over
+# it: the estimate from a few derivatives varies by ±40% on a busy machine (2-3-3-3-2-1, which
+# takes 6-8 s, was once projected at 10.1 s).
+EARLY_STOP_MARGIN = 1.5
 
 
 def expanded_size(layers) -> int:
@@ -58,7 +64,15 @@ class Naive(Record, eq=True):
 
 def naive_symbolic(problem: Problem, cap: int = SYMBOLIC_SIZE_CAP,
                    budget: float = SYMBOLIC_SECONDS) -> Naive:
-    """Write L out in full, differentiate it for every parameter separately, count."""
+    """Write L out in full, differentiate it for every parameter separately, count.
+
+    The derivatives are taken from the output layer back, cheapest first, and each is counted
+    as soon as it is taken, so ``budget`` (seconds, for the whole route) stops the work either
+    when it is spent or when the time so far plus, for each of the rest, the quickest of the
+    last three derivatives (a low estimate: the rest lie deeper) already exceeds it by
+    :data:`EARLY_STOP_MARGIN`. The first derivative is not used to extrapolate: it also fills
+    sympy's cache.
+    """
     params = parameter_count(problem.layers)
     size = expanded_size(problem.layers)
     if params * size > cap:
@@ -72,14 +86,23 @@ def naive_symbolic(problem: Problem, cap: int = SYMBOLIC_SIZE_CAP,
     expanded = expanded_loss(tuple(problem.layers), layer_activations(problem))
     loss = expanded.loss
     symbols = [s for matrix in expanded.weights + expanded.biases for s in matrix]
-    derivatives = []
-    for symbol in symbols:
-        if time.perf_counter() - start > budget:
-            return Naive(skipped=("over_budget", dict(done=len(derivatives), params=params,
-                                                      budget=budget)))
-        derivatives.append(sympy.diff(loss, symbol))
-    seconds = time.perf_counter() - start
-    per_parameter = [int(sympy.count_ops(d)) for d in derivatives]
+    layer_of = [l for matrices in (expanded.weights, expanded.biases)
+                for l, matrix in enumerate(matrices) for _ in matrix]
+    order = sorted(range(len(symbols)), key=lambda k: -layer_of[k])     # output layer first
+    derivatives, per_parameter = [None] * len(symbols), [0] * len(symbols)
+    seconds = time.perf_counter() - start      # writing L out, then every diff: the route's time
+    took = []                                  # each diff and count_ops: what extrapolates
+    for done, k in enumerate(order):
+        elapsed = time.perf_counter() - start
+        projected = elapsed + (min(took[-3:]) * (params - done) if len(took) >= 4 else 0.0)
+        if elapsed > budget or projected > EARLY_STOP_MARGIN * budget:
+            return Naive(skipped=("over_budget", dict(done=done, params=params, budget=budget,
+                                                      elapsed=elapsed, projected=projected)))
+        began = time.perf_counter()
+        derivatives[k] = sympy.diff(loss, symbols[k])
+        seconds += time.perf_counter() - began
+        per_parameter[k] = int(sympy.count_ops(derivatives[k]))
+        took.append(time.perf_counter() - began)
     return Naive(ops=sum(per_parameter), per_parameter=per_parameter, seconds=seconds,
                  derivatives=derivatives, symbols=symbols,
                  inputs=list(expanded.start) + list(expanded.target))

@@ -8,6 +8,9 @@ measured in the same run.
 2. ``bpgrade check step18`` (40 counted forward passes per problem) against step17.
 3. Counting the engine's operations against running it plainly.
 4. The seed network's row of ``bpgrade cost``.
+5. The naive route under its default time budget: 3-5-5-1 and 2-4-4-1 (counted), then each
+   network of the default ladders, with where the budget stopped it; and the default
+   ``bpgrade cost`` as a whole.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from grader.checking import check as checking
 
-from grader.cost import counting, lab  # noqa: E402
+from grader.cost import counting, lab, symbolic  # noqa: E402
 
 from grader.steps import registry  # noqa: E402
 from grader.engine.backprop import backprop  # noqa: E402
@@ -80,6 +83,19 @@ def main() -> None:
                                     if v is not None))
     print(f"  ratios to backprop: finite differences {row.finite_difference_ops / row.backprop_ops:.1f}×,"
           f" naive symbolic {row.naive_symbolic_ops / row.backprop_ops:.1f}×")
+
+    print(f"\nnaive symbolic, default budget {symbolic.SYMBOLIC_SECONDS:g} s:")
+    for layers in ((3, 5, 5, 1), (2, 4, 4, 1)) + lab.LADDER:
+        start = time.perf_counter()
+        naive = symbolic.naive_symbolic(generate(0, layers))
+        took = time.perf_counter() - start
+        outcome = f"{naive.ops:,} ops" if naive.ops is not None else \
+            f"{naive.skipped[0]} {', '.join(f'{k} {v:.4g}' for k, v in naive.skipped[1].items())}"
+        print(f"  {'-'.join(map(str, layers)):<18} {took:6.2f} s   {outcome}")
+    start = time.perf_counter()
+    lab.measure()
+    print(f"default bpgrade cost (every network, cse of the seed's): "
+          f"{time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":
