@@ -310,22 +310,29 @@ DEGENERATE = {
 
 
 def meets_a_cheap_condition(x: list, weights: list, biases: list, eta: float) -> bool:
-    """Does a draw's raw numbers already meet :func:`_special_number`,
-    :func:`_learning_rate_like_parameter` or the drawn part of :func:`_alike_in_layer`?
+    """Do a draw's raw numbers, in hundredths (whole numbers: 0.37 is 37), already meet
+    :func:`_special_number`, :func:`_learning_rate_like_parameter` or the drawn part of
+    :func:`_alike_in_layer`? ``weights`` are flat lists, row by row, as they are drawn.
 
     Each is a part of a condition of :data:`DEGENERATE`, so a draw it finds is degenerate; the
     generator asks it before building the problem, which most draws of the seed's network
-    fail (about 80 draws a problem).
-
-    ``weights`` are flat lists, row by row, as they are drawn."""
-    drawn = list(x) + [v for W, b in zip(weights, biases) for v in list(W) + list(b)]
-    hundredths = {round(abs(v) * 100) for v in drawn}
+    fail (about 90 draws a problem). On whole numbers "alike" is exact: equal magnitudes, or
+    one twice the other."""
     special = {round(m * 100) for m in SPECIAL_MAGNITUDES}
-    if not special.isdisjoint(hundredths) or round(eta * 100) in special | hundredths:
-        return True
     groups = [list(x) + list(weights[0]) + list(biases[0])]
     groups += [list(W) + list(b) for W, b in zip(weights[1:], biases[1:])]
-    return any(_alike(group) for group in groups)
+    seen_anywhere = set()
+    for group in groups:
+        seen = set()
+        for k in group:
+            k = abs(k)
+            if k in seen or k in special:
+                return True
+            seen.add(k)
+        if any(2 * k in seen for k in seen):
+            return True
+        seen_anywhere |= seen
+    return round(eta * 100) in special | seen_anywhere
 
 
 def hand_sized(layers) -> bool:
