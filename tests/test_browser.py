@@ -292,6 +292,56 @@ def test_right_and_wrong_answers_are_marked(page):
     assert browser.evaluate("document.getElementById('hints-step2').hidden") is True
 
 
+UPDATE_SEED = 7     # small gradients: a tolerance on the new value accepted the old one here
+
+
+@pytest.fixture(scope="module")
+def update_page(tmp_path_factory):
+    binary = chromium_binary()
+    folder = tmp_path_factory.mktemp("updates")
+    problem = generate(UPDATE_SEED)
+    values = quantities.reference(problem)
+    path = folder / "sheet.html"
+    path.write_text(sheets.render(sheets.view(problem, values, "html", "en", "interactive")),
+                    encoding="utf-8")
+    browser = Browser(binary, folder / "profile")
+    try:
+        browser.open(path.as_uri())
+        yield browser, problem, values
+    finally:
+        browser.close()
+
+
+def _marks(browser, ids):
+    return browser.evaluate(
+        f"{json.dumps(ids)}.map(id => document.getElementById('in-' + id).className)")
+
+
+def test_updates_are_judged_by_their_change(update_page):
+    """Right updates are marked right; unchanged and wrong-sign updates wrong, every one."""
+    browser, problem, values = update_page
+    names = sheets.update_parameters()
+    ids = [f"new_{name}" for name in names]
+    answers = {
+        "right": [sheets.update_number(values[f"new_{n}"], values[n]) for n in names],
+        "unchanged": [sheets.given_number(values[n]) for n in names],
+        "wrong sign": [sheets.update_number(values[n] + problem.eta * values[f"dL_d{n}"],
+                                            values[n]) for n in names],
+    }
+    for case, typed in answers.items():
+        for id_, text in zip(ids, typed):
+            browser.evaluate(f"document.getElementById('in-{id_}').value = ''")
+            browser.type_into(f"#in-{id_}", text)
+        browser.click("#check")
+        marks = _marks(browser, ids)
+        want = "right" if case == "right" else "wrong"
+        assert all(want in mark.split() for mark in marks), (case, typed, marks)
+    # The old tolerance (0.5% of the new value) would have accepted unchanged values here.
+    assert any(abs(values[f"new_{n}"] - values[n]) < sheets.HAND_RELATIVE * abs(values[f"new_{n}"])
+               for n in names)
+    assert browser.errors() == []
+
+
 def test_prints_on_a4_and_letter(page):
     browser, _, _ = page
     for width, height in ((8.27, 11.69), (8.5, 11.0)):

@@ -21,7 +21,7 @@ from grader.cli import main
 from grader.errors import UsageError
 from grader.engine.generators import generate
 from grader.engine.seeds import student_seed
-from grader.tolerances import HAND_RELATIVE
+from grader.tolerances import FLOOR, HAND_RELATIVE
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "grader" / "templates"
@@ -118,6 +118,38 @@ def test_update_rows_move_against_the_gradient():
         name = row["quantity"][4:]
         expected = values[name] - problem.eta * values[f"dL_d{name}"]
         assert key_number(row["key"]) == pytest.approx(expected, rel=KEY_RELATIVE)
+
+
+def change_is_right(typed: float, change: dict) -> bool:
+    """The interactive sheet's rule for an update (its script does the same): the change."""
+    expected = change["change"]
+    return abs((typed - change["old"]) - expected) <= HAND_RELATIVE * max(abs(expected), FLOOR)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_update_check_rejects_unchanged_and_wrong_sign_on_every_problem(seed):
+    problem = generate(seed)
+    values = quantities.reference(problem)
+    page = parsed(sheets.render(sheets.view(problem, values, "html", "en", "interactive")))
+    (data,) = [json.loads(s[2]) for s in page.scripts if s[1].get("type") == "application/json"]
+    key = sheets.view(problem, values, "html", "en", "key")
+    assert set(data["changes"]) == {row["id"] for row in key["updates"]}
+    for row in key["updates"]:
+        name = row["quantity"][len("new_"):]
+        change = data["changes"][row["id"]]
+        assert change["old"] == values[name]
+        assert change["change"] == pytest.approx(-problem.eta * values[f"dL_d{name}"], rel=1e-9)
+        assert change_is_right(key_number(row["key"]), change)           # the key, as printed
+        assert not change_is_right(values[name], change)                 # unchanged
+        assert not change_is_right(values[name] + problem.eta * values[f"dL_d{name}"], change)
+        assert not change_is_right(float(sheets.given_number(values[name])), change)
+
+
+@pytest.mark.parametrize("new, old, text", [
+    (-0.5962610669246531, -0.6, "-0.596261"), (1.3403706222, 1.34, "1.3403706"),
+    (0.6078859, 0.64, "0.60789"), (2.5, 1.0, "2.500"), (-1e-4, 0.0, "-0.0001000")])
+def test_update_numbers_show_the_change_to_four_digits(new, old, text):
+    assert sheets.update_number(new, old) == text
 
 
 @pytest.mark.parametrize("value, text", [

@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import re
 import unicodedata
 from pathlib import Path
@@ -72,6 +73,13 @@ MESSAGES = {
     "update_intro": {"en": "Move each parameter whose gradient you found above one step "
                            "against it.",
                      "zh": "把上面求出梯度的每个参数沿梯度反方向移动一步。"},
+    "update_tolerance": {"en": "An update is judged by the change it makes: write each new value "
+                               "with enough decimals that new − old shows {digits} significant "
+                               "digits; it is right when that change agrees with −η ∂L/∂w to "
+                               "{percent}.",
+                         "zh": "更新按它带来的变化来判定：新值要写出足够多的小数位，使“新值 − 旧值”"
+                               "有 {digits} 位有效数字；这个变化与 −η ∂L/∂w 的相对误差不超过 "
+                               "{percent} 即算正确。"},
     "quantity": {"en": "Quantity", "zh": "量"},
     "formula": {"en": "Formula", "zh": "公式"},
     "value": {"en": "Value", "zh": "值"},
@@ -133,6 +141,18 @@ def significant(value: float, digits: int = KEY_DIGITS) -> str:
         mantissa, exponent = text.split("e")
         return f"{mantissa.rstrip('.')}e{int(exponent)}"
     return text.rstrip(".")
+
+
+def update_number(new: float, old: float, digits: int = KEY_DIGITS) -> str:
+    """A new parameter value with enough decimals that new − old shows ``digits`` significant
+    digits (the change is what an update is judged by, and it can be far smaller than the value).
+    """
+    change = abs(new - old)
+    exponent = math.floor(math.log10(change)) if change > 0 else 0
+    decimals = max(digits - 1 - exponent, digits - 1 - math.floor(math.log10(max(abs(new),
+                                                                                   FLOOR))), 0)
+    text = f"{new:.{decimals}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 def given_number(value: float) -> str:
@@ -330,7 +350,10 @@ def _text(pair_or_text, lang: str, fmt: str) -> str:
 
 def _blank(blank_id: str, quantity: str, values: dict, fmt: str, kind: str, hints: list) -> dict:
     value = values[quantity]
-    key = significant(value)
+    if quantity.startswith(notation.UPDATED):
+        key = update_number(value, values[notation.base(quantity)])
+    else:
+        key = significant(value)
     shown = _sci_tex(key) if fmt in ("tex", "md") else _minus(key, fmt)
     return {"id": blank_id, "quantity": quantity,
             "symbol": _math(notation.symbol(quantity), fmt),
@@ -360,6 +383,8 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
     percent = f"{HAND_RELATIVE * 100:g}%"
     label["tolerance"] = _text(i18n.text(MESSAGES, "tolerance", lang, digits=HAND_DIGITS,
                                          percent=percent), lang, fmt)
+    label["update_tolerance"] = _text(i18n.text(MESSAGES, "update_tolerance", lang,
+                                                digits=HAND_DIGITS, percent=percent), lang, fmt)
 
     def given_row(name):
         return {"symbol": _math(notation.symbol(name), fmt),
@@ -399,10 +424,16 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
                                fmt)
         update.append(row)
 
-    expected = {}
+    expected, changes = {}, {}
     if kind == "interactive":
         for row in forward + steps + update:
             expected[row["id"]] = values[row["quantity"]]
+        # An update is judged by its change new − old against −η ∂L/∂w, with the relative
+        # tolerance on the change: a tolerance on the new value would be wider than the change
+        # itself for a small gradient, and accept an unchanged parameter or a wrong sign.
+        for row in update:
+            old = values[notation.base(row["quantity"])]
+            changes[row["id"]] = {"old": old, "change": values[row["quantity"]] - old}
     messages = {key: i18n.text(MESSAGES, key, lang)
                 for key in ("right", "wrong", "not_a_number", "score")}
     return {
@@ -417,7 +448,8 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
                 "parameter_columns": "l" * (2 * PARAMETERS_PER_ROW),
                 "parameter_span": str(2 * PARAMETERS_PER_ROW)},
         # For the browser check: data, not visible text (a <script type="application/json">).
-        "check_data": _script_json({"expected": expected, "relative": HAND_RELATIVE,
+        "check_data": _script_json({"expected": expected, "changes": changes,
+                                    "relative": HAND_RELATIVE,
                                     "floor": FLOOR, "messages": messages})
         if kind == "interactive" else "",
     }
