@@ -233,6 +233,30 @@ def test_svg_and_math_are_laid_out(page):
     assert scripts and all(scripts)
 
 
+@pytest.mark.parametrize("which", ["page", "update_page"])
+def test_network_labels_do_not_collide_and_are_not_clipped(which, request):
+    """Every text of the drawing, measured as laid out: no two intersect, none leaves the SVG
+    (seeds 12 and 7)."""
+    browser = request.getfixturevalue(which)[0]
+    boxes = browser.evaluate(
+        "(() => { const svg = document.querySelector('svg.network');"
+        " const s = svg.getBoundingClientRect();"
+        " return [[s.left, s.top, s.right, s.bottom]].concat("
+        " Array.from(svg.querySelectorAll('text')).map(t => {"
+        " const r = t.getBoundingClientRect();"
+        " return [r.left, r.top, r.right, r.bottom, t.textContent]; })); })()")
+    (left, top, right, bottom), texts = boxes[0], boxes[1:]
+    assert len(texts) == 8 + 8 + 14 + 1          # node names, notes, weights, y_target
+    assert any(t[4].startswith("y_target") for t in texts)
+    assert any(t[4].startswith("w\u2081\u2081") for t in texts)
+    for x1, y1, x2, y2, text in texts:
+        assert left <= x1 and x2 <= right and top <= y1 and y2 <= bottom, text
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, (a, b)
+
+
 def test_screenshot_is_not_blank(page):
     browser, _, folder = page
     browser.evaluate("window.scrollTo(0, 0)")

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import latex_engine
+from grader import notation
 from grader.steps import problem_data, quantities, registry
 from grader.render import sheets
 from grader.cli import main
@@ -182,17 +183,51 @@ def test_network_labels_do_not_overlap_and_stay_inside(seed):
     for node in net["nodes"]:
         cx, cy, r = float(node["center"]["x"]), float(node["center"]["y"]), float(node["r"])
         assert r <= cx <= width - r and r <= cy <= height - r
+        for (x, y, w, h) in boxes:          # no label on a neuron
+            assert x + w <= cx - r or cx + r <= x or y + h <= cy - r or cy + r <= y
         # LaTeX's picture y runs upwards
         assert float(node["center"]["ty"]) == pytest.approx(height - cy)
+    # y_target's label ends inside the drawing (it was clipped at the right edge)
+    target = net["target"]
+    assert float(target["at"]["x"]) + sheets.label_width(target["text"]) <= width
+
+
+def test_network_convention_and_sigmoid_are_stated():
+    for lang in ("en", "zh"):
+        m = model(7, lang=lang)
+        assert "w_ij⁽ˡ⁾" in m["label"]["network_caption"]
+        assert "<mfrac>" in m["sigmoid"] and "^" not in sheets.render(m).split("</svg>")[1] \
+            .split("</p>")[0]
+
+
+def test_markdown_sheet_carries_the_same_drawing():
+    import base64
+
+    m = model(7, fmt="md")
+    text = sheets.render(m)
+    (data,) = re.findall(r"!\[[^\]]+\]\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)", text)
+    svg = base64.b64decode(data).decode("utf-8")
+    assert svg.startswith("<svg") and "<style>" in svg
+    for label in m["network"]["labels"]:
+        assert f'data-name="{label["name"]}"' in svg and label["text"] in svg
+    assert m["network"]["target"]["text"] in svg
 
 
 def test_network_shows_every_weight_and_bias():
     problem = generate(4)
     values = quantities.reference(problem)
     net = sheets.view(problem, values, "html", "en", "blank")["network"]
-    shown = {l["name"]: float(l["text"].replace("−", "-")) for l in net["labels"]}
+    # Each weight's name beside its value: w₁₁⁽¹⁾ = 0.68
+    shown = {}
+    for label in net["labels"]:
+        name, value = label["text"].split(" = ")
+        assert name == notation.symbol(label["name"], latex=False)
+        shown[label["name"]] = float(value.replace("−", "-"))
     weights = [n for n in registry.PARAMETERS if n.startswith(("w", "v"))]
     assert shown == {n: values[n] for n in weights}
+    tex = sheets.view(problem, values, "tex", "en", "blank")["network"]["labels"]
+    assert tex[0]["text"] == f"${notation.symbol(tex[0]['name'])} = " \
+        f"{sheets.given_number(values[tex[0]['name']])}$"
     notes = " ".join(n["note"] for n in net["nodes"])
     for bias in ("b1_1", "b1_2", "b1_3", "b2_1", "b2_2", "b3"):
         assert sheets.given_number(values[bias]).replace("-", "−") in notes

@@ -11,6 +11,7 @@ values beyond the problem's own numbers) and ``key`` (every answer shown).
 
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import io
@@ -36,6 +37,7 @@ TEX_UNIT = "0.56pt"             # one SVG unit in LaTeX's picture environment
 KEY_DIGITS = 4                  # significant digits shown in the key
 PARAMETERS_PER_ROW = 2          # (symbol, value) pairs per line of the parameter table
 HAND_DIGITS = 3                 # what HAND_RELATIVE means, in words on the sheet
+SIGMOID = r"\sigma(z) = \frac{1}{1 + e^{-z}}"
 
 MESSAGES = {
     "title": {"en": "Backpropagation practice sheet", "zh": "反向传播练习卷"},
@@ -60,10 +62,11 @@ MESSAGES = {
     "network": {"en": "The network", "zh": "网络"},
     "network_drawing": {"en": "the 2-3-2-1 network with its weights and biases",
                         "zh": "2-3-2-1 网络及其权重和偏置"},
-    "network_caption": {"en": "Inputs on the left, weights on the edges, biases under the "
-                              "neurons; every neuron applies σ(z) = 1/(1 + e^(−z)).",
-                        "zh": "左边是输入，边上是权重，神经元下方是偏置；每个神经元都计算 "
-                              "σ(z) = 1/(1 + e^(−z))。"},
+    "network_caption": {"en": "Inputs on the left, each weight on its edge, biases under the "
+                              "neurons. The weight w_ij⁽ˡ⁾ goes to neuron i of layer l from "
+                              "neuron j of the layer before; every neuron applies",
+                        "zh": "左边是输入，每个权重标在它的边上，神经元下方是偏置。权重 w_ij⁽ˡ⁾ "
+                              "从前一层的第 j 个神经元连到第 l 层的第 i 个神经元；每个神经元都计算"},
     "given": {"en": "Given", "zh": "已知"},
     "inputs": {"en": "Inputs, target, learning rate", "zh": "输入、目标值、学习率"},
     "parameters": {"en": "Parameters", "zh": "参数"},
@@ -125,7 +128,7 @@ GREEK_TEX = {**{char: "\\" + name for name, char in GREEK.items()},
              "≈": r"\approx", "≠": r"\neq", "≤": r"\leq", "≥": r"\geq", "∑": r"\sum",
              "±": r"\pm", "∞": r"\infty", "⊙": r"\odot", "′": "'", "″": "''"}
 TYPOGRAPHY_TEX = {"“": "``", "”": "''", "‘": "`", "’": "'", "–": "--", "—": "---"}
-SUPERSCRIPTS = dict(zip("⁽⁾⁰¹²³⁴⁵⁶⁷⁸⁹", "()0123456789"))
+SUPERSCRIPTS = dict(zip("⁽⁾⁰¹²³⁴⁵⁶⁷⁸⁹ˡ", "()0123456789l"))
 SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼ", "0123456789ij"))
 TEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                 "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
@@ -208,38 +211,42 @@ def tex_text(text: str) -> str:
 
 # --- the network drawing -----------------------------------------------------------------
 
-WIDTH, HEIGHT = 760, 320
-LAYER_X = (120, 300, 480, 640)
+WIDTH, HEIGHT = 940, 340
+LAYER_X = (110, 340, 570, 780)
 NODE_GAP = 110
 RADIUS = 22
-LABEL_W, LABEL_H = 44, 16
-LABEL_POSITIONS = (0.72, 0.76, 0.68, 0.8, 0.64, 0.6, 0.84)
+CHAR_W, LABEL_H = 7.2, 16       # a 12px sans-serif character, generously; a label's height
+LABEL_PAD = 8
+LABEL_POSITIONS = tuple(k / 100 for k in range(30, 72, 2))
 
 
 def _node_y(count: int, index: int) -> float:
     return HEIGHT / 2 - 10 + (index - (count - 1) / 2) * NODE_GAP
 
 
+def label_width(text: str) -> float:
+    return len(text) * CHAR_W + LABEL_PAD
+
+
 def _boxes_overlap(a, b) -> bool:
-    return abs(a[0] - b[0]) < LABEL_W and abs(a[1] - b[1]) < LABEL_H
+    """Boxes as (centre x, centre y, width, height)."""
+    return abs(a[0] - b[0]) * 2 < a[2] + b[2] and abs(a[1] - b[1]) * 2 < a[3] + b[3]
 
 
-def _edge_labels(edges) -> list:
-    """A point along each edge, the same fraction for one layer, chosen so no labels overlap."""
-    for t in LABEL_POSITIONS:
-        points = [(x1 + (x2 - x1) * t, y1 + (y2 - y1) * t) for x1, y1, x2, y2 in edges]
-        if all(not _boxes_overlap(p, q) for i, p in enumerate(points) for q in points[i + 1:]):
-            return points
+def _edge_labels(edges, widths, obstacles) -> list:
+    """A point along each edge, the same fraction for one layer, chosen so that no label
+    overlaps another label or a neuron (``obstacles``: boxes as in :func:`_boxes_overlap`)."""
+    for t in sorted(LABEL_POSITIONS, key=lambda t: abs(t - 0.5)):
+        boxes = [(x1 + (x2 - x1) * t, y1 + (y2 - y1) * t, w, LABEL_H)
+                 for (x1, y1, x2, y2), w in zip(edges, widths)]
+        if all(not _boxes_overlap(p, q) for i, p in enumerate(boxes) for q in boxes[i + 1:]) \
+                and all(not _boxes_overlap(p, o) for p in boxes for o in obstacles):
+            return boxes
     raise AssertionError("no overlap-free label position for the network drawing")
 
 
 def _f(value: float) -> str:
     return f"{value:.1f}"
-
-
-def _number_label(value: float, fmt: str) -> str:
-    text = given_number(value)
-    return f"${text}$" if fmt == "tex" else _minus(text, fmt)
 
 
 def _symbol_label(unicode_text: str, latex: str, fmt: str) -> str:
@@ -282,19 +289,27 @@ def network(problem, values: dict, fmt: str) -> dict:
                 node["note_anchor"] = "middle"
                 node["tex_anchor"] = ""
             nodes.append(node)
+    obstacles = [(cx, cy, 2 * RADIUS + 4, 2 * RADIUS + 4) for layer in centers
+                 for cx, cy in layer]
     for l in range(1, len(layers)):
         segment, weights = [], []
         for i, (x2, y2) in enumerate(centers[l]):
             for j, (x1, y1) in enumerate(centers[l - 1]):
                 segment.append((x1 + RADIUS, y1, x2 - RADIUS, y2))
                 weights.append(notation.weight(l, i + 1, j + 1, layers))
-        for (x1, y1, x2, y2), (lx, ly), name in zip(segment, _edge_labels(segment), weights):
+        # The weight's name beside its value: w₁₁⁽¹⁾ = 0.16 (the width from the SVG text).
+        widths = [label_width(_equation_label(notation.symbol(name, latex=False), "",
+                                              values[name], "html")) for name in weights]
+        for (x1, y1, x2, y2), (lx, ly, w, h), name in zip(
+                segment, _edge_labels(segment, widths, obstacles), weights):
             edges.append({"start": _point(x1, y1), "end": _point(x2, y2),
                           "middle": _point((x1 + x2) / 2, (y1 + y2) / 2)})
             labels.append({"at": _point(lx, ly + 4), "center": _point(lx, ly),
-                           "box": _point(lx - LABEL_W / 2, ly - LABEL_H / 2),
-                           "box_w": str(LABEL_W), "box_h": str(LABEL_H),
-                           "text": _number_label(values[name], fmt), "name": name})
+                           "box": _point(lx - w / 2, ly - h / 2),
+                           "box_w": _f(w), "box_h": _f(h),
+                           "text": _equation_label(notation.symbol(name, latex=False),
+                                                   notation.symbol(name), values[name], fmt),
+                           "name": name})
     out_x, out_y = centers[3][0]
     target = {"at": _point(out_x + RADIUS + 6, out_y + 5), "anchor": "start",
               "text": _equation_label(notation.symbol("y_target", latex=False),
@@ -443,6 +458,7 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
         "network": network(problem, values, fmt),
         "forward": forward, "steps": steps, "updates": update,
         "update_formula": _math(update_step.formula, fmt, display=True),
+        "sigmoid": _math(SIGMOID, fmt),
         "interactive": kind == "interactive", "show_key": kind == "key",
         "tex": {"paper": PAPERS.get(paper, PAPERS["a4"]), "unit": TEX_UNIT,
                 "parameter_columns": "l" * (2 * PARAMETERS_PER_ROW),
@@ -463,16 +479,24 @@ def _script_json(data) -> str:
 
 # --- rendering ------------------------------------------------------------------------------
 
+def network_svg(model: dict) -> str:
+    """The network drawing as a standalone SVG document (its style inside)."""
+    return templates.render("network.svg.j2", net=model["network"],
+                            description=model["label"]["network_drawing"])
+
+
 def render(model: dict) -> str:
     """The sheet text for a view-model from :func:`view`."""
     fmt = model["fmt"]
     if fmt == "html":
         import markupsafe
 
-        svg = templates.render("network.svg.j2", net=model["network"],
-                               description=model["label"]["network_drawing"])
-        model = dict(model, network_svg=markupsafe.Markup(svg))
+        model = dict(model, network_svg=markupsafe.Markup(network_svg(model)))
         return templates.render("sheet.html.j2", m=model, safe=markupsafe.Markup)
+    if fmt == "md":
+        # The same drawing as the HTML sheet, as an image inside the file (no second file).
+        data = base64.b64encode(network_svg(model).encode("utf-8")).decode("ascii")
+        model = dict(model, network_image=f"data:image/svg+xml;base64,{data}")
     return templates.render(f"sheet.{fmt}.j2", m=model)
 
 
