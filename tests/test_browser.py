@@ -304,10 +304,22 @@ def test_right_and_wrong_answers_are_marked(page):
     assert step3[0] == "answer" and step3[1] == "" and step3[2] is True   # untouched
     score = browser.evaluate("document.getElementById('score').textContent")
     assert score.startswith("2 of 35")
-    # A second wrong try shows the next hint; a right one hides them.
+    # Checking again with the same wrong answer shows no more; another wrong answer shows the
+    # next hint for that field only; a right one hides them.
+    shown = ("Array.from(document.querySelectorAll('#hints-step2 .hint'))"
+             ".filter(p => !p.hidden).length")
     browser.click("#check")
-    assert browser.evaluate("Array.from(document.querySelectorAll('#hints-step2 .hint'))"
-                            ".filter(p => !p.hidden).length") == 2
+    browser.click("#check")
+    assert browser.evaluate(shown) == 1
+    browser.evaluate("document.getElementById('in-step2').value = ''")
+    browser.type_into("#in-step2", sheets.significant(values["dL_dv1"] * 1.2, 4))
+    browser.click("#check")
+    assert browser.evaluate(shown) == 2
+    assert browser.evaluate("Array.from(document.querySelectorAll('#hints-y .hint'))"
+                            ".filter(p => !p.hidden).length") == 1
+    hints = browser.evaluate("Array.from(document.querySelectorAll('.hint'))"
+                             ".map(p => p.textContent).join(' ')")
+    assert "net." not in hints and "dict" not in hints
     browser.evaluate("document.getElementById('in-step2').value = ''")
     browser.type_into("#in-step2", sheets.significant(values["dL_dv1"], 4))
     browser.call("Input.dispatchKeyEvent", type="keyDown", key="Enter", code="Enter",

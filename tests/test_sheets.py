@@ -296,7 +296,7 @@ def test_hints_come_from_the_registry_or_a_fallback():
     m = model(0, kind="interactive", lang="zh")
     for step, row in zip(registry.SEED_STEPS, m["steps"]):
         if step.hints:
-            assert row["hints"] == [step.hints[k]["zh"] for k in sorted(step.hints)]
+            assert row["hints"] == [sheets.pencil(step.hints[k]["zh"]) for k in sorted(step.hints)]
         else:
             assert row["hints"] == [sheets.MESSAGES["fallback_hint"]["zh"]]
     html = sheets.render(m)
@@ -304,12 +304,48 @@ def test_hints_come_from_the_registry_or_a_fallback():
         assert f'id="hints-{row["id"]}"' in html
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Reuse δ⁽³⁾ (net.delta3) with net.y and net.h2_1.", "Reuse δ⁽³⁾ with y and h₁⁽²⁾."),
+    ("复用 ∂L/∂h₁⁽²⁾（net.dL_dh2_1、net.y）和 net.x1。", "复用 ∂L/∂h₁⁽²⁾和 x₁。"),
+    ("no net here", "no net here")])
+def test_pencil_hints_speak_the_lessons_notation(text, expected):
+    assert sheets.pencil(text) == expected
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_sheet_hints_have_no_code(lang):
+    m = model(7, kind="interactive", lang=lang)
+    for row in blank_rows(m):
+        assert len(row["hints"]) == 3
+        for hint in row["hints"]:
+            assert "net." not in hint and "net[" not in hint and "dict" not in hint
+            assert "步长" not in hint
+    assert any("学习率" in h for h in m["updates"][0]["hints"]) or lang == "en"
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_language_of_the_sheet(lang):
     html = sheets.sheet(0, "html", lang, "interactive")
     assert sheets.MESSAGES["title"][lang] in html
     for step in registry.SEED_STEPS:
-        assert step.title[lang].replace("'", "&#39;") in html
+        assert step.meaning[lang].replace("'", "&#39;") in html
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "tex"])
+def test_every_step_heading_has_its_quantity_as_math_and_a_description(fmt):
+    for lang, colon in (("en", "Step 6: "), ("zh", "第 6 步：")):
+        m = model(7, fmt=fmt, lang=lang)
+        for row in m["steps"]:
+            assert row["description"].startswith(", " if lang == "en" else "，")
+            assert len(row["description"]) > 3
+            if fmt == "html":
+                assert row["heading_symbol"].startswith("<math")
+        assert m["steps"][5]["heading"].replace("\\", "") == colon
+        text = sheets.render(m)
+        assert ": " not in text.split(m["steps"][0]["heading"])[0][-3:] or lang == "en"
+        if lang == "zh":
+            assert "步:" not in text and "步 :" not in text and "<strong>" not in text
+            assert "步长" not in text.split("hints")[0]
 
 
 # --- Markdown and LaTeX ---------------------------------------------------------------------
@@ -354,11 +390,12 @@ def test_english_tex_text_is_plain_ascii():
         assert converted.isascii(), (text, converted)
 
 
-@pytest.mark.parametrize("lang, kind", [("en", "blank"), ("zh", "key")])
-def test_latex_compiles(tmp_path, lang, kind):
+@pytest.mark.parametrize("lang, kind, paper", [("en", "blank", "a4"), ("zh", "key", "letter"),
+                                               ("en", "key", "letter")])
+def test_latex_compiles(tmp_path, lang, kind, paper):
     engine = latex_engine(lang)
     source = tmp_path / "sheet.tex"
-    source.write_text(sheets.sheet(9, "tex", lang, kind), encoding="utf-8")
+    source.write_text(sheets.sheet(9, "tex", lang, kind, paper=paper), encoding="utf-8")
     result = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error",
                              "-no-shell-escape", source.name], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
@@ -368,6 +405,7 @@ def test_latex_compiles(tmp_path, lang, kind):
     pages = re.search(r"Output written on sheet\.pdf \((\d+) pages?", log)
     assert pages and int(pages.group(1)) >= 2
     assert "Missing character" not in log
+    assert "Overfull \\hbox" not in log           # the drawing and tables fit the page
 
 
 def test_latex_is_a_complete_document_with_the_key():

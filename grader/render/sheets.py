@@ -33,7 +33,7 @@ FORMATS = ("html", "md", "tex")
 KINDS = ("interactive", "blank", "key")
 EXTENSIONS = {"html": "html", "md": "md", "tex": "tex"}
 PAPERS = {"a4": "a4paper", "letter": "letterpaper"}   # LaTeX; HTML fits either when printed
-TEX_UNIT = "0.56pt"             # one SVG unit in LaTeX's picture environment
+TEX_UNIT = "0.50pt"             # one SVG unit in LaTeX's picture environment
 KEY_DIGITS = 4                  # significant digits shown in the key
 PARAMETERS_PER_ROW = 2          # (symbol, value) pairs per line of the parameter table
 HAND_DIGITS = 3                 # what HAND_RELATIVE means, in words on the sheet
@@ -87,7 +87,12 @@ MESSAGES = {
     "formula": {"en": "Formula", "zh": "公式"},
     "value": {"en": "Value", "zh": "值"},
     "your_value": {"en": "Your value", "zh": "你的答案"},
-    "step": {"en": "Step {number}", "zh": "第 {number} 步"},
+    "step": {"en": "Step {number}: ", "zh": "第 {number} 步："},
+    "about_delta": {"en": ", the output error", "zh": "，输出误差"},
+    "about_v": {"en": ", an output weight", "zh": "，输出层权重"},
+    "about_b": {"en": ", the output bias", "zh": "，输出层偏置"},
+    "about_w": {"en": ", a layer-{layer} weight", "zh": "，第 {layer} 层的权重"},
+    "about_h": {"en": ", back into hidden layer {layer}", "zh": "，传回隐藏层 {layer}"},
     "check": {"en": "Check", "zh": "检查"},
     "right": {"en": "right", "zh": "正确"},
     "wrong": {"en": "wrong", "zh": "错误"},
@@ -98,6 +103,29 @@ MESSAGES = {
                             "rows above.",
                       "zh": "用上面给出的公式，代入前面各行的数值重新计算。"},
     "key": {"en": "Key", "zh": "答案"},
+    # Pencil hints for the forward pass and the update: the coding hints speak of net and dicts.
+    "forward_hint_1": {"en": "Start from the inputs x₁, x₂ and the parameters above. Each "
+                             "layer's outputs are the next layer's inputs: keep h⁽¹⁾ for h⁽²⁾ "
+                             "and h⁽²⁾ for y.",
+                       "zh": "从上面给出的输入 x₁、x₂ 和参数出发。每一层的输出就是下一层的输入："
+                             "算 h⁽²⁾ 时用 h⁽¹⁾，算 y 时用 h⁽²⁾。"},
+    "forward_hint_2": {"en": "z is the weighted sum of the layer's inputs plus its bias; then "
+                             "h = σ(z) = 1/(1 + e⁻ᶻ), the same for y.",
+                       "zh": "z 是本层输入的加权和再加偏置；然后 h = σ(z) = 1/(1 + e⁻ᶻ)，"
+                             "y 也一样。"},
+    "forward_hint_3": {"en": "Substitute the numbers into the formula in this row, then "
+                             "apply σ.",
+                       "zh": "把数字代入这一行的公式，再计算 σ。"},
+    "update_hint_1": {"en": "Use the parameter's value from the table at the top and its "
+                            "gradient from the step that found it, with the learning rate η.",
+                      "zh": "用开头表格中该参数的值、求出它梯度的那一步的结果，以及学习率 η。"},
+    "update_hint_2": {"en": "No chain rule here: the parameter moves against its gradient, by "
+                            "η times it; moving with the gradient would make L larger.",
+                      "zh": "这里不需要链式法则：参数沿梯度的反方向移动学习率 η 乘以梯度那么多；"
+                            "沿梯度方向移动会让 L 变大。"},
+    "update_hint_3": {"en": "new value = old value − η · ∂L/∂(parameter); write enough decimals "
+                            "that the change shows.",
+                      "zh": "新值 = 旧值 − η · ∂L/∂（参数）；小数位要写够，让变化显示出来。"},
     "bad_format": {"en": "unknown sheet format {value!r}; choose html, md or tex",
                    "zh": "未知的格式 {value!r}；可选 html、md 或 tex"},
     "cannot_write": {"en": "cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
@@ -350,12 +378,51 @@ def _math(latex: str, fmt: str, display: bool = False, displaystyle: bool = Fals
     return mathml.to_mathml(latex, display, displaystyle) if fmt == "html" else latex
 
 
+NET_NAME = re.compile(r"net\.([A-Za-z_][A-Za-z0-9_]*)")
+# A bracket that only lists net values, "(net.delta3)" or "（net.dL_dh2_1、net.dL_dh2_2）": on
+# paper the sentence already names those quantities.
+NET_BRACKET = re.compile(r"\s?[(（](?:\s*net\.[A-Za-z0-9_]+\s*[,、，]?\s*)+[)）]")
+
+
+def pencil(text: str) -> str:
+    """A coding hint in the lesson's notation: no ``net.`` (net.h2_1 → h₁⁽²⁾)."""
+    text = NET_BRACKET.sub("", text)
+
+    def symbol(match):
+        try:
+            return notation.symbol(match.group(1), latex=False)
+        except (KeyError, ValueError):
+            return match.group(1)
+
+    return NET_NAME.sub(symbol, text)
+
+
+def _own_hints(prefix: str, lang: str) -> list:
+    return [i18n.text(MESSAGES, f"{prefix}_hint_{level}", lang) for level in (1, 2, 3)]
+
+
 def _hints(step, lang: str, fmt: str) -> list:
-    hints = getattr(step, "hints", None) or {}
-    texts = [i18n.pick(hints[level], lang) for level in sorted(hints)]
+    if step.id in PENCIL_HINTS:
+        texts = _own_hints(PENCIL_HINTS[step.id], lang)
+    else:
+        hints = getattr(step, "hints", None) or {}
+        texts = [pencil(i18n.pick(hints[level], lang)) for level in sorted(hints)]
     if not texts:
         texts = [i18n.text(MESSAGES, "fallback_hint", lang)]
     return [tex_text(t) if fmt == "tex" else t for t in texts]
+
+
+PENCIL_HINTS = {"step0": "forward", "step17": "update"}   # steps whose hints are the sheet's own
+
+
+def _description(quantity: str, lang: str) -> str:
+    """What a step's quantity is (", a layer-2 weight" / "，第 2 层的权重"), the same words for
+    every step of a kind, so each heading has one."""
+    match = re.fullmatch(r"(delta|[vbwh])(\d?)(?:_\d+)?", notation.base(quantity))
+    if not match:
+        return ""
+    kind, layer = match.groups()
+    return i18n.text(MESSAGES, f"about_{kind}", lang, **({"layer": layer} if kind in "wh" else {}))
 
 
 def _text(pair_or_text, lang: str, fmt: str) -> str:
@@ -425,6 +492,8 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
         row["symbol"] = _math(notation.symbol(quantity), fmt, displaystyle=True)
         row.update(number=str(step.number),
                    heading=_text(i18n.text(MESSAGES, "step", lang, number=step.number), lang, fmt),
+                   heading_symbol=_math(notation.symbol(quantity), fmt),
+                   description=_text(_description(quantity, lang), lang, fmt),
                    title=_text(step.title, lang, fmt), meaning=_text(step.meaning, lang, fmt),
                    formula=_math(step.formula, fmt, display=True))
         steps.append(row)
