@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import select
 import struct
 import subprocess
@@ -388,6 +389,42 @@ def test_prints_on_a4_and_letter(page):
         "(() => { const s = Array.from(document.styleSheets).flatMap(x => Array.from(x.cssRules));"
         " return s.some(r => r.media && r.media.mediaText === 'print'); })()")
     assert hidden is True
+
+
+def test_print_layout_keeps_headings_with_what_follows(page):
+    """In print media: headings never end a page, the Given block and the update section are
+    not split, each step has room for working, and every page carries the name line, the
+    sheet's title and its page number (CSS @page margin boxes)."""
+    browser, _, _ = page
+    browser.call("Emulation.setEmulatedMedia", media="print")
+    try:
+        style = browser.evaluate(
+            "(() => { const s = (q, p) => getComputedStyle(document.querySelector(q))[p];"
+            " return {h2: s('h2', 'breakAfter'), h3: s('h3', 'breakAfter'),"
+            " update: s('#update', 'breakInside'), given: s('.given-block', 'breakInside'),"
+            " row: s('table.update tr', 'breakInside'), step: s('.step', 'breakInside'),"
+            " working: [s('.working', 'display'),"
+            " document.querySelector('.working').getBoundingClientRect().height],"
+            " controls: s('.controls', 'display'),"
+            " workings: document.querySelectorAll('.step .working').length}; })()")
+    finally:
+        browser.call("Emulation.setEmulatedMedia", media="")
+    assert style["h2"] == style["h3"] == "avoid"
+    assert style["update"] == style["given"] == style["row"] == style["step"] == "avoid"
+    assert style["working"][0] == "block" and style["working"][1] > 60     # about 2.6 cm
+    assert style["workings"] == 14 and style["controls"] == "none"
+    page_rule = browser.evaluate(
+        "Array.from(document.styleSheets).flatMap(x => Array.from(x.cssRules))"
+        ".filter(r => r.constructor.name === 'CSSPageRule').map(r => r.cssText).join(' ')")
+    for box in ("@top-left", "@top-right", "@bottom-center"):
+        assert box in page_rule
+    assert "counter(page)" in page_rule and "Name: ___" in page_rule
+    for width, height in ((8.27, 11.69), (8.5, 11.0)):
+        pdf = base64.b64decode(browser.call("Page.printToPDF", paperWidth=width,
+                                            paperHeight=height)["data"])
+        assert pdf.startswith(b"%PDF")
+        pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+        assert 3 <= pages <= 12, pages           # several pages, not one per step
 
 
 def test_offline_without_errors(page):

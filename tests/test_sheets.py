@@ -153,6 +153,33 @@ def test_update_numbers_show_the_change_to_four_digits(new, old, text):
     assert sheets.update_number(new, old) == text
 
 
+def evaluate_worked(latex: str) -> float:
+    """A key's worked line (numbers and operators only) evaluated as Python."""
+    import math
+
+    text = latex.replace(r"\cdot", "*").replace(r"\sigma", "sigma").replace(r"\times", "*")
+    text = re.sub(r"\\frac\{(\d+)\}\{(\d+)\}", r"(\1/\2)", text)
+    text = re.sub(r"10\^\{(-?\d+)\}", r"10**(\1)", text)
+    text = text.replace("^{2}", "**2").replace("^2", "**2")
+    text = re.sub(r"(\d|\))\s*\(", r"\1*(", text)
+    assert re.fullmatch(r"[-+*/(). \d]*|.*sigma.*", text), latex         # no symbol is left
+    return eval(text, {"sigma": lambda z: 1 / (1 + math.exp(-z))})      # noqa: S307
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_key_works_every_answer_out_with_the_numbers(seed):
+    m = model(seed, fmt="md", kind="key")
+    for row in blank_rows(m):
+        assert row["worked"], row["id"]
+        assert "_" not in row["worked"] and "partial" not in row["worked"]
+        # the substituted numbers give the key's answer (to the rounding of the inputs)
+        assert evaluate_worked(row["worked"]) == pytest.approx(key_number(row["key"]),
+                                                               rel=2e-3, abs=2e-6), row
+    html = sheets.render(model(seed, kind="key"))
+    assert html.count('class="worked"') == len(blank_rows(m))
+    assert 'class="worked"' not in sheets.render(model(seed, kind="blank"))
+
+
 @pytest.mark.parametrize("value, text", [
     (0.5, "0.5000"), (-0.12345678, "-0.1235"), (12.3456, "12.35"), (0.00012346, "0.0001235"),
     (2.0e-6, "2.000e-6"), (-31415.9, "-3.142e4"), (1.0, "1.000"),
@@ -406,6 +433,16 @@ def test_latex_compiles(tmp_path, lang, kind, paper):
     assert pages and int(pages.group(1)) >= 2
     assert "Missing character" not in log
     assert "Overfull \\hbox" not in log           # the drawing and tables fit the page
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_latex_prints_name_and_page_on_every_page_and_room_for_working(lang):
+    blank = sheets.sheet(9, "tex", lang, "blank")
+    assert "\\pagestyle{myheadings}" in blank          # the mark and \thepage on every page
+    (mark,) = re.findall(r"\\markright\{(.*)\}", blank)
+    assert sheets.MESSAGES["name_line"][lang] in mark
+    assert blank.count("\\vspace{2.4cm}") == 14
+    assert "\\vspace{2.4cm}" not in sheets.sheet(9, "tex", lang, "key")
 
 
 def test_latex_is_a_complete_document_with_the_key():

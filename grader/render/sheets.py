@@ -46,6 +46,7 @@ MESSAGES = {
                   "zh": "种子 {seed}：与 bpgrade problem --seed {seed} 的数字相同。"},
     "student_line": {"en": "Student: {student}", "zh": "学生：{student}"},
     "name_line": {"en": "Name", "zh": "姓名"},
+    "page": {"en": "Page {page} of {pages}", "zh": "第 {page} 页，共 {pages} 页"},
     "intro": {"en": "The problem: a 2-3-2-1 sigmoid network with loss L = ½(y − y_target)². "
                     "Compute every blank by hand, in order, from the numbers given; later steps "
                     "reuse earlier results.",
@@ -349,18 +350,38 @@ def network(problem, values: dict, fmt: str) -> dict:
 # --- rows of the sheet ----------------------------------------------------------------------
 
 def _forward_rows() -> list:
-    """(quantity, LaTeX formula) in the order a hand calculation goes: step 0's formulas, each
+    """(quantity, expression tree) in the order a hand calculation goes: step 0's formulas, each
     activation σ(z) after its pre-activation z."""
     rows = []
     for quantity, source in registry.get("step0").expression.items():
         tree = expression.parse(source)
         if tree[0] == "call":                       # h = σ(z): first z, then σ(z)
             z = notation.preactivation_of(quantity)
-            rows.append((z, expression.render(tree[2][0])))
+            rows.append((z, tree[2][0]))
             tree = ("call", tree[1], (expression.name(z),))
-        rows.append((quantity, expression.render(tree)))
+        rows.append((quantity, tree))
     order = {name: k for k, name in enumerate(registry.FORWARD)}
     return sorted(rows, key=lambda row: order[row[0]])
+
+
+def worked(tree, values: dict) -> str:
+    """The formula's LaTeX with the numbers put in, for the key: given numbers as given,
+    earlier results to four significant digits, negative ones in brackets."""
+    text = expression.render(tree)
+    given = set(registry.INPUTS) | set(registry.PARAMETERS)
+    names = sorted(expression.names_in(tree), key=lambda n: -len(notation.symbol(n)))
+    numbers = {}
+    for k, name in enumerate(names):      # longest symbol first: h_1^{(2)} inside ∂L/∂h_1^{(2)}
+        mark = f"@{k}@"
+        text = text.replace(notation.symbol(name), mark)
+        number = given_number(values[name]) if name in given else significant(values[name])
+        numbers[mark] = f"({_sci_tex(number)})" if number.startswith("-") else _sci_tex(number)
+    # Two numbers side by side need a visible product: 1.11 \cdot 0.81, not 1.110.81.
+    text = re.sub(r"(@\d+@|\))\s*(?=@\d+@)|(\))\s*(?=\()",
+                  lambda m: (m.group(1) or m.group(2)) + r" \cdot ", text)
+    for mark, number in numbers.items():
+        text = text.replace(mark, number)
+    return text
 
 
 def update_parameters() -> list:
@@ -480,9 +501,11 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
     step0 = registry.get("step0")
     forward_hints = _hints(step0, lang, fmt)
     forward = []
-    for quantity, formula in _forward_rows():
+    show_worked = kind == "key"
+    for quantity, tree in _forward_rows():
         row = _blank(quantity, quantity, values, fmt, kind, forward_hints)
-        row["formula"] = _math(formula, fmt)
+        row["formula"] = _math(expression.render(tree), fmt)
+        row["worked"] = _math(worked(tree, values), fmt) if show_worked else ""
         forward.append(row)
 
     steps = []
@@ -495,7 +518,9 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
                    heading_symbol=_math(notation.symbol(quantity), fmt),
                    description=_text(_description(quantity, lang), lang, fmt),
                    title=_text(step.title, lang, fmt), meaning=_text(step.meaning, lang, fmt),
-                   formula=_math(step.formula, fmt, display=True))
+                   formula=_math(step.formula, fmt, display=True),
+                   worked=_math(worked(expression.parse(step.expression), values), fmt)
+                   if show_worked else "")
         steps.append(row)
 
     update_step = registry.get("step17")
@@ -504,8 +529,9 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
     for name in update_parameters():
         quantity = notation.UPDATED + name
         row = _blank(quantity, quantity, values, fmt, kind, update_hints)
-        row["formula"] = _math(expression.render(expression.parse(update_step.expression[name])),
-                               fmt)
+        tree = expression.parse(update_step.expression[name])
+        row["formula"] = _math(expression.render(tree), fmt)
+        row["worked"] = _math(worked(tree, values), fmt) if show_worked else ""
         update.append(row)
 
     expected, changes = {}, {}
@@ -529,6 +555,17 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
         "update_formula": _math(update_step.formula, fmt, display=True),
         "sigmoid": _math(SIGMOID, fmt),
         "interactive": kind == "interactive", "show_key": kind == "key",
+        # Printed on every page: who (a name line, or the student's id) and the page number.
+        "print_header": css_string(
+            i18n.text(MESSAGES, "student_line", lang, student=student) if student is not None
+            else i18n.text(MESSAGES, "name_line", lang) + ("：" if lang == "zh" else ": ")
+            + "_" * 24),
+        "print_title": css_string(f"{i18n.text(MESSAGES, 'title', lang)} · {problem.seed}"),
+        "print_page": page_counter(lang),
+        "tex_header": _text(
+            i18n.text(MESSAGES, "student_line", lang, student=student) if student is not None
+            else i18n.text(MESSAGES, "name_line", lang) + ("：" if lang == "zh" else ": "),
+            lang, "tex") if fmt == "tex" else "",
         "tex": {"paper": PAPERS.get(paper, PAPERS["a4"]), "unit": TEX_UNIT,
                 "parameter_columns": "l" * (2 * PARAMETERS_PER_ROW),
                 "parameter_span": str(2 * PARAMETERS_PER_ROW)},
@@ -538,6 +575,20 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
                                     "floor": FLOOR, "messages": messages})
         if kind == "interactive" else "",
     }
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal, safe inside a <style> element (no way out through </style>)."""
+    return '"' + "".join(c if c.isalnum() or c in " .,:;()·-_—：，（）" else f"\\{ord(c):x} "
+                         for c in text) + '"'
+
+
+def page_counter(lang: str) -> str:
+    """``"Page " counter(page) " of " counter(pages)`` in the sheet's language, for @page."""
+    text = i18n.text(MESSAGES, "page", lang, page="\0page\0", pages="\0pages\0")
+    parts = text.split("\0")
+    return " ".join(f"counter({part})" if k % 2 else css_string(part)
+                    for k, part in enumerate(parts) if part or k % 2)
 
 
 def _script_json(data) -> str:
