@@ -222,7 +222,11 @@ def test_network_labels_do_not_overlap_and_stay_inside(seed):
 def test_network_convention_and_sigmoid_are_stated():
     for lang in ("en", "zh"):
         m = model(7, lang=lang)
-        assert "w_ij⁽ˡ⁾" in m["label"]["network_caption"]
+        assert m["label"]["network_caption"].endswith(("weight ", "权重 "))
+        assert "to neuron i" in m["label"]["network_caption_after"] or \
+            "第 i 个神经元" in m["label"]["network_caption_after"]
+        assert m["weight_convention"].startswith("<math") and "<msubsup>" in \
+            m["weight_convention"]
         assert "<mfrac>" in m["sigmoid"] and "^" not in sheets.render(m).split("</svg>")[1] \
             .split("</p>")[0]
 

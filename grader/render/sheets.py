@@ -38,6 +38,7 @@ KEY_DIGITS = 4                  # significant digits shown in the key
 PARAMETERS_PER_ROW = 2          # (symbol, value) pairs per line of the parameter table
 HAND_DIGITS = 3                 # what HAND_RELATIVE means, in words on the sheet
 SIGMOID = r"\sigma(z) = \frac{1}{1 + e^{-z}}"
+WEIGHT_CONVENTION = r"w_{ij}^{(l)}"
 
 MESSAGES = {
     "title": {"en": "Backpropagation practice sheet", "zh": "反向传播练习卷"},
@@ -64,9 +65,9 @@ MESSAGES = {
     "network_drawing": {"en": "the 2-3-2-1 network with its weights and biases",
                         "zh": "2-3-2-1 网络及其权重和偏置"},
     "network_caption": {"en": "Inputs on the left, each weight on its edge, biases under the "
-                              "neurons. The weight w_ij⁽ˡ⁾ goes to neuron i of layer l from "
+                              "neurons. The weight {weight} goes to neuron i of layer l from "
                               "neuron j of the layer before; every neuron applies",
-                        "zh": "左边是输入，每个权重标在它的边上，神经元下方是偏置。权重 w_ij⁽ˡ⁾ "
+                        "zh": "左边是输入，每个权重标在它的边上，神经元下方是偏置。权重 {weight} "
                               "从前一层的第 j 个神经元连到第 l 层的第 i 个神经元；每个神经元都计算"},
     "given": {"en": "Given", "zh": "已知"},
     "inputs": {"en": "Inputs, target, learning rate", "zh": "输入、目标值、学习率"},
@@ -472,10 +473,14 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
     if kind not in KINDS or (kind == "interactive" and fmt != "html"):
         raise UsageError(i18n.text(MESSAGES, "bad_kind", lang, value=kind))
     label = {key: _text(i18n.text(MESSAGES, key, lang), lang, fmt)
-             for key in ("network", "network_drawing", "network_caption", "given", "inputs",
+             for key in ("network", "network_drawing", "given", "inputs",
                          "parameters", "forward", "backward", "update_intro", "quantity",
                          "formula", "value", "your_value", "check", "hint", "key", "name_line",
                          "intro", "interactive_help")}
+    # The caption around the convention's symbol, which is set as math like the rest.
+    before, after = i18n.text(MESSAGES, "network_caption", lang, weight="\0").split("\0")
+    label["network_caption"] = _text(before, lang, fmt)
+    label["network_caption_after"] = _text(after, lang, fmt)
     label["title"] = _text(i18n.text(MESSAGES, "key_title" if kind == "key" else "title", lang),
                            lang, fmt)
     label["seed_line"] = _text(i18n.text(MESSAGES, "seed_line", lang, seed=problem.seed), lang, fmt)
@@ -554,6 +559,7 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
         "forward": forward, "steps": steps, "updates": update,
         "update_formula": _math(update_step.formula, fmt, display=True),
         "sigmoid": _math(SIGMOID, fmt),
+        "weight_convention": _math(WEIGHT_CONVENTION, fmt),
         "interactive": kind == "interactive", "show_key": kind == "key",
         # Printed on every page: who (a name line, or the student's id) and the page number.
         "print_header": css_string(
