@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import select
 import struct
 import subprocess
@@ -233,6 +234,30 @@ def test_svg_and_math_are_laid_out(page):
     assert scripts and all(scripts)
 
 
+@pytest.mark.parametrize("which", ["page", "update_page"])
+def test_network_labels_do_not_collide_and_are_not_clipped(which, request):
+    """Every text of the drawing, measured as laid out: no two intersect, none leaves the SVG
+    (seeds 12 and 7)."""
+    browser = request.getfixturevalue(which)[0]
+    boxes = browser.evaluate(
+        "(() => { const svg = document.querySelector('svg.network');"
+        " const s = svg.getBoundingClientRect();"
+        " return [[s.left, s.top, s.right, s.bottom]].concat("
+        " Array.from(svg.querySelectorAll('text')).map(t => {"
+        " const r = t.getBoundingClientRect();"
+        " return [r.left, r.top, r.right, r.bottom, t.textContent]; })); })()")
+    (left, top, right, bottom), texts = boxes[0], boxes[1:]
+    assert len(texts) == 8 + 8 + 14 + 1          # node names, notes, weights, y_target
+    assert any(t[4].startswith("y_target") for t in texts)
+    assert any(t[4].startswith("w\u2081\u2081") for t in texts)
+    for x1, y1, x2, y2, text in texts:
+        assert left <= x1 and x2 <= right and top <= y1 and y2 <= bottom, text
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, (a, b)
+
+
 def test_screenshot_is_not_blank(page):
     browser, _, folder = page
     browser.evaluate("window.scrollTo(0, 0)")
@@ -280,16 +305,78 @@ def test_right_and_wrong_answers_are_marked(page):
     assert step3[0] == "answer" and step3[1] == "" and step3[2] is True   # untouched
     score = browser.evaluate("document.getElementById('score').textContent")
     assert score.startswith("2 of 35")
-    # A second wrong try shows the next hint; a right one hides them.
+    # Checking again with the same wrong answer shows no more; another wrong answer shows the
+    # next hint for that field only; a right one hides them.
+    shown = ("Array.from(document.querySelectorAll('#hints-step2 .hint'))"
+             ".filter(p => !p.hidden).length")
     browser.click("#check")
-    assert browser.evaluate("Array.from(document.querySelectorAll('#hints-step2 .hint'))"
-                            ".filter(p => !p.hidden).length") == 2
+    browser.click("#check")
+    assert browser.evaluate(shown) == 1
+    browser.evaluate("document.getElementById('in-step2').value = ''")
+    browser.type_into("#in-step2", sheets.significant(values["dL_dv1"] * 1.2, 4))
+    browser.click("#check")
+    assert browser.evaluate(shown) == 2
+    assert browser.evaluate("Array.from(document.querySelectorAll('#hints-y .hint'))"
+                            ".filter(p => !p.hidden).length") == 1
+    hints = browser.evaluate("Array.from(document.querySelectorAll('.hint'))"
+                             ".map(p => p.textContent).join(' ')")
+    assert "net." not in hints and "dict" not in hints
     browser.evaluate("document.getElementById('in-step2').value = ''")
     browser.type_into("#in-step2", sheets.significant(values["dL_dv1"], 4))
     browser.call("Input.dispatchKeyEvent", type="keyDown", key="Enter", code="Enter",
                  windowsVirtualKeyCode=13)
     assert "right" in browser.evaluate("document.getElementById('in-step2').className")
     assert browser.evaluate("document.getElementById('hints-step2').hidden") is True
+
+
+UPDATE_SEED = 7     # small gradients: a tolerance on the new value accepted the old one here
+
+
+@pytest.fixture(scope="module")
+def update_page(tmp_path_factory):
+    binary = chromium_binary()
+    folder = tmp_path_factory.mktemp("updates")
+    problem = generate(UPDATE_SEED)
+    values = quantities.reference(problem)
+    path = folder / "sheet.html"
+    path.write_text(sheets.render(sheets.view(problem, values, "html", "en", "interactive")),
+                    encoding="utf-8")
+    browser = Browser(binary, folder / "profile")
+    try:
+        browser.open(path.as_uri())
+        yield browser, problem, values
+    finally:
+        browser.close()
+
+
+def _marks(browser, ids):
+    return browser.evaluate(
+        f"{json.dumps(ids)}.map(id => document.getElementById('in-' + id).className)")
+
+
+def test_updates_are_judged_by_their_change(update_page):
+    """Right updates are marked right; unchanged and wrong-sign updates wrong, every one."""
+    browser, problem, values = update_page
+    names = sheets.update_parameters()
+    ids = [f"new_{name}" for name in names]
+    answers = {
+        "right": [sheets.update_number(values[f"new_{n}"], values[n]) for n in names],
+        "unchanged": [sheets.given_number(values[n]) for n in names],
+        "wrong sign": [sheets.update_number(values[n] + problem.eta * values[f"dL_d{n}"],
+                                            values[n]) for n in names],
+    }
+    for case, typed in answers.items():
+        for id_, text in zip(ids, typed):
+            browser.evaluate(f"document.getElementById('in-{id_}').value = ''")
+            browser.type_into(f"#in-{id_}", text)
+        browser.click("#check")
+        marks = _marks(browser, ids)
+        want = "right" if case == "right" else "wrong"
+        assert all(want in mark.split() for mark in marks), (case, typed, marks)
+    # The old tolerance (0.5% of the new value) would have accepted unchanged values here.
+    assert any(abs(values[f"new_{n}"] - values[n]) < sheets.HAND_RELATIVE * abs(values[f"new_{n}"])
+               for n in names)
+    assert browser.errors() == []
 
 
 def test_prints_on_a4_and_letter(page):
@@ -302,6 +389,42 @@ def test_prints_on_a4_and_letter(page):
         "(() => { const s = Array.from(document.styleSheets).flatMap(x => Array.from(x.cssRules));"
         " return s.some(r => r.media && r.media.mediaText === 'print'); })()")
     assert hidden is True
+
+
+def test_print_layout_keeps_headings_with_what_follows(page):
+    """In print media: headings never end a page, the Given block and the update section are
+    not split, each step has room for working, and every page carries the name line, the
+    sheet's title and its page number (CSS @page margin boxes)."""
+    browser, _, _ = page
+    browser.call("Emulation.setEmulatedMedia", media="print")
+    try:
+        style = browser.evaluate(
+            "(() => { const s = (q, p) => getComputedStyle(document.querySelector(q))[p];"
+            " return {h2: s('h2', 'breakAfter'), h3: s('h3', 'breakAfter'),"
+            " update: s('#update', 'breakInside'), given: s('.given-block', 'breakInside'),"
+            " row: s('table.update tr', 'breakInside'), step: s('.step', 'breakInside'),"
+            " working: [s('.working', 'display'),"
+            " document.querySelector('.working').getBoundingClientRect().height],"
+            " controls: s('.controls', 'display'),"
+            " workings: document.querySelectorAll('.step .working').length}; })()")
+    finally:
+        browser.call("Emulation.setEmulatedMedia", media="")
+    assert style["h2"] == style["h3"] == "avoid"
+    assert style["update"] == style["given"] == style["row"] == style["step"] == "avoid"
+    assert style["working"][0] == "block" and style["working"][1] > 60     # about 2.6 cm
+    assert style["workings"] == 14 and style["controls"] == "none"
+    page_rule = browser.evaluate(
+        "Array.from(document.styleSheets).flatMap(x => Array.from(x.cssRules))"
+        ".filter(r => r.constructor.name === 'CSSPageRule').map(r => r.cssText).join(' ')")
+    for box in ("@top-left", "@top-right", "@bottom-center"):
+        assert box in page_rule
+    assert "counter(page)" in page_rule and "Name: ___" in page_rule
+    for width, height in ((8.27, 11.69), (8.5, 11.0)):
+        pdf = base64.b64decode(browser.call("Page.printToPDF", paperWidth=width,
+                                            paperHeight=height)["data"])
+        assert pdf.startswith(b"%PDF")
+        pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+        assert 3 <= pages <= 12, pages           # several pages, not one per step
 
 
 def test_offline_without_errors(page):

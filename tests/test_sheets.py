@@ -15,13 +15,14 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import latex_engine
+from grader import notation
 from grader.steps import problem_data, quantities, registry
 from grader.render import sheets
 from grader.cli import main
 from grader.errors import UsageError
 from grader.engine.generators import generate
 from grader.engine.seeds import student_seed
-from grader.tolerances import HAND_RELATIVE
+from grader.tolerances import FLOOR, HAND_RELATIVE
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "grader" / "templates"
@@ -120,6 +121,65 @@ def test_update_rows_move_against_the_gradient():
         assert key_number(row["key"]) == pytest.approx(expected, rel=KEY_RELATIVE)
 
 
+def change_is_right(typed: float, change: dict) -> bool:
+    """The interactive sheet's rule for an update (its script does the same): the change."""
+    expected = change["change"]
+    return abs((typed - change["old"]) - expected) <= HAND_RELATIVE * max(abs(expected), FLOOR)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_update_check_rejects_unchanged_and_wrong_sign_on_every_problem(seed):
+    problem = generate(seed)
+    values = quantities.reference(problem)
+    page = parsed(sheets.render(sheets.view(problem, values, "html", "en", "interactive")))
+    (data,) = [json.loads(s[2]) for s in page.scripts if s[1].get("type") == "application/json"]
+    key = sheets.view(problem, values, "html", "en", "key")
+    assert set(data["changes"]) == {row["id"] for row in key["updates"]}
+    for row in key["updates"]:
+        name = row["quantity"][len("new_"):]
+        change = data["changes"][row["id"]]
+        assert change["old"] == values[name]
+        assert change["change"] == pytest.approx(-problem.eta * values[f"dL_d{name}"], rel=1e-9)
+        assert change_is_right(key_number(row["key"]), change)           # the key, as printed
+        assert not change_is_right(values[name], change)                 # unchanged
+        assert not change_is_right(values[name] + problem.eta * values[f"dL_d{name}"], change)
+        assert not change_is_right(float(sheets.given_number(values[name])), change)
+
+
+@pytest.mark.parametrize("new, old, text", [
+    (-0.5962610669246531, -0.6, "-0.596261"), (1.3403706222, 1.34, "1.3403706"),
+    (0.6078859, 0.64, "0.60789"), (2.5, 1.0, "2.500"), (-1e-4, 0.0, "-0.0001000")])
+def test_update_numbers_show_the_change_to_four_digits(new, old, text):
+    assert sheets.update_number(new, old) == text
+
+
+def evaluate_worked(latex: str) -> float:
+    """A key's worked line (numbers and operators only) evaluated as Python."""
+    import math
+
+    text = latex.replace(r"\cdot", "*").replace(r"\sigma", "sigma").replace(r"\times", "*")
+    text = re.sub(r"\\frac\{(\d+)\}\{(\d+)\}", r"(\1/\2)", text)
+    text = re.sub(r"10\^\{(-?\d+)\}", r"10**(\1)", text)
+    text = text.replace("^{2}", "**2").replace("^2", "**2")
+    text = re.sub(r"(\d|\))\s*\(", r"\1*(", text)
+    assert re.fullmatch(r"[-+*/(). \d]*|.*sigma.*", text), latex         # no symbol is left
+    return eval(text, {"sigma": lambda z: 1 / (1 + math.exp(-z))})      # noqa: S307
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_key_works_every_answer_out_with_the_numbers(seed):
+    m = model(seed, fmt="md", kind="key")
+    for row in blank_rows(m):
+        assert row["worked"], row["id"]
+        assert "_" not in row["worked"] and "partial" not in row["worked"]
+        # the substituted numbers give the key's answer (to the rounding of the inputs)
+        assert evaluate_worked(row["worked"]) == pytest.approx(key_number(row["key"]),
+                                                               rel=2e-3, abs=2e-6), row
+    html = sheets.render(model(seed, kind="key"))
+    assert html.count('class="worked"') == len(blank_rows(m))
+    assert 'class="worked"' not in sheets.render(model(seed, kind="blank"))
+
+
 @pytest.mark.parametrize("value, text", [
     (0.5, "0.5000"), (-0.12345678, "-0.1235"), (12.3456, "12.35"), (0.00012346, "0.0001235"),
     (2.0e-6, "2.000e-6"), (-31415.9, "-3.142e4"), (1.0, "1.000"),
@@ -150,17 +210,55 @@ def test_network_labels_do_not_overlap_and_stay_inside(seed):
     for node in net["nodes"]:
         cx, cy, r = float(node["center"]["x"]), float(node["center"]["y"]), float(node["r"])
         assert r <= cx <= width - r and r <= cy <= height - r
+        for (x, y, w, h) in boxes:          # no label on a neuron
+            assert x + w <= cx - r or cx + r <= x or y + h <= cy - r or cy + r <= y
         # LaTeX's picture y runs upwards
         assert float(node["center"]["ty"]) == pytest.approx(height - cy)
+    # y_target's label ends inside the drawing (it was clipped at the right edge)
+    target = net["target"]
+    assert float(target["at"]["x"]) + sheets.label_width(target["text"]) <= width
+
+
+def test_network_convention_and_sigmoid_are_stated():
+    for lang in ("en", "zh"):
+        m = model(7, lang=lang)
+        assert m["label"]["network_caption"].endswith(("weight ", "权重 "))
+        assert "to neuron i" in m["label"]["network_caption_after"] or \
+            "第 i 个神经元" in m["label"]["network_caption_after"]
+        assert m["weight_convention"].startswith("<math") and "<msubsup>" in \
+            m["weight_convention"]
+        assert "<mfrac>" in m["sigmoid"] and "^" not in sheets.render(m).split("</svg>")[1] \
+            .split("</p>")[0]
+
+
+def test_markdown_sheet_carries_the_same_drawing():
+    import base64
+
+    m = model(7, fmt="md")
+    text = sheets.render(m)
+    (data,) = re.findall(r"!\[[^\]]+\]\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)", text)
+    svg = base64.b64decode(data).decode("utf-8")
+    assert svg.startswith("<svg") and "<style>" in svg
+    for label in m["network"]["labels"]:
+        assert f'data-name="{label["name"]}"' in svg and label["text"] in svg
+    assert m["network"]["target"]["text"] in svg
 
 
 def test_network_shows_every_weight_and_bias():
     problem = generate(4)
     values = quantities.reference(problem)
     net = sheets.view(problem, values, "html", "en", "blank")["network"]
-    shown = {l["name"]: float(l["text"].replace("−", "-")) for l in net["labels"]}
+    # Each weight's name beside its value: w₁₁⁽¹⁾ = 0.68
+    shown = {}
+    for label in net["labels"]:
+        name, value = label["text"].split(" = ")
+        assert name == notation.symbol(label["name"], latex=False)
+        shown[label["name"]] = float(value.replace("−", "-"))
     weights = [n for n in registry.PARAMETERS if n.startswith(("w", "v"))]
     assert shown == {n: values[n] for n in weights}
+    tex = sheets.view(problem, values, "tex", "en", "blank")["network"]["labels"]
+    assert tex[0]["text"] == f"${notation.symbol(tex[0]['name'])} = " \
+        f"{sheets.given_number(values[tex[0]['name']])}$"
     notes = " ".join(n["note"] for n in net["nodes"])
     for bias in ("b1_1", "b1_2", "b1_3", "b2_1", "b2_2", "b3"):
         assert sheets.given_number(values[bias]).replace("-", "−") in notes
@@ -229,7 +327,7 @@ def test_hints_come_from_the_registry_or_a_fallback():
     m = model(0, kind="interactive", lang="zh")
     for step, row in zip(registry.SEED_STEPS, m["steps"]):
         if step.hints:
-            assert row["hints"] == [step.hints[k]["zh"] for k in sorted(step.hints)]
+            assert row["hints"] == [sheets.pencil(step.hints[k]["zh"]) for k in sorted(step.hints)]
         else:
             assert row["hints"] == [sheets.MESSAGES["fallback_hint"]["zh"]]
     html = sheets.render(m)
@@ -237,12 +335,48 @@ def test_hints_come_from_the_registry_or_a_fallback():
         assert f'id="hints-{row["id"]}"' in html
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Reuse δ⁽³⁾ (net.delta3) with net.y and net.h2_1.", "Reuse δ⁽³⁾ with y and h₁⁽²⁾."),
+    ("复用 ∂L/∂h₁⁽²⁾（net.dL_dh2_1、net.y）和 net.x1。", "复用 ∂L/∂h₁⁽²⁾和 x₁。"),
+    ("no net here", "no net here")])
+def test_pencil_hints_speak_the_lessons_notation(text, expected):
+    assert sheets.pencil(text) == expected
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_sheet_hints_have_no_code(lang):
+    m = model(7, kind="interactive", lang=lang)
+    for row in blank_rows(m):
+        assert len(row["hints"]) == 3
+        for hint in row["hints"]:
+            assert "net." not in hint and "net[" not in hint and "dict" not in hint
+            assert "步长" not in hint
+    assert any("学习率" in h for h in m["updates"][0]["hints"]) or lang == "en"
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_language_of_the_sheet(lang):
     html = sheets.sheet(0, "html", lang, "interactive")
     assert sheets.MESSAGES["title"][lang] in html
     for step in registry.SEED_STEPS:
-        assert step.title[lang].replace("'", "&#39;") in html
+        assert step.meaning[lang].replace("'", "&#39;") in html
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "tex"])
+def test_every_step_heading_has_its_quantity_as_math_and_a_description(fmt):
+    for lang, colon in (("en", "Step 6: "), ("zh", "第 6 步：")):
+        m = model(7, fmt=fmt, lang=lang)
+        for row in m["steps"]:
+            assert row["description"].startswith(", " if lang == "en" else "，")
+            assert len(row["description"]) > 3
+            if fmt == "html":
+                assert row["heading_symbol"].startswith("<math")
+        assert m["steps"][5]["heading"].replace("\\", "") == colon
+        text = sheets.render(m)
+        assert ": " not in text.split(m["steps"][0]["heading"])[0][-3:] or lang == "en"
+        if lang == "zh":
+            assert "步:" not in text and "步 :" not in text and "<strong>" not in text
+            assert "步长" not in text.split("hints")[0]
 
 
 # --- Markdown and LaTeX ---------------------------------------------------------------------
@@ -287,11 +421,12 @@ def test_english_tex_text_is_plain_ascii():
         assert converted.isascii(), (text, converted)
 
 
-@pytest.mark.parametrize("lang, kind", [("en", "blank"), ("zh", "key")])
-def test_latex_compiles(tmp_path, lang, kind):
+@pytest.mark.parametrize("lang, kind, paper", [("en", "blank", "a4"), ("zh", "key", "letter"),
+                                               ("en", "key", "letter")])
+def test_latex_compiles(tmp_path, lang, kind, paper):
     engine = latex_engine(lang)
     source = tmp_path / "sheet.tex"
-    source.write_text(sheets.sheet(9, "tex", lang, kind), encoding="utf-8")
+    source.write_text(sheets.sheet(9, "tex", lang, kind, paper=paper), encoding="utf-8")
     result = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error",
                              "-no-shell-escape", source.name], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
@@ -301,6 +436,17 @@ def test_latex_compiles(tmp_path, lang, kind):
     pages = re.search(r"Output written on sheet\.pdf \((\d+) pages?", log)
     assert pages and int(pages.group(1)) >= 2
     assert "Missing character" not in log
+    assert "Overfull \\hbox" not in log           # the drawing and tables fit the page
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_latex_prints_name_and_page_on_every_page_and_room_for_working(lang):
+    blank = sheets.sheet(9, "tex", lang, "blank")
+    assert "\\pagestyle{myheadings}" in blank          # the mark and \thepage on every page
+    (mark,) = re.findall(r"\\markright\{(.*)\}", blank)
+    assert sheets.MESSAGES["name_line"][lang] in mark
+    assert blank.count("\\vspace{2.4cm}") == 14
+    assert "\\vspace{2.4cm}" not in sheets.sheet(9, "tex", lang, "key")
 
 
 def test_latex_is_a_complete_document_with_the_key():
