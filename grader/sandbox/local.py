@@ -180,28 +180,23 @@ def _with_alarm(work, timeout: float):
 
 
 def _with_watchdog(work, timeout: float):
-    """(timed out?, what ``work()`` returned) with a watchdog thread that interrupts the
-    thread running ``work`` (the main one through KeyboardInterrupt, another through an
-    asynchronous :class:`StepTimeout`)."""
+    """(timed out?, what ``work()`` returned) with a watchdog thread: the main thread is
+    interrupted through KeyboardInterrupt, another by a trace function of its own that raises
+    :class:`StepTimeout` once the watchdog has fired (an asynchronous exception set from the
+    watchdog can be lost inside a tracer such as coverage's, leaving the thread spinning)."""
     import _thread
     import signal
+    import sys
     import threading
 
     finished, fired = threading.Event(), threading.Event()
     main = threading.current_thread() is threading.main_thread()
-    worker = threading.get_ident()
     # interrupt_main() does nothing while SIGINT is ignored (a process started in the
     # background inherits that), so the watchdog would never stop the loop.
     ignored = main and signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     if ignored:
         signal.signal(signal.SIGINT, signal.default_int_handler)
-
     lock = threading.Lock()        # the work finishes or the watchdog fires, not both
-
-    def interrupt(exception) -> None:
-        import ctypes
-
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker), exception)
 
     def watchdog():
         if not finished.wait(timeout):
@@ -211,23 +206,27 @@ def _with_watchdog(work, timeout: float):
                 fired.set()
                 if main:
                     _thread.interrupt_main()
-                else:
-                    import ctypes
 
-                    interrupt(ctypes.py_object(StepTimeout))
+    def stop_when_fired(frame, event, arg):
+        if fired.is_set():
+            raise StepTimeout
+        return stop_when_fired
 
+    previous = None if main else sys.gettrace()
     threading.Thread(target=watchdog, daemon=True).start()
     data = None
     try:
+        if not main:
+            sys.settrace(stop_when_fired)
         data = work()
     except (KeyboardInterrupt, StepTimeout):
         if not fired.is_set():
             raise                    # a real Ctrl-C
     finally:
+        if not main:
+            sys.settrace(previous)
         with lock:
             finished.set()
-            if fired.is_set() and not main:
-                interrupt(None)      # an exception not yet raised is not raised here
         if ignored:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
     return fired.is_set(), data
