@@ -35,8 +35,16 @@ def in_syntax_error(error: SyntaxError, path, source: str, lang: str) -> str | N
     found = re.search(r"U\+([0-9A-F]{4,6})", getattr(error, "msg", "") or "")
     char = chr(int(found.group(1), 16)) if found else ""
     line = getattr(error, "lineno", None)
-    if char not in TYPESET or not line:
+    if not line:
         return None
+    if char not in TYPESET:
+        # Python 3.10 calls "2·x" an invalid decimal literal, naming no character: look in
+        # the line itself.
+        lines = source.splitlines()
+        text_of_line = lines[line - 1] if 0 < line <= len(lines) else ""
+        char = next((c for c in text_of_line if c in TYPESET), "")
+        if not char:
+            return None
     return explain(path, char, line, source, lang)
 
 
