@@ -9,6 +9,7 @@ import math
 
 from ..i18n import text
 from ..records import Record, asdict, factory
+from ..render.terminal import display_width as _width   # one count of terminal columns
 from .counting import parameter_count
 
 _EXPONENT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")   # 10³ on the plot's axes
@@ -151,13 +152,8 @@ SERIES = (("forward", "forward_ops", "#7f7f7f", "square"),
 DASHES = ("", "7 4", "2 3", "9 3 2 3")           # one per family: solid, dashed, dotted, ...
 
 
-def _width(value: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in value)
-
-
 def _pad(value: str, width: int, left: bool = False) -> str:
+    """``value`` in ``width`` terminal columns, right-aligned (numbers) unless ``left``."""
     fill = " " * max(0, width - _width(value))
     return value + fill if left else fill + value
 
