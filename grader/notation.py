@@ -2,7 +2,7 @@
 
 One name per quantity, as ``net`` offers it, layer first (layer l = 1 … L, L the output):
 
-    inputs        x1 x2 …                x_j           target y_target, step size eta
+    inputs        x1 x2 …                x_j           target y_target, learning rate eta
     hidden l      w{l}_{ij} b{l}_{i}     w_ij^(l) b_i^(l)    (i: neuron of layer l, j: its input)
                   z{l}_{i} h{l}_{i}      z_i^(l) h_i^(l)     (z before σ, h = σ(z))
     output L      v{j} b{L} z{L} y       v_j b^(L) z^(L) y   (one output neuron, as in the seed)

@@ -17,7 +17,7 @@ def _t(text: str) -> dict:
 
 
 PROSE = Prose(title=_t("{quantity}, a weight"), meaning=_t("How L changes with {w}."),
-              reuse=_t("Reuse {net.h}."), chain=_t("Since {= z1_1}, differentiate."),
+              reuse=_t("Reuse {h}."), chain=_t("Since {= z1_1}, differentiate."),
               names={"w": "w1_1j", "h": "dL_dh1_1"})
 
 
@@ -34,7 +34,7 @@ def test_one_row_is_one_number():
     assert step.context == registry.get("step14").context
     assert step.title == {"en": "∂L/∂w₁₂⁽¹⁾, a weight", "zh": "∂L/∂w₁₂⁽¹⁾, a weight。"}
     assert step.meaning["en"] == "How L changes with w₁₂⁽¹⁾."
-    assert step.hints[1]["en"] == "Reuse net.dL_dh1_1."
+    assert step.hints[1]["en"] == "Reuse ∂L/∂h₁⁽¹⁾."
     assert step.hints[2]["en"] == "Since z₁⁽¹⁾ = w₁₁⁽¹⁾x₁ + w₁₂⁽¹⁾x₂ + b₁⁽¹⁾, differentiate."
     assert step.hints[3] == {"en": step.formula_text, "zh": step.formula_text}
 

@@ -9,7 +9,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from grader.steps import hints, registry
+from grader import notation
+from grader.steps import hints, registry, stubs
 from grader.cli import main
 from grader.errors import UsageError
 
@@ -30,12 +31,15 @@ def test_three_levels_in_both_languages_non_empty_and_distinct(step):
 
 
 @pytest.mark.parametrize("step", [s for s in registry.STEPS if s.seed_step], ids=lambda s: s.id)
-def test_level_one_names_the_reused_values_and_level_three_the_formula(step):
-    level1 = step.hints[1]["en"]
-    assert any(f"net.{name}" in level1 for name in step.uses), step.id
-    # Level 3 is the seed's formula: its right-hand side, in the seed's symbols.
-    right_hand = step.formula_text.split(" = ")[-1]
-    assert right_hand in step.hints[3]["en"] and right_hand in step.hints[3]["zh"], step.id
+def test_level_one_names_the_reused_result_by_symbol_and_level_three_the_formula(step):
+    # The earlier results the formula reads (δ⁽³⁾, ∂L/∂h...), not the forward pass or parameters.
+    reused = [n for n in step.uses if n not in registry.BASE + registry.FORWARD]
+    for lang in ("en", "zh"):
+        level1 = step.hints[1][lang]
+        if reused:
+            assert any(notation.symbol(n, latex=False) in level1 for n in reused), (step.id, lang)
+        # Level 3 is the seed's formula: its right-hand side, in the seed's symbols.
+        assert step.formula_text.split(" = ")[-1] in step.hints[3][lang], step.id
 
 
 @pytest.mark.parametrize("step", [s for s in registry.STEPS if 5 <= s.number <= 16],
@@ -44,6 +48,60 @@ def test_later_steps_point_back_to_an_earlier_step(step):
     numbers = [int(n) for n in re.findall(r"steps? (\d+)", step.hints[1]["en"])]
     numbers += [int(n) for n in re.findall(r"第 (\d+)", step.hints[1]["zh"])]
     assert numbers and all(n < step.number for n in numbers), step.id
+
+
+@pytest.mark.parametrize("scaffold", stubs.SCAFFOLDS)
+@pytest.mark.parametrize("step", registry.STEPS, ids=IDS)
+def test_every_level_in_both_languages_at_every_scaffold(step, scaffold):
+    for lang in ("en", "zh"):
+        bodies = {level: hints.hint(step.id, level, lang, scaffold).body for level in (1, 2, 3)}
+        assert all(body.strip() for body in bodies.values()), (step.id, scaffold, lang)
+        # level 1 is the idea: no net. name, for the stub lists everything net offers and the
+        # few the formula reads would give it away
+        assert "net." not in bodies[1], (step.id, scaffold, lang)
+        assert bodies[3] == step.hints[3][lang]
+
+
+@pytest.mark.parametrize("step", registry.STEPS, ids=IDS)
+def test_hints_one_and_two_speak_the_lessons_notation(step):
+    """No code in the idea nor in the structure (sheets show them on paper as they are)."""
+    for level in (1, 2):
+        for lang in ("en", "zh"):
+            assert "net." not in step.hints[level][lang] and "net[" not in step.hints[level][lang]
+
+
+# An ASCII colon, comma or semicolon, or an ASCII bracket around Chinese words.
+HALF_WIDTH = re.compile(r"[:,;]|\((?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\)")
+
+
+@pytest.mark.parametrize("scaffold", stubs.SCAFFOLDS)
+@pytest.mark.parametrize("step", registry.STEPS, ids=IDS)
+def test_chinese_hints_use_full_width_punctuation_and_one_word_for_eta(step, scaffold):
+    for level in (1, 2):
+        body = hints.hint(step.id, level, "zh", scaffold).body
+        assert not HALF_WIDTH.search(body), (step.id, level, HALF_WIDTH.findall(body))
+        assert "步长" not in body
+    assert all("步长" not in step.hints[level]["zh"] for level in (1, 2, 3))
+
+
+def test_eta_is_the_learning_rate_wherever_a_learner_reads_it():
+    step17 = registry.get("step17")
+    assert "学习率" in step17.meaning["zh"] and "learning rate" in step17.meaning["en"]
+    assert "学习率" in step17.hints[1]["zh"] and "learning rate" in step17.hints[1]["en"]
+
+
+@pytest.mark.parametrize("scaffold", ["faded", "none"])
+def test_step10_level_one_shows_two_paths_without_writing_the_sum(scaffold):
+    step = registry.get("step10")
+    for lang, two_paths in (("en", "two paths"), ("zh", "两条路径")):
+        body = hints.hint("step10", 1, lang, scaffold).body
+        assert two_paths in body
+        assert "+" not in body and "Σ" not in body and "·" not in body
+        # the far ends of both paths, each by its symbol and the step that produced it
+        assert "∂L/∂h₁⁽²⁾" in body and "∂L/∂h₂⁽²⁾" in body
+        steps = ("step 5", "step 6") if lang == "en" else ("第 5 步", "第 6 步")
+        assert all(s in body for s in steps)
+        assert step.formula_text.split(" = ")[-1] not in body
 
 
 @pytest.mark.parametrize("level", [1, 2, 3])

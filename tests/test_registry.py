@@ -182,14 +182,12 @@ def test_total_points():
 BY_HAND = json.loads((FIXTURES / "steps_before_derivation.json").read_text(encoding="utf-8"))
 _GENERIC_SUBSCRIPTS = "a generic index is a subscript like any other: hᵢ⁽¹⁾, wᵢ₁⁽²⁾ (was h_i⁽¹⁾)"
 _LESSON = "the lesson (课文) is the text taught; seed means only the random seed"
+_IDEA = "where a stub hides the formula, the meaning is hint 1's idea and must not give it away"
 CHANGED = {
     ("step0", "formula"): "the seed's σ(...) and its layer 2 written out, as the level-3 hint was",
     ("step0", "formula_text"): "the level-3 hint's form; " + _GENERIC_SUBSCRIPTS,
     ("step0", "hint3"): _GENERIC_SUBSCRIPTS,
     ("step0", "uses"): "the names the formula reads (not eta), each family together",
-    ("step10", "hint2"): _GENERIC_SUBSCRIPTS,
-    ("step11", "hint2"): _GENERIC_SUBSCRIPTS,
-    ("step12", "hint2"): _GENERIC_SUBSCRIPTS,
     ("step17", "formula"): "new is an upright label, w_{\\text{new}}, not the italic letters n e w",
     ("step17", "uses"): "the formula's names grouped by family, w1_11 … w1_32 before eta",
     ("step18", "formula"): "no English inside the formula; ε = 1e-5 is a row of it",
@@ -197,7 +195,18 @@ CHANGED = {
     ("step18", "uses"): "the parameters the formula moves; net.loss, not net.L, gives L(p ± ε)",
     ("step15", "meaning"): _LESSON,
     ("step18", "meaning"): _LESSON,
+    ("step4", "meaning"): _IDEA + "; δ⁽³⁾·y(1−y) was the formula itself",
+    ("step5", "meaning"): _IDEA + "; it named v₁, the formula's last factor",
+    ("step6", "meaning"): _IDEA + "; it named v₂, the formula's last factor",
+    ("step10", "meaning"): _IDEA + ": the two paths, not the sum",
+    ("step11", "meaning"): _IDEA + "; it named the two weights the formula reads",
+    ("step12", "meaning"): _IDEA + "; it named the two weights the formula reads",
+    ("step17", "meaning"): "η is the learning rate (学习率), as the lesson calls it, not 步长",
 }
+# Hints 1 and 2 are prose, rewritten so that each level adds what the stub at the learner's
+# scaffold does not say (DESIGN.md, "Scaffolding"): the idea without net. names, the structure
+# without the formula. Only their placeholders are derived (tests/test_derived.py).
+REWRITTEN = {"hint1", "hint2"}
 
 
 @pytest.mark.parametrize("step", [s for s in STEPS if s.id in BY_HAND], ids=lambda s: s.id)
@@ -213,7 +222,7 @@ def test_derived_values_equal_the_hand_written_table(step):
             "answer": before["answer"], "expression": before["expression"],
             "title": before["title"], "meaning": before["meaning"],
             **{f"hint{level}": before["hints"][str(level)] for level in (1, 2, 3)}}
-    for field in now:
+    for field in set(now) - REWRITTEN:
         if (step.id, field) in CHANGED:
             assert now[field] != then[field], f"{step.id} {field} is no longer changed"
         else:
@@ -231,9 +240,6 @@ def test_a_deliberate_change_says_the_same():
     step0 = registry.get("step0")
     for lang in ("en", "zh"):
         assert step0.hints[3][lang] == _generic_subscripts(BY_HAND["step0"]["hints"]["3"][lang])
-        for number in (10, 11, 12):
-            before = BY_HAND[f"step{number}"]["hints"]["2"][lang]
-            assert registry.get(f"step{number}").hints[2][lang] == _generic_subscripts(before)
     assert step0.formula_text == step0.hints[3]["en"]
     assert set(registry.get("step17").uses) == set(BY_HAND["step17"]["uses"])
     assert set(step0.uses) == set(BY_HAND["step0"]["uses"]) - {"eta"}

@@ -293,4 +293,4 @@ def test_watch_follows_the_scaffold(tmp_path):
             thread.join(10)
         said[scaffold] = "\n".join(lines)
     assert "net.w2_21 = " not in said["faded"] and "net.w2_21 = " in said["full"]
-    assert "sum of two paths" in said["faded"] and "sum of two paths" not in said["full"]
+    assert "two paths" in said["faded"] and "two paths" not in said["full"]

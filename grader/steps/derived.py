@@ -187,9 +187,9 @@ def rows_written(step, latex: bool) -> list:
 BLANK = "▢"
 
 
-def blanks(step) -> str:
+def blanks(step, lang: str = "en") -> str:
     """The formula's shape with every value a blank (∂L/∂w₁₁⁽²⁾ = ▢ · ▢(1−▢) · ▢): the chain
-    rule's structure, for the learner to fill in."""
+    rule's structure, for the learner to fill in; rows joined as ``lang`` writes them."""
     out = []
     for row in rows(step):
         if not row.answers:
@@ -199,7 +199,7 @@ def blanks(step) -> str:
         tree = parse(source)
         shape = render(rename(tree, {n: BLANK for n in ordered_names(tree)}), latex=False)
         out.append(f"{notation.symbol(left, latex=False)} {row.relation} {shape}")
-    return ROWS_JOINED["en"].join(out)
+    return pick(ROWS_JOINED, lang).join(out)
 
 
 def formula(step, latex: bool) -> str:
@@ -226,15 +226,14 @@ def _defined(match) -> str:
 
 
 def _placeholders(step) -> dict:
-    """``{quantity}``: the formula's left-hand side; ``{k}`` and ``{net.k}``: the symbol and the
-    ``net.`` name of ``step.prose.names[k]`` at the step's own index."""
+    """``{quantity}``: the formula's left-hand side; ``{k}``: the symbol of
+    ``step.prose.names[k]`` at the step's own index."""
     left = notation.substitute(rows(step)[0].left, step.at)
     values = {"quantity": " = ".join(notation.symbol(n, latex=False)
                                      for n in (left, notation.definition(left)) if n)}
     for placeholder, generic in step.prose.names.items():
         name = notation.substitute(generic, step.at)
         values[placeholder] = notation.symbol(name, latex=False)
-        values[f"net.{placeholder}"] = f"net.{name}"
     return values
 
 

@@ -1,10 +1,12 @@
 """Tiered hints for one step, read from the registry.
 
 Each level adds what the stub (at the workspace's scaffold, grader.steps.stubs) does not
-already say. Level 1 the idea: which paths, which earlier values the lesson reuses here (and
-the step's meaning, when the stub gave only the goal to keep that idea back); level 2 the
-chain-rule structure, ending with the formula's shape in blanks where the stub does not show the
-formula (and the factors in words, when the stub did not name them); level 3 always the formula.
+already say. Level 1 the idea: which paths lead to L, which earlier result the lesson reuses
+here, by its symbol and its step, never a ``net.`` name (and the step's meaning, when the stub
+gave only the goal to keep that idea back); level 2 the chain-rule structure (the paths, each
+path's factors, how paths combine), ending with the formula's shape in blanks where the stub
+does not show the formula (and the factors in words, when the stub did not name them); level 3
+always the formula.
 Each level says how to ask for the next.
 """
 
@@ -60,7 +62,7 @@ def body(step: registry.Step, level: int, lang: str, scaffold: str | None = None
         parts.append(pick(step.factors, lang))
     parts.append(pick(step.hints[level], lang))
     if level == 2 and shown != "formula":       # the formula's shape, where it is not shown
-        parts.append(text(MESSAGES, "blanks", lang, shape=derived.blanks(step)))
+        parts.append(text(MESSAGES, "blanks", lang, shape=derived.blanks(step, lang)))
     return "\n  ".join(parts)
 
 

@@ -88,13 +88,13 @@ MESSAGES = {
               "your numbers are exactly {formula}",
         "zh": "多乘了一个因子 {factor}，这个导数里没有它：你的结果恰好等于 {formula}"},
     "learning_rate_in_gradient": {
-        "en": "the step size {eta} belongs to the update, not to the gradient: "
+        "en": "the learning rate {eta} belongs to the update, not to the gradient: "
               "your numbers are exactly {formula}",
-        "zh": "步长 {eta} 属于参数更新，不属于梯度：你的结果恰好等于 {formula}"},
+        "zh": "学习率 {eta} 属于参数更新，不属于梯度：你的结果恰好等于 {formula}"},
     "missing_learning_rate": {
-        "en": "the step size {eta} is missing from the update: "
+        "en": "the learning rate {eta} is missing from the update: "
               "your numbers are exactly {formula}",
-        "zh": "更新时漏掉了步长 {eta}：你的结果恰好等于 {formula}"},
+        "zh": "更新时漏掉了学习率 {eta}：你的结果恰好等于 {formula}"},
     "missing_bias": {
         "en": "the bias {bias} is missing from {preactivation}: your numbers are exactly {formula}",
         "zh": "{preactivation} 里漏掉了偏置 {bias}：你的结果恰好等于 {formula}"},

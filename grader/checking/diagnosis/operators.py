@@ -24,7 +24,7 @@ from ...records import Record, factory
 from ...steps.expression import (add, evaluate, mul, name, names_in, neg, num, ordered_names,
                                  parse, rename, replace_at, subtree, walk)
 
-ETA = "eta"                 # the step size η, as net names it
+ETA = "eta"                 # the learning rate η, as net names it
 LOSS = "L"
 
 # --- names of the seed network (grader.notation) ---------------------------------------------
