@@ -14,6 +14,7 @@ from .. import notation
 from ..i18n import pick
 from . import registry
 from .expression import equation, ordered_names, parse, rename, render, substitute
+from .step import Row
 
 # How the formula text of several rows is joined, per language; LaTeX joins with ",\quad".
 ROWS_JOINED = {"en": ";  ", "zh": "；"}
@@ -28,7 +29,7 @@ def rows(step) -> tuple:
         if isinstance(row, str):
             relation = "≈" if " ≈ " in row else "="
             left, source = row.split(f" {relation} ", 1)
-            row = registry.Row(left, source, relation=relation)
+            row = Row(left, source, relation=relation)
         out.append(row)
     return tuple(out)
 

@@ -29,10 +29,10 @@ solutions/stepNN.py, render its stub with ``bpgrade reset stepN --exercises exer
 from __future__ import annotations
 
 import re
-from functools import cached_property
 
 from ..errors import UsageError
-from ..records import Record, factory
+from .step import Prose, Row, Step, family
+from .step import words as _t       # short: the table below is mostly words
 
 # The names a context can hold (INPUTS, PARAMETERS, FORWARD, ...) come from grader.notation on
 # first use, not at import: compiling notation's source costs ~1.9 ms, which would double this
@@ -61,174 +61,6 @@ def __getattr__(name: str):
     lists = _name_lists()
     globals().update(lists)
     return lists[name]
-
-
-class Row(Record, frozen=True):
-    """One line of a formula, ``left = source``: ``left`` a quantity, ``source`` a Python
-    expression over ``net`` names. A row is written as the string ``"left = source"`` (or
-    ``"left ≈ source"``) unless it needs ``each`` or ``answers``."""
-
-    left: str
-    source: str
-    each: dict = factory(dict)      # generic parts narrowed to some values: {"i": (2, 3)}
-    relation: str = "="             # "≈" for an approximation
-    answers: bool = True            # False: it only defines a symbol the formula uses
-
-
-class Prose(Record, frozen=True):
-    """A step's words in English and Chinese, in the lesson's notation (never ``net.`` names:
-    a stub without the formula lists all that ``net`` offers, and naming the few the formula
-    reads would give it away). ``{quantity}`` is the formula's left-hand side, ``{k}`` the
-    symbol of ``names[k]``, ``{= z3}`` z3's equation in the forward pass (step 0's formula).
-
-    Hints 1 and 2 add to what the stub says (DESIGN.md, "Scaffolding"), never the formula:
-    ``reuse`` the idea (the paths from the quantity to L, the earlier result the lesson reuses,
-    by its symbol and its step); ``chain`` the chain rule's structure (each path's factors as
-    partial derivatives, how paths combine), which grader.steps.hints follows with the
-    formula's shape in blanks where the stub does not show it."""
-
-    title: dict
-    meaning: dict                   # beside the formula; with ``goal``: the idea, for hint 1
-    reuse: dict                     # hint 1: the paths to L and what is reused
-    chain: dict                     # hint 2: the chain rule's structure
-    names: dict = factory(dict)
-    formula_hint: dict | None = None   # hint 3 when not the formula alone: {formula}, {1}, {2}
-    # What a stub without the formula says (grader.steps.stubs): the goal, where the meaning
-    # also gives the step's idea away (then the idea waits for hint 1); and the chain rule's
-    # factors named in words, without the formula, for the steps a faded stub describes so.
-    goal: dict | None = None
-    factors: dict | None = None
-
-
-class Step(Record, frozen=True):
-    number: int
-    rows: tuple                     # the formula, written once: "left = source" or Row
-    prose: Prose
-    at: dict = factory(dict)        # a family member's own index: {"j": 2}
-    points: int = 1
-    seed_step: bool = True          # one of the lesson's own numbered steps (1-14)
-    # ``net.loss(name=value, ...)`` is offered, L with some parameters replaced, its calls
-    # counted: the naive route, which reuses nothing from the backward pass.
-    offers_loss: bool = False
-    uses_text: dict | None = None   # words for ``uses`` where listing every name is too long
-
-    @property
-    def id(self) -> str:
-        return f"step{self.number}"
-
-    @property
-    def file_name(self) -> str:
-        return f"step{self.number:02d}.py"
-
-    @property
-    def function_name(self) -> str:
-        return f"step{self.number}"
-
-    @cached_property
-    def answer(self):
-        """A quantity name (a number is returned) or ``{key: quantity}``."""
-        from . import derived
-        return derived.answer(self)
-
-    @cached_property
-    def expression(self):
-        """The formula as a Python expression over ``net`` names (``{key: expression}`` for a
-        dict); grader.checking.diagnosis mutates it to name mistakes. None for step 18."""
-        from . import derived
-        return derived.expression(self)
-
-    @property
-    def returns_dict(self) -> bool:
-        return isinstance(self.answer, dict)
-
-    @property
-    def answer_items(self) -> tuple:
-        """((key, quantity), ...): key is None for a single-number answer."""
-        if self.returns_dict:
-            return tuple(self.answer.items())
-        return ((None, self.answer),)
-
-    @cached_property
-    def context(self) -> tuple:
-        """Every name ``net`` holds for this step."""
-        from . import derived
-        return derived.context(self)
-
-    @cached_property
-    def uses(self) -> tuple:
-        """The ``net`` names the formula reads."""
-        from . import derived
-        return derived.uses(self)
-
-    @cached_property
-    def reads(self) -> dict:
-        """{quantity: the names its formula reads}, per answer: the edges of the steps'
-        dependency graph, which ``check --chain`` follows back to the steps an answer depends on."""
-        from . import derived
-        return derived.reads(self)
-
-    @cached_property
-    def formula(self) -> str:
-        """The seed's formula, LaTeX."""
-        from . import derived
-        return derived.formula(self, latex=True)
-
-    @cached_property
-    def formula_text(self) -> str:
-        """The same in plain Unicode, for terminals and docstrings."""
-        from . import derived
-        return derived.formula(self, latex=False)
-
-    @cached_property
-    def hints(self) -> dict:
-        """{1: the idea (the paths to L, what is reused), 2: the chain rule, 3: the formula}."""
-        from . import derived
-        return derived.hints(self)
-
-    @cached_property
-    def title(self) -> dict:
-        from . import derived
-        return derived.words(self, self.prose.title)
-
-    @cached_property
-    def meaning(self) -> dict:
-        """What the quantity is, in words."""
-        from . import derived
-        return derived.words(self, self.prose.meaning)
-
-    @cached_property
-    def goal(self) -> dict:
-        """What to compute, without the idea (the meaning, unless it gives the idea away)."""
-        from . import derived
-        return derived.words(self, self.prose.goal or self.prose.meaning)
-
-    @cached_property
-    def factors(self) -> dict | None:
-        """The chain rule's factors in words, without the formula (None if not written)."""
-        from . import derived
-        return derived.words(self, self.prose.factors) if self.prose.factors else None
-
-    @cached_property
-    def offers(self) -> dict:
-        """Every value ``net`` holds for this step, in words: families as ranges."""
-        from . import derived
-        return derived.offers(self)
-
-
-def _t(en: str, zh: str) -> dict:
-    return {"en": en, "zh": zh}
-
-
-def _family(first: int, letter: str, row: str, titles: tuple, reuse: dict, chain: dict,
-            names: dict, meaning: dict | None = None, meanings: tuple = (),
-            goal: dict | None = None, factors: dict | None = None) -> tuple:
-    """Steps ``first``, ``first + 1``, ...: one row and one prose with ``letter`` = 1, 2, ...
-    Each member has its own title, and its own meaning where they differ in more than names."""
-    return tuple(
-        Step(number=first + k, rows=(row,), at={letter: k + 1},
-             prose=Prose(title, meanings[k] if meanings else meaning, reuse, chain, names,
-                         goal=goal, factors=factors))
-        for k, title in enumerate(titles))
 
 
 _EPSILON = "1e-5"
@@ -283,7 +115,7 @@ STEPS = (
                      "L 是 y 与 y_target 之差的平方的一半。把平方对 y 求导：指数落下来的 2 "
                      "正好与 ½ 抵消，而这个差本身对 y 的导数是 1。")),
     ),
-    *_family(
+    *family(
         2, "j", "dL_dvj = delta3*y*(1 - y)*h2_j",
         names={"v": "vj", "h": "h2_j"},
         meaning=_t("How L changes with {v}, the weight from {h} into the output.",
@@ -324,7 +156,7 @@ STEPS = (
                      "∂z⁽³⁾/∂b⁽³⁾。只有最后一个因子不同：偏置在 {= z3} 中的系数是 1，"
                      "所以 ∂z⁽³⁾/∂b⁽³⁾ = 1，只剩两个因子。")),
     ),
-    *_family(
+    *family(
         5, "i", "dL_dh2_i = delta3*y*(1 - y)*vi",
         names={"h": "h2_i"},
         goal=_t("How L changes with the activation {h}.", "L 随激活值 {h} 的变化率。"),
@@ -354,7 +186,7 @@ STEPS = (
                  "这次是把 {= z3} 对激活值 {h} 求导，而不是对权重求导。"),
         titles=(_t("{quantity}, back into hidden layer 2", "{quantity}，传回隐藏层 2"),
                 _TITLE_ONLY)),
-    *_family(
+    *family(
         7, "j", "dL_dw2_1j = dL_dh2_1*h2_1*(1 - h2_1)*h1_j",
         names={"w": "w2_1j", "h": "h1_j"},
         factors=_t("The chain rule from L back to {w} has three factors: how L changes with "
@@ -381,7 +213,7 @@ STEPS = (
                  "那个值。"),
         titles=(_t("{quantity}, a layer-2 weight", "{quantity}，隐藏层 2 的权重"), _TITLE_ONLY,
                 _TITLE_ONLY)),
-    *_family(
+    *family(
         10, "j", "dL_dh1_j = dL_dh2_1*h2_1*(1 - h2_1)*w2_1j + dL_dh2_2*h2_2*(1 - h2_2)*w2_2j",
         names={"h": "h1_j"},
         goal=_t("How L changes with the activation {h}.", "L 随激活值 {h} 的变化率。"),
@@ -415,7 +247,7 @@ STEPS = (
                        "L along two paths, through h₁⁽²⁾ and through h₂⁽²⁾; both count.",
                        "和第 10 步的 h₁⁽¹⁾ 一样，{h} 同时进入隐藏层 2 的两个神经元，所以它沿"
                        "两条路径影响 L，一条经过 h₁⁽²⁾，一条经过 h₂⁽²⁾，两条都要算上。")] * 2)),
-    *_family(
+    *family(
         13, "j", "dL_dw1_1j = dL_dh1_1*h1_1*(1 - h1_1)*xj",
         names={"w": "w1_1j", "x": "xj"},
         meaning=_t("How L changes with {w}, the weight from {x} into h₁⁽¹⁾.",
