@@ -7,6 +7,7 @@ One name per quantity, as ``net`` offers it, layer first (layer l = 1 … L, L t
                   z{l}_{i} h{l}_{i}      z_i^(l) h_i^(l)     (z before σ, h = σ(z))
     output L      v{j} b{L} z{L} y       v_j b^(L) z^(L) y   (one output neuron, as in the seed)
     loss          L, and delta{L} = δ^(L) = ∂L/∂y
+    losses        the lesson's half_squared_error, and the others a network may be drawn with
     prefixes      dL_d<name> is ∂L/∂<name>; new_<name> is the value after one update
 
 ``w2_13`` is w₁₃⁽²⁾, ``W2[0][2]``: row = neuron of layer l, column = its input; the output
@@ -23,6 +24,12 @@ This module imports nothing from the grader: the naming is the seed's, not the g
 from __future__ import annotations
 
 SEED_LAYERS = (2, 3, 2, 1)
+
+# The losses a network may be drawn with, each with its output activation; the lesson's is
+# L = ½(y − y_target)² with a sigmoid output. grader.engine.losses computes them.
+LOSSES = {"half_squared_error": "sigmoid", "mean_squared_error": "sigmoid",
+          "binary_cross_entropy": "sigmoid", "softmax_cross_entropy": "softmax"}
+SEED_LOSS = "half_squared_error"
 
 GRADIENT = "dL_d"           # dL_dw2_13 is ∂L/∂w₁₃⁽²⁾
 UPDATED = "new_"            # new_w2_13 is w₁₃⁽²⁾ after one update

@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
@@ -18,6 +20,30 @@ STATUS_FIXTURES = FIXTURES / "statuses"
 # Few seeds for the slow exact witness, many for the fast checks.
 WITNESS_SEEDS = (0, 1, 2, 3, 7, 42, 2024, 99991)
 MANY_SEEDS = tuple(range(60))
+
+
+# Property tests: few examples (each draws a problem; the witness builds sympy per shape), no
+# deadline (timings are noisy), and no example database written into the checkout.
+PROPERTY = settings(max_examples=30, deadline=None, database=None)
+
+
+@st.composite
+def networks(draw, max_layers: int = 4, max_size: int = 4, max_outputs: int = 3):
+    """A drawn problem: 2 to ``max_layers`` layers (input and output counted), input and hidden
+    sizes 1 to ``max_size``, 1 to ``max_outputs`` outputs (at least 2 with
+    softmax_cross_entropy, which refuses one), any hidden activation, loss and seed."""
+    from grader import notation
+    from grader.engine.forward import ACTIVATIONS
+    from grader.engine.generators import generate
+
+    loss = draw(st.sampled_from(list(notation.LOSSES)))
+    depth = draw(st.integers(2, max_layers))
+    sizes = draw(st.lists(st.integers(1, max_size), min_size=depth - 1, max_size=depth - 1))
+    fewest = 2 if notation.LOSSES[loss] == "softmax" else 1
+    outputs = draw(st.integers(fewest, max_outputs))
+    activation = draw(st.sampled_from(list(ACTIVATIONS)))
+    seed = draw(st.integers(0, 2**32 - 1))
+    return generate(seed, tuple(sizes) + (outputs,), activation, loss=loss)
 
 
 @pytest.fixture

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
-from conftest import MANY_SEEDS
+from conftest import MANY_SEEDS, PROPERTY, networks
 from grader.engine import finite_difference as fd
-from grader import tolerances
+from grader.engine import losses
+from grader import records, tolerances
 from grader.engine.backprop import backprop
 from grader.engine.forward import forward
 from grader.engine.generators import generate
@@ -110,3 +112,36 @@ def test_relu_dead_units_have_exactly_zero_gradient():
             found = True
             assert np.all(grads.dW[0][dead] == 0) and np.all(grads.db[0][dead] == 0)
     assert found
+
+
+# --- every shape, hidden activation and loss ---------------------------------------------------
+
+@settings(PROPERTY, max_examples=100)
+@given(networks())
+def test_any_network_and_loss_matches_finite_differences(problem):
+    """Every parameter gradient and every dL/dh (dL/dy too) against central differences of L."""
+    trace = forward(problem)
+    grads = backprop(problem, trace)
+    dW, db = fd.parameter_gradients(problem)
+    for reference, numeric in zip(grads.dW + grads.db + grads.dL_dh,
+                                  dW + db + fd.activation_gradients(problem, trace)):
+        assert reference.shape == numeric.shape
+        assert_close_any(reference, numeric)
+
+
+@pytest.mark.parametrize("loss", list(losses.CROSS_ENTROPIES))
+def test_a_cross_entropy_output_gradient_is_y_minus_target(loss):
+    problem = generate(5, layers=(3, 4, 3), activation="tanh", loss=loss)
+    trace = forward(problem)
+    grads = backprop(problem, trace)
+    assert np.array_equal(grads.dL_dz[-1], trace.y - problem.y_target)
+    assert np.array_equal(grads.db[-1], trace.y - problem.y_target)
+
+
+def test_mean_squared_error_scales_the_lessons_gradients_by_two_over_n():
+    """The same numbers, L = (1/n) Σ (y − t)² against ½ Σ (y − t)²: every gradient × 2/n."""
+    problem = generate(3, layers=(2, 3, 3), activation="sigmoid", loss="mean_squared_error")
+    lesson = records.replace(problem, loss="half_squared_error")
+    mean, half = backprop(problem, forward(problem)), backprop(lesson, forward(lesson))
+    for m, h in zip(mean.dW + mean.db + mean.dL_dh, half.dW + half.db + half.dL_dh):
+        assert np.allclose(m, 2 / 3 * h, rtol=1e-14, atol=0)

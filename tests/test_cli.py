@@ -219,6 +219,54 @@ def test_problem_bad_options_exit_2(args):
     assert outcome.exit_code == 2 and "Traceback" not in outcome.output
 
 
+@pytest.mark.parametrize("loss,output", [("half_squared_error", "sigmoid"),
+                                         ("mean_squared_error", "sigmoid"),
+                                         ("binary_cross_entropy", "sigmoid"),
+                                         ("softmax_cross_entropy", "softmax")])
+def test_problem_with_a_loss(loss, output):
+    data = problem_json("--seed", "4", "--layers", "3,4,2", "--activation", "relu",
+                        "--loss", loss)
+    assert (data["loss"], data["output_activation"]) == (loss, output)
+    assert "steps" not in data and set(data) == DESIGN_KEYS - {"steps"}
+    problem = generate(4, layers=(3, 4, 2), activation="relu", loss=loss)
+    trace = forward(problem)
+    grads = backprop(problem, trace)
+    assert data["y_target"] == problem.y_target.tolist()
+    assert data["forward"]["L"] == trace.loss and data["forward"]["y"] == trace.y.tolist()
+    for l in range(2):
+        assert data["gradients"][f"W{l + 1}"] == grads.dW[l].tolist()
+        assert data["gradients"][f"b{l + 1}"] == grads.db[l].tolist()
+    if output == "softmax":
+        assert sum(round(100 * t) for t in data["y_target"]) == 100
+
+
+@pytest.mark.parametrize("loss", ["mean_squared_error", "binary_cross_entropy"])
+def test_the_seed_network_gives_steps_for_the_lessons_loss_only(loss):
+    """The numbered steps' formulas are the lesson's ½(y − y_target)²: no steps for another."""
+    assert problem_json("--seed", "2", "--loss", "half_squared_error") == \
+        problem_json("--seed", "2")
+    other = problem_json("--seed", "2", "--loss", loss)
+    assert other["layers"] == [2, 3, 2, 1] and other["loss"] == loss and "steps" not in other
+
+
+@pytest.mark.parametrize("lang,message", [("en", "unknown loss 'hinge'; choose from "
+                                                 "half_squared_error, mean_squared_error, "
+                                                 "binary_cross_entropy, softmax_cross_entropy"),
+                                          ("zh", "未知的损失函数 'hinge'；可选：half_squared_error")])
+def test_problem_bad_loss_is_a_usage_error_in_either_language(lang, message):
+    outcome = invoke("problem", "--loss", "hinge", "--lang", lang, "--json")
+    assert outcome.exit_code == 2 and message in outcome.output
+    assert "Traceback" not in outcome.output
+
+
+@pytest.mark.parametrize("lang,message", [("en", "needs at least 2 outputs"),
+                                          ("zh", "至少需要 2 个输出")])
+def test_problem_softmax_with_one_output_exits_2(lang, message):
+    outcome = invoke("problem", "--loss", "softmax_cross_entropy", "--lang", lang, "--json")
+    assert outcome.exit_code == 2 and message in outcome.output
+    assert "Traceback" not in outcome.output
+
+
 def test_problem_same_seed_same_output():
     assert invoke("problem", "--seed", "8", "--json").output == \
         invoke("problem", "--seed", "8", "--json").output

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import MANY_SEEDS
 from grader.engine import forward as fw
+from grader.engine import losses
 from grader.engine.generators import generate
 
 
@@ -64,8 +65,24 @@ def test_derivative_matches_a_difference_quotient(name):
     assert np.allclose(fw.derivative(name, z, h), numeric, rtol=1e-8, atol=1e-10)
 
 
-def test_loss_is_half_squared_error():
-    assert fw.loss(np.array([0.25, 1.0]), np.array([0.75, 0.0])) == 0.5 * (0.25 + 1.0)
+@pytest.mark.parametrize("loss,output", [("half_squared_error", fw.sigmoid),
+                                         ("binary_cross_entropy", fw.sigmoid),
+                                         ("softmax_cross_entropy", fw.softmax)])
+def test_the_output_and_L_follow_the_loss(loss, output):
+    problem = generate(4, layers=(3, 4, 2), activation="tanh", loss=loss)
+    trace = fw.forward(problem)
+    assert problem.output_activation == output.__name__
+    assert np.allclose(trace.y, output(trace.z[-1]), rtol=1e-15, atol=0)
+    assert trace.loss == losses.value(loss, trace.y, problem.y_target, trace.z[-1])
+    # a replaced y (no z): L from y alone, the same number up to rounding
+    restarted = fw.run(problem, start_layer=2, start_h=trace.y)
+    assert restarted.z == () and restarted.loss == pytest.approx(trace.loss, rel=1e-13)
+
+
+def test_a_softmax_output_is_a_probability_vector():
+    problem = generate(1, layers=(2, 3, 3), activation="relu", loss="softmax_cross_entropy")
+    y = fw.forward(problem).y
+    assert (y > 0).all() and y.sum() == pytest.approx(1.0, rel=1e-15)
 
 
 def test_run_from_a_hidden_layer_continues_the_same_pass():

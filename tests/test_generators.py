@@ -10,8 +10,9 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
-from conftest import MANY_SEEDS, ROOT
+from conftest import MANY_SEEDS, PROPERTY, ROOT, networks
 from grader import notation, tolerances
 from grader.checking import check as checking
 from grader.checking import diagnosis
@@ -368,3 +369,109 @@ def test_a_fresh_process_draws_the_same_numbers():
     fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            env=env, timeout=60, check=True)
     assert json.loads(fresh.stdout) == [readable_numbers(generate(seed)) for seed in seeds]
+
+
+# --- losses --------------------------------------------------------------------------------
+
+def hundredths(array) -> list:
+    return [round(100 * float(v)) for v in array]
+
+
+def test_the_lessons_loss_by_default():
+    problem = generate(0)
+    assert problem.loss == notation.SEED_LOSS == "half_squared_error"
+    assert generate(0, loss="half_squared_error") is problem       # the same draw, kept
+
+
+@pytest.mark.parametrize("loss", list(notation.LOSSES))
+def test_each_loss_names_its_output_activation(loss):
+    problem = generate(2, layers=(3, 4, 3), activation="tanh", loss=loss)
+    assert problem.loss == loss
+    assert problem.output_activation == ("softmax" if loss == "softmax_cross_entropy"
+                                         else "sigmoid")
+
+
+@settings(PROPERTY, max_examples=60)
+@given(networks())
+def test_any_network_and_loss_is_readable_and_well_conditioned(problem):
+    """Two decimals everywhere; a softmax target is a probability vector of whole hundredths
+    summing to exactly 100; every ReLU pre-activation away from the kink, whatever the loss."""
+    assert generators.well_conditioned(problem)
+    for value in readable_numbers(problem):
+        assert value == round(value, 2)
+    if problem.loss == "softmax_cross_entropy":
+        assert sum(hundredths(problem.y_target)) == 100 and (problem.y_target >= 0).all()
+    else:
+        assert ((problem.y_target > 0) & (problem.y_target < 1)).all()
+    if problem.activation == "relu":
+        kink = generators.KINK if problem.layers == SEED_LAYERS else generators.KINK_LARGE
+        for z in forward(problem).z[:-1]:
+            assert (np.abs(z) >= kink).all()
+
+
+def test_relu_keeps_the_seed_networks_kink_with_every_loss():
+    for loss in ("half_squared_error", "mean_squared_error", "binary_cross_entropy"):
+        for seed in range(10):
+            problem = generate(seed, activation="relu", loss=loss)
+            for z in forward(problem).z[:-1]:
+                assert (np.abs(z) >= generators.KINK).all(), (loss, seed)
+
+
+@pytest.mark.parametrize("layers", [(2, 3, 2), (3, 10), (2, 4, 150)])
+def test_a_softmax_target_sums_to_one_in_hundredths(layers):
+    for seed in range(5):
+        problem = generate(seed, layers=layers, loss="softmax_cross_entropy")
+        shares = hundredths(problem.y_target)
+        assert sum(shares) == 100 and min(shares) >= 0
+        assert np.array_equal(problem.y_target, np.array(shares) / 100)
+        assert generators.well_conditioned(problem)
+
+
+@pytest.mark.parametrize("drawn,shares", [
+    ([5, 5, 5], [34, 33, 33]),              # a tie: the earlier output gets the hundredth
+    ([10, 30], [25, 75]),
+    ([95, 5], [95, 5]),
+    ([20, 20, 40, 20], [20, 20, 40, 20]),
+    ([7, 50, 93], [5, 33, 62]),             # 4.67, 33.33, 62.0: the largest remainder wins
+])
+def test_probabilities_are_proportional_hundredths_summing_to_100(drawn, shares):
+    assert generators._probabilities(drawn) == shares
+
+
+def test_more_outputs_than_hundredths_leave_some_at_zero():
+    shares = generators._probabilities([50] * 150)
+    assert sum(shares) == 100 and sorted(set(shares)) == [0, 1] and shares[:100] == [1] * 100
+
+
+@pytest.mark.parametrize("lang,message", [("en", "at least 2 outputs"),
+                                          ("zh", "至少需要 2 个输出")])
+def test_softmax_refuses_a_single_output(lang, message):
+    """A softmax of one output is 1 whatever z is: L = 0 and every gradient 0, nothing to grade."""
+    for layers in ((2, 3, 2, 1), (1, 1)):
+        with pytest.raises(GenerationError, match=message):
+            generate(0, layers=layers, loss="softmax_cross_entropy", lang=lang)
+
+
+@pytest.mark.parametrize("lang,message", [("en", "unknown loss 'hinge'; choose from "
+                                                 "half_squared_error, mean_squared_error"),
+                                          ("zh", "未知的损失函数 'hinge'；可选：")])
+def test_an_unknown_loss_is_a_usage_error(lang, message):
+    with pytest.raises(UsageError, match=message):
+        generate(0, loss="hinge", lang=lang)
+    with pytest.raises(UsageError, match=message):
+        generators.parse_loss("hinge", lang)
+    assert generators.parse_loss("binary_cross_entropy") == "binary_cross_entropy"
+
+
+def test_the_degenerate_conditions_are_the_lessons_loss_only(monkeypatch):
+    """They are written for ½(y − y_target)²; another loss on the seed's network skips them."""
+    def refuse(*draw):
+        raise AssertionError("a degenerate condition was asked")
+
+    monkeypatch.setattr(generators, "is_degenerate", refuse)
+    monkeypatch.setattr(generators, "meets_a_cheap_condition", refuse)
+    generators._generate.cache_clear()
+    for loss in ("mean_squared_error", "binary_cross_entropy"):
+        assert generate(11, loss=loss).layers == SEED_LAYERS
+    with pytest.raises(AssertionError, match="degenerate condition"):
+        generate(11)

@@ -26,7 +26,7 @@ def same(a: checking.ProblemSet, b: checking.ProblemSet) -> None:
     for i in range(len(a.seeds)):
         assert dict(a.finite_difference(i)) == dict(b.finite_difference(i))
     for p, q in zip(a.problems, b.problems):
-        for name in ("seed", "layers", "activation", "output_activation", "eta"):
+        for name in ("seed", "layers", "activation", "output_activation", "eta", "loss"):
             assert getattr(p, name) == getattr(q, name)
         for x, y in zip((p.x, p.y_target, *p.weights, *p.biases),
                         (q.x, q.y_target, *q.weights, *q.biases)):
@@ -82,6 +82,36 @@ def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
     blocked.write_text("x", encoding="utf-8")
     monkeypatch.setenv("BPGRADE_CACHE", str(blocked / "below"))
     same(checking.ProblemSet(2), checking.ProblemSet(2, cached=True))
+
+
+def test_two_losses_never_share_an_entry(cache_dir):
+    """The same seeds under two losses: a file each, each read back only for its own loss."""
+    seeds = (6, 7)
+    for loss in ("half_squared_error", "binary_cross_entropy"):
+        problems = [generators.generate(s, loss=loss) for s in seeds]
+        problem_cache.store(6, problems, [{"L": float(loss == "binary_cross_entropy")}] * 2,
+                            [{}, {}])
+    assert len(list(cache_dir.glob("problems-6-2-*.json"))) == 2
+    for loss in ("half_squared_error", "binary_cross_entropy"):
+        stored = problem_cache.load(6, 2, loss)
+        assert [p["loss"] for p in stored.problems] == [loss, loss]
+        assert stored.references[0]["L"] == float(loss == "binary_cross_entropy")
+        for plain, seed in zip(stored.problems, seeds):
+            read, drawn = problem_cache.problem(plain), generators.generate(seed, loss=loss)
+            assert read.loss == loss and read.output_activation == drawn.output_activation
+            assert np.array_equal(read.y_target, drawn.y_target)
+    assert problem_cache.load(6, 2, "mean_squared_error") is None
+    assert problem_cache.load(6, 2).problems[0]["loss"] == "half_squared_error"   # the lesson's
+
+
+def test_an_entry_naming_another_loss_is_not_read(cache_dir):
+    problems = [generators.generate(s) for s in (8, 9)]
+    problem_cache.store(8, problems, [{}, {}], [{}, {}])
+    path = next(cache_dir.glob("problems-8-2-*.json"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["problems"][1]["loss"] = "mean_squared_error"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert problem_cache.load(8, 2) is None
 
 
 def test_the_cache_is_not_consulted_unless_asked(cache_dir, monkeypatch):

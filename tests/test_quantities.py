@@ -97,10 +97,18 @@ def test_finite_difference_names_and_values(seed):
             <= tolerances.FINITE_DIFFERENCE_RELATIVE, name
 
 
-@pytest.mark.parametrize("layers,activation", [((3, 4, 2), "sigmoid"), ((2, 3, 2, 1), "tanh")])
-def test_named_values_are_only_for_the_seed_network(layers, activation):
-    with pytest.raises(UsageError, match="2-3-2-1"):
-        quantities.reference(generate(0, layers=layers, activation=activation))
+@pytest.mark.parametrize("layers,activation,loss", [
+    ((3, 4, 2), "sigmoid", "half_squared_error"), ((2, 3, 2, 1), "tanh", "half_squared_error"),
+    ((2, 3, 2, 1), "sigmoid", "binary_cross_entropy"),
+    ((2, 3, 2, 1), "sigmoid", "mean_squared_error")])
+def test_named_values_are_only_for_the_seed_network(layers, activation, loss):
+    problem = generate(0, layers=layers, activation=activation, loss=loss)
+    assert not quantities.is_seed_network(problem)
+    with pytest.raises(UsageError, match="2-3-2-1.*half_squared_error.*" + loss):
+        quantities.reference(problem)
+    with pytest.raises(UsageError, match="half_squared_error"):
+        quantities.finite_difference(problem)
+    assert quantities.is_seed_network(generate(0))
 
 
 def test_finite_differences_are_computed_only_when_read(monkeypatch):

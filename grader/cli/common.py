@@ -55,6 +55,17 @@ def layers_option(ctx, param, value):
     return tuple(sizes(v) for v in value) if isinstance(value, tuple) else sizes(value)
 
 
+def loss_option(ctx, param, value):
+    """The ``--loss`` callback: a name of grader.notation.LOSSES, else a usage error in the
+    chosen language."""
+    from ..engine.generators import parse_loss
+
+    try:
+        return parse_loss(value, ctx.params.get("lang"))
+    except UsageError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 class LibraryError(click.ClickException):
     """A library error as click reports its own: ``Error: message`` on stderr, then exit."""
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from .. import i18n
+from .. import i18n, notation
 from ..errors import UsageError
-from .common import LANG_OPTION, layers_option, main
+from .common import LANG_OPTION, layers_option, loss_option, main
 
 MESSAGES = {
     "no_steps": {"en": "name a step (bpgrade check step7) or use --all",
@@ -236,19 +236,25 @@ def reset(step, exercises, yes, lang):
               help="Layer sizes, input first. / 各层大小，从输入层开始。")
 @click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), default="sigmoid",
               show_default=True,
-              help="Hidden-layer activation (the output is sigmoid). / "
-                   "隐藏层的激活函数（输出层为 sigmoid）。")
+              help="Hidden-layer activation (the output is sigmoid, or softmax with "
+                   "softmax_cross_entropy). / 隐藏层的激活函数（输出层为 sigmoid，"
+                   "softmax_cross_entropy 时为 softmax）。")
+@click.option("--loss", callback=loss_option, default=notation.SEED_LOSS, show_default=True,
+              metavar="|".join(notation.LOSSES),
+              help="The loss; the step values (steps) are given for the lesson's network with "
+                   "its half_squared_error only. / 损失函数；只有课文的网络配 half_squared_error "
+                   "时才给出各步骤的值（steps）。")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the problem as JSON. / 以 JSON 输出题目。")
 @LANG_OPTION
-def problem(seed, layers, activation, as_json, lang):
+def problem(seed, layers, activation, loss, as_json, lang):
     """One problem's numbers: inputs, parameters, forward values, gradients. / 题目的全部数值。"""
     import json
 
     from ..engine.generators import generate
     from ..steps.problem_data import as_dict
 
-    data = as_dict(generate(seed, layers, activation, lang))
+    data = as_dict(generate(seed, layers, activation, lang=lang, loss=loss))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
     else:

@@ -6,6 +6,7 @@ from ..records import Record
 
 import numpy as np
 
+from . import losses
 from .forward import Trace, derivative, layer_activations
 
 
@@ -25,13 +26,18 @@ class Gradients(Record, frozen=True):
 def backprop(problem, trace: Trace) -> Gradients:
     depth = len(problem.weights)
     inputs = (problem.x,) + trace.h[:-1]
-    dh = trace.y - problem.y_target                        # delta = dL/dy
+    dh = losses.gradient(problem.loss, trace.y, problem.y_target)        # delta = dL/dy
+    # a cross-entropy's dL/dz at the output: y - t, not delta * act'(z) (their factors cancel)
+    output_dz = losses.output_gradient(problem.loss, trace.y, problem.y_target)
     dL_dh, dL_dz, dW, db = [None] * depth, [None] * depth, [None] * depth, [None] * depth
     for l, act in reversed(list(enumerate(layer_activations(problem)))):
         dL_dh[l] = dh
-        dz = dh * derivative(act, trace.z[l], trace.h[l])  # dL/dz = dL/dh * act'(z)
+        if l == depth - 1 and output_dz is not None:
+            dz = output_dz
+        else:
+            dz = dh * derivative(act, trace.z[l], trace.h[l])            # dL/dz = dL/dh * act'(z)
         dL_dz[l] = dz
-        dW[l] = np.outer(dz, inputs[l])                    # dL/dW = dz (x) h_prev
+        dW[l] = np.outer(dz, inputs[l])                                  # dL/dW = dz (x) h_prev
         db[l] = dz
-        dh = problem.weights[l].T @ dz                     # dL/dh_prev = W.T @ dz
+        dh = problem.weights[l].T @ dz                                   # dL/dh_prev = W.T @ dz
     return Gradients(tuple(dL_dh), tuple(dL_dz), tuple(dW), tuple(db))

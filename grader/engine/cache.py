@@ -4,10 +4,11 @@ A check draws the visible problem and four more from the seed and runs the refer
 engine on them. The first ``bpgrade check`` of a seed stores the problems' numbers, their
 reference values and their finite differences as JSON in the user's cache folder; later
 checks read them back as plain floats, so a repeated check imports no numpy at all (about
-80 ms, most of a check's own start-up cost). The file is tied to the engine's source files
-(their sizes and modification times) and to the package version, so a changed engine
-recomputes. Only the learner's own commands use it; classroom grading never does. Anything
-unreadable is ignored and recomputed.
+80 ms, most of a check's own start-up cost). Each loss has files of its own and a stored
+problem names its loss, so two losses never share an entry. The file is tied to the engine's
+source files (their sizes and modification times) and to the package version, so a changed
+engine recomputes. Only the learner's own commands use it; classroom grading never does.
+Anything unreadable is ignored and recomputed.
 
 ``BPGRADE_CACHE`` names another folder; set it to an empty string to turn the cache off.
 """
@@ -20,12 +21,13 @@ from pathlib import Path
 
 from .. import __version__
 from ..atomic_write import write_atomically
+from ..notation import SEED_LOSS
 from ..records import Record
 
 # The sources whose change makes a stored problem stale, from the package's root.
 _ENGINE = ("engine/generators.py", "engine/forward.py", "engine/backprop.py",
-           "engine/finite_difference.py", "engine/cache.py", "steps/quantities.py",
-           "tolerances.py", "engine/degenerate.py")
+           "engine/finite_difference.py", "engine/losses.py", "engine/cache.py",
+           "steps/quantities.py", "tolerances.py", "engine/degenerate.py", "notation.py")
 
 
 class Stored(Record, frozen=True):
@@ -53,9 +55,9 @@ def fingerprint() -> str:
     return "|".join(parts)
 
 
-def _path(seed: int, count: int) -> Path | None:
+def _path(seed: int, count: int, loss: str) -> Path | None:
     where = folder()
-    return None if where is None else where / f"problems-{seed}-{count}.json"
+    return None if where is None else where / f"problems-{seed}-{count}-{loss}.json"
 
 
 def problem(data: dict):
@@ -66,7 +68,7 @@ def problem(data: dict):
                    activation=data["activation"], output_activation=data["output_activation"],
                    x=frozen_array(data["x"]), y_target=frozen_array(data["y_target"]), eta=data["eta"],
                    weights=tuple(frozen_array(w) for w in data["weights"]),
-                   biases=tuple(frozen_array(b) for b in data["biases"]))
+                   biases=tuple(frozen_array(b) for b in data["biases"]), loss=data["loss"])
 
 
 def plain(problem) -> dict:
@@ -75,20 +77,20 @@ def plain(problem) -> dict:
             "activation": problem.activation, "output_activation": problem.output_activation,
             "x": problem.x.tolist(), "y_target": problem.y_target.tolist(), "eta": problem.eta,
             "weights": [w.tolist() for w in problem.weights],
-            "biases": [b.tolist() for b in problem.biases]}
+            "biases": [b.tolist() for b in problem.biases], "loss": problem.loss}
 
 
 _PLAIN_KEYS = {"seed", "layers", "activation", "output_activation", "x", "y_target", "eta",
-               "weights", "biases"}
+               "weights", "biases", "loss"}
 
 
 def _numbers(table) -> dict:
     return {str(k): float(v) for k, v in table.items()}
 
 
-def load(seed: int, count: int) -> Stored | None:
-    """What was stored for ``seed``, or None."""
-    path = _path(seed, count)
+def load(seed: int, count: int, loss: str = SEED_LOSS) -> Stored | None:
+    """What was stored for ``seed`` and ``loss``, or None."""
+    path = _path(seed, count, loss)
     if path is None:
         return None
     try:
@@ -96,7 +98,8 @@ def load(seed: int, count: int) -> Stored | None:
         if data["fingerprint"] != fingerprint() or data["seed"] != seed:
             return None
         problems = data["problems"]
-        if not all(set(p) == _PLAIN_KEYS and type(p["seed"]) is int for p in problems):
+        if not all(set(p) == _PLAIN_KEYS and type(p["seed"]) is int and p["loss"] == loss
+                   for p in problems):
             return None
         stored = Stored(problems=problems,
                         references=[_numbers(r) for r in data["references"]],
@@ -110,8 +113,9 @@ def load(seed: int, count: int) -> Stored | None:
 
 
 def store(seed: int, problems: list, references: list, finite_differences: list) -> None:
-    """Keep them for the next check; a failure to write only costs that next check time."""
-    path = _path(seed, len(problems))
+    """Keep them for the next check; a failure to write only costs that next check time.
+    The problems share one loss (a problem set's), whose file they are kept in."""
+    path = _path(seed, len(problems), problems[0].loss)
     if path is None:
         return
     data = {"fingerprint": fingerprint(), "seed": seed,

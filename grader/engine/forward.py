@@ -1,10 +1,13 @@
-"""The forward pass: z = W h_prev + b, h = act(z), and L = 1/2 sum (y - y_target)^2."""
+"""The forward pass: z = W h_prev + b, h = act(z), and the loss L of y (grader.engine.losses;
+the lesson's is L = 1/2 sum (y - y_target)^2)."""
 
 from __future__ import annotations
 
 from ..records import Record
 
 import numpy as np
+
+from . import losses
 
 
 def sigmoid(z):
@@ -19,11 +22,19 @@ def relu(z):
     return np.maximum(z, 0.0)
 
 
-ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu}
+def softmax(z):
+    e = np.exp(z - np.max(z))           # shifted: exp never overflows, the ratio is the same
+    return e / np.sum(e)
+
+
+ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu}     # a hidden layer's choices
+# ... and an output's: softmax for softmax_cross_entropy (grader.notation.LOSSES)
+_FUNCTIONS = dict(ACTIVATIONS, softmax=softmax)
 
 
 def derivative(name: str, z, h):
-    """act'(z), written through h where the seed does: sigmoid' = h(1 - h)."""
+    """act'(z), written through h where the seed does: sigmoid' = h(1 - h). Elementwise
+    activations only: softmax's derivative is folded into its loss's (losses.output_gradient)."""
     if name == "sigmoid":
         return h * (1.0 - h)
     if name == "tanh":
@@ -49,10 +60,6 @@ def layer_activations(problem) -> tuple:
     return (problem.activation,) * (depth - 1) + (problem.output_activation,)
 
 
-def loss(y, y_target) -> float:
-    return float(0.5 * np.sum((y - y_target) ** 2))
-
-
 def run(problem, weights=None, biases=None, start_layer: int = 0, start_h=None) -> Trace:
     """Forward from layer ``start_layer`` (0 = the inputs) with optional replaced values.
 
@@ -66,10 +73,12 @@ def run(problem, weights=None, biases=None, start_layer: int = 0, start_h=None) 
     for W, b, act in zip(weights[start_layer:], biases[start_layer:],
                          layer_activations(problem)[start_layer:]):
         z = W @ h_prev + b
-        h_prev = ACTIVATIONS[act](z)
+        h_prev = _FUNCTIONS[act](z)
         zs.append(z)
         hs.append(h_prev)
-    return Trace(z=tuple(zs), h=tuple(hs), loss=loss(h_prev, problem.y_target))
+    # from the output's z where this pass computed it; from a replaced y alone otherwise
+    loss = losses.value(problem.loss, h_prev, problem.y_target, zs[-1] if zs else None)
+    return Trace(z=tuple(zs), h=tuple(hs), loss=loss)
 
 
 def forward(problem) -> Trace:

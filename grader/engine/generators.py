@@ -22,14 +22,21 @@ from .backprop import backprop
 from .degenerate import hand_sized, is_degenerate, meets_a_cheap_condition
 from ..errors import GenerationError, UsageError
 from .forward import ACTIVATIONS, forward
+from .losses import CROSS_ENTROPIES
 from ..i18n import resolve, text
-from ..notation import SEED_LAYERS
+from ..notation import LOSSES, SEED_LAYERS, SEED_LOSS
 
 MESSAGES = {
     "bad_seed": {"en": "a seed is a whole number >= 0, not {seed}",
                  "zh": "种子必须是 >= 0 的整数，而不是 {seed}"},
     "bad_activation": {"en": "unknown activation {name}; choose from {choices}",
                        "zh": "未知的激活函数 {name}；可选：{choices}"},
+    "bad_loss": {"en": "unknown loss {name}; choose from {choices}",
+                 "zh": "未知的损失函数 {name}；可选：{choices}"},
+    "softmax_one_output": {"en": "softmax_cross_entropy needs at least 2 outputs (a softmax of one "
+                                 "output is always 1), not the {layers} network's 1",
+                           "zh": "softmax_cross_entropy 至少需要 2 个输出（只有一个输出时 softmax "
+                                 "恒为 1），而 {layers} 网络只有 1 个"},
     "bad_layers": {"en": "layers takes sizes like 2,3,2,1 (at least two, each 1..{max}), "
                          "not {layers}",
                    "zh": "layers 的格式如 2,3,2,1（至少两个数，每个 1..{max}），而不是 {layers}"},
@@ -60,10 +67,12 @@ MIN_GRADIENT_LARGE = 1e-9   # the same for networks other than the seed's
 
 
 class Problem(Record, frozen=True):
-    """One concrete network, its input and target. Arrays are read-only.
+    """One concrete network, its input, target and loss. Arrays are read-only.
 
     ``weights[l-1]`` is W_l with ``W_l[i-1, j-1] = w_ij^(l)``: row = neuron of layer l,
     column = its input. The seed's v1, v2 are ``weights[2][0]`` and b^(3) is ``biases[2][0]``.
+    ``loss`` is one of grader.notation.LOSSES (grader.engine.losses), the lesson's by default;
+    for softmax_cross_entropy ``y_target`` is a probability vector (:func:`_probabilities`).
     """
 
     seed: int
@@ -75,6 +84,7 @@ class Problem(Record, frozen=True):
     eta: float
     weights: tuple
     biases: tuple
+    loss: str = SEED_LOSS
 
 
 def frozen_array(array) -> np.ndarray:
@@ -133,19 +143,36 @@ def _draw_numbers(rng, layers: tuple, activation: str) -> tuple:
     return values, LEARNING_RATES[int(picks[-1] * len(LEARNING_RATES))]
 
 
-def _problem(seed: int, layers: tuple, activation: str, values: list, eta: float) -> Problem:
+def _probabilities(hundredths: list) -> list:
+    """Whole hundredths in proportion to ``hundredths`` that sum to exactly 100: a softmax
+    target t with two decimals and Σ t = 1 exactly as read. Largest remainders: each share is
+    rounded down, and the hundredths left over go one each to the largest remainders (the
+    earlier output on a tie). With more than 100 outputs some shares are 0."""
+    total = sum(hundredths)
+    shares = [100 * k // total for k in hundredths]
+    by_remainder = sorted(range(len(hundredths)), key=lambda i: -(100 * hundredths[i] % total))
+    for i in by_remainder[:100 - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+def _problem(seed: int, layers: tuple, activation: str, values: list, eta: float,
+             loss: str = SEED_LOSS) -> Problem:
+    if LOSSES[loss] == "softmax":       # the drawn target, as proportions of a probability vector
+        values = values[:-1] + [_probabilities(values[-1])]
     arrays = [frozen_array((np.array(flat) / 100.0).reshape(shape))
               for flat, (shape, _) in zip(values, _parts(layers, activation))]
     return Problem(
         seed=seed,
         layers=layers,
         activation=activation,
-        output_activation="sigmoid",
+        output_activation=LOSSES[loss],
         x=arrays[-2],
         y_target=arrays[-1],
         eta=eta,
         weights=tuple(arrays[0:-2:2]),
         biases=tuple(arrays[1:-2:2]),
+        loss=loss,
     )
 
 
@@ -160,11 +187,16 @@ def well_conditioned(problem: Problem) -> bool:
             return False
         if act == "relu" and ((np.abs(z) < kink).any() or not (z > 0).any()):
             return False
+        if act == "softmax" and (h < SATURATION / len(h)).any():
+            return False   # no output near 0: at least a twentieth of an even share
     if problem.activation == "relu":
         return True        # a ReLU network may have dead units; their zero gradients are exact
     grads = backprop(problem, trace)
     floor = MIN_GRADIENT if problem.layers == SEED_LAYERS else MIN_GRADIENT_LARGE
-    return all((np.abs(g) >= floor).all() for g in grads.dW + grads.db + grads.dL_dh)
+    upstream = grads.dL_dh
+    if problem.loss in CROSS_ENTROPIES:
+        upstream = upstream[:-1]   # dL/dy feeds nothing: dL/dz = y - t (0 where a target is)
+    return all((np.abs(g) >= floor).all() for g in grads.dW + grads.db + upstream)
 
 
 def parse_layers(layers, lang: str | None = None) -> tuple:
@@ -193,35 +225,52 @@ def _size(n) -> int:
     return int(n)
 
 
+def parse_loss(loss, lang: str | None = None) -> str:
+    """A loss's name (grader.notation.LOSSES), checked: the one check of ``--loss`` and
+    :func:`generate`; a bad one is a :class:`UsageError` whose message ``lang`` chooses."""
+    if loss not in LOSSES:
+        raise UsageError(text(MESSAGES, "bad_loss", resolve(lang), name=repr(loss),
+                              choices=", ".join(LOSSES)))
+    return loss
+
+
 def generate(seed: int, layers=SEED_LAYERS, activation: str = "sigmoid",
-             lang: str | None = None) -> Problem:
+             lang: str | None = None, loss: str = SEED_LOSS) -> Problem:
     """The problem for ``seed``: the same seed always gives the same numbers.
 
-    ``lang`` only chooses the language of a :class:`GenerationError`'s message.
+    ``lang`` only chooses the language of an error's message. Every loss draws its numbers
+    alike (a softmax target is then made a probability vector); the degenerate conditions,
+    written for the lesson's ½(y − y_target)², apply to that loss only.
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise GenerationError(text(MESSAGES, "bad_seed", resolve(lang), seed=repr(seed)))
     if activation not in ACTIVATIONS:
         raise GenerationError(text(MESSAGES, "bad_activation", resolve(lang),
                                    name=repr(activation), choices=", ".join(ACTIVATIONS)))
-    return _generate(int(seed), parse_layers(layers, lang), activation, resolve(lang))
+    layers, loss = parse_layers(layers, lang), parse_loss(loss, lang)
+    if LOSSES[loss] == "softmax" and layers[-1] < 2:
+        raise GenerationError(text(MESSAGES, "softmax_one_output", resolve(lang),
+                                   layers="-".join(map(str, layers))))
+    return _generate(int(seed), layers, activation, resolve(lang), loss)
 
 
 # Problems are values, so a process keeps the ones it drew: the seed's takes ~70 draws (~10 ms)
 # and one check, sheet or test run asks for the same few seeds many times.
 @lru_cache(maxsize=1024)
-def _generate(seed: int, layers: tuple, activation: str, lang: str) -> Problem:
+def _generate(seed: int, layers: tuple, activation: str, lang: str,
+              loss: str = SEED_LOSS) -> Problem:
     rng = np.random.default_rng(seed)
     cost = sum(n_in * n_out + LAYER_COST for n_in, n_out in zip(layers[:-1], layers[1:]))
     attempts = min(MAX_ATTEMPTS, max(MIN_ATTEMPTS, DRAW_BUDGET // cost))
-    checked, first = hand_sized(layers), None
+    # the degenerate conditions are the lesson's: its loss only
+    checked, first = hand_sized(layers) and loss == SEED_LOSS, None
     for _ in range(attempts):
         values, eta = _draw_numbers(rng, layers, activation)
         cheap = checked and meets_a_cheap_condition(values[-2], values[0:-2:2], values[1:-2:2],
                                                     eta)
         if cheap and first is not None:
             continue                   # degenerate, and a fallback is kept already
-        problem = _problem(seed, layers, activation, values, eta)
+        problem = _problem(seed, layers, activation, values, eta, loss)
         clean = not cheap and not (checked and is_degenerate(problem))
         if (clean or first is None) and well_conditioned(problem):
             if clean:

@@ -20,7 +20,7 @@ import mpmath
 import sympy
 
 from .forward import layer_activations
-from ..notation import GRADIENT, output_delta
+from ..notation import GRADIENT, SEED_LOSS, output_delta
 from ..steps.quantities import layer_names, parameter_names
 
 DIGITS = 30
@@ -32,6 +32,31 @@ def _activation(name: str, z):
     if name == "tanh":
         return sympy.tanh(z)
     return sympy.Piecewise((z, z > 0), (0, True))          # ReLU
+
+
+def _layer_output(name: str, z: sympy.Matrix) -> sympy.Matrix:
+    """A layer's activations from its column of pre-activations."""
+    if name == "softmax":
+        exps = z.applyfunc(sympy.exp)
+        return exps / sum(exps)
+    return z.applyfunc(lambda zi: _activation(name, zi))
+
+
+def _loss(name: str, y: sympy.Matrix, t: sympy.Matrix, z: sympy.Matrix | None):
+    """L of the outputs ``y`` against the targets ``t``, as grader.engine.losses defines it;
+    ``z``, the output's pre-activations where the expression computes them, else None."""
+    n = len(y)
+    if name == "half_squared_error":
+        return sympy.Rational(1, 2) * sum((y[i] - t[i]) ** 2 for i in range(n))
+    if name == "mean_squared_error":
+        return sympy.Rational(1, n) * sum((y[i] - t[i]) ** 2 for i in range(n))
+    if name == "binary_cross_entropy":
+        return -sum(t[i] * sympy.log(y[i]) + (1 - t[i]) * sympy.log(1 - y[i]) for i in range(n))
+    if z is None:                                           # softmax_cross_entropy
+        return -sum(t[i] * sympy.log(y[i]) for i in range(n))
+    # log softmax(z)_i = z_i - log sum_j e^(z_j), exactly: half the work of diff on log(y_i)
+    log_sum = sympy.log(sum(sympy.exp(zj) for zj in z))
+    return -sum(t[i] * (z[i] - log_sum) for i in range(n))
 
 
 def rational(value: float) -> sympy.Rational:
@@ -60,8 +85,10 @@ class ExpandedLoss:
 
 
 @lru_cache(maxsize=None)
-def expanded_loss(layers: tuple, activations: tuple, start_layer: int = 0) -> ExpandedLoss:
-    """L = 1/2 sum (y - y_target)^2 with y nested through every layer, as one expression.
+def expanded_loss(layers: tuple, activations: tuple, start_layer: int = 0,
+                  loss: str = SEED_LOSS) -> ExpandedLoss:
+    """L (the lesson's 1/2 sum (y - y_target)^2, or another ``loss``) with y nested through
+    every layer, as one expression.
 
     With ``start_layer`` > 0 the expression starts from free symbols for the activations
     of layer ``start_layer``, so dL/dh of a hidden layer (or dL/dy) can be differentiated.
@@ -72,11 +99,11 @@ def expanded_loss(layers: tuple, activations: tuple, start_layer: int = 0) -> Ex
     b = tuple(symbols_like((n_out,), f"b{l + 1}") for l, n_out in enumerate(layers[1:]))
     start = symbols_like((layers[start_layer],), "x" if start_layer == 0 else f"h{start_layer}")
     target = symbols_like((layers[-1],), "t")
-    h = start
+    h, z = start, None
     for l in range(start_layer, len(W)):
-        h = (W[l] * h + b[l]).applyfunc(lambda z, a=activations[l]: _activation(a, z))
-    loss = sympy.Rational(1, 2) * sum((h[i] - target[i]) ** 2 for i in range(layers[-1]))
-    return ExpandedLoss(loss, W, b, start, target)
+        z = W[l] * h + b[l]
+        h = _layer_output(activations[l], z)
+    return ExpandedLoss(_loss(loss, h, target, z), W, b, start, target)
 
 
 def _symbols(expanded: ExpandedLoss) -> list:
@@ -85,18 +112,18 @@ def _symbols(expanded: ExpandedLoss) -> list:
 
 
 @lru_cache(maxsize=None)
-def _derivatives(layers: tuple, activations: tuple, start_layer: int):
+def _derivatives(layers: tuple, activations: tuple, start_layer: int, loss: str):
     """A function of every symbol giving the exact derivatives, one ``diff`` each.
 
     ``start_layer`` 0: dL/d(every weight, then every bias); otherwise dL/d(start symbols).
     """
-    expanded = expanded_loss(layers, activations, start_layer)
+    expanded = expanded_loss(layers, activations, start_layer, loss)
     if start_layer == 0:
         wrt = [s for M in expanded.weights + expanded.biases for s in M]
     else:
         wrt = list(expanded.start)
     exact = [sympy.diff(expanded.loss, s) for s in wrt]
-    return sympy.lambdify(_symbols(expanded), exact, modules="mpmath")
+    return sympy.lambdify(_symbols(expanded), exact, modules="mpmath", cse=True)
 
 
 def _read(value: float):
@@ -107,7 +134,7 @@ def _read(value: float):
 
 def _evaluate(problem, start_layer: int, start_values, digits: int) -> list:
     layers = tuple(problem.layers)
-    derivatives = _derivatives(layers, layer_activations(problem), start_layer)
+    derivatives = _derivatives(layers, layer_activations(problem), start_layer, problem.loss)
     with mpmath.workdps(digits):
         args = [_read(v) for array in problem.weights + problem.biases for v in array.ravel()]
         if start_layer == 0:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from . import quantities, registry
 from ..engine.backprop import backprop
 from ..engine.forward import forward
-from ..engine.generators import SEED_LAYERS
 
 
 def _listed(arrays) -> dict:
@@ -22,7 +21,7 @@ def as_dict(problem) -> dict:
         "layers": list(problem.layers),
         "activation": problem.activation,
         "output_activation": problem.output_activation,
-        "loss": "half_squared_error",
+        "loss": problem.loss,
         "x": problem.x.tolist(),
         "y_target": problem.y_target.tolist(),
         "eta": problem.eta,
@@ -36,7 +35,8 @@ def as_dict(problem) -> dict:
             data["forward"][f"h{l + 1}"] = trace.h[l].tolist()
     data["forward"]["y"] = trace.y.tolist()
     data["forward"]["L"] = trace.loss
-    if tuple(problem.layers) == SEED_LAYERS and problem.activation == "sigmoid":
+    # the numbered steps' formulas are the lesson's: its network and ½(y − y_target)² only
+    if quantities.is_seed_network(problem):
         reference = quantities.reference(problem)
         data["steps"] = {step.id: reference[step.answer] for step in registry.SEED_STEPS}
     return data

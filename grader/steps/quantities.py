@@ -15,7 +15,7 @@ from .. import notation
 from ..engine.backprop import backprop
 from ..engine.forward import forward
 from ..errors import UsageError
-from ..notation import GRADIENT, SEED_LAYERS, UPDATED
+from ..notation import GRADIENT, SEED_LAYERS, SEED_LOSS, UPDATED
 
 
 def _layers(weights) -> tuple:
@@ -23,9 +23,11 @@ def _layers(weights) -> tuple:
 
 MESSAGES = {
     "not_seed_network": {
-        "en": "the numbered steps are defined for the lesson's 2-3-2-1 sigmoid network, "
-              "not a {layers} {activation} one",
-        "zh": "编号的步骤只针对课文的 2-3-2-1 sigmoid 网络，而不是 {layers} {activation} 网络"},
+        "en": "the numbered steps are defined for the lesson's 2-3-2-1 sigmoid network with "
+              "L = ½(y − y_target)² (half_squared_error), not a {layers} {activation} one "
+              "with {loss}",
+        "zh": "编号的步骤只针对课文的 2-3-2-1 sigmoid 网络及其损失 L = ½(y − y_target)²"
+              "（half_squared_error），而不是使用 {loss} 的 {layers} {activation} 网络"},
 }
 
 def parameter_slots(weights, biases):
@@ -56,15 +58,21 @@ def layer_names(per_layer, stem: str, prefix: str = "", ends_at_output: bool = F
             for i, value in enumerate(layer, start=1)}
 
 
+def is_seed_network(problem) -> bool:
+    """Is ``problem`` the lesson's network and loss, the one its numbered steps are for?"""
+    return (tuple(problem.layers) == SEED_LAYERS and problem.activation == "sigmoid"
+            and problem.loss == SEED_LOSS)
+
+
 def require_seed_network(problem, lang: str | None = None) -> None:
     """UsageError (in ``lang``, else the locale's language) unless ``problem`` is the
     seed's network."""
-    if tuple(problem.layers) != SEED_LAYERS or problem.activation != "sigmoid":
+    if not is_seed_network(problem):
         from ..i18n import resolve, text
 
         raise UsageError(text(MESSAGES, "not_seed_network", resolve(lang),
                               layers="-".join(map(str, problem.layers)),
-                              activation=problem.activation))
+                              activation=problem.activation, loss=problem.loss))
 
 
 def inputs(problem) -> dict:
