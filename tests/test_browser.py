@@ -24,6 +24,8 @@ pytestmark = pytest.mark.slow      # a real browser
 from conftest import chromium_binary
 from grader.steps import quantities
 from grader.render import sheets
+from grader.render.sheets import numbers, rows
+from grader.tolerances import HAND_RELATIVE
 from grader.engine.generators import generate
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -282,9 +284,9 @@ def test_screenshot_is_not_blank(page):
 
 def test_right_and_wrong_answers_are_marked(page):
     browser, values, _ = page
-    right = sheets.significant(values["delta3"], 4)
-    wrong = sheets.significant(values["dL_dv1"] * 1.1, 4)
-    close_enough = sheets.significant(values["z3"], 3).replace("-", "\u2212")   # 3 digits, U+2212
+    right = numbers.significant(values["delta3"], 4)
+    wrong = numbers.significant(values["dL_dv1"] * 1.1, 4)
+    close_enough = numbers.significant(values["z3"], 3).replace("-", "\u2212")   # 3 digits, U+2212
     browser.type_into("#in-step1", right)
     browser.type_into("#in-step2", wrong)
     browser.type_into("#in-z3", close_enough)
@@ -313,7 +315,7 @@ def test_right_and_wrong_answers_are_marked(page):
     browser.click("#check")
     assert browser.evaluate(shown) == 1
     browser.evaluate("document.getElementById('in-step2').value = ''")
-    browser.type_into("#in-step2", sheets.significant(values["dL_dv1"] * 1.2, 4))
+    browser.type_into("#in-step2", numbers.significant(values["dL_dv1"] * 1.2, 4))
     browser.click("#check")
     assert browser.evaluate(shown) == 2
     assert browser.evaluate("Array.from(document.querySelectorAll('#hints-y .hint'))"
@@ -322,7 +324,7 @@ def test_right_and_wrong_answers_are_marked(page):
                              ".map(p => p.textContent).join(' ')")
     assert "net." not in hints and "dict" not in hints
     browser.evaluate("document.getElementById('in-step2').value = ''")
-    browser.type_into("#in-step2", sheets.significant(values["dL_dv1"], 4))
+    browser.type_into("#in-step2", numbers.significant(values["dL_dv1"], 4))
     browser.call("Input.dispatchKeyEvent", type="keyDown", key="Enter", code="Enter",
                  windowsVirtualKeyCode=13)
     assert "right" in browser.evaluate("document.getElementById('in-step2').className")
@@ -357,12 +359,12 @@ def _marks(browser, ids):
 def test_updates_are_judged_by_their_change(update_page):
     """Right updates are marked right; unchanged and wrong-sign updates wrong, every one."""
     browser, problem, values = update_page
-    names = sheets.update_parameters()
+    names = rows.update_parameters()
     ids = [f"new_{name}" for name in names]
     answers = {
-        "right": [sheets.update_number(values[f"new_{n}"], values[n]) for n in names],
-        "unchanged": [sheets.given_number(values[n]) for n in names],
-        "wrong sign": [sheets.update_number(values[n] + problem.eta * values[f"dL_d{n}"],
+        "right": [numbers.update_number(values[f"new_{n}"], values[n]) for n in names],
+        "unchanged": [numbers.given_number(values[n]) for n in names],
+        "wrong sign": [numbers.update_number(values[n] + problem.eta * values[f"dL_d{n}"],
                                             values[n]) for n in names],
     }
     for case, typed in answers.items():
@@ -374,7 +376,7 @@ def test_updates_are_judged_by_their_change(update_page):
         want = "right" if case == "right" else "wrong"
         assert all(want in mark.split() for mark in marks), (case, typed, marks)
     # The old tolerance (0.5% of the new value) would have accepted unchanged values here.
-    assert any(abs(values[f"new_{n}"] - values[n]) < sheets.HAND_RELATIVE * abs(values[f"new_{n}"])
+    assert any(abs(values[f"new_{n}"] - values[n]) < HAND_RELATIVE * abs(values[f"new_{n}"])
                for n in names)
     assert browser.errors() == []
 

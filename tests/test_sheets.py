@@ -18,6 +18,8 @@ from conftest import latex_engine
 from grader import notation
 from grader.steps import problem_data, quantities, registry
 from grader.render import sheets
+from grader.render.sheets import class_set, drawing, numbers, pencil, typeset
+from grader.render.sheets import model as sheet_model
 from grader.cli import main
 from grader.errors import UsageError
 from grader.engine.generators import generate
@@ -143,14 +145,14 @@ def test_update_check_rejects_unchanged_and_wrong_sign_on_every_problem(seed):
         assert change_is_right(key_number(row["key"]), change)           # the key, as printed
         assert not change_is_right(values[name], change)                 # unchanged
         assert not change_is_right(values[name] + problem.eta * values[f"dL_d{name}"], change)
-        assert not change_is_right(float(sheets.given_number(values[name])), change)
+        assert not change_is_right(float(numbers.given_number(values[name])), change)
 
 
 @pytest.mark.parametrize("new, old, text", [
     (-0.5962610669246531, -0.6, "-0.596261"), (1.3403706222, 1.34, "1.3403706"),
     (0.6078859, 0.64, "0.60789"), (2.5, 1.0, "2.500"), (-1e-4, 0.0, "-0.0001000")])
 def test_update_numbers_show_the_change_to_four_digits(new, old, text):
-    assert sheets.update_number(new, old) == text
+    assert numbers.update_number(new, old) == text
 
 
 def evaluate_worked(latex: str) -> float:
@@ -185,12 +187,12 @@ def test_key_works_every_answer_out_with_the_numbers(seed):
     (2.0e-6, "2.000e-6"), (-31415.9, "-3.142e4"), (1.0, "1.000"),
 ])
 def test_significant_keeps_four_digits(value, text):
-    assert sheets.significant(value) == text
+    assert numbers.significant(value) == text
 
 
 @pytest.mark.parametrize("value, text", [(0.5, "0.50"), (-1.4, "-1.40"), (-0.0, "0.00")])
 def test_given_numbers_have_two_decimals(value, text):
-    assert sheets.given_number(value) == text
+    assert numbers.given_number(value) == text
 
 
 # --- the drawing ----------------------------------------------------------------------------
@@ -216,7 +218,7 @@ def test_network_labels_do_not_overlap_and_stay_inside(seed):
         assert float(node["center"]["ty"]) == pytest.approx(height - cy)
     # y_target's label ends inside the drawing (it was clipped at the right edge)
     target = net["target"]
-    assert float(target["at"]["x"]) + sheets.label_width(target["text"]) <= width
+    assert float(target["at"]["x"]) + drawing.label_width(target["text"]) <= width
 
 
 def test_network_convention_and_sigmoid_are_stated():
@@ -258,10 +260,10 @@ def test_network_shows_every_weight_and_bias():
     assert shown == {n: values[n] for n in weights}
     tex = sheets.view(problem, values, "tex", "en", "blank")["network"]["labels"]
     assert tex[0]["text"] == f"${notation.symbol(tex[0]['name'])} = " \
-        f"{sheets.given_number(values[tex[0]['name']])}$"
+        f"{numbers.given_number(values[tex[0]['name']])}$"
     notes = " ".join(n["note"] for n in net["nodes"])
     for bias in ("b1_1", "b1_2", "b1_3", "b2_1", "b2_2", "b3"):
-        assert sheets.given_number(values[bias]).replace("-", "−") in notes
+        assert numbers.given_number(values[bias]).replace("-", "−") in notes
 
 
 # --- HTML -----------------------------------------------------------------------------------
@@ -312,7 +314,7 @@ def test_keyless_html_shows_no_answer(kind):
     if kind == "blank":
         assert not [s for s in page.scripts if s[0] == "script"]
         for row in blank_rows(key):
-            assert sheets.significant(values[row["quantity"]]).lstrip("-") not in \
+            assert numbers.significant(values[row["quantity"]]).lstrip("-") not in \
                 sheets.render(m)
 
 
@@ -327,9 +329,9 @@ def test_hints_come_from_the_registry_or_a_fallback():
     m = model(0, kind="interactive", lang="zh")
     for step, row in zip(registry.SEED_STEPS, m["steps"]):
         if step.hints:
-            assert row["hints"] == [sheets.pencil(step.hints[k]["zh"]) for k in sorted(step.hints)]
+            assert row["hints"] == [pencil.pencil(step.hints[k]["zh"]) for k in sorted(step.hints)]
         else:
-            assert row["hints"] == [sheets.MESSAGES["fallback_hint"]["zh"]]
+            assert row["hints"] == [pencil.MESSAGES["fallback_hint"]["zh"]]
     html = sheets.render(m)
     for row in m["steps"]:
         assert f'id="hints-{row["id"]}"' in html
@@ -340,7 +342,7 @@ def test_hints_come_from_the_registry_or_a_fallback():
     ("复用 ∂L/∂h₁⁽²⁾（net.dL_dh2_1、net.y）和 net.x1。", "复用 ∂L/∂h₁⁽²⁾和 x₁。"),
     ("no net here", "no net here")])
 def test_pencil_hints_speak_the_lessons_notation(text, expected):
-    assert sheets.pencil(text) == expected
+    assert pencil.pencil(text) == expected
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -357,7 +359,7 @@ def test_sheet_hints_have_no_code(lang):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_language_of_the_sheet(lang):
     html = sheets.sheet(0, "html", lang, "interactive")
-    assert sheets.MESSAGES["title"][lang] in html
+    assert sheet_model.MESSAGES["title"][lang] in html
     for step in registry.SEED_STEPS:
         assert step.meaning[lang].replace("'", "&#39;") in html
 
@@ -404,7 +406,7 @@ def test_markdown_key_has_every_answer():
     ("“quoted” — ½", r"``quoted'' --- $\tfrac{1}{2}$"),
 ])
 def test_tex_text(text, expected):
-    assert sheets.tex_text(text) == expected
+    assert typeset.tex_text(text) == expected
 
 
 def every_registry_text():
@@ -417,7 +419,7 @@ def every_registry_text():
 
 def test_english_tex_text_is_plain_ascii():
     for text in every_registry_text():
-        converted = sheets.tex_text(text)
+        converted = typeset.tex_text(text)
         assert converted.isascii(), (text, converted)
 
 
@@ -444,7 +446,7 @@ def test_latex_prints_name_and_page_on_every_page_and_room_for_working(lang):
     blank = sheets.sheet(9, "tex", lang, "blank")
     assert "\\pagestyle{myheadings}" in blank          # the mark and \thepage on every page
     (mark,) = re.findall(r"\\markright\{(.*)\}", blank)
-    assert sheets.MESSAGES["name_line"][lang] in mark
+    assert sheet_model.MESSAGES["name_line"][lang] in mark
     assert blank.count("\\vspace{2.4cm}") == 14
     assert "\\vspace{2.4cm}" not in sheets.sheet(9, "tex", lang, "key")
 
@@ -491,7 +493,7 @@ def write_roster(path: Path, text: str) -> Path:
     ("name,Student\nAnn,张伟\nBob,e\u0301\n", ["张伟", "\u00e9"]),
 ])
 def test_read_roster(tmp_path, text, students):
-    assert sheets.read_roster(write_roster(tmp_path / "r.csv", text)) == students
+    assert class_set.read_roster(write_roster(tmp_path / "r.csv", text)) == students
 
 
 @pytest.mark.parametrize("text, message", [
@@ -503,12 +505,12 @@ def test_read_roster(tmp_path, text, students):
 ])
 def test_bad_rosters_say_what_is_wrong(tmp_path, text, message):
     with pytest.raises(UsageError, match=message):
-        sheets.read_roster(write_roster(tmp_path / "r.csv", text))
+        class_set.read_roster(write_roster(tmp_path / "r.csv", text))
 
 
 def test_missing_roster_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="cannot read roster"):
-        sheets.read_roster(tmp_path / "absent.csv")
+        class_set.read_roster(tmp_path / "absent.csv")
 
 
 NASTY_IDS = ["Ann", "ann", "ANN", "a/b", "a\\b", "../../etc/passwd", "CON", "nul.txt", ".",
@@ -517,12 +519,12 @@ NASTY_IDS = ["Ann", "ann", "ANN", "a/b", "a\\b", "../../etc/passwd", "CON", "nul
 
 
 def test_file_names_are_safe_and_distinct_for_any_id():
-    stems = [sheets.file_stem(student) for student in NASTY_IDS]
+    stems = [class_set.file_stem(student) for student in NASTY_IDS]
     for stem in stems:
         assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,60}", stem), stem
     distinct = {unicodedata.normalize("NFC", s) for s in NASTY_IDS}
     assert len({stem.lower() for stem in stems}) == len(distinct)
-    assert sheets.file_stem("Zoë") == sheets.file_stem("Zoe\u0308")   # one id, two spellings
+    assert class_set.file_stem("Zoë") == class_set.file_stem("Zoe\u0308")   # one id, two spellings
 
 
 def test_roster_writes_one_sheet_and_key_per_student(tmp_path):
@@ -556,8 +558,8 @@ def test_roster_output_is_byte_identical(tmp_path):
     assert names == sorted(p.name for p in second.iterdir())
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes()
-    sheets_a = (first / f"{sheets.file_stem('a')}.tex").read_bytes()
-    assert sheets_a != (first / f"{sheets.file_stem('b')}.tex").read_bytes()
+    sheets_a = (first / f"{class_set.file_stem('a')}.tex").read_bytes()
+    assert sheets_a != (first / f"{class_set.file_stem('b')}.tex").read_bytes()
 
 
 def test_another_secret_gives_other_problems(tmp_path):
@@ -592,7 +594,7 @@ def test_cli_roster(tmp_path):
                                        "--format", "md"], env={"BPGRADE_SECRET": "abc"})
     assert result.exit_code == 0, result.output
     seed = student_seed("abc", "bob")
-    assert (out / f"{sheets.file_stem('bob')}.md").read_text(encoding="utf-8").count(str(seed))
+    assert (out / f"{class_set.file_stem('bob')}.md").read_text(encoding="utf-8").count(str(seed))
 
 
 @pytest.mark.parametrize("arguments, message", [
@@ -642,7 +644,7 @@ def test_cli_roster_finds_the_course_secret_like_grading_does(tmp_path, monkeypa
     assert result.exit_code == 0, result.output
     assert course_secret(None, tmp_path / "submissions", environ={}) == "from-file"
     seed = student_seed("from-file", "ann")
-    assert str(seed) in (out / f"{sheets.file_stem('ann')}.md").read_text(encoding="utf-8")
+    assert str(seed) in (out / f"{class_set.file_stem('ann')}.md").read_text(encoding="utf-8")
 
 
 def test_cli_roster_reads_a_private_secret_file(tmp_path):
@@ -659,4 +661,4 @@ def test_cli_roster_reads_a_private_secret_file(tmp_path):
     result = CliRunner().invoke(main, arguments, env={"BPGRADE_SECRET": ""})
     assert result.exit_code == 0, result.output
     seed = student_seed("from-secret-file", "ann")
-    assert str(seed) in (out / f"{sheets.file_stem('ann')}.md").read_text(encoding="utf-8")
+    assert str(seed) in (out / f"{class_set.file_stem('ann')}.md").read_text(encoding="utf-8")
