@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from conftest import latex_engine
 from grader import notation
-from grader.steps import problem_data, quantities, registry
+from grader.steps import problem_data, quantities, registry, stubs
 from grader.render import sheets
 from grader.render.sheets import class_set, drawing, numbers, pencil, typeset
 from grader.render.sheets import model as sheet_model
@@ -32,9 +32,10 @@ SEEDS = (0, 7, 123)
 KEY_RELATIVE = 5e-4          # what 4 significant digits can be off by
 
 
-def model(seed=0, fmt="html", lang="en", kind="blank", student=None):
+def model(seed=0, fmt="html", lang="en", kind="blank", student=None, scaffold="faded"):
     problem = generate(seed)
-    return sheets.view(problem, quantities.reference(problem), fmt, lang, kind, student)
+    return sheets.view(problem, quantities.reference(problem), fmt, lang, kind, student,
+                       scaffold=scaffold)
 
 
 def key_number(text: str) -> float:
@@ -358,7 +359,7 @@ def test_sheet_hints_have_no_code(lang):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_language_of_the_sheet(lang):
-    html = sheets.sheet(0, "html", lang, "interactive")
+    html = sheets.sheet(0, "html", lang, "interactive", scaffold="full")
     assert sheet_model.MESSAGES["title"][lang] in html
     for step in registry.SEED_STEPS:
         assert step.meaning[lang].replace("'", "&#39;") in html
@@ -383,11 +384,14 @@ def test_every_step_heading_has_its_quantity_as_math_and_a_description(fmt):
 
 # --- Markdown and LaTeX ---------------------------------------------------------------------
 
-def test_markdown_uses_display_blocks_for_the_steps():
-    text = sheets.sheet(1, "md", "en", "blank")
+@pytest.mark.parametrize("scaffold", stubs.SCAFFOLDS)
+def test_markdown_uses_display_blocks_for_the_formulas_shown(scaffold):
+    text = sheets.sheet(1, "md", "en", "blank", scaffold=scaffold)
     blocks = re.findall(r"^\$\$\n(.+?)\n\$\$$", text, flags=re.M | re.S)
-    formulas = [step.formula for step in registry.SEED_STEPS] + [registry.get("step17").formula]
-    assert blocks == formulas
+    shown = [step for step in (*registry.SEED_STEPS, registry.get("step17"))
+             if stubs.support(step, scaffold) == "formula"]
+    assert blocks == [step.formula for step in shown]
+    assert len(blocks) == {"full": 15, "faded": 4, "none": 0}[scaffold]
     assert "<" not in text
 
 
@@ -423,12 +427,15 @@ def test_english_tex_text_is_plain_ascii():
         assert converted.isascii(), (text, converted)
 
 
-@pytest.mark.parametrize("lang, kind, paper", [("en", "blank", "a4"), ("zh", "key", "letter"),
-                                               ("en", "key", "letter")])
-def test_latex_compiles(tmp_path, lang, kind, paper):
+@pytest.mark.parametrize("lang, kind, paper, scaffold", [
+    ("en", "blank", "a4", "faded"), ("zh", "key", "letter", "faded"),
+    ("en", "key", "letter", "none"), ("zh", "blank", "a4", "none"),
+    ("en", "blank", "letter", "full")])
+def test_latex_compiles(tmp_path, lang, kind, paper, scaffold):
     engine = latex_engine(lang)
     source = tmp_path / "sheet.tex"
-    source.write_text(sheets.sheet(9, "tex", lang, kind, paper=paper), encoding="utf-8")
+    source.write_text(sheets.sheet(9, "tex", lang, kind, paper=paper, scaffold=scaffold),
+                      encoding="utf-8")
     result = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error",
                              "-no-shell-escape", source.name], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
@@ -458,6 +465,75 @@ def test_latex_is_a_complete_document_with_the_key():
     for row in blank_rows(m):
         assert rf"\mathbf{{{row['key']}}}" in text
     assert r"\begin{picture}" in text and text.count(r"\qbezier") == 14
+
+
+# --- the scaffold: as much of the lesson as the stubs show ------------------------------------
+
+# What a step shows at each level (DESIGN.md, "Scaffolding"), steps 1-14 in order.
+LESSON_SHOWN = {"full": ["formula"] * 14,
+                "faded": ["formula"] * 4 + ["factors"] * 5 + ["goal"] * 5,
+                "none": ["goal"] * 14}
+
+
+@pytest.mark.parametrize("scaffold", stubs.SCAFFOLDS)
+@pytest.mark.parametrize("kind", ["interactive", "blank"])
+def test_sheets_show_what_the_stubs_show(scaffold, kind):
+    m = model(7, kind=kind, scaffold=scaffold)
+    assert [row["shows"] for row in m["steps"]] == LESSON_SHOWN[scaffold]
+    for step, row in zip(registry.SEED_STEPS, m["steps"]):
+        assert row["shows"] == stubs.support(step, scaffold)
+        formula = row["shows"] == "formula"
+        assert bool(row["formula"]) is formula
+        assert row["meaning"] == (step.meaning if formula else step.goal)["en"]
+        assert row["factors"] == (step.factors["en"] if row["shows"] == "factors" else "")
+    # step 0 (the forward table) has its formulas except at none; step 17 (the update) only at
+    # full: from step 10 on, faded states the goal alone
+    assert m["forward_formulas"] is (scaffold != "none")
+    assert m["update_formulas"] is (scaffold == "full")
+    assert all(bool(row["formula"]) is m["forward_formulas"] for row in m["forward"])
+    assert all(bool(row["formula"]) is m["update_formulas"] for row in m["updates"])
+    html = sheets.render(m)
+    assert len(re.findall(r'<math[^>]*display="block"', html)) == \
+        LESSON_SHOWN[scaffold].count("formula") + (scaffold == "full")
+    assert html.count('class="factors"') == LESSON_SHOWN[scaffold].count("factors")
+    assert ("<th>Formula</th>" in html) is m["forward_formulas"]
+
+
+def test_faded_sheets_name_the_factors_and_keep_the_formula_back():
+    text = sheets.sheet(2, "md", "zh", "blank", scaffold="faded")
+    step7, step12 = registry.get("step7"), registry.get("step12")
+    assert step7.factors["zh"] in text and step7.formula not in text
+    assert step12.goal["zh"] in text and step12.formula not in text
+    assert step12.meaning["zh"] not in text                 # the idea waits for the hints
+    assert registry.get("step3").formula in text
+    tex = sheets.sheet(2, "tex", "en", "blank", scaffold="none")
+    assert "\\[" not in tex and "\\blank" in tex
+
+
+@pytest.mark.parametrize("scaffold", stubs.SCAFFOLDS)
+@pytest.mark.parametrize("fmt", sheets.FORMATS)
+def test_the_key_works_every_answer_out_at_any_scaffold(scaffold, fmt):
+    m = model(5, fmt=fmt, kind="key", scaffold=scaffold)
+    assert [row["shows"] for row in m["steps"]] == ["formula"] * 14
+    assert m["forward_formulas"] and m["update_formulas"]
+    for row in blank_rows(m):
+        assert row["formula"] and row["worked"] and row["key"], row["id"]
+    text = sheets.render(m)
+    for step in registry.SEED_STEPS:
+        if fmt != "html":
+            assert step.formula in text
+    assert text == sheets.render(model(5, fmt=fmt, kind="key", scaffold="full"))
+
+
+def test_a_roster_follows_the_scaffold(tmp_path):
+    roster = write_roster(tmp_path / "class.csv", "student\nann\n")
+    sheets.roster(roster, tmp_path / "none", "k", fmt="md", scaffold="none")
+    sheets.roster(roster, tmp_path / "full", "k", fmt="md", scaffold="full")
+    name = f"{class_set.file_stem('ann')}.md"
+    seed = student_seed("k", "ann")
+    for scaffold in ("none", "full"):
+        assert (tmp_path / scaffold / name).read_text(encoding="utf-8") == \
+            sheets.sheet(seed, "md", "en", "blank", "ann", scaffold=scaffold)
 
 
 # --- templates only place strings -----------------------------------------------------------
@@ -662,3 +738,28 @@ def test_cli_roster_reads_a_private_secret_file(tmp_path):
     assert result.exit_code == 0, result.output
     seed = student_seed("from-secret-file", "ann")
     assert str(seed) in (out / f"{class_set.file_stem('ann')}.md").read_text(encoding="utf-8")
+
+
+def test_cli_sheet_follows_the_workspaces_scaffold(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    faded = sheets.sheet(3, "md", "en", "blank", scaffold="faded")
+    assert faded != sheets.sheet(3, "md", "en", "blank", scaffold="none")
+    outside = CliRunner().invoke(main, ["sheet", "--seed", "3", "--format", "md", "--lang", "en"])
+    assert outside.exit_code == 0 and outside.output == faded
+    workspace = tmp_path / "ws"
+    assert CliRunner().invoke(main, ["init", str(workspace), "--seed", "5", "--scaffold",
+                                     "none"]).exit_code == 0
+    monkeypatch.chdir(workspace / "exercises")                   # anywhere below it
+    inside = CliRunner().invoke(main, ["sheet", "--seed", "3", "--format", "md", "--lang", "en"])
+    assert inside.exit_code == 0
+    assert inside.output == sheets.sheet(3, "md", "en", "blank", scaffold="none")
+    chosen = CliRunner().invoke(main, ["sheet", "--seed", "3", "--format", "md", "--lang", "en",
+                                       "--scaffold", "full"])
+    assert chosen.output == sheets.sheet(3, "md", "en", "blank", scaffold="full")
+
+
+@pytest.mark.parametrize("lang, words", [("en", "scaffold must be one of full, faded, none"),
+                                         ("zh", "scaffold 只能是 full、faded、none 之一")])
+def test_cli_sheet_refuses_an_unknown_scaffold(lang, words):
+    result = CliRunner().invoke(main, ["sheet", "--scaffold", "some", "--lang", lang])
+    assert result.exit_code == 2 and words in result.output

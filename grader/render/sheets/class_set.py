@@ -14,6 +14,7 @@ from ... import i18n
 from ...errors import UsageError
 from ...records import Record
 from .output import EXTENSIONS, MESSAGES as OUTPUT_MESSAGES, kind_for, render, write
+from ...steps.stubs import DEFAULT_SCAFFOLD
 from .model import view
 
 MESSAGES = {
@@ -81,7 +82,8 @@ def file_stem(student: str) -> str:
 
 
 def roster(path: Path, out: Path, secret: str, fmt: str = "html", lang: str = "en",
-           answers: bool = False, static: bool = False, paper: str = "a4") -> list:
+           answers: bool = False, static: bool = False, paper: str = "a4",
+           scaffold: str = DEFAULT_SCAFFOLD) -> list:
     """One sheet (and key) per student into ``out``, plus ``index.csv``; byte-stable output."""
     from ...engine.generators import generate
     from ...steps.quantities import reference
@@ -102,11 +104,12 @@ def roster(path: Path, out: Path, secret: str, fmt: str = "html", lang: str = "e
         values = reference(problem)
         stem = file_stem(student)
         name = f"{stem}.{EXTENSIONS[fmt]}"
-        write(out / name, render(view(problem, values, fmt, lang, kind, student, paper)), lang)
+        write(out / name, render(view(problem, values, fmt, lang, kind, student, paper, scaffold)), lang)
         key_name = ""
         if answers:
             key_name = f"{stem}.key.{EXTENSIONS[fmt]}"
-            write(out / key_name, render(view(problem, values, fmt, lang, "key", student, paper)),
+            write(out / key_name, render(view(problem, values, fmt, lang, "key", student, paper,
+                                            scaffold)),
                   lang)
         written.append(RosterSheet(student, seed, name, key_name))
     lines = [["student", "seed", "sheet", "key"]] + [

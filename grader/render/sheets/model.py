@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ... import i18n, notation
 from ...errors import UsageError
-from ...steps import expression, registry
+from ...steps import expression, registry, stubs
 from ...tolerances import FLOOR, HAND_RELATIVE
 from . import drawing, pencil, rows
 from .html_page import css_string, page_counter, script_json
@@ -119,9 +119,20 @@ def _who(lang: str, student: str | None) -> str:
     return i18n.text(MESSAGES, "name_line", lang) + ("：" if lang == "zh" else ": ")
 
 
+def lesson(step, scaffold: str, kind: str) -> dict:
+    """How much of the lesson the sheet shows for ``step``: what its stub shows at ``scaffold``
+    (grader.steps.stubs: "formula", "factors" or "goal"), and always the formula on the key,
+    which works each answer out. The words: the meaning beside the formula, else the goal."""
+    shows = "formula" if kind == "key" else stubs.support(step, scaffold)
+    return {"shows": shows, "words": step.meaning if shows == "formula" else step.goal,
+            "factors": step.factors if shows == "factors" else None}
+
+
 def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str = "blank",
-         student: str | None = None, paper: str = "a4") -> dict:
-    """Everything a template shows, as strings; ``values`` are the reference quantities."""
+         student: str | None = None, paper: str = "a4",
+         scaffold: str = stubs.DEFAULT_SCAFFOLD) -> dict:
+    """Everything a template shows, as strings; ``values`` are the reference quantities.
+    ``scaffold``: how much of the lesson the blank and interactive sheets show, as the stubs."""
     if fmt not in FORMATS:
         raise UsageError(i18n.text(MESSAGES, "bad_format", lang, value=fmt))
     if kind not in KINDS or (kind == "interactive" and fmt != "html"):
@@ -139,17 +150,20 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
 
     step0 = registry.get("step0")
     forward_hints = pencil.hints(step0, lang, fmt)
+    forward_lesson = lesson(step0, scaffold, kind)
     forward = []
     show_worked = kind == "key"
     for quantity, tree in rows.forward_rows():
         row = rows.blank(quantity, quantity, values, fmt, kind, forward_hints)
-        row["formula"] = math(expression.render(tree), fmt)
+        row["formula"] = math(expression.render(tree), fmt) \
+            if forward_lesson["shows"] == "formula" else ""
         row["worked"] = math(rows.worked(tree, values), fmt) if show_worked else ""
         forward.append(row)
 
     steps = []
     for step in registry.SEED_STEPS:
         (_, quantity), = step.answer_items
+        shown = lesson(step, scaffold, kind)
         row = rows.blank(step.id, quantity, values, fmt, kind, pencil.hints(step, lang, fmt))
         row["symbol"] = math(notation.symbol(quantity), fmt, displaystyle=True)
         row.update(number=str(step.number),
@@ -157,20 +171,23 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
                                  fmt),
                    heading_symbol=math(notation.symbol(quantity), fmt),
                    description=prose(rows.description(quantity, lang), lang, fmt),
-                   title=prose(step.title, lang, fmt), meaning=prose(step.meaning, lang, fmt),
-                   formula=math(step.formula, fmt, display=True),
+                   shows=shown["shows"], meaning=prose(shown["words"], lang, fmt),
+                   factors=prose(shown["factors"], lang, fmt) if shown["factors"] else "",
+                   formula=math(step.formula, fmt, display=True)
+                   if shown["shows"] == "formula" else "",
                    worked=math(rows.worked(expression.parse(step.expression), values), fmt)
                    if show_worked else "")
         steps.append(row)
 
     update_step = registry.get("step17")
     update_hints = pencil.hints(update_step, lang, fmt)
+    update_formulas = lesson(update_step, scaffold, kind)["shows"] == "formula"
     update = []
     for name in rows.update_parameters():
         quantity = notation.UPDATED + name
         row = rows.blank(quantity, quantity, values, fmt, kind, update_hints)
         tree = expression.parse(update_step.expression[name])
-        row["formula"] = math(expression.render(tree), fmt)
+        row["formula"] = math(expression.render(tree), fmt) if update_formulas else ""
         row["worked"] = math(rows.worked(tree, values), fmt) if show_worked else ""
         update.append(row)
 
@@ -192,7 +209,12 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
         "parameter_rows": parameter_rows,
         "network": drawing.network(problem, values, fmt),
         "forward": forward, "steps": steps, "updates": update,
-        "update_formula": math(update_step.formula, fmt, display=True),
+        "scaffold": scaffold,
+        # The forward table's and the update table's formula column, where the lesson shows it.
+        "forward_formulas": forward_lesson["shows"] == "formula",
+        "forward_text": prose(forward_lesson["words"], lang, fmt),
+        "update_formulas": update_formulas,
+        "update_formula": math(update_step.formula, fmt, display=True) if update_formulas else "",
         "sigmoid": math(SIGMOID, fmt),
         "weight_convention": math(WEIGHT_CONVENTION, fmt),
         "interactive": kind == "interactive", "show_key": kind == "key",

@@ -10,6 +10,7 @@ from ...atomic_write import write_atomically
 from ...errors import UsageError
 from .. import templates
 from . import drawing
+from ...steps.stubs import DEFAULT_SCAFFOLD
 from .model import view
 
 EXTENSIONS = {"html": "html", "md": "md", "tex": "tex"}
@@ -40,13 +41,14 @@ def render(model: dict) -> str:
 
 
 def sheet(seed: int, fmt: str = "html", lang: str = "en", kind: str = "blank",
-          student: str | None = None, paper: str = "a4") -> str:
+          student: str | None = None, paper: str = "a4",
+          scaffold: str = DEFAULT_SCAFFOLD) -> str:
     """The sheet for ``bpgrade problem --seed N``'s problem."""
     from ...engine.generators import generate
     from ...steps.quantities import reference
 
     problem = generate(seed)
-    return render(view(problem, reference(problem), fmt, lang, kind, student, paper))
+    return render(view(problem, reference(problem), fmt, lang, kind, student, paper, scaffold))
 
 
 def write(path: Path, text: str, lang: str = "en") -> None:
