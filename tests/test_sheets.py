@@ -18,7 +18,7 @@ from conftest import latex_engine
 from grader import notation
 from grader.steps import problem_data, quantities, registry, stubs
 from grader.render import sheets
-from grader.render.sheets import class_set, drawing, numbers, pencil, typeset
+from grader.render.sheets import class_set, drawing, numbers, output, pencil, typeset
 from grader.render.sheets import model as sheet_model
 from grader.cli import main
 from grader.errors import UsageError
@@ -529,11 +529,12 @@ def test_a_roster_follows_the_scaffold(tmp_path):
     roster = write_roster(tmp_path / "class.csv", "student\nann\n")
     sheets.roster(roster, tmp_path / "none", "k", fmt="md", scaffold="none")
     sheets.roster(roster, tmp_path / "full", "k", fmt="md", scaffold="full")
-    name = f"{class_set.file_stem('ann')}.md"
+    stem = class_set.file_stem("ann")
     seed = student_seed("k", "ann")
     for scaffold in ("none", "full"):
-        assert (tmp_path / scaffold / name).read_text(encoding="utf-8") == \
-            sheets.sheet(seed, "md", "en", "blank", "ann", scaffold=scaffold)
+        m = sheets.sheet_model(seed, "md", "en", "blank", "ann", scaffold=scaffold)
+        assert (tmp_path / scaffold / f"{stem}.md").read_text(encoding="utf-8") == \
+            sheets.render(m, f"{stem}.svg")
 
 
 # --- templates only place strings -----------------------------------------------------------
@@ -763,3 +764,96 @@ def test_cli_sheet_follows_the_workspaces_scaffold(tmp_path, monkeypatch):
 def test_cli_sheet_refuses_an_unknown_scaffold(lang, words):
     result = CliRunner().invoke(main, ["sheet", "--scaffold", "some", "--lang", lang])
     assert result.exit_code == 2 and words in result.output
+
+
+# --- the Markdown sheet's drawing, a file beside it -------------------------------------------
+
+def markdown_image(text: str) -> str:
+    (target,) = re.findall(r"!\[[^\]]+\]\(([^)]+)\)", text)
+    return target
+
+
+def test_a_saved_markdown_sheet_keeps_its_drawing_beside_it(tmp_path):
+    target = tmp_path / "week 3.md"
+    result = CliRunner().invoke(main, ["sheet", "--seed", "7", "--format", "md", "-o",
+                                       str(target)])
+    assert result.exit_code == 0, result.output
+    drawing_file = tmp_path / "week 3.svg"
+    assert str(drawing_file) in result.output and str(target) in result.output
+    text = target.read_text(encoding="utf-8")
+    assert markdown_image(text) == "week%203.svg" and "data:" not in text
+    svg = drawing_file.read_text(encoding="utf-8")
+    # the same drawing the sheet printed to the terminal carries inside
+    import base64
+
+    embedded = markdown_image(sheets.sheet(7, "md", "en", "blank"))
+    assert base64.b64decode(embedded.split(",", 1)[1]).decode("utf-8") == svg
+    assert output.is_drawing(svg)
+    again = CliRunner().invoke(main, ["sheet", "--seed", "8", "--format", "md", "-o",
+                                      str(target)])
+    assert again.exit_code == 0, again.output          # its own drawing is replaced
+    assert drawing_file.read_text(encoding="utf-8") != svg
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["week 3.md", "week 3.svg"]
+
+
+@pytest.mark.parametrize("lang, words", [("en", "is not a sheet's drawing"),
+                                         ("zh", "不是练习卷的网络图")])
+def test_a_markdown_sheet_never_replaces_another_svg(tmp_path, lang, words):
+    (tmp_path / "sheet.svg").write_text("<svg>a logo</svg>\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["sheet", "--format", "md", "--lang", lang, "-o",
+                                       str(tmp_path / "sheet.md")])
+    assert result.exit_code == 2 and words in result.output
+    assert (tmp_path / "sheet.svg").read_text(encoding="utf-8") == "<svg>a logo</svg>\n"
+    assert not (tmp_path / "sheet.md").exists()          # nothing, not half
+
+
+def test_other_formats_write_one_file(tmp_path):
+    for fmt in ("html", "tex"):
+        m = sheets.sheet_model(1, fmt, "en", "blank")
+        assert list(output.files(m, tmp_path / f"s.{fmt}")) == [tmp_path / f"s.{fmt}"]
+    m = sheets.sheet_model(1, "md", "en", "blank")
+    assert list(output.files(m, tmp_path / "s.svg")) == [tmp_path / "s.svg",
+                                                         tmp_path / "s.network.svg"]
+
+
+def test_a_markdown_roster_has_one_drawing_per_student(tmp_path):
+    roster = write_roster(tmp_path / "class.csv", "student\nann\nbob\n")
+    out = tmp_path / "out"
+    sheets.roster(roster, out, "k", fmt="md", answers=True)
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 2 * 3 + 1
+    for student in ("ann", "bob"):
+        stem = class_set.file_stem(student)
+        drawing_text = (out / f"{stem}.svg").read_text(encoding="utf-8")
+        seed = student_seed("k", student)
+        assert drawing_text == output.network_svg(sheets.sheet_model(seed, "md"))
+        for name in (f"{stem}.md", f"{stem}.key.md"):
+            assert markdown_image((out / name).read_text(encoding="utf-8")) == f"{stem}.svg"
+
+
+def test_a_roster_writes_every_file_or_none(tmp_path, monkeypatch):
+    import os
+
+    roster = write_roster(tmp_path / "class.csv", "student\nann\nbob\ncy\n")
+    out = tmp_path / "out"
+    real_replace, calls = os.replace, []
+
+    def replace(source, target):
+        if not str(source).endswith(".old"):
+            calls.append(target)
+            if len(calls) == 5:
+                raise OSError(28, "No space left on device", str(source), None, str(target))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(UsageError, match="No space left"):
+        sheets.roster(roster, out, "k", fmt="md", answers=True)
+    assert not out.exists()                              # the folder it made, removed
+    monkeypatch.setattr(os, "replace", real_replace)
+    # into a folder that has a foreign drawing: refused before anything is written
+    out.mkdir()
+    stem = class_set.file_stem("cy")
+    (out / f"{stem}.svg").write_text("<svg>mine</svg>", encoding="utf-8")
+    with pytest.raises(UsageError, match="is not a sheet's drawing"):
+        sheets.roster(roster, out, "k", fmt="md")
+    assert [p.name for p in out.iterdir()] == [f"{stem}.svg"]

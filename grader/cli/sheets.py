@@ -98,9 +98,9 @@ def sheet(seed, fmt, answers, static, scaffold, paper, output, roster, out, secr
     if out is not None:
         raise UsageError(i18n.text(MESSAGES, "out_needs_roster", lang))
     kind = sheets.kind_for(fmt, answers, static)
-    text = sheets.sheet(seed or 0, fmt, lang, kind, paper=paper, scaffold=scaffold)
+    model = sheets.sheet_model(seed or 0, fmt, lang, kind, paper=paper, scaffold=scaffold)
     if output is None:
-        click.echo(text, nl=False)
-    else:
-        sheets.write(output, text, lang)
-        click.echo(i18n.text(MESSAGES, "wrote_sheet", lang, path=output), err=True)
+        click.echo(sheets.render(model), nl=False)
+        return
+    for path in sheets.write(output, model, lang):     # a Markdown sheet: its drawing too
+        click.echo(i18n.text(MESSAGES, "wrote_sheet", lang, path=path), err=True)

@@ -13,7 +13,8 @@ from pathlib import Path
 from ... import i18n
 from ...errors import UsageError
 from ...records import Record
-from .output import EXTENSIONS, MESSAGES as OUTPUT_MESSAGES, kind_for, render, write
+from .output import (DRAWING_SUFFIX, EXTENSIONS, MESSAGES as OUTPUT_MESSAGES, files, kind_for,
+                     save)
 from ...steps.stubs import DEFAULT_SCAFFOLD
 from .model import view
 
@@ -84,37 +85,50 @@ def file_stem(student: str) -> str:
 def roster(path: Path, out: Path, secret: str, fmt: str = "html", lang: str = "en",
            answers: bool = False, static: bool = False, paper: str = "a4",
            scaffold: str = DEFAULT_SCAFFOLD) -> list:
-    """One sheet (and key) per student into ``out``, plus ``index.csv``; byte-stable output."""
+    """One sheet (and key) per student into ``out``, plus ``index.csv``; byte-stable output.
+    A Markdown sheet and its key share one drawing, ``<stem>.svg``. Every file is made before
+    any is written, and they are written all or none (a folder made for them is removed)."""
     from ...engine.generators import generate
     from ...steps.quantities import reference
     from ...engine.seeds import student_seed
 
     students = read_roster(path, lang)
     out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(i18n.text(OUTPUT_MESSAGES, "cannot_write", lang, path=out,
-                                   reason=exc.strerror or exc)) from exc
     kind = kind_for(fmt, False, static)
-    written = []
+    texts, written = {}, []
     for student in students:
         seed = student_seed(secret, student)
         problem = generate(seed)
         values = reference(problem)
         stem = file_stem(student)
+        drawing_at = out / f"{stem}{DRAWING_SUFFIX}"
         name = f"{stem}.{EXTENSIONS[fmt]}"
-        write(out / name, render(view(problem, values, fmt, lang, kind, student, paper, scaffold)), lang)
+        texts.update(files(view(problem, values, fmt, lang, kind, student, paper, scaffold),
+                           out / name, drawing_at))
         key_name = ""
         if answers:
             key_name = f"{stem}.key.{EXTENSIONS[fmt]}"
-            write(out / key_name, render(view(problem, values, fmt, lang, "key", student, paper,
-                                            scaffold)),
-                  lang)
+            texts.update(files(view(problem, values, fmt, lang, "key", student, paper, scaffold),
+                               out / key_name, drawing_at))
         written.append(RosterSheet(student, seed, name, key_name))
     lines = [["student", "seed", "sheet", "key"]] + [
         [s.student, str(s.seed), s.sheet, s.key] for s in written]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(lines)
-    write(out / "index.csv", buffer.getvalue(), lang)
+    texts[out / "index.csv"] = buffer.getvalue()
+    made = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(i18n.text(OUTPUT_MESSAGES, "cannot_write", lang, path=out,
+                                   reason=exc.strerror or exc)) from exc
+    try:
+        save(texts, lang)
+    except BaseException:
+        if made:
+            try:
+                out.rmdir()             # only if empty: nothing of ours is left in it
+            except OSError:
+                pass
+        raise
     return written

@@ -8,6 +8,11 @@ from ... import notation
 from .. import templates
 from .numbers import given_number, minus
 
+# On the drawing's first line: how a drawing file beside a Markdown sheet is told from any
+# other file of that name (grader.render.sheets.output replaces only a drawing).
+GENERATOR = "bpgrade sheet"
+MARK = f'data-generator="{GENERATOR}"'
+
 WIDTH, HEIGHT = 940, 340
 LAYER_X = (110, 340, 570, 780)
 NODE_GAP = 110
@@ -117,4 +122,5 @@ def network(problem, values: dict, fmt: str) -> dict:
 
 def svg(net: dict, description: str) -> str:
     """The drawing (from :func:`network`) as a standalone SVG document, its style inside."""
-    return templates.render("network.svg.j2", net=net, description=description)
+    return templates.render("network.svg.j2", net=net, description=description,
+                            generator=GENERATOR)
