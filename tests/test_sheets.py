@@ -15,6 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import latex_engine
+from printed_sheets import (assert_every_page_has_name_and_number, assert_headings_keep_company,
+                            page_texts)
 from grader import notation
 from grader.steps import problem_data, quantities, registry, stubs
 from grader.render import sheets
@@ -446,6 +448,30 @@ def test_latex_compiles(tmp_path, lang, kind, paper, scaffold):
     assert pages and int(pages.group(1)) >= 2
     assert "Missing character" not in log
     assert "Overfull \\hbox" not in log           # the drawing and tables fit the page
+
+
+@pytest.mark.parametrize("kind, paper, scaffold", [
+    ("blank", "a4", "faded"), ("key", "letter", "faded"), ("blank", "letter", "full"),
+    ("key", "a4", "none")])
+def test_latex_pages_keep_headings_with_what_follows(tmp_path, kind, paper, scaffold):
+    """pdflatex's PDF read back page by page: every page's header has the name line and the page
+    number, and no heading is the last text on its page. English only: in a Chinese PDF the
+    CJK fonts' character maps make pdftotext read digits and Latin letters as CJK characters
+    (the printed page is right, the text read back is not)."""
+    engine = latex_engine("en")
+    source = tmp_path / "sheet.tex"
+    source.write_text(sheets.sheet(9, "tex", "en", kind, paper=paper, scaffold=scaffold),
+                      encoding="utf-8")
+    result = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error",
+                             "-no-shell-escape", source.name], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:]
+    pages = page_texts(tmp_path / "sheet.pdf")
+    assert len(pages) >= 3
+    # the same words as the LaTeX, unescaped: the Markdown model's
+    words = sheets.sheet_model(9, "md", "en", kind, paper=paper, scaffold=scaffold)
+    assert_headings_keep_company(pages, words, footer=False)
+    assert_every_page_has_name_and_number(pages, sheet_model.MESSAGES["name_line"]["en"], None)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
