@@ -60,6 +60,7 @@ def solved(tmp_path) -> Path:
 
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 CHROMIUM_INSTALL = "apt-get install chromium"
+PDFTOTEXT_INSTALL = "apt-get install poppler-utils"
 TEX_INSTALL = ("apt-get install texlive-latex-base latex-cjk-chinese "
                "latex-cjk-chinese-arphic-gbsn00lp")
 
@@ -95,6 +96,11 @@ def require_tex_file(name: str, install: str = TEX_INSTALL) -> str:
 def chromium_binary() -> str:
     """A headless-capable Chromium, for the sheets' browser tests."""
     return require_program(*CHROMIUM, what="Chromium", install=CHROMIUM_INSTALL)
+
+
+def pdftotext_binary() -> str:
+    """poppler's pdftotext, for reading printed sheets back page by page."""
+    return require_program("pdftotext", install=PDFTOTEXT_INSTALL)
 
 
 def latex_engine(lang: str = "en") -> str:

@@ -22,8 +22,15 @@ import pytest
 pytestmark = pytest.mark.slow      # a real browser
 
 from conftest import chromium_binary
-from grader.steps import quantities
+from printed_sheets import (assert_every_page_has_name_and_number, assert_given_table_on_one_page,
+                            assert_headings_keep_company, assert_update_table_on_one_page,
+                            page_texts)
+from grader import i18n
+from grader.steps import quantities, registry
 from grader.render import sheets
+from grader.render.sheets import html_page, numbers, rows
+from grader.render.sheets import model as sheet_model
+from grader.tolerances import HAND_RELATIVE
 from grader.engine.generators import generate
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -282,9 +289,9 @@ def test_screenshot_is_not_blank(page):
 
 def test_right_and_wrong_answers_are_marked(page):
     browser, values, _ = page
-    right = sheets.significant(values["delta3"], 4)
-    wrong = sheets.significant(values["dL_dv1"] * 1.1, 4)
-    close_enough = sheets.significant(values["z3"], 3).replace("-", "\u2212")   # 3 digits, U+2212
+    right = numbers.significant(values["delta3"], 4)
+    wrong = numbers.significant(values["dL_dv1"] * 1.1, 4)
+    close_enough = numbers.significant(values["z3"], 3).replace("-", "\u2212")   # 3 digits, U+2212
     browser.type_into("#in-step1", right)
     browser.type_into("#in-step2", wrong)
     browser.type_into("#in-z3", close_enough)
@@ -313,7 +320,7 @@ def test_right_and_wrong_answers_are_marked(page):
     browser.click("#check")
     assert browser.evaluate(shown) == 1
     browser.evaluate("document.getElementById('in-step2').value = ''")
-    browser.type_into("#in-step2", sheets.significant(values["dL_dv1"] * 1.2, 4))
+    browser.type_into("#in-step2", numbers.significant(values["dL_dv1"] * 1.2, 4))
     browser.click("#check")
     assert browser.evaluate(shown) == 2
     assert browser.evaluate("Array.from(document.querySelectorAll('#hints-y .hint'))"
@@ -322,7 +329,7 @@ def test_right_and_wrong_answers_are_marked(page):
                              ".map(p => p.textContent).join(' ')")
     assert "net." not in hints and "dict" not in hints
     browser.evaluate("document.getElementById('in-step2').value = ''")
-    browser.type_into("#in-step2", sheets.significant(values["dL_dv1"], 4))
+    browser.type_into("#in-step2", numbers.significant(values["dL_dv1"], 4))
     browser.call("Input.dispatchKeyEvent", type="keyDown", key="Enter", code="Enter",
                  windowsVirtualKeyCode=13)
     assert "right" in browser.evaluate("document.getElementById('in-step2').className")
@@ -357,12 +364,12 @@ def _marks(browser, ids):
 def test_updates_are_judged_by_their_change(update_page):
     """Right updates are marked right; unchanged and wrong-sign updates wrong, every one."""
     browser, problem, values = update_page
-    names = sheets.update_parameters()
+    names = rows.update_parameters()
     ids = [f"new_{name}" for name in names]
     answers = {
-        "right": [sheets.update_number(values[f"new_{n}"], values[n]) for n in names],
-        "unchanged": [sheets.given_number(values[n]) for n in names],
-        "wrong sign": [sheets.update_number(values[n] + problem.eta * values[f"dL_d{n}"],
+        "right": [numbers.update_number(values[f"new_{n}"], values[n]) for n in names],
+        "unchanged": [numbers.given_number(values[n]) for n in names],
+        "wrong sign": [numbers.update_number(values[n] + problem.eta * values[f"dL_d{n}"],
                                             values[n]) for n in names],
     }
     for case, typed in answers.items():
@@ -374,7 +381,7 @@ def test_updates_are_judged_by_their_change(update_page):
         want = "right" if case == "right" else "wrong"
         assert all(want in mark.split() for mark in marks), (case, typed, marks)
     # The old tolerance (0.5% of the new value) would have accepted unchanged values here.
-    assert any(abs(values[f"new_{n}"] - values[n]) < sheets.HAND_RELATIVE * abs(values[f"new_{n}"])
+    assert any(abs(values[f"new_{n}"] - values[n]) < HAND_RELATIVE * abs(values[f"new_{n}"])
                for n in names)
     assert browser.errors() == []
 
@@ -425,6 +432,52 @@ def test_print_layout_keeps_headings_with_what_follows(page):
         assert pdf.startswith(b"%PDF")
         pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
         assert 3 <= pages <= 12, pages           # several pages, not one per step
+
+
+PAPERS = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}      # inches, as printToPDF takes them
+
+
+@pytest.fixture(scope="module")
+def printer(tmp_path_factory):
+    """A browser that prints sheets to PDF, one page per sheet."""
+    folder = tmp_path_factory.mktemp("print")
+    browser = Browser(chromium_binary(), folder / "profile")
+    try:
+        yield browser, folder
+    finally:
+        browser.close()
+
+
+@pytest.mark.parametrize("kind, lang, scaffold", [
+    ("blank", "en", "faded"), ("blank", "zh", "faded"), ("key", "en", "faded"),
+    ("key", "zh", "faded"), ("blank", "en", "full"), ("interactive", "en", "faded")])
+def test_printed_pages_keep_headings_with_what_follows_and_tables_whole(printer, kind, lang,
+                                                                        scaffold):
+    """Printed to A4 and to Letter and read back page by page (pdftotext): no heading is the last
+    text on its page, the Given tables and the update table each lie on one page, and every page
+    begins with the name line and ends with "Page N of M" (第 N 页，共 M 页)."""
+    browser, folder = printer
+    problem = generate(SEED)
+    values = quantities.reference(problem)
+    model = sheets.view(problem, values, "html", lang, kind, scaffold=scaffold)
+    html = folder / f"{kind}-{lang}-{scaffold}.html"
+    html.write_text(sheets.render(model), encoding="utf-8")
+    browser.open(html.as_uri())
+    name_line = i18n.text(sheet_model.MESSAGES, "name_line", lang) + \
+        ("：" if lang == "zh" else ": ") + "_" * 24
+    for paper, (width, height) in PAPERS.items():
+        pdf = html.with_name(f"{html.stem}-{paper}.pdf")
+        pdf.write_bytes(base64.b64decode(browser.call("Page.printToPDF", paperWidth=width,
+                                                      paperHeight=height)["data"]))
+        pages = page_texts(pdf)
+        assert len(pages) >= 3, paper
+        assert_headings_keep_company(pages, model, footer=True)
+        assert_given_table_on_one_page(pages, model, values,
+                                       registry.INPUTS + registry.PARAMETERS)
+        assert_update_table_on_one_page(pages, model)
+        assert_every_page_has_name_and_number(
+            pages, name_line,
+            lambda n, total: i18n.text(html_page.MESSAGES, "page", lang, page=n, pages=total))
 
 
 def test_offline_without_errors(page):

@@ -66,7 +66,8 @@ def test_every_quantity_symbol_converts(name):
 
 
 def test_every_sheet_formula_converts():
-    model = sheets.view(generate(0), quantities.reference(generate(0)), "md", "en", "blank")
+    model = sheets.view(generate(0), quantities.reference(generate(0)), "md", "en", "blank",
+                        scaffold="full")
     formulas = [row["formula"] for row in model["forward"] + model["updates"]]
     assert len(formulas) == len(model["forward"]) + len(model["updates"])
     for latex in formulas:

@@ -15,9 +15,13 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import latex_engine
+from printed_sheets import (assert_every_page_has_name_and_number, assert_headings_keep_company,
+                            page_texts)
 from grader import notation
-from grader.steps import problem_data, quantities, registry
+from grader.steps import problem_data, quantities, registry, stubs
 from grader.render import sheets
+from grader.render.sheets import class_set, drawing, numbers, output, pencil, typeset
+from grader.render.sheets import model as sheet_model
 from grader.cli import main
 from grader.errors import UsageError
 from grader.engine.generators import generate
@@ -30,9 +34,10 @@ SEEDS = (0, 7, 123)
 KEY_RELATIVE = 5e-4          # what 4 significant digits can be off by
 
 
-def model(seed=0, fmt="html", lang="en", kind="blank", student=None):
+def model(seed=0, fmt="html", lang="en", kind="blank", student=None, scaffold="faded"):
     problem = generate(seed)
-    return sheets.view(problem, quantities.reference(problem), fmt, lang, kind, student)
+    return sheets.view(problem, quantities.reference(problem), fmt, lang, kind, student,
+                       scaffold=scaffold)
 
 
 def key_number(text: str) -> float:
@@ -143,14 +148,14 @@ def test_update_check_rejects_unchanged_and_wrong_sign_on_every_problem(seed):
         assert change_is_right(key_number(row["key"]), change)           # the key, as printed
         assert not change_is_right(values[name], change)                 # unchanged
         assert not change_is_right(values[name] + problem.eta * values[f"dL_d{name}"], change)
-        assert not change_is_right(float(sheets.given_number(values[name])), change)
+        assert not change_is_right(float(numbers.given_number(values[name])), change)
 
 
 @pytest.mark.parametrize("new, old, text", [
     (-0.5962610669246531, -0.6, "-0.596261"), (1.3403706222, 1.34, "1.3403706"),
     (0.6078859, 0.64, "0.60789"), (2.5, 1.0, "2.500"), (-1e-4, 0.0, "-0.0001000")])
 def test_update_numbers_show_the_change_to_four_digits(new, old, text):
-    assert sheets.update_number(new, old) == text
+    assert numbers.update_number(new, old) == text
 
 
 def evaluate_worked(latex: str) -> float:
@@ -185,12 +190,12 @@ def test_key_works_every_answer_out_with_the_numbers(seed):
     (2.0e-6, "2.000e-6"), (-31415.9, "-3.142e4"), (1.0, "1.000"),
 ])
 def test_significant_keeps_four_digits(value, text):
-    assert sheets.significant(value) == text
+    assert numbers.significant(value) == text
 
 
 @pytest.mark.parametrize("value, text", [(0.5, "0.50"), (-1.4, "-1.40"), (-0.0, "0.00")])
 def test_given_numbers_have_two_decimals(value, text):
-    assert sheets.given_number(value) == text
+    assert numbers.given_number(value) == text
 
 
 # --- the drawing ----------------------------------------------------------------------------
@@ -216,7 +221,7 @@ def test_network_labels_do_not_overlap_and_stay_inside(seed):
         assert float(node["center"]["ty"]) == pytest.approx(height - cy)
     # y_target's label ends inside the drawing (it was clipped at the right edge)
     target = net["target"]
-    assert float(target["at"]["x"]) + sheets.label_width(target["text"]) <= width
+    assert float(target["at"]["x"]) + drawing.label_width(target["text"]) <= width
 
 
 def test_network_convention_and_sigmoid_are_stated():
@@ -258,10 +263,10 @@ def test_network_shows_every_weight_and_bias():
     assert shown == {n: values[n] for n in weights}
     tex = sheets.view(problem, values, "tex", "en", "blank")["network"]["labels"]
     assert tex[0]["text"] == f"${notation.symbol(tex[0]['name'])} = " \
-        f"{sheets.given_number(values[tex[0]['name']])}$"
+        f"{numbers.given_number(values[tex[0]['name']])}$"
     notes = " ".join(n["note"] for n in net["nodes"])
     for bias in ("b1_1", "b1_2", "b1_3", "b2_1", "b2_2", "b3"):
-        assert sheets.given_number(values[bias]).replace("-", "−") in notes
+        assert numbers.given_number(values[bias]).replace("-", "−") in notes
 
 
 # --- HTML -----------------------------------------------------------------------------------
@@ -312,7 +317,7 @@ def test_keyless_html_shows_no_answer(kind):
     if kind == "blank":
         assert not [s for s in page.scripts if s[0] == "script"]
         for row in blank_rows(key):
-            assert sheets.significant(values[row["quantity"]]).lstrip("-") not in \
+            assert numbers.significant(values[row["quantity"]]).lstrip("-") not in \
                 sheets.render(m)
 
 
@@ -327,9 +332,9 @@ def test_hints_come_from_the_registry_or_a_fallback():
     m = model(0, kind="interactive", lang="zh")
     for step, row in zip(registry.SEED_STEPS, m["steps"]):
         if step.hints:
-            assert row["hints"] == [sheets.pencil(step.hints[k]["zh"]) for k in sorted(step.hints)]
+            assert row["hints"] == [pencil.pencil(step.hints[k]["zh"]) for k in sorted(step.hints)]
         else:
-            assert row["hints"] == [sheets.MESSAGES["fallback_hint"]["zh"]]
+            assert row["hints"] == [pencil.MESSAGES["fallback_hint"]["zh"]]
     html = sheets.render(m)
     for row in m["steps"]:
         assert f'id="hints-{row["id"]}"' in html
@@ -340,7 +345,7 @@ def test_hints_come_from_the_registry_or_a_fallback():
     ("复用 ∂L/∂h₁⁽²⁾（net.dL_dh2_1、net.y）和 net.x1。", "复用 ∂L/∂h₁⁽²⁾和 x₁。"),
     ("no net here", "no net here")])
 def test_pencil_hints_speak_the_lessons_notation(text, expected):
-    assert sheets.pencil(text) == expected
+    assert pencil.pencil(text) == expected
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -356,8 +361,8 @@ def test_sheet_hints_have_no_code(lang):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_language_of_the_sheet(lang):
-    html = sheets.sheet(0, "html", lang, "interactive")
-    assert sheets.MESSAGES["title"][lang] in html
+    html = sheets.sheet(0, "html", lang, "interactive", scaffold="full")
+    assert sheet_model.MESSAGES["title"][lang] in html
     for step in registry.SEED_STEPS:
         assert step.meaning[lang].replace("'", "&#39;") in html
 
@@ -381,11 +386,14 @@ def test_every_step_heading_has_its_quantity_as_math_and_a_description(fmt):
 
 # --- Markdown and LaTeX ---------------------------------------------------------------------
 
-def test_markdown_uses_display_blocks_for_the_steps():
-    text = sheets.sheet(1, "md", "en", "blank")
+@pytest.mark.parametrize("scaffold", stubs.SCAFFOLDS)
+def test_markdown_uses_display_blocks_for_the_formulas_shown(scaffold):
+    text = sheets.sheet(1, "md", "en", "blank", scaffold=scaffold)
     blocks = re.findall(r"^\$\$\n(.+?)\n\$\$$", text, flags=re.M | re.S)
-    formulas = [step.formula for step in registry.SEED_STEPS] + [registry.get("step17").formula]
-    assert blocks == formulas
+    shown = [step for step in (*registry.SEED_STEPS, registry.get("step17"))
+             if stubs.support(step, scaffold) == "formula"]
+    assert blocks == [step.formula for step in shown]
+    assert len(blocks) == {"full": 15, "faded": 4, "none": 0}[scaffold]
     assert "<" not in text
 
 
@@ -404,7 +412,7 @@ def test_markdown_key_has_every_answer():
     ("“quoted” — ½", r"``quoted'' --- $\tfrac{1}{2}$"),
 ])
 def test_tex_text(text, expected):
-    assert sheets.tex_text(text) == expected
+    assert typeset.tex_text(text) == expected
 
 
 def every_registry_text():
@@ -417,16 +425,19 @@ def every_registry_text():
 
 def test_english_tex_text_is_plain_ascii():
     for text in every_registry_text():
-        converted = sheets.tex_text(text)
+        converted = typeset.tex_text(text)
         assert converted.isascii(), (text, converted)
 
 
-@pytest.mark.parametrize("lang, kind, paper", [("en", "blank", "a4"), ("zh", "key", "letter"),
-                                               ("en", "key", "letter")])
-def test_latex_compiles(tmp_path, lang, kind, paper):
+@pytest.mark.parametrize("lang, kind, paper, scaffold", [
+    ("en", "blank", "a4", "faded"), ("zh", "key", "letter", "faded"),
+    ("en", "key", "letter", "none"), ("zh", "blank", "a4", "none"),
+    ("en", "blank", "letter", "full")])
+def test_latex_compiles(tmp_path, lang, kind, paper, scaffold):
     engine = latex_engine(lang)
     source = tmp_path / "sheet.tex"
-    source.write_text(sheets.sheet(9, "tex", lang, kind, paper=paper), encoding="utf-8")
+    source.write_text(sheets.sheet(9, "tex", lang, kind, paper=paper, scaffold=scaffold),
+                      encoding="utf-8")
     result = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error",
                              "-no-shell-escape", source.name], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
@@ -439,12 +450,36 @@ def test_latex_compiles(tmp_path, lang, kind, paper):
     assert "Overfull \\hbox" not in log           # the drawing and tables fit the page
 
 
+@pytest.mark.parametrize("kind, paper, scaffold", [
+    ("blank", "a4", "faded"), ("key", "letter", "faded"), ("blank", "letter", "full"),
+    ("key", "a4", "none")])
+def test_latex_pages_keep_headings_with_what_follows(tmp_path, kind, paper, scaffold):
+    """pdflatex's PDF read back page by page: every page's header has the name line and the page
+    number, and no heading is the last text on its page. English only: in a Chinese PDF the
+    CJK fonts' character maps make pdftotext read digits and Latin letters as CJK characters
+    (the printed page is right, the text read back is not)."""
+    engine = latex_engine("en")
+    source = tmp_path / "sheet.tex"
+    source.write_text(sheets.sheet(9, "tex", "en", kind, paper=paper, scaffold=scaffold),
+                      encoding="utf-8")
+    result = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error",
+                             "-no-shell-escape", source.name], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:]
+    pages = page_texts(tmp_path / "sheet.pdf")
+    assert len(pages) >= 3
+    # the same words as the LaTeX, unescaped: the Markdown model's
+    words = sheets.sheet_model(9, "md", "en", kind, paper=paper, scaffold=scaffold)
+    assert_headings_keep_company(pages, words, footer=False)
+    assert_every_page_has_name_and_number(pages, sheet_model.MESSAGES["name_line"]["en"], None)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_latex_prints_name_and_page_on_every_page_and_room_for_working(lang):
     blank = sheets.sheet(9, "tex", lang, "blank")
     assert "\\pagestyle{myheadings}" in blank          # the mark and \thepage on every page
     (mark,) = re.findall(r"\\markright\{(.*)\}", blank)
-    assert sheets.MESSAGES["name_line"][lang] in mark
+    assert sheet_model.MESSAGES["name_line"][lang] in mark
     assert blank.count("\\vspace{2.4cm}") == 14
     assert "\\vspace{2.4cm}" not in sheets.sheet(9, "tex", lang, "key")
 
@@ -456,6 +491,76 @@ def test_latex_is_a_complete_document_with_the_key():
     for row in blank_rows(m):
         assert rf"\mathbf{{{row['key']}}}" in text
     assert r"\begin{picture}" in text and text.count(r"\qbezier") == 14
+
+
+# --- the scaffold: as much of the lesson as the stubs show ------------------------------------
+
+# What a step shows at each level (DESIGN.md, "Scaffolding"), steps 1-14 in order.
+LESSON_SHOWN = {"full": ["formula"] * 14,
+                "faded": ["formula"] * 4 + ["factors"] * 5 + ["goal"] * 5,
+                "none": ["goal"] * 14}
+
+
+@pytest.mark.parametrize("scaffold", stubs.SCAFFOLDS)
+@pytest.mark.parametrize("kind", ["interactive", "blank"])
+def test_sheets_show_what_the_stubs_show(scaffold, kind):
+    m = model(7, kind=kind, scaffold=scaffold)
+    assert [row["shows"] for row in m["steps"]] == LESSON_SHOWN[scaffold]
+    for step, row in zip(registry.SEED_STEPS, m["steps"]):
+        assert row["shows"] == stubs.support(step, scaffold)
+        formula = row["shows"] == "formula"
+        assert bool(row["formula"]) is formula
+        assert row["meaning"] == (step.meaning if formula else step.goal)["en"]
+        assert row["factors"] == (step.factors["en"] if row["shows"] == "factors" else "")
+    # step 0 (the forward table) has its formulas except at none; step 17 (the update) only at
+    # full: from step 10 on, faded states the goal alone
+    assert m["forward_formulas"] is (scaffold != "none")
+    assert m["update_formulas"] is (scaffold == "full")
+    assert all(bool(row["formula"]) is m["forward_formulas"] for row in m["forward"])
+    assert all(bool(row["formula"]) is m["update_formulas"] for row in m["updates"])
+    html = sheets.render(m)
+    assert len(re.findall(r'<math[^>]*display="block"', html)) == \
+        LESSON_SHOWN[scaffold].count("formula") + (scaffold == "full")
+    assert html.count('class="factors"') == LESSON_SHOWN[scaffold].count("factors")
+    assert ("<th>Formula</th>" in html) is m["forward_formulas"]
+
+
+def test_faded_sheets_name_the_factors_and_keep_the_formula_back():
+    text = sheets.sheet(2, "md", "zh", "blank", scaffold="faded")
+    step7, step12 = registry.get("step7"), registry.get("step12")
+    assert step7.factors["zh"] in text and step7.formula not in text
+    assert step12.goal["zh"] in text and step12.formula not in text
+    assert step12.meaning["zh"] not in text                 # the idea waits for the hints
+    assert registry.get("step3").formula in text
+    tex = sheets.sheet(2, "tex", "en", "blank", scaffold="none")
+    assert "\\[" not in tex and "\\blank" in tex
+
+
+@pytest.mark.parametrize("scaffold", stubs.SCAFFOLDS)
+@pytest.mark.parametrize("fmt", sheets.FORMATS)
+def test_the_key_works_every_answer_out_at_any_scaffold(scaffold, fmt):
+    m = model(5, fmt=fmt, kind="key", scaffold=scaffold)
+    assert [row["shows"] for row in m["steps"]] == ["formula"] * 14
+    assert m["forward_formulas"] and m["update_formulas"]
+    for row in blank_rows(m):
+        assert row["formula"] and row["worked"] and row["key"], row["id"]
+    text = sheets.render(m)
+    for step in registry.SEED_STEPS:
+        if fmt != "html":
+            assert step.formula in text
+    assert text == sheets.render(model(5, fmt=fmt, kind="key", scaffold="full"))
+
+
+def test_a_roster_follows_the_scaffold(tmp_path):
+    roster = write_roster(tmp_path / "class.csv", "student\nann\n")
+    sheets.roster(roster, tmp_path / "none", "k", fmt="md", scaffold="none")
+    sheets.roster(roster, tmp_path / "full", "k", fmt="md", scaffold="full")
+    stem = class_set.file_stem("ann")
+    seed = student_seed("k", "ann")
+    for scaffold in ("none", "full"):
+        m = sheets.sheet_model(seed, "md", "en", "blank", "ann", scaffold=scaffold)
+        assert (tmp_path / scaffold / f"{stem}.md").read_text(encoding="utf-8") == \
+            sheets.render(m, f"{stem}.svg")
 
 
 # --- templates only place strings -----------------------------------------------------------
@@ -491,7 +596,7 @@ def write_roster(path: Path, text: str) -> Path:
     ("name,Student\nAnn,张伟\nBob,e\u0301\n", ["张伟", "\u00e9"]),
 ])
 def test_read_roster(tmp_path, text, students):
-    assert sheets.read_roster(write_roster(tmp_path / "r.csv", text)) == students
+    assert class_set.read_roster(write_roster(tmp_path / "r.csv", text)) == students
 
 
 @pytest.mark.parametrize("text, message", [
@@ -503,12 +608,12 @@ def test_read_roster(tmp_path, text, students):
 ])
 def test_bad_rosters_say_what_is_wrong(tmp_path, text, message):
     with pytest.raises(UsageError, match=message):
-        sheets.read_roster(write_roster(tmp_path / "r.csv", text))
+        class_set.read_roster(write_roster(tmp_path / "r.csv", text))
 
 
 def test_missing_roster_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="cannot read roster"):
-        sheets.read_roster(tmp_path / "absent.csv")
+        class_set.read_roster(tmp_path / "absent.csv")
 
 
 NASTY_IDS = ["Ann", "ann", "ANN", "a/b", "a\\b", "../../etc/passwd", "CON", "nul.txt", ".",
@@ -517,12 +622,12 @@ NASTY_IDS = ["Ann", "ann", "ANN", "a/b", "a\\b", "../../etc/passwd", "CON", "nul
 
 
 def test_file_names_are_safe_and_distinct_for_any_id():
-    stems = [sheets.file_stem(student) for student in NASTY_IDS]
+    stems = [class_set.file_stem(student) for student in NASTY_IDS]
     for stem in stems:
         assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,60}", stem), stem
     distinct = {unicodedata.normalize("NFC", s) for s in NASTY_IDS}
     assert len({stem.lower() for stem in stems}) == len(distinct)
-    assert sheets.file_stem("Zoë") == sheets.file_stem("Zoe\u0308")   # one id, two spellings
+    assert class_set.file_stem("Zoë") == class_set.file_stem("Zoe\u0308")   # one id, two spellings
 
 
 def test_roster_writes_one_sheet_and_key_per_student(tmp_path):
@@ -556,8 +661,8 @@ def test_roster_output_is_byte_identical(tmp_path):
     assert names == sorted(p.name for p in second.iterdir())
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes()
-    sheets_a = (first / f"{sheets.file_stem('a')}.tex").read_bytes()
-    assert sheets_a != (first / f"{sheets.file_stem('b')}.tex").read_bytes()
+    sheets_a = (first / f"{class_set.file_stem('a')}.tex").read_bytes()
+    assert sheets_a != (first / f"{class_set.file_stem('b')}.tex").read_bytes()
 
 
 def test_another_secret_gives_other_problems(tmp_path):
@@ -592,7 +697,7 @@ def test_cli_roster(tmp_path):
                                        "--format", "md"], env={"BPGRADE_SECRET": "abc"})
     assert result.exit_code == 0, result.output
     seed = student_seed("abc", "bob")
-    assert (out / f"{sheets.file_stem('bob')}.md").read_text(encoding="utf-8").count(str(seed))
+    assert (out / f"{class_set.file_stem('bob')}.md").read_text(encoding="utf-8").count(str(seed))
 
 
 @pytest.mark.parametrize("arguments, message", [
@@ -642,7 +747,7 @@ def test_cli_roster_finds_the_course_secret_like_grading_does(tmp_path, monkeypa
     assert result.exit_code == 0, result.output
     assert course_secret(None, tmp_path / "submissions", environ={}) == "from-file"
     seed = student_seed("from-file", "ann")
-    assert str(seed) in (out / f"{sheets.file_stem('ann')}.md").read_text(encoding="utf-8")
+    assert str(seed) in (out / f"{class_set.file_stem('ann')}.md").read_text(encoding="utf-8")
 
 
 def test_cli_roster_reads_a_private_secret_file(tmp_path):
@@ -659,4 +764,122 @@ def test_cli_roster_reads_a_private_secret_file(tmp_path):
     result = CliRunner().invoke(main, arguments, env={"BPGRADE_SECRET": ""})
     assert result.exit_code == 0, result.output
     seed = student_seed("from-secret-file", "ann")
-    assert str(seed) in (out / f"{sheets.file_stem('ann')}.md").read_text(encoding="utf-8")
+    assert str(seed) in (out / f"{class_set.file_stem('ann')}.md").read_text(encoding="utf-8")
+
+
+def test_cli_sheet_follows_the_workspaces_scaffold(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    faded = sheets.sheet(3, "md", "en", "blank", scaffold="faded")
+    assert faded != sheets.sheet(3, "md", "en", "blank", scaffold="none")
+    outside = CliRunner().invoke(main, ["sheet", "--seed", "3", "--format", "md", "--lang", "en"])
+    assert outside.exit_code == 0 and outside.output == faded
+    workspace = tmp_path / "ws"
+    assert CliRunner().invoke(main, ["init", str(workspace), "--seed", "5", "--scaffold",
+                                     "none"]).exit_code == 0
+    monkeypatch.chdir(workspace / "exercises")                   # anywhere below it
+    inside = CliRunner().invoke(main, ["sheet", "--seed", "3", "--format", "md", "--lang", "en"])
+    assert inside.exit_code == 0
+    assert inside.output == sheets.sheet(3, "md", "en", "blank", scaffold="none")
+    chosen = CliRunner().invoke(main, ["sheet", "--seed", "3", "--format", "md", "--lang", "en",
+                                       "--scaffold", "full"])
+    assert chosen.output == sheets.sheet(3, "md", "en", "blank", scaffold="full")
+
+
+@pytest.mark.parametrize("lang, words", [("en", "scaffold must be one of full, faded, none"),
+                                         ("zh", "scaffold 只能是 full、faded、none 之一")])
+def test_cli_sheet_refuses_an_unknown_scaffold(lang, words):
+    result = CliRunner().invoke(main, ["sheet", "--scaffold", "some", "--lang", lang])
+    assert result.exit_code == 2 and words in result.output
+
+
+# --- the Markdown sheet's drawing, a file beside it -------------------------------------------
+
+def markdown_image(text: str) -> str:
+    (target,) = re.findall(r"!\[[^\]]+\]\(([^)]+)\)", text)
+    return target
+
+
+def test_a_saved_markdown_sheet_keeps_its_drawing_beside_it(tmp_path):
+    target = tmp_path / "week 3.md"
+    result = CliRunner().invoke(main, ["sheet", "--seed", "7", "--format", "md", "-o",
+                                       str(target)])
+    assert result.exit_code == 0, result.output
+    drawing_file = tmp_path / "week 3.svg"
+    assert str(drawing_file) in result.output and str(target) in result.output
+    text = target.read_text(encoding="utf-8")
+    assert markdown_image(text) == "week%203.svg" and "data:" not in text
+    svg = drawing_file.read_text(encoding="utf-8")
+    # the same drawing the sheet printed to the terminal carries inside
+    import base64
+
+    embedded = markdown_image(sheets.sheet(7, "md", "en", "blank"))
+    assert base64.b64decode(embedded.split(",", 1)[1]).decode("utf-8") == svg
+    assert output.is_drawing(svg)
+    again = CliRunner().invoke(main, ["sheet", "--seed", "8", "--format", "md", "-o",
+                                      str(target)])
+    assert again.exit_code == 0, again.output          # its own drawing is replaced
+    assert drawing_file.read_text(encoding="utf-8") != svg
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["week 3.md", "week 3.svg"]
+
+
+@pytest.mark.parametrize("lang, words", [("en", "is not a sheet's drawing"),
+                                         ("zh", "不是练习卷的网络图")])
+def test_a_markdown_sheet_never_replaces_another_svg(tmp_path, lang, words):
+    (tmp_path / "sheet.svg").write_text("<svg>a logo</svg>\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["sheet", "--format", "md", "--lang", lang, "-o",
+                                       str(tmp_path / "sheet.md")])
+    assert result.exit_code == 2 and words in result.output
+    assert (tmp_path / "sheet.svg").read_text(encoding="utf-8") == "<svg>a logo</svg>\n"
+    assert not (tmp_path / "sheet.md").exists()          # nothing, not half
+
+
+def test_other_formats_write_one_file(tmp_path):
+    for fmt in ("html", "tex"):
+        m = sheets.sheet_model(1, fmt, "en", "blank")
+        assert list(output.files(m, tmp_path / f"s.{fmt}")) == [tmp_path / f"s.{fmt}"]
+    m = sheets.sheet_model(1, "md", "en", "blank")
+    assert list(output.files(m, tmp_path / "s.svg")) == [tmp_path / "s.svg",
+                                                         tmp_path / "s.network.svg"]
+
+
+def test_a_markdown_roster_has_one_drawing_per_student(tmp_path):
+    roster = write_roster(tmp_path / "class.csv", "student\nann\nbob\n")
+    out = tmp_path / "out"
+    sheets.roster(roster, out, "k", fmt="md", answers=True)
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 2 * 3 + 1
+    for student in ("ann", "bob"):
+        stem = class_set.file_stem(student)
+        drawing_text = (out / f"{stem}.svg").read_text(encoding="utf-8")
+        seed = student_seed("k", student)
+        assert drawing_text == output.network_svg(sheets.sheet_model(seed, "md"))
+        for name in (f"{stem}.md", f"{stem}.key.md"):
+            assert markdown_image((out / name).read_text(encoding="utf-8")) == f"{stem}.svg"
+
+
+def test_a_roster_writes_every_file_or_none(tmp_path, monkeypatch):
+    import os
+
+    roster = write_roster(tmp_path / "class.csv", "student\nann\nbob\ncy\n")
+    out = tmp_path / "out"
+    real_replace, calls = os.replace, []
+
+    def replace(source, target):
+        if not str(source).endswith(".old"):
+            calls.append(target)
+            if len(calls) == 5:
+                raise OSError(28, "No space left on device", str(source), None, str(target))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(UsageError, match="No space left"):
+        sheets.roster(roster, out, "k", fmt="md", answers=True)
+    assert not out.exists()                              # the folder it made, removed
+    monkeypatch.setattr(os, "replace", real_replace)
+    # into a folder that has a foreign drawing: refused before anything is written
+    out.mkdir()
+    stem = class_set.file_stem("cy")
+    (out / f"{stem}.svg").write_text("<svg>mine</svg>", encoding="utf-8")
+    with pytest.raises(UsageError, match="is not a sheet's drawing"):
+        sheets.roster(roster, out, "k", fmt="md")
+    assert [p.name for p in out.iterdir()] == [f"{stem}.svg"]

@@ -41,6 +41,15 @@ MESSAGES = {
 @click.option("--static", is_flag=True,
               help="HTML without answer boxes or embedded answers, for printing. / "
                    "不含答题框和内嵌答案的 HTML，用于打印。")
+@click.option("--scaffold", default=None, metavar="full|faded|none",
+              help="How much of the lesson the sheet shows, as the stubs do: full (every "
+                   "formula), faded (formulas first, then the chain rule's factors in words, then "
+                   "the goal only) or none (the goal only); the key always works every answer "
+                   "out. Default: the workspace's (bpgrade.toml), else faded. / "
+                   "练习卷显示课文内容的多少，与练习文件相同：full（每步都给公式）、"
+                   "faded（先给公式，再用文字说出链式法则的各因子，最后只说目标）或 none"
+                   "（只说目标）；答案卷总会写出每一步的算式。默认：工作区的设置"
+                   "（bpgrade.toml），否则为 faded。")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
               help="Paper size of the LaTeX document (HTML fits either when printed). / "
                    "LaTeX 文档的纸张大小（HTML 打印时两种都适用）。")
@@ -54,18 +63,23 @@ MESSAGES = {
               help="Folder for the roster's sheets. / 存放花名册各份练习卷的文件夹。")
 @SECRET_FILE_OPTION
 @LANG_OPTION
-def sheet(seed, fmt, answers, static, paper, output, roster, out, secret_file, lang):
+def sheet(seed, fmt, answers, static, scaffold, paper, output, roster, out, secret_file, lang):
     """A practice sheet for one problem, or one per student of a roster.
     练习卷：单个题目，或按花名册为每个学生各生成一份。
 
     \b
     bpgrade sheet --seed 3 -o sheet.html            interactive, checks answers offline
     bpgrade sheet --seed 3 --answers --format tex   the answer key as a LaTeX document
+    bpgrade sheet --seed 3 --scaffold full --static printable, every step with its formula
     bpgrade sheet --roster class.csv --out sheets --secret-file secret.txt --answers
     """
+    from ..learner import workspace
     from ..render import sheets
 
     lang = i18n.resolve(lang)
+    if scaffold is None:              # the workspace's level, as show and the stubs follow it
+        scaffold = workspace.settings(lang=lang).scaffold
+    workspace.check_scaffold(scaffold, lang)
     if roster is not None:
         if seed is not None:
             raise UsageError(i18n.text(MESSAGES, "seed_or_roster", lang))
@@ -77,16 +91,16 @@ def sheet(seed, fmt, answers, static, paper, output, roster, out, secret_file, l
         # student's seed is HMAC(secret, student id)
         secret = course_secret(secret_file, roster, lang)
         written = sheets.roster(roster, out, secret, fmt=fmt, lang=lang, answers=answers,
-                                static=static, paper=paper)
+                                static=static, paper=paper, scaffold=scaffold)
         click.echo(i18n.text(MESSAGES, "wrote_roster", lang, students=len(written), out=out),
                    err=True)
         return
     if out is not None:
         raise UsageError(i18n.text(MESSAGES, "out_needs_roster", lang))
     kind = sheets.kind_for(fmt, answers, static)
-    text = sheets.sheet(seed or 0, fmt, lang, kind, paper=paper)
+    model = sheets.sheet_model(seed or 0, fmt, lang, kind, paper=paper, scaffold=scaffold)
     if output is None:
-        click.echo(text, nl=False)
-    else:
-        sheets.write(output, text, lang)
-        click.echo(i18n.text(MESSAGES, "wrote_sheet", lang, path=output), err=True)
+        click.echo(sheets.render(model), nl=False)
+        return
+    for path in sheets.write(output, model, lang):     # a Markdown sheet: its drawing too
+        click.echo(i18n.text(MESSAGES, "wrote_sheet", lang, path=path), err=True)
