@@ -21,6 +21,7 @@ from grader import notation
 from grader.steps import problem_data, quantities, registry, stubs
 from grader.render import sheets
 from grader.render.sheets import class_set, drawing, numbers, output, pencil, typeset
+from grader.steps import hints as step_hints
 from grader.render.sheets import model as sheet_model
 from grader.cli import main
 from grader.errors import UsageError
@@ -328,24 +329,20 @@ def test_key_html_shows_every_answer():
         assert row["key"] in visible
 
 
-def test_hints_come_from_the_registry_or_a_fallback():
-    m = model(0, kind="interactive", lang="zh")
+@pytest.mark.parametrize("scaffold", ["full", "faded", "none"])
+def test_hints_add_what_the_sheet_at_its_scaffold_keeps_back(scaffold):
+    """A step's hints on the sheet are bpgrade hint's at the sheet's scaffold, on paper: the
+    blanks of level 2 are filled from the sheet, where the sheet hides the formula."""
+    m = model(0, kind="interactive", lang="zh", scaffold=scaffold)
     for step, row in zip(registry.SEED_STEPS, m["steps"]):
-        if step.hints:
-            assert row["hints"] == [pencil.pencil(step.hints[k]["zh"]) for k in sorted(step.hints)]
-        else:
-            assert row["hints"] == [pencil.MESSAGES["fallback_hint"]["zh"]]
+        assert row["hints"] == [" ".join(step_hints.parts(step, k, "zh", scaffold, paper=True))
+                                for k in sorted(step.hints)]
+        hidden = sheet_model.lesson(step, scaffold, "interactive")["shows"] != "formula"
+        assert ("▢" in row["hints"][1]) == hidden
+        assert ("本页" in row["hints"][1]) == hidden and "net" not in row["hints"][1]
     html = sheets.render(m)
     for row in m["steps"]:
         assert f'id="hints-{row["id"]}"' in html
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("Reuse δ⁽³⁾ (net.delta3) with net.y and net.h2_1.", "Reuse δ⁽³⁾ with y and h₁⁽²⁾."),
-    ("复用 ∂L/∂h₁⁽²⁾（net.dL_dh2_1、net.y）和 net.x1。", "复用 ∂L/∂h₁⁽²⁾和 x₁。"),
-    ("no net here", "no net here")])
-def test_pencil_hints_speak_the_lessons_notation(text, expected):
-    assert pencil.pencil(text) == expected
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -29,6 +29,9 @@ MESSAGES = {
     "no_hints": {"en": "{step} has no hints yet", "zh": "{step} 还没有提示"},
     "blanks": {"en": "Fill in each blank with a value net offers: {shape}",
                "zh": "每个空填一个 net 提供的值：{shape}"},
+    "blanks_paper": {"en": "Fill in each blank with a quantity given on this sheet or found "
+                           "above it: {shape}",
+                     "zh": "每个空填一个本页已给出或前面已求出的量：{shape}"},
 }
 
 
@@ -50,20 +53,28 @@ class Hint(Record, frozen=True, eq=True):
         return f"{heading}\n\n  {self.body}\n\n{footer}"
 
 
-def body(step: registry.Step, level: int, lang: str, scaffold: str | None = None) -> str:
-    """The hint's text at ``level`` for a learner whose stub is at ``scaffold``."""
+def parts(step: registry.Step, level: int, lang: str, scaffold: str | None = None,
+          paper: bool = False) -> list:
+    """The hint at ``level``, paragraph by paragraph, for a learner whose stub (or sheet,
+    ``paper``) is at ``scaffold``; on paper the blanks are filled from the sheet, not ``net``."""
     from . import derived, stubs
 
     shown = stubs.support(step, scaffold or stubs.DEFAULT_SCAFFOLD)
-    parts = []
+    out = []
     if level == 1 and step.prose.goal and shown != "formula":
-        parts.append(pick(step.meaning, lang))          # the idea the goal kept back
+        out.append(pick(step.meaning, lang))          # the idea the goal kept back
     if level == 2 and shown == "goal" and step.factors:
-        parts.append(pick(step.factors, lang))
-    parts.append(pick(step.hints[level], lang))
+        out.append(pick(step.factors, lang))
+    out.append(pick(step.hints[level], lang))
     if level == 2 and shown != "formula":       # the formula's shape, where it is not shown
-        parts.append(text(MESSAGES, "blanks", lang, shape=derived.blanks(step, lang)))
-    return "\n  ".join(parts)
+        out.append(text(MESSAGES, "blanks_paper" if paper else "blanks", lang,
+                        shape=derived.blanks(step, lang)))
+    return out
+
+
+def body(step: registry.Step, level: int, lang: str, scaffold: str | None = None) -> str:
+    """The hint's text at ``level`` for a learner whose stub is at ``scaffold``."""
+    return "\n  ".join(parts(step, level, lang, scaffold))
 
 
 def hint(step_name, level: int = 1, lang: str = "en", scaffold: str | None = None) -> Hint:

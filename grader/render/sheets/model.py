@@ -149,7 +149,7 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
                       for i in range(0, len(parameters), PARAMETERS_PER_ROW)]
 
     step0 = registry.get("step0")
-    forward_hints = pencil.hints(step0, lang, fmt)
+    forward_hints = pencil.hints(step0, lang, fmt, scaffold)
     forward_lesson = lesson(step0, scaffold, kind)
     forward = []
     show_worked = kind == "key"
@@ -164,7 +164,8 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
     for step in registry.SEED_STEPS:
         (_, quantity), = step.answer_items
         shown = lesson(step, scaffold, kind)
-        row = rows.blank(step.id, quantity, values, fmt, kind, pencil.hints(step, lang, fmt))
+        row = rows.blank(step.id, quantity, values, fmt, kind,
+                         pencil.hints(step, lang, fmt, scaffold))
         row["symbol"] = math(notation.symbol(quantity), fmt, displaystyle=True)
         row.update(number=str(step.number),
                    heading=prose(i18n.text(MESSAGES, "step", lang, number=step.number), lang,
@@ -180,7 +181,7 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
         steps.append(row)
 
     update_step = registry.get("step17")
-    update_hints = pencil.hints(update_step, lang, fmt)
+    update_hints = pencil.hints(update_step, lang, fmt, scaffold)
     update_formulas = lesson(update_step, scaffold, kind)["shows"] == "formula"
     update = []
     for name in rows.update_parameters():

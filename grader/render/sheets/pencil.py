@@ -1,12 +1,11 @@
-"""Hints for a sheet filled in with a pencil: the registry's hints in the lesson's notation (no
-``net.``), and the sheet's own for the forward pass and the update, whose coding hints speak of
-net and dicts."""
+"""Hints for a sheet filled in with a pencil: the steps' hints (in the lesson's notation, at the
+sheet's scaffold), and the sheet's own for the forward pass and the update, whose coding hints
+speak of net and dicts."""
 
 from __future__ import annotations
 
-import re
-
-from ... import i18n, notation
+from ... import i18n
+from ...steps import hints as step_hints
 from .typeset import tex_text
 
 MESSAGES = {
@@ -39,33 +38,16 @@ MESSAGES = {
 
 PENCIL_HINTS = {"step0": "forward", "step17": "update"}   # steps whose hints are the sheet's own
 
-NET_NAME = re.compile(r"net\.([A-Za-z_][A-Za-z0-9_]*)")
-# A bracket that only lists net values, "(net.delta3)" or "（net.dL_dh2_1、net.dL_dh2_2）": on
-# paper the sentence already names those quantities.
-NET_BRACKET = re.compile(r"\s?[(（](?:\s*net\.[A-Za-z0-9_]+\s*[,、，]?\s*)+[)）]")
-
-
-def pencil(text: str) -> str:
-    """A coding hint in the lesson's notation: no ``net.`` (net.h2_1 → h₁⁽²⁾)."""
-    text = NET_BRACKET.sub("", text)
-
-    def symbol(match):
-        try:
-            return notation.symbol(match.group(1), latex=False)
-        except (KeyError, ValueError):
-            return match.group(1)
-
-    return NET_NAME.sub(symbol, text)
-
-
-def hints(step, lang: str, fmt: str) -> list:
-    """The hints of ``step``'s rows, level 1 first, as the format writes prose."""
+def hints(step, lang: str, fmt: str, scaffold: str) -> list:
+    """The hints of ``step``'s rows, level 1 first, as the format writes prose: what the sheet
+    at ``scaffold`` does not already show (grader.steps.hints, as ``bpgrade hint`` gives them,
+    with blanks filled from the sheet rather than from ``net``)."""
     if step.id in PENCIL_HINTS:
         texts = [i18n.text(MESSAGES, f"{PENCIL_HINTS[step.id]}_hint_{level}", lang)
                  for level in (1, 2, 3)]
     else:
-        found = getattr(step, "hints", None) or {}
-        texts = [pencil(i18n.pick(found[level], lang)) for level in sorted(found)]
+        texts = [" ".join(step_hints.parts(step, level, lang, scaffold, paper=True))
+                 for level in sorted(step.hints or {})]
     if not texts:
         texts = [i18n.text(MESSAGES, "fallback_hint", lang)]
     return [tex_text(t) if fmt == "tex" else t for t in texts]
