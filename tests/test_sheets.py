@@ -20,7 +20,7 @@ from printed_sheets import (assert_every_page_has_name_and_number, assert_headin
 from grader import notation
 from grader.steps import problem_data, quantities, registry, stubs
 from grader.render import sheets
-from grader.render.sheets import class_set, drawing, numbers, output, pencil, typeset
+from grader.render.sheets import class_set, drawing, numbers, output, typeset
 from grader.steps import hints as step_hints
 from grader.render.sheets import model as sheet_model
 from grader.cli import main
