@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..steps import registry
 from ..errors import UsageError
-from ..i18n import LANGUAGES, pick, text
+from ..i18n import LANGUAGES, LIST_SEPARATOR, pick, text
 
 CONFIG_NAME = "bpgrade.toml"
 EXERCISES = "exercises"
@@ -139,7 +139,7 @@ def check_scaffold(value, lang: str = "en", error=UsageError) -> str:
     from ..steps.stubs import SCAFFOLDS
 
     if not isinstance(value, str) or value not in SCAFFOLDS:
-        choices = pick({"en": ", ", "zh": "、"}, lang).join(SCAFFOLDS)
+        choices = pick(LIST_SEPARATOR, lang).join(SCAFFOLDS)
         raise error(text(MESSAGES, "bad_scaffold", lang, choices=choices, value=repr(value)))
     return value
 
