@@ -179,7 +179,6 @@ def visible_rows(result: Result) -> list:
             for row in result.rows if not row.passed]
 
 
-
 def crash_record(student: str, seed: int, lang: str, steps) -> dict:
     message = text(MESSAGES, "crashed", lang)
     return record_for(student, seed, [
