@@ -14,6 +14,7 @@ import os
 from bpgrade_harness.messages import pick, text  # noqa: F401  (one lookup for grader and harness)
 
 LANGUAGES = ("en", "zh")
+LIST_SEPARATOR = {"en": ", ", "zh": "、"}     # between the items of a list in running text
 
 
 def default_language(environ=None) -> str:

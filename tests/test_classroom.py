@@ -281,9 +281,10 @@ def test_resume_refuses_progress_from_another_secret(tmp_path):
 
 
 def test_cli_writes_every_gradebook(tmp_path):
-    submissions = _make_class(tmp_path / "subs", 2)
+    submissions = _make_class(tmp_path / "subs", 1)
     shutil.copytree(EXERCISES, submissions / "stubs")
     shutil.copytree(SOLUTIONS, submissions / "Zoë 张三")
+    _wrong_student(submissions / "slips")
     out = tmp_path / "new" / "grades.csv"
     result = CliRunner().invoke(main, [
         "grade", str(submissions), "--out", str(out), "--json", str(tmp_path / "g.json"),
@@ -291,6 +292,10 @@ def test_cli_writes_every_gradebook(tmp_path):
         "--secret-file", str(secret_file(tmp_path)), "--jobs", "2", "--lang", "zh"])
     assert result.exit_code == 0, result.output
     assert "通过率" in result.output
+    last = result.stdout.strip().splitlines()[-1]
+    assert last == (f"已写入 {out}、{tmp_path / 'g.json'}、{tmp_path / 'canvas.csv'}、"
+                    f"{tmp_path / 'fb'} 中的 4 份反馈")
+    _check_wrong_students_feedback(tmp_path / "fb", tmp_path / "g.json", "zh")
     rows = {row["student"]: row for row in csv.DictReader(open(out))}
     assert rows["stubs"]["total"] == "0" and rows["s000"]["total"] == rows["s000"]["max"]
     assert rows["Zoë 张三"]["total"] == rows["Zoë 张三"]["max"]
@@ -302,6 +307,47 @@ def test_cli_writes_every_gradebook(tmp_path):
     assert canvas[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     assert canvas[1][0].strip() == "Points Possible" and canvas[1][-1] == str(sum(POINTS.values()))
     assert len(list((tmp_path / "fb").glob("*.md"))) == 4
+
+
+def _wrong_student(folder: Path) -> None:
+    """Solutions, but step7 doubled (wrong on every problem) and step1 the visible problem's
+    number written in (right there, wrong on the further problems)."""
+    from grader.checking.check import ProblemSet
+
+    shutil.copytree(SOLUTIONS, folder)
+    step7 = folder / "step07.py"
+    step7.write_text(step7.read_text().replace("return net.", "return 2 * net."))
+    visible = ProblemSet(student_seed(SECRET, folder.name)).references[0]["delta3"]
+    (folder / "step01.py").write_text(f"def step1(net):\n    return {visible!r}\n")
+
+
+def _check_wrong_students_feedback(folder: Path, gradebook: Path, lang: str) -> None:
+    """The feedback gives the seed, check's status words, the visible problem's values and
+    the command that shows them; for step1, wrong only on further problems, no values."""
+    from grader.checking.check import ProblemSet
+    from grader.render.terminal import MESSAGES as CHECK_WORDS, STATUS
+    from grader.i18n import text
+
+    seed = student_seed(SECRET, "slips")
+    page = (folder / classroom.feedback_name("slips")).read_text(encoding="utf-8")
+    quantity = registry.get("step7").answer_items[0][1]
+    expected = ProblemSet(seed).references[0][quantity]
+    assert f"**{seed}**" in page
+    assert f"| step7 | {text(STATUS, 'failed', lang)} | 0 / 1 |" in page
+    assert f"| step1 | {text(STATUS, 'failed', lang)} | 0 / 1 |" in page
+    assert "答错" not in page and "wrong" not in page               # feedback's old word
+    assert text(CHECK_WORDS, "expected", lang) in page
+    values = f"| {quantity.replace('_', chr(92) + '_')} | {expected:.10g} | {2 * expected:.10g} |"
+    assert values in page
+    assert f"`bpgrade check step7 --seed {seed}`" in page
+    assert f"`bpgrade check step1 --seed {seed}`" in page
+    step1 = page[page.index("## step1"):page.index("## step7")]
+    assert text(CHECK_WORDS, "expected", lang) not in step1 and "|" not in step1
+    record = next(r for r in json.loads(gradebook.read_text())["students"]
+                  if r["student"] == "slips")
+    visible = {item["step"]: item["visible"] for item in record["results"]}
+    assert visible["step1"] == [] and visible["step7"] == [
+        {"key": "value", "expected": expected, "received": pytest.approx(2 * expected)}]
 
 
 @pytest.mark.parametrize("args,needle", [
@@ -552,6 +598,31 @@ def test_feedback_labels_output_by_problem_outside_its_fences():
     assert f"Score: **{record['score']:.2f} / " in page
     zh = classroom.feedback_markdown(record, "zh")
     assert "*在你的问题上：*" in zh and "*在另外第 1 个问题上（共 4 个）：*" in zh
+
+
+def test_feedback_shows_values_of_the_visible_problem_only():
+    from grader.checking.check import Result, Row
+
+    def failed(step, visible, expected, received):
+        return Result(step=step, status="failed", score=0.0, max_score=1, message="m",
+                      shown_seed=77 if visible else 31337, shown_visible=visible,
+                      rows=[Row(key="value", expected=expected, received=received,
+                                relative_error=1.0, finite_difference=expected, passed=False)])
+
+    results = [Result(step=step.id, status="passed", score=float(step.points),
+                      max_score=step.points, message="m") for step in registry.STEPS]
+    results[7] = failed("step7", True, 0.123456789, -0.5)
+    results[8] = failed("step8", False, 0.918273645, 0.111222333)       # a further problem
+    record = json.loads(json.dumps(classroom.record_for("ali", 77, results)))
+    assert "0.918273645" not in json.dumps(record) and "31337" not in json.dumps(record)
+    page = classroom.feedback_markdown(record, "en")
+    assert "0.918273645" not in page and "0.111222333" not in page and "31337" not in page
+    assert "| dL\\_dw2\\_11 | 0.123456789 | -0.5 |" in page
+    assert "**on your problem \\(seed 77\\):**" in page
+    assert "| step7 | failed | 0 / 1 |" in page and "wrong" not in page
+    assert "**Check it yourself:** `bpgrade check step8 --seed 77`" in page
+    html = _render(page)
+    assert html.count("<table>") == 2 and "<td>-0.5</td>" in html
 
 
 def test_feedback_from_an_older_record_shows_the_output_whole():

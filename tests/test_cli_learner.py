@@ -108,18 +108,46 @@ def test_unknown_step_is_a_usage_error_listing_valid_ids(workspace_dir):
 
 def test_reset_asks_first_and_keeps_the_file_on_no(workspace_dir):
     path = workspace_dir / "exercises" / "step04.py"
+    backup = workspace_dir / "exercises" / "step04.py.bak"
     path.write_text("def step4(net):\n    return 1\n", encoding="utf-8")
     refused = CliRunner().invoke(main, ["reset", "step4"], input="n\n")
     assert refused.exit_code == 1
-    assert path.read_text(encoding="utf-8").endswith("return 1\n")
-    no_answer = CliRunner().invoke(main, ["reset", "step4"], input="")
+    assert f"kept as {backup.resolve()}." in refused.output   # said when asked
+    assert path.read_text(encoding="utf-8").endswith("return 1\n") and not backup.exists()
+    no_answer = CliRunner().invoke(main, ["reset", "step4"], input="")   # not interactive
     assert no_answer.exit_code == 1 and "Traceback" not in no_answer.output
-    assert path.read_text(encoding="utf-8").endswith("return 1\n")
+    assert path.read_text(encoding="utf-8").endswith("return 1\n") and not backup.exists()
     agreed = CliRunner().invoke(main, ["reset", "step4"], input="y\n")
     assert agreed.exit_code == 0
     assert path.read_text(encoding="utf-8") == stubs.render(registry.get("step4"))
+    assert backup.read_text(encoding="utf-8").endswith("return 1\n")
+    assert f"Your old file is in {backup.resolve()}." in agreed.output
     again = CliRunner().invoke(main, ["reset", "step4"])
     assert again.exit_code == 0 and "already" in again.output
+    assert not (workspace_dir / "exercises" / "step04.py.bak2").exists()    # nothing to keep
+
+
+def test_reset_yes_keeps_every_earlier_version(workspace_dir):
+    path = workspace_dir / "exercises" / "step04.py"
+    for n, name in ((1, "step04.py.bak"), (2, "step04.py.bak2")):
+        path.write_text(f"def step4(net):\n    return {n}\n", encoding="utf-8")
+        done = CliRunner().invoke(main, ["reset", "4", "--yes", "--lang", "zh"])
+        assert done.exit_code == 0, done.output
+        assert f"你原来的文件保存在 {(path.parent / name).resolve()}。" in done.output
+    assert (path.parent / "step04.py.bak").read_text(encoding="utf-8").endswith("return 1\n")
+    assert (path.parent / "step04.py.bak2").read_text(encoding="utf-8").endswith("return 2\n")
+
+
+@pytest.mark.parametrize("lang, words", [("en", "is inside the workspace"),
+                                         ("zh", "位于工作区")])
+def test_init_inside_a_workspace_refuses_and_writes_nothing(workspace_dir, lang, words):
+    before = sorted(workspace_dir.rglob("*"))
+    result = CliRunner().invoke(main, ["init", "--lang", lang])
+    assert result.exit_code == 2 and words in result.output
+    assert str(workspace_dir.resolve()) in result.output and "Traceback" not in result.output
+    assert sorted(workspace_dir.rglob("*")) == before
+    forced = CliRunner().invoke(main, ["init", "--seed", "3", "--force"])
+    assert forced.exit_code == 0 and (workspace_dir / "bpgrade-exercises" / "bpgrade.toml").is_file()
 
 
 def test_chain_shows_an_early_mistake_spreading(workspace_dir):

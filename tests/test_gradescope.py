@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
 import sys
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -170,8 +172,7 @@ def test_export_gradescope_zip_runs_as_an_autograder(tmp_path):
     setup = (source / "setup.sh").read_text()
     assert "chmod -R go-rwx /autograder/source" in setup
     assert "chmod 600 /autograder/source/bpgrade.toml" in setup
-    for needed in ("'numpy>=1.24'", "'click>=8.1'", "'tomli-w>=1.0'"):    # from pyproject
-        assert needed in setup
+    assert f"numpy=={metadata.version('numpy')}" in setup                # pinned, as here
     assert "pytest" not in setup
     folder = _submission(tmp_path)
     results = tmp_path / "results.json"
@@ -252,6 +253,41 @@ def test_setup_sh_installs_each_requirement_as_one_word(tmp_path):
     calls = _run_with_stub_commands(gradescope.setup_script(HOSTILE), tmp_path)
     assert ["-m", "pip", "install", "--break-system-packages", *HOSTILE] in calls
     assert ["-R", "go-rwx", "/autograder/source"] in calls
+
+
+def test_setup_sh_installs_exactly_the_installed_versions_of_the_requirements(tmp_path):
+    """Parsed from the script as bash runs it, against pyproject.toml's own list."""
+    from grader.toml import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    calls = _run_with_stub_commands(gradescope.setup_script(gradescope.requirements()), tmp_path)
+    (install,) = [call for call in calls if call[:3] == ["-m", "pip", "install"]]
+    assert install[3] == "--break-system-packages"
+    words = install[4:]
+    assert len(words) == len(declared)
+    for word, requirement in zip(words, declared):
+        name = re.match(r"[A-Za-z0-9._-]+", requirement).group()
+        marker = requirement.partition(";")[2].strip().replace("'", '"')
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:     # its marker is false here (tomli on 3.11+)
+            assert marker and word.replace("'", '"') == requirement.replace("'", '"')
+            continue
+        assert word == f"{name}=={installed}" + (f"; {marker}" if marker else "")
+
+
+def test_export_without_bpgrades_metadata_is_a_clear_error(tmp_path, monkeypatch):
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "requires", missing)
+    archive = tmp_path / "autograder.zip"
+    for lang, words in (("en", "bpgrade is not installed here"), ("zh", "此处没有安装 bpgrade")):
+        result = CliRunner().invoke(main, ["export", "gradescope", "-o", str(archive),
+                                           "--secret-file", _secret_file(tmp_path),
+                                           "--lang", lang])
+        assert result.exit_code == 2 and words in result.output
+        assert "Traceback" not in result.output and not archive.exists()
 
 
 @pytest.mark.parametrize("lang", HOSTILE)

@@ -551,7 +551,7 @@ def test_the_class_summarys_columns_line_up_in_either_language(lang):
 
     lines = _summary_with(["missing_activation_derivative"]).render(lang).splitlines()
     head, step2 = lines[1], next(line for line in lines if line.startswith("step2 "))
-    status = i18n.text(summary_module.STATUS_NAMES, "status_failed", lang)
+    status = i18n.text(summary_module.STATUS, "failed", lang)
     assert column(head, words("col_problem")) == column(step2, status) \
         == column(lines[2], "—")
     assert column(head, words("col_diagnosis")) == column(

@@ -114,6 +114,47 @@ def test_reset_restores_the_stub(tmp_path):
     assert workspace.stub_is_untouched(path, step)
 
 
+def test_reset_keeps_the_old_file_and_never_replaces_a_backup(tmp_path):
+    step = registry.get("step3")
+    path = tmp_path / step.file_name
+    versions = [f"def step3(net):\n    return {n}\n" for n in (1, 2, 3)]
+    for version, name in zip(versions, ["step03.py.bak", "step03.py.bak2", "step03.py.bak3"]):
+        path.write_text(version, encoding="utf-8")
+        assert workspace.next_backup(path) == tmp_path / name
+        report = workspace.reset(tmp_path, step)
+        assert report.backup == tmp_path / name and report.path == path
+        assert workspace.stub_is_untouched(path, step)
+    for version, name in zip(versions, ["step03.py.bak", "step03.py.bak2", "step03.py.bak3"]):
+        assert (tmp_path / name).read_text(encoding="utf-8") == version
+    assert len(list(tmp_path.iterdir())) == 4
+
+
+def test_reset_without_a_file_keeps_no_backup(tmp_path):
+    report = workspace.reset(tmp_path, registry.get("step3"))
+    assert report.backup is None and [p.name for p in tmp_path.iterdir()] == ["step03.py"]
+
+
+def test_init_refuses_a_workspace_inside_another(tmp_path):
+    workspace.init(tmp_path / "ws", seed=8)
+    before = sorted(p for p in (tmp_path / "ws").rglob("*"))
+    for inner in (tmp_path / "ws" / "bpgrade-exercises", tmp_path / "ws" / "exercises" / "new"):
+        with pytest.raises(UsageError) as refused:
+            workspace.init(inner, seed=9)
+        message = str(refused.value)
+        assert str((tmp_path / "ws").resolve()) in message and "--force" in message
+    assert sorted(p for p in (tmp_path / "ws").rglob("*")) == before       # nothing written
+    with pytest.raises(UsageError, match="位于工作区"):
+        workspace.init(tmp_path / "ws" / "inner", lang="zh")
+    forced = workspace.init(tmp_path / "ws" / "inner", seed=9, force=True)
+    assert forced.workspace.seed == 9
+    assert workspace.init(tmp_path / "ws", seed=1).workspace.seed == 8    # completing: allowed
+
+
+def test_a_course_folder_is_no_enclosing_workspace(tmp_path):
+    (tmp_path / workspace.CONFIG_NAME).write_text('[grade]\nsecret = "s"\n', encoding="utf-8")
+    assert workspace.init(tmp_path / "ws", seed=2).workspace.seed == 2
+
+
 def test_init_refuses_a_file_where_the_folder_should_be(tmp_path):
     target = tmp_path / "taken"
     target.write_text("x", encoding="utf-8")

@@ -1,4 +1,8 @@
-"""A student's feedback file: what failed and why, as Markdown no student text can forge."""
+"""A student's feedback file: what failed and why, as Markdown no student text can forge.
+
+It speaks as ``bpgrade check`` does (its status words, its "expected" and "received"), gives
+the student's seed and, for their visible problem only, the values and the command that
+shows them again; nothing of the further problems drawn from the course secret."""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ import re
 
 from ..i18n import text
 from ..checking.check import FURTHER_PROBLEMS
-from ..render.terminal import output_label, points
+from ..sandbox.answers import SINGLE
+from ..steps import registry
+from ..render.terminal import MESSAGES as CHECK_WORDS, STATUS, _number, output_label, points
 
 MESSAGES = {
     "feedback_title": {"en": "bpgrade feedback for {student}", "zh": "{student} 的 bpgrade 反馈"},
@@ -14,16 +20,16 @@ MESSAGES = {
     "feedback_table": {"en": "| step | status | points | what happened |",
                        "zh": "| 步骤 | 状态 | 分数 | 情况 |"},
     "feedback_details": {"en": "Details", "zh": "详情"},
-    "feedback_error": {"en": "Error", "zh": "错误"},
-    "feedback_output": {"en": "Printed output", "zh": "打印输出"},
-    "feedback_diagnosis": {"en": "Likely cause", "zh": "可能原因"},
+    "feedback_error": {"en": "Error:", "zh": "错误："},
+    "feedback_output": {"en": "Printed output:", "zh": "打印输出："},
+    "feedback_diagnosis": {"en": "Likely cause:", "zh": "可能原因："},
     "feedback_all_passed": {"en": "Every step passed.", "zh": "全部步骤通过。"},
-    "status_passed": {"en": "passed", "zh": "通过"},
-    "status_failed": {"en": "wrong", "zh": "答错"},
-    "status_invalid": {"en": "invalid", "zh": "无效"},
-    "status_error": {"en": "error", "zh": "出错"},
-    "status_timeout": {"en": "timeout", "zh": "超时"},
-    "status_not_started": {"en": "not started", "zh": "未开始"},
+    "feedback_seed": {"en": "Your problem's seed: **{seed}** (the numbers on your sheet; "
+                            "`bpgrade problem --seed {seed}` prints them).",
+                      "zh": "你的题目种子：**{seed}**（即你练习单上的数值；"
+                            "`bpgrade problem --seed {seed}` 可打印出来）。"},
+    "feedback_key": {"en": "quantity", "zh": "量"},
+    "feedback_reproduce": {"en": "Check it yourself:", "zh": "自己检查："},
 }
 
 
@@ -72,7 +78,7 @@ def feedback_view(record: dict, lang: str) -> dict:
     rows, details = [], []
     for item in record["results"]:
         rows.append({"step": item["step"],
-                     "status": text(MESSAGES, "status_" + item["status"], lang),
+                     "status": text(STATUS, item["status"], lang),
                      "points": f"{points(item['score'], item['max_score'])} / "
                                f"{item['max_score']}",
                      "message": _cell(item["message"])})
@@ -83,18 +89,37 @@ def feedback_view(record: dict, lang: str) -> dict:
         diagnosis = (item.get("diagnosis") or {}).get("message")
         shown_error = item["error"] and item["error"] not in item["message"]
         details.append({"step": item["step"], "message": markdown_text(item["message"]),
+                        "visible": _visible_rows(item["step"], item.get("visible") or []),
+                        "reproduce": f"`bpgrade check {item['step']} --seed {int(record['seed'])}`"
+                                     if item["status"] != "not_started" else "",
                         "diagnosis": markdown_text(diagnosis) if diagnosis else "",
                         "error": _fence(item["error"]) if shown_error else "",
                         "output": _printed(item, lang) if item["output"] else ""})
     return {
         "title": text(MESSAGES, "feedback_title", lang, student=_cell(record["student"])),
+        "seed": text(MESSAGES, "feedback_seed", lang, seed=int(record["seed"])),
+        "visible_head": "| " + " | ".join(
+            [text(MESSAGES, "feedback_key", lang), text(CHECK_WORDS, "expected", lang),
+             text(CHECK_WORDS, "received", lang)]) + " |",
         "score": text(MESSAGES, "feedback_score", lang,
                       score=points(record["score"], record["max_score"]), max=record["max_score"]),
         "table_head": text(MESSAGES, "feedback_table", lang), "rows": rows, "details": details,
         "all_passed": "" if failed else text(MESSAGES, "feedback_all_passed", lang),
-        "label": {key: text(MESSAGES, "feedback_" + key, lang)
-                  for key in ("diagnosis", "error", "output")},
+        "label": {**{key: text(MESSAGES, "feedback_" + key, lang)
+                     for key in ("diagnosis", "error", "output", "reproduce")},
+                  "visible": _cell(text(CHECK_WORDS, "your_problem", lang,
+                                        seed=int(record["seed"])))},
     }
+
+
+def _visible_rows(step_id: str, rows: list) -> list:
+    """The wrong values on the student's own problem (the record keeps no others), as table
+    cells: numbers the grader read strictly, each named as ``net`` names it (a dict step's
+    key, else the step's quantity)."""
+    names = dict(registry.BY_ID[step_id].answer_items) if step_id in registry.BY_ID else {}
+    return [{"key": _cell(names.get(None, row["key"]) if row["key"] == SINGLE else row["key"]),
+             "expected": _number(float(row["expected"])),
+             "received": _number(float(row["received"]))} for row in rows]
 
 
 def feedback_markdown(record: dict, lang: str) -> str:

@@ -164,11 +164,19 @@ def record_for(student: str, seed: int, results: list) -> dict:
                      "fraction": round(r.score / r.max_score, 6) if r.max_score else 0.0,
                      "message": r.message, "diagnosis": r.diagnosis,
                      "error": _clip(r.error), "output": _clip(r.output),
-                     "output_parts": _clip_parts(r.output_parts)} for r in results],
+                     "output_parts": _clip_parts(r.output_parts),
+                     "visible": visible_rows(r)} for r in results],
     }
 
 
-# Student text is never Markdown: these characters are backslash-escaped wherever they are,
+def visible_rows(result: Result) -> list:
+    """The wrong values of a failed step on the student's visible problem, for their feedback;
+    none where the first wrong problem is a further one: those come from the course secret
+    and are never shown."""
+    if result.status != "failed" or not result.shown_visible:
+        return []
+    return [{"key": row.key, "expected": row.expected, "received": row.received}
+            for row in result.rows if not row.passed]
 
 
 def crash_record(student: str, seed: int, lang: str, steps) -> dict:

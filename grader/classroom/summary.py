@@ -6,8 +6,7 @@ import collections
 
 from ..i18n import text
 from ..records import Record, factory
-from ..render.terminal import pad
-from .feedback import MESSAGES as STATUS_NAMES
+from ..render.terminal import STATUS, pad
 
 MESSAGES = {
     "summary_title": {"en": "{students} students graded · mean {mean:.2f} / {max}",
@@ -90,7 +89,7 @@ class Summary(Record):
         for step in self.steps:
             problem = self.problems[step.id].most_common(1)
             diagnosis = self.diagnoses[step.id].most_common(1)
-            problem_text = (f"{text(STATUS_NAMES, 'status_' + problem[0][0], lang)} "
+            problem_text = (f"{text(STATUS, problem[0][0], lang)} "
                             f"({problem[0][1]})" if problem else "—")
             diagnosis_text = (f"{diagnosis_name(diagnosis[0][0], lang)} ({diagnosis[0][1]})"
                               if diagnosis else "—")

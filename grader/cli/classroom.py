@@ -12,7 +12,7 @@ from .common import LANG_OPTION, SECRET_FILE_OPTION, main
 
 MESSAGES = {
     "wrote": {"en": "wrote {path}", "zh": "已写入 {path}"},
-    "summary_to": {"en": "gradebook: {path}", "zh": "成绩表：{path}"},
+    "feedback_folder": {"en": "{n} feedback files in {path}", "zh": "{path} 中的 {n} 份反馈"},
 }
 
 TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0.1), default=5.0,
@@ -84,7 +84,12 @@ def grade(submissions, out, json_path, feedback, canvas, canvas_column, jobs, ti
         summary = classroom.grade(submissions, out, on_student=lambda record: bar.update(1),
                                   **options)
     click.echo(summary.render(lang))
-    click.echo(i18n.text(MESSAGES, "summary_to", lang, path=out))
+    written = [str(path) for path in (out, json_path, canvas) if path is not None]
+    if feedback is not None:
+        written.append(i18n.text(MESSAGES, "feedback_folder", lang, n=summary.students,
+                                 path=feedback))
+    click.echo(i18n.text(MESSAGES, "wrote", lang,
+                         path=i18n.pick(i18n.LIST_SEPARATOR, lang).join(written)))
 
 
 @main.command()

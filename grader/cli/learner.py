@@ -31,9 +31,10 @@ MESSAGES = {
                            "zh": "  保留了工作区原有的 scaffold：{kept}，以及对应的练习文件；要换成 "
                                  "{asked}：bpgrade init --scaffold {asked} --force（种子不变；"
                                  "你改过的文件会被覆盖）"},
-    "reset_ask": {"en": "Replace {path} with a fresh stub? Your code in it will be lost.",
-                  "zh": "用初始文件替换 {path}？其中你写的代码将丢失。"},
+    "reset_ask": {"en": "Replace {path} with a fresh stub? Your code in it is kept as {backup}.",
+                  "zh": "用初始文件替换 {path}？其中你写的代码会保存为 {backup}。"},
     "reset_done": {"en": "Restored {path}.", "zh": "已恢复 {path}。"},
+    "reset_backup": {"en": "Your old file is in {backup}.", "zh": "你原来的文件保存在 {backup}。"},
     "reset_kept": {"en": "Kept {path} as it is.", "zh": "{path} 保持不变。"},
     "reset_fresh": {"en": "{path} is already a fresh stub.", "zh": "{path} 已经是初始文件。"},
 }
@@ -79,8 +80,10 @@ def _color() -> bool:
 def init(directory, seed, force, scaffold, lang):
     """Create a workspace of fresh exercises. / 创建练习工作区。
 
-    DIRECTORY defaults to bpgrade-exercises; existing files are kept unless --force.
-    默认目录为 bpgrade-exercises；已有文件不会被覆盖，除非使用 --force。
+    DIRECTORY defaults to bpgrade-exercises; existing files are kept unless --force, and a
+    new workspace inside another one is refused unless --force.
+    默认目录为 bpgrade-exercises；已有文件不会被覆盖，在已有工作区之内也不会新建工作区，
+    除非使用 --force。
     """
     from ..learner.workspace import DEFAULT_DIR, init as make
 
@@ -205,7 +208,9 @@ def watch(exercises, seed, timeout, lang):
               help="Do not ask before replacing the file. / 替换文件前不再询问。")
 @LANG_OPTION
 def reset(step, exercises, yes, lang):
-    """Restore STEP's file to the fresh stub, asking first. / 恢复某一步的初始文件（会先询问）。"""
+    """Restore STEP's file to the fresh stub, asking first; the old file is kept as
+    stepNN.py.bak (then .bak2, .bak3…). / 恢复某一步的初始文件（会先询问）；旧文件保存为
+    stepNN.py.bak（之后依次为 .bak2、.bak3…）。"""
     from ..steps import registry
     from ..learner import workspace
 
@@ -217,7 +222,8 @@ def reset(step, exercises, yes, lang):
         return
     if path.exists() and not yes:
         try:
-            agreed = click.confirm(i18n.text(MESSAGES, "reset_ask", setup.lang, path=path),
+            agreed = click.confirm(i18n.text(MESSAGES, "reset_ask", setup.lang, path=path,
+                                             backup=workspace.next_backup(path)),
                                    default=False)
         except click.Abort:           # no answer (end of input, Ctrl-C): keep the file
             click.echo()
@@ -225,8 +231,10 @@ def reset(step, exercises, yes, lang):
         if not agreed:
             click.echo(i18n.text(MESSAGES, "reset_kept", setup.lang, path=path))
             sys.exit(1)
-    workspace.reset(setup.folder, chosen, setup.scaffold)
+    done = workspace.reset(setup.folder, chosen, setup.scaffold)
     click.echo(i18n.text(MESSAGES, "reset_done", setup.lang, path=path))
+    if done.backup is not None:
+        click.echo(i18n.text(MESSAGES, "reset_backup", setup.lang, backup=done.backup))
 
 
 @main.command()

@@ -3,7 +3,8 @@
 ``bpgrade init`` writes it (stubs rendered from the registry, so a plain
 ``pip install bpgrade`` is enough); ``check``, ``list``, ``show`` and ``watch`` find it by
 looking in the current folder and its parents. A learner's file is never overwritten
-unless they ask for it (``--force``, or ``reset`` after confirming).
+unless they ask for it (``--force``, or ``reset`` after confirming, which keeps the old file
+as ``stepNN.py.bak``), and ``init`` makes no workspace inside another unless ``--force``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from ..steps import registry
 from ..errors import UsageError
-from ..i18n import LANGUAGES, pick, text
+from ..i18n import LANGUAGES, LIST_SEPARATOR, pick, text
 
 CONFIG_NAME = "bpgrade.toml"
 EXERCISES = "exercises"
@@ -28,6 +29,11 @@ MESSAGES = {
     "no_workspace": {"en": "no workspace here: run bpgrade init, or pass --exercises DIR",
                      "zh": "这里没有工作区：请运行 bpgrade init，或用 --exercises DIR 指定"},
     "not_a_dir": {"en": "{path} exists and is not a folder", "zh": "{path} 已存在且不是目录"},
+    "nested": {"en": "{path} is inside the workspace {enclosing}; your exercises are in "
+                     "{exercises}. To make a separate workspace there anyway: "
+                     "bpgrade init {path} --force",
+               "zh": "{path} 位于工作区 {enclosing} 之内；你的练习在 {exercises}。"
+                     "如确实要在那里另建一个工作区：bpgrade init {path} --force"},
     "no_seed": {"en": "it needs a [workspace] table with seed = N",
                 "zh": "需要 [workspace] 表及 seed = N"},
     "bad_seed": {"en": "seed must be a whole number >= 0", "zh": "seed 必须是 >= 0 的整数"},
@@ -55,8 +61,9 @@ MESSAGES = {
     "readme_stuck": {"en": "Stuck? `bpgrade hint step1`, then `--level 2`, `--level 3`.",
                      "zh": "卡住了？`bpgrade hint step1`，再试 `--level 2`、`--level 3`。"},
     "readme_progress": {"en": "`bpgrade list` shows your progress; `bpgrade reset step1` "
-                              "restores a stub.",
-                        "zh": "`bpgrade list` 查看进度；`bpgrade reset step1` 恢复某一步的初始文件。"},
+                              "restores a stub (your old file is kept as `step01.py.bak`).",
+                        "zh": "`bpgrade list` 查看进度；`bpgrade reset step1` 恢复某一步的初始文件"
+                              "（旧文件保存为 `step01.py.bak`）。"},
 }
 
 
@@ -132,17 +139,23 @@ def check_scaffold(value, lang: str = "en", error=UsageError) -> str:
     from ..steps.stubs import SCAFFOLDS
 
     if not isinstance(value, str) or value not in SCAFFOLDS:
-        choices = pick({"en": ", ", "zh": "、"}, lang).join(SCAFFOLDS)
+        choices = pick(LIST_SEPARATOR, lang).join(SCAFFOLDS)
         raise error(text(MESSAGES, "bad_scaffold", lang, choices=choices, value=repr(value)))
     return value
 
 
 def find(start: Path | None = None, lang: str = "en") -> Workspace | None:
     """The workspace containing ``start`` (default: the current folder), if any."""
-    here = Path(start or os.getcwd()).resolve()
+    folder = _enclosing_root(Path(start or os.getcwd()))
+    return None if folder is None else load(folder, lang)
+
+
+def _enclosing_root(start: Path) -> Path | None:
+    """The nearest folder from ``start`` upwards whose bpgrade.toml declares a workspace."""
+    here = start.resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_NAME).is_file() and _declares_workspace(folder / CONFIG_NAME):
-            return load(folder, lang)
+            return folder
     return None
 
 
@@ -166,7 +179,9 @@ def init(root: Path, seed: int | None = None, force: bool = False, lang: str = "
     """Create (or complete) a workspace; existing files are kept unless ``force``.
 
     ``scaffold``: how much of the lesson the stubs show; default the existing workspace's,
-    else faded. An existing workspace file is kept unless ``force``, and so is its scaffold."""
+    else faded. An existing workspace file is kept unless ``force``, and so is its scaffold.
+    A new workspace inside another one is refused unless ``force``: run there by mistake,
+    it would give the learner a second seed and a second set of stubs."""
     from ..steps import stubs
 
     if scaffold is not None:
@@ -174,6 +189,11 @@ def init(root: Path, seed: int | None = None, force: bool = False, lang: str = "
     root = Path(root)
     if root.exists() and not root.is_dir():
         raise UsageError(text(MESSAGES, "not_a_dir", lang, path=root))
+    if not force and not (root / CONFIG_NAME).is_file():
+        enclosing = _enclosing_root(root.resolve().parent)
+        if enclosing is not None:
+            raise UsageError(text(MESSAGES, "nested", lang, path=root, enclosing=enclosing,
+                                  exercises=enclosing / EXERCISES))
     existing = None
     if (root / CONFIG_NAME).is_file():
         try:
@@ -215,15 +235,51 @@ def stub_is_untouched(path: Path, step, scaffold: str | None = None) -> bool:
         return False
 
 
-def reset(folder: Path, step, scaffold: str | None = None) -> Path:
+class ResetReport(Record):
+    path: Path
+    backup: Path | None         # where the learner's old file went (None: there was none)
+
+
+def reset(folder: Path, step, scaffold: str | None = None) -> ResetReport:
     """Restore the stub of ``step`` in ``folder`` at ``scaffold`` (the workspace's; the caller
-    has asked the learner first)."""
+    has asked the learner first). The old file, if any, is kept first (:func:`back_up`)."""
     from ..steps import stubs
 
     path = Path(folder) / step.file_name
     Path(folder).mkdir(parents=True, exist_ok=True)
+    backup = back_up(path) if path.is_file() else None
     write_atomically(path, stubs.render(step, scaffold or stubs.DEFAULT_SCAFFOLD))
-    return path
+    return ResetReport(path, backup)
+
+
+def _backups(path: Path):
+    """``step07.py.bak``, ``step07.py.bak2``, ``.bak3``…"""
+    number = 1
+    while True:
+        yield path.with_name(path.name + ".bak" + (str(number) if number > 1 else ""))
+        number += 1
+
+
+def next_backup(path: Path) -> Path:
+    """Where :func:`back_up` would keep ``path`` now: the first backup name not taken."""
+    return next(backup for backup in _backups(path) if not os.path.lexists(backup))
+
+
+def back_up(path: Path) -> Path:
+    """Keep ``path``'s content beside it, never replacing an earlier backup: ``step07.py.bak``,
+    else ``step07.py.bak2``, ``.bak3``… (a learner who resets twice expects both versions to
+    survive, and the highest number is the newest). The backup is created exclusively, so a
+    file that appeared meanwhile is skipped, not overwritten."""
+    content = path.read_bytes()
+    for backup in _backups(path):
+        try:
+            with open(backup, "xb") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+            return backup
+        except FileExistsError:
+            continue
 
 
 class Settings(Record, frozen=True, eq=True):
