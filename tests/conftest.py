@@ -61,6 +61,7 @@ def solved(tmp_path) -> Path:
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 CHROMIUM_INSTALL = "apt-get install chromium"
 PDFTOTEXT_INSTALL = "apt-get install poppler-utils"
+CJK_FONT_INSTALL = "apt-get install fonts-wqy-zenhei"
 TEX_INSTALL = ("apt-get install texlive-latex-base latex-cjk-chinese "
                "latex-cjk-chinese-arphic-gbsn00lp")
 
@@ -101,6 +102,15 @@ def chromium_binary() -> str:
 def pdftotext_binary() -> str:
     """poppler's pdftotext, for reading printed sheets back page by page."""
     return require_program("pdftotext", install=PDFTOTEXT_INSTALL)
+
+
+def require_chinese_font() -> None:
+    """A font with Chinese glyphs that Chromium can lay zh text out with (fontconfig's list)."""
+    fc_list = require_program("fc-list", what="fontconfig", install=CJK_FONT_INSTALL)
+    found = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True,
+                           timeout=60).stdout.strip()
+    if not found:
+        missing_tool("a Chinese font", CJK_FONT_INSTALL)
 
 
 def latex_engine(lang: str = "en") -> str:

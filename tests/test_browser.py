@@ -21,7 +21,7 @@ import pytest
 
 pytestmark = pytest.mark.slow      # a real browser
 
-from conftest import chromium_binary
+from conftest import chromium_binary, require_chinese_font
 from printed_sheets import (assert_every_page_has_name_and_number, assert_given_table_on_one_page,
                             assert_headings_keep_company, assert_update_table_on_one_page,
                             page_texts)
@@ -241,28 +241,112 @@ def test_svg_and_math_are_laid_out(page):
     assert scripts and all(scripts)
 
 
-@pytest.mark.parametrize("which", ["page", "update_page"])
-def test_network_labels_do_not_collide_and_are_not_clipped(which, request):
-    """Every text of the drawing, measured as laid out: no two intersect, none leaves the SVG
-    (seeds 12 and 7)."""
-    browser = request.getfixturevalue(which)[0]
-    boxes = browser.evaluate(
-        "(() => { const svg = document.querySelector('svg.network');"
+def laid_out_texts(browser: Browser, container: str) -> tuple:
+    """The box of ``container`` (a selector) and [left, top, right, bottom, text, font size in
+    px] of every SVG text in it, as Chromium laid them out."""
+    found = browser.evaluate(
+        f"(() => {{ const svg = document.querySelector({json.dumps(container)});"
         " const s = svg.getBoundingClientRect();"
         " return [[s.left, s.top, s.right, s.bottom]].concat("
         " Array.from(svg.querySelectorAll('text')).map(t => {"
         " const r = t.getBoundingClientRect();"
-        " return [r.left, r.top, r.right, r.bottom, t.textContent]; })); })()")
-    (left, top, right, bottom), texts = boxes[0], boxes[1:]
-    assert len(texts) == 8 + 8 + 14 + 1          # node names, notes, weights, y_target
-    assert any(t[4].startswith("y_target") for t in texts)
-    assert any(t[4].startswith("w\u2081\u2081") for t in texts)
-    for x1, y1, x2, y2, text in texts:
+        " return [r.left, r.top, r.right, r.bottom, t.textContent,"
+        " parseFloat(getComputedStyle(t).fontSize)]; })); })()")
+    return found[0], found[1:]
+
+
+def assert_inside_and_apart(box: list, texts: list) -> None:
+    left, top, right, bottom = box
+    for x1, y1, x2, y2, text, _ in texts:
         assert left <= x1 and x2 <= right and top <= y1 and y2 <= bottom, text
     for i, a in enumerate(texts):
         for b in texts[i + 1:]:
             apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
             assert apart, (a, b)
+
+
+@pytest.mark.parametrize("which", ["page", "update_page", "zh_page"])
+def test_network_labels_do_not_collide_and_are_not_clipped(which, request):
+    """Every text of the drawing, measured as laid out: no two intersect, none leaves the SVG
+    (seeds 12 and 7, and 12 in Chinese with a Chinese font)."""
+    browser = request.getfixturevalue(which)[0]
+    box, texts = laid_out_texts(browser, "svg.network")
+    assert len(texts) == 8 + 8 + 14 + 1          # node names, notes, weights, y_target
+    assert any(t[4].startswith("y_target") for t in texts)
+    assert any(t[4].startswith("w\u2081\u2081") for t in texts)
+    assert_inside_and_apart(box, texts)
+
+
+@pytest.fixture(scope="module")
+def zh_page(tmp_path_factory):
+    """The interactive sheet of seed 12 in Chinese, laid out with a Chinese font."""
+    binary = chromium_binary()
+    require_chinese_font()
+    folder = tmp_path_factory.mktemp("browser-zh")
+    problem = generate(SEED)
+    values = quantities.reference(problem)
+    path = folder / "sheet.html"
+    path.write_text(sheets.render(sheets.view(problem, values, "html", "zh", "interactive")),
+                    encoding="utf-8")
+    browser = Browser(binary, folder / "profile")
+    try:
+        browser.open(path.as_uri())
+        yield browser, values, folder
+    finally:
+        browser.close()
+
+
+def chinese_fonts() -> set:
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
+                            timeout=60).stdout
+    return {name.strip() for line in listed.splitlines() for name in line.split(",")}
+
+
+def test_chinese_headings_are_set_in_a_chinese_font(zh_page):
+    """Chromium draws the zh sheet's Chinese with a font that has the glyphs (not boxes), so
+    what the layout tests measure is what a reader sees."""
+    browser = zh_page[0]
+    browser.call("DOM.enable")
+    browser.call("CSS.enable")
+    root = browser.call("DOM.getDocument", depth=-1)["root"]["nodeId"]
+    headings = browser.call("DOM.querySelectorAll", nodeId=root, selector="h1, h2")["nodeIds"]
+    assert headings
+    wanted = chinese_fonts()
+    for node in headings:
+        fonts = browser.call("CSS.getPlatformFontsForNode", nodeId=node)["fonts"]
+        assert any(f["familyName"] in wanted and f["glyphCount"] > 0 for f in fonts), fonts
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_cost_plot_text_is_laid_out_apart_and_within_its_estimates(printer, lang):
+    """The cost plot places its labels by an estimate of each text's width; in Chromium (with
+    a Chinese font for zh) every text stays inside the plot, no two intersect, each is no wider
+    than its estimate, and the y-label reads across."""
+    from grader.cost import lab, report
+    from test_cost import counted_rows
+
+    if lang == "zh":
+        require_chinese_font()
+    browser, folder = printer
+    plot = report.CostReport(seed=0, rows=counted_rows(lab.LADDER),
+                             families=lab.families(lab.LADDER))
+    path = folder / f"cost-{lang}.svg"
+    path.write_text(report.svg(plot, lang), encoding="utf-8")
+    browser.open(path.as_uri())
+    box, texts = laid_out_texts(browser, "svg")
+    assert len(texts) > 30
+    assert_inside_and_apart(box, texts)
+    model = report.plot_model(plot, lang)
+    placed = {item["text"] for item in model["end_labels"] + model["names"] + model["legend"]}
+    placed |= {guide["label"] for guide in model["guides"]}
+    measured = [t for t in texts if t[4] in placed]
+    assert {t[4] for t in measured} == placed
+    for x1, y1, x2, y2, text, size in measured:         # each placed by its estimate
+        estimate = report._text_box(0, 0, text, size)
+        assert x2 - x1 <= estimate[2] - estimate[0] + 0.5, (text, x2 - x1, estimate)
+        assert -estimate[1] + estimate[3] >= y2 - y1 - 0.5, (text, y2 - y1, estimate)
+    (y_label,) = [t for t in texts if t[4] == report.text(report.MESSAGES, "svg_y", lang)]
+    assert y_label[2] - y_label[0] > 2 * (y_label[3] - y_label[1])
 
 
 def test_screenshot_is_not_blank(page):
