@@ -54,7 +54,7 @@ class Name(tuple):
 _SUBSCRIPT = str.maketrans("0123456789ij,", "₀₁₂₃₄₅₆₇₈₉ᵢⱼ,")
 _SUPERSCRIPT = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
 # Names written as one symbol: (LaTeX, Unicode).
-_PLAIN = {"y": ("y", "y"), "L": ("L", "L"), "y_target": ("y_{target}", "y_target"),
+_PLAIN = {"y": ("y", "y"), "L": ("L", "L"), "y_target": (r"y_{\text{target}}", "y_target"),
           "eta": (r"\eta", "η"), "eps": (r"\varepsilon", "ε"),
           "w": ("w", "w"), "b": ("b", "b"), "p": ("p", "p")}
 _GREEK = {"delta": (r"\delta", "δ")}

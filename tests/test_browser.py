@@ -548,7 +548,7 @@ def test_printed_pages_keep_headings_with_what_follows_and_tables_whole(printer,
     html.write_text(sheets.render(model), encoding="utf-8")
     browser.open(html.as_uri())
     name_line = i18n.text(sheet_model.MESSAGES, "name_line", lang) + \
-        ("：" if lang == "zh" else ": ") + "_" * 24
+        ("" if lang == "zh" else " ") + "_" * 24
     for paper, (width, height) in PAPERS.items():
         pdf = html.with_name(f"{html.stem}-{paper}.pdf")
         pdf.write_bytes(base64.b64decode(browser.call("Page.printToPDF", paperWidth=width,

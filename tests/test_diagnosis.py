@@ -939,7 +939,7 @@ def test_json_carries_the_diagnosis_and_terminal_one_sentence(tmp_path):
     assert out.exit_code == 1, out.output
     results = {r["step"]: r for r in json.loads(out.output)["results"]}
     assert results["step1"]["diagnosis"]["code"] == "sign_flipped"
-    assert results["step1"]["diagnosis"]["formula_latex"] == "y_{target} - y"
+    assert results["step1"]["diagnosis"]["formula_latex"] == r"y_{\text{target}} - y"
     assert results["step2"]["diagnosis"] is None
     text = runner.invoke(main, ["check", "1", "--exercises", str(tmp_path), "--seed", str(SEED),
                                 "--lang", "en"]).output

@@ -34,7 +34,7 @@ def test_the_loss_is_shown_but_never_evaluated():
 
 @pytest.mark.parametrize("source, text, latex", [
     ("delta3*y*(1 - y)*h2_1", "δ⁽³⁾ · y(1−y) · h₁⁽²⁾", r"\delta^{(3)} \cdot y(1-y) \cdot h_1^{(2)}"),
-    ("y - y_target", "y − y_target", "y - y_{target}"),
+    ("y - y_target", "y − y_target", r"y - y_{\text{target}}"),
     ("dL_dh2_1*h2_1*(1 - h2_1)*w2_11 + dL_dh2_2*h2_2*(1 - h2_2)*w2_21",
      "∂L/∂h₁⁽²⁾ · h₁⁽²⁾(1−h₁⁽²⁾) · w₁₁⁽²⁾ + ∂L/∂h₂⁽²⁾ · h₂⁽²⁾(1−h₂⁽²⁾) · w₂₁⁽²⁾",
      r"\frac{\partial L}{\partial h_1^{(2)}} \cdot h_1^{(2)}(1-h_1^{(2)}) \cdot w_{11}^{(2)} + "
@@ -42,14 +42,14 @@ def test_the_loss_is_shown_but_never_evaluated():
     # a weight times its input, as the seed writes the forward pass
     ("sigmoid(v1*h2_1 + v2*h2_2 + b3)", "σ(v₁h₁⁽²⁾ + v₂h₂⁽²⁾ + b⁽³⁾)",
      r"\sigma(v_1h_1^{(2)} + v_2h_2^{(2)} + b^{(3)})"),
-    ("0.5*(y - y_target)**2", "½(y − y_target)²", r"\frac{1}{2}(y - y_{target})^2"),
+    ("0.5*(y - y_target)**2", "½(y − y_target)²", r"\frac{1}{2}(y - y_{\text{target}})^2"),
     # η: set apart by the fraction in LaTeX, by a dot in text
     ("w - eta*dL_dw", "w − η · ∂L/∂w", r"w - \eta \frac{\partial L}{\partial w}"),
     # a coefficient stands before its symbol
     ("(L(p + eps) - L(p - eps))/(2*eps)", "(L(p + ε) − L(p − ε)) / (2ε)",
      r"\frac{L(p + \varepsilon) - L(p - \varepsilon)}{2\varepsilon}"),
     ("1e-5", "1e-5", "10^{-5}"),
-    ("-(y - y_target)", "−(y − y_target)", "-(y - y_{target})"),
+    ("-(y - y_target)", "−(y − y_target)", r"-(y - y_{\text{target}})"),
 ])
 def test_render_in_the_seed_notation(source, text, latex):
     tree = expression.parse(source)

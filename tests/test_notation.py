@@ -67,7 +67,7 @@ def test_every_quantity_of_the_seed_network_is_a_name(name):
     ("b3", "b^{(3)}", "b⁽³⁾"),
     ("b1_2", "b_2^{(1)}", "b₂⁽¹⁾"),
     ("x1", "x_1", "x₁"),
-    ("y_target", "y_{target}", "y_target"),
+    ("y_target", r"y_{\text{target}}", "y_target"),
     ("z1_3", "z_3^{(1)}", "z₃⁽¹⁾"),
     ("z3", "z^{(3)}", "z⁽³⁾"),
     ("eta", r"\eta", "η"),

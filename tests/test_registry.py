@@ -185,6 +185,7 @@ _LESSON = "the lesson (课文) is the text taught; seed means only the random se
 _IDEA = "where a stub hides the formula, the meaning is hint 1's idea and must not give it away"
 CHANGED = {
     ("step0", "formula"): "the seed's σ(...) and its layer 2 written out, as the level-3 hint was",
+    ("step1", "formula"): "target is an upright label, y_{\\text{target}}, not italic letters",
     ("step0", "formula_text"): "the level-3 hint's form; " + _GENERIC_SUBSCRIPTS,
     ("step0", "hint3"): _GENERIC_SUBSCRIPTS,
     ("step0", "uses"): "the names the formula reads (not eta), each family together",

@@ -880,3 +880,18 @@ def test_a_roster_writes_every_file_or_none(tmp_path, monkeypatch):
     with pytest.raises(UsageError, match="is not a sheet's drawing"):
         sheets.roster(roster, out, "k", fmt="md")
     assert [p.name for p in out.iterdir()] == [f"{stem}.svg"]
+
+
+@pytest.mark.parametrize("fmt, kind", [("md", "blank"), ("md", "key"), ("tex", "blank"),
+                                       ("tex", "key"), ("html", "blank"), ("html", "key"),
+                                       ("html", "interactive")])
+def test_chinese_sheets_use_full_width_punctuation(fmt, kind):
+    """Outside the maths, a Chinese character is never followed by a half-width colon, comma,
+    semicolon or full stop (姓名：, 提示：, a sentence ending in 。)."""
+    out = sheets.sheet(7, fmt, "zh", kind)
+    if fmt == "html":
+        out = re.sub(r"<(style|script|math)\b.*?</\1>", "", out, flags=re.S)
+    else:
+        out = re.sub(r"\$[^$]*\$", "", out)
+    assert not re.findall(r".{0,12}[\u4e00-\u9fff][:,;.!?].{0,12}", out)
+    assert "姓名：" in out and ("。" in out)

@@ -30,7 +30,7 @@ MESSAGES = {
     "seed_line": {"en": "Seed {seed}: the same numbers as bpgrade problem --seed {seed}.",
                   "zh": "种子 {seed}：与 bpgrade problem --seed {seed} 的数字相同。"},
     "student_line": {"en": "Student: {student}", "zh": "学生：{student}"},
-    "name_line": {"en": "Name", "zh": "姓名"},
+    "name_line": {"en": "Name:", "zh": "姓名："},
     "intro": {"en": "The problem: a 2-3-2-1 sigmoid network with loss L = ½(y − y_target)². "
                     "Compute every blank by hand, in order, from the numbers given; later steps "
                     "reuse earlier results.",
@@ -52,6 +52,7 @@ MESSAGES = {
                               "neuron j of the layer before; every neuron applies",
                         "zh": "左边是输入，每个权重标在它的边上，神经元下方是偏置。权重 {weight} "
                               "从前一层的第 j 个神经元连到第 l 层的第 i 个神经元；每个神经元都计算"},
+    "sentence_end": {"en": ".", "zh": "。"},
     "given": {"en": "Given", "zh": "已知"},
     "inputs": {"en": "Inputs, target, learning rate", "zh": "输入、目标值、学习率"},
     "parameters": {"en": "Parameters", "zh": "参数"},
@@ -78,7 +79,7 @@ MESSAGES = {
     "wrong": {"en": "wrong", "zh": "错误"},
     "not_a_number": {"en": "not a number", "zh": "不是数字"},
     "score": {"en": "{right} of {total} right", "zh": "{total} 个中对了 {right} 个"},
-    "hint": {"en": "Hint", "zh": "提示"},
+    "hint": {"en": "Hint:", "zh": "提示："},
     "key": {"en": "Key", "zh": "答案"},
     "bad_format": {"en": "unknown sheet format {value!r}; choose html, md or tex",
                    "zh": "未知的格式 {value!r}；可选 html、md 或 tex"},
@@ -87,7 +88,7 @@ MESSAGES = {
 
 LABELS = ("network", "network_drawing", "given", "inputs", "parameters", "forward", "backward",
           "update_intro", "quantity", "formula", "value", "your_value", "check", "hint", "key",
-          "name_line", "intro", "interactive_help")
+          "name_line", "sentence_end", "intro", "interactive_help")
 
 
 def _labels(problem, fmt: str, lang: str, kind: str, student: str | None) -> dict:
@@ -116,7 +117,7 @@ def _who(lang: str, student: str | None) -> str:
     """The running header's who: the student's id, or a name line to write on."""
     if student is not None:
         return i18n.text(MESSAGES, "student_line", lang, student=student)
-    return i18n.text(MESSAGES, "name_line", lang) + ("：" if lang == "zh" else ": ")
+    return i18n.text(MESSAGES, "name_line", lang) + ("" if lang == "zh" else " ")
 
 
 def lesson(step, scaffold: str, kind: str) -> dict:
