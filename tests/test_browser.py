@@ -7,6 +7,7 @@ descriptors 3 and 4, NUL-separated JSON), with the standard library only.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import re
@@ -199,21 +200,30 @@ def png_pixels(data: bytes):
     return width, height, channels, rows
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory):
+@contextlib.contextmanager
+def opened_sheet(tmp_path_factory, seed: int, lang: str = "en"):
+    """Chromium showing the interactive sheet of ``seed``: (browser, problem, values, folder)."""
     binary = chromium_binary()
-    folder = tmp_path_factory.mktemp("browser")
-    problem = generate(SEED)
+    if lang == "zh":
+        require_chinese_font()
+    folder = tmp_path_factory.mktemp(f"sheet-{seed}-{lang}")
+    problem = generate(seed)
     values = quantities.reference(problem)
-    model = sheets.view(problem, values, "html", "en", "interactive")
     path = folder / "sheet.html"
-    path.write_text(sheets.render(model), encoding="utf-8")
+    path.write_text(sheets.render(sheets.view(problem, values, "html", lang, "interactive")),
+                    encoding="utf-8")
     browser = Browser(binary, folder / "profile")
     try:
         browser.open(path.as_uri())
-        yield browser, values, folder
+        yield browser, problem, values, folder
     finally:
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    with opened_sheet(tmp_path_factory, SEED) as (browser, _, values, folder):
+        yield browser, values, folder
 
 
 def test_svg_and_math_are_laid_out(page):
@@ -280,20 +290,8 @@ def test_network_labels_do_not_collide_and_are_not_clipped(which, request):
 @pytest.fixture(scope="module")
 def zh_page(tmp_path_factory):
     """The interactive sheet of seed 12 in Chinese, laid out with a Chinese font."""
-    binary = chromium_binary()
-    require_chinese_font()
-    folder = tmp_path_factory.mktemp("browser-zh")
-    problem = generate(SEED)
-    values = quantities.reference(problem)
-    path = folder / "sheet.html"
-    path.write_text(sheets.render(sheets.view(problem, values, "html", "zh", "interactive")),
-                    encoding="utf-8")
-    browser = Browser(binary, folder / "profile")
-    try:
-        browser.open(path.as_uri())
+    with opened_sheet(tmp_path_factory, SEED, "zh") as (browser, _, values, folder):
         yield browser, values, folder
-    finally:
-        browser.close()
 
 
 def chinese_fonts() -> set:
@@ -425,19 +423,8 @@ UPDATE_SEED = 7     # small gradients: a tolerance on the new value accepted the
 
 @pytest.fixture(scope="module")
 def update_page(tmp_path_factory):
-    binary = chromium_binary()
-    folder = tmp_path_factory.mktemp("updates")
-    problem = generate(UPDATE_SEED)
-    values = quantities.reference(problem)
-    path = folder / "sheet.html"
-    path.write_text(sheets.render(sheets.view(problem, values, "html", "en", "interactive")),
-                    encoding="utf-8")
-    browser = Browser(binary, folder / "profile")
-    try:
-        browser.open(path.as_uri())
+    with opened_sheet(tmp_path_factory, UPDATE_SEED) as (browser, problem, values, _):
         yield browser, problem, values
-    finally:
-        browser.close()
 
 
 def _marks(browser, ids):
