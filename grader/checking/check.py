@@ -30,6 +30,9 @@ MESSAGES = {
               "是不是把数直接写进了代码，而不是用 net 计算？"},
     "invalid": {"en": "the answer is not a valid number: {detail}",
                 "zh": "答案不是有效的数：{detail}"},
+    "invalid_array": {"en": "the answer is not a valid array: {detail}",
+                      "zh": "答案不是有效的数组：{detail}"},
+    "with_axes": {"en": "{detail}; {axes}", "zh": "{detail}；{axes}"},
     "error": {"en": "the code raised an error", "zh": "代码运行出错"},
     "timeout": {"en": "{detail}", "zh": "{detail}"},
     "not_started": {"en": "fill in {file}, then run bpgrade check {step}",
@@ -150,6 +153,9 @@ class ProblemSet:
         self._problems = [generate(s) for s in [seed] + list(seeds)]
         self.references = [quantities.reference(p) for p in self._problems]
         self.seeds = [p.seed for p in self._problems]
+        for reference, drawn in zip(self.references, self.seeds):     # each on its own network
+            for step in registry.ARRAY_STEPS:
+                reference.update(step.reference(drawn))
         if cached:
             finite = [self.finite_difference(i) for i in range(len(self._problems))]
             problem_cache.store(seed, self._problems, self.references, finite)
@@ -166,9 +172,15 @@ class ProblemSet:
 
     def finite_difference(self, index: int) -> dict:
         if index not in self._finite:
+            from collections import ChainMap
+
             from ..steps import quantities
 
-            self._finite[index] = quantities.finite_difference(self.problems[index])
+            arrays = {}                       # a matrix step's entries, on its own network
+            for step in registry.ARRAY_STEPS:
+                arrays.update(step.finite_differences(self.seeds[index]))
+            self._finite[index] = ChainMap(arrays,
+                                           quantities.finite_difference(self.problems[index]))
         return self._finite[index]
 
 
@@ -206,7 +218,16 @@ def contexts_for(step, problem_set: ProblemSet, lang: str, upstream=None) -> lis
 
 
 def answer_keys(step):
+    """What the answer is checked against where the code ran: None for a number, the dict's
+    keys, or ``{key: shape}`` for arrays."""
+    if step.arrays:
+        return {key: list(shape) for key, shape in step.arrays.items()}
     return [key for key, _ in step.answer_items] if step.returns_dict else None
+
+
+def array_key(step, key: str) -> str:
+    """The answer key an entry belongs to (``dW[1,2]`` → ``dW``); a number's own key else."""
+    return key.partition("[")[0] if step.arrays else key
 
 
 def expected_values(step, reference: dict) -> dict:
@@ -248,12 +269,16 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
                       message=text(MESSAGES, "not_started", lang, file=file_name, step=step.id))
     if outcome.kind in ("error", "timeout"):
         key = "error" if outcome.kind == "error" else "timeout"
-        return Result(status=outcome.kind, score=0.0, **base,
+        found = None
+        if step.arrays and outcome.kind == "error":      # numpy refusing a product's shapes
+            from .diagnosis import matrix
+
+            found = matrix.from_error(step, outcome.error, lang)
+        return Result(status=outcome.kind, score=0.0, **base, diagnosis=found,
                       message=text(MESSAGES, key, lang, detail=outcome.error))
     for answer in outcome.answers:
         if "invalid" in answer:
-            return Result(status="invalid", score=0.0, **base,
-                          message=text(MESSAGES, "invalid", lang, detail=answer["detail"]))
+            return _invalid(step, answer, base, lang)
     right = right_per_problem(step, problem_set.references, outcome.answers)
     failing = [i for i, keys in enumerate(right) if not all(keys)]
     shown = failing[0] if failing else 0
@@ -279,12 +304,24 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
         return Result(status="passed", score=float(step.points), **base,
                       message=noting_cost(text(MESSAGES, "passed", lang, n=n)))
     keys_right = [all(trial[k] for trial in right) for k in range(len(rows))]
-    score = step.points * sum(keys_right) / len(rows) if step.returns_dict else 0.0
+    if step.arrays:                   # an array counts as one answer: right in every entry
+        groups = {}
+        for (key, _), ok in zip(step.answer_items, keys_right):
+            groups.setdefault(array_key(step, key), []).append(ok)
+        keys_right = [all(entries) for entries in groups.values()]
+    score = step.points * sum(keys_right) / len(keys_right) if step.returns_dict else 0.0
     message = noting_cost(
         text(MESSAGES, "failed_hidden", lang, bad=len(failing), others=n - 1)
         if 0 not in failing else text(MESSAGES, "failed", lang, bad=len(failing), n=n))
     found = None
-    if contexts is not None:
+    if contexts is not None and step.arrays:
+        from .diagnosis import matrix
+
+        found = matrix.diagnose(step, [values for values, _, _ in contexts],
+                                [answer["values"] for answer in outcome.answers],
+                                [expected_values(step, ref) for ref in problem_set.references],
+                                lang)
+    elif contexts is not None:
         from .diagnosis import diagnose
 
         found = diagnose(step, [values for values, _, _ in contexts],
@@ -293,6 +330,22 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
                          references=problem_set.references)
     return Result(status="failed", score=round(score, 6), **base, message=message,
                   diagnosis=found)
+
+
+def _invalid(step, answer: dict, base: dict, lang: str) -> Result:
+    """An answer that is not a valid number (or array): what was wrong with it; for an array
+    of the wrong shape, what each axis of the right one means, and the slip a shape shows."""
+    if not step.arrays:
+        return Result(status="invalid", score=0.0, **base,
+                      message=text(MESSAGES, "invalid", lang, detail=answer["detail"]))
+    from .diagnosis import matrix
+
+    detail = answer["detail"]
+    if answer.get("key") in step.arrays and answer["invalid"] == "shape":
+        detail = text(MESSAGES, "with_axes", lang, detail=detail,
+                      axes=step.axes(answer["key"], lang))
+    return Result(status="invalid", score=0.0, **base, diagnosis=matrix.from_shape(step, answer, lang),
+                  message=text(MESSAGES, "invalid_array", lang, detail=detail))
 
 
 def _missing(step, folder: Path, problem_set: ProblemSet, lang: str) -> Result:
