@@ -201,10 +201,9 @@ def from_error(step, error: str, lang: str = "en"):
     code_line, rows = lines[-2], step.shape("W_next")
     transposed = "W_next.T" in code_line or "transpose" in code_line
     if "W_next" in code_line and not transposed and all(str(n) in lines[-1] for n in rows):
-        right = "W_next.T @ delta_next"
         message = text(MESSAGES, "missing_transpose", lang, rows=rows[0], columns=rows[1],
-                       right=render(right, False))
-        return _entry("missing_transpose", right, message)
+                       right=render("W_next.T @ delta_next", False))
+        return _entry("missing_transpose", "W_next @ delta_next", message)
     if ("h_next" in code_line or "z_next" in code_line) and "broadcast" in lines[-1]:
         message = text(MESSAGES, "wrong_layer_error", lang, next=step.shape("h_next")[0],
                        size=step.shape("h")[0])
