@@ -275,8 +275,25 @@ def test_the_next_layers_sigma_prime_is_read_from_numpys_error(tmp_path):
     assert result.status == "error" and result.diagnosis["code"] == "wrong_layer_derivative"
 
 
-def test_another_error_is_not_guessed_at(tmp_path):
-    result = _check(_learner(tmp_path, delta="net.W @ net.h"))        # (3,4) @ (3,): numpy refuses
+@pytest.mark.parametrize("delta", [
+    "np.dot(net.W_next.T, net.delta_next) * net.h * (1 - net.h)",           # right, in np.dot
+    "np.dot(net.W_next, net.delta_next) * net.h * (1 - net.h)",             # np.dot's own words
+])
+def test_a_missing_transpose_in_np_dot_is_read_too(tmp_path, delta):
+    result = _check(_learner(tmp_path, delta=delta))
+    if "W_next.T" in delta:
+        assert result.status == "passed"
+    else:
+        assert result.status == "error" and result.diagnosis["code"] == "missing_transpose"
+
+
+@pytest.mark.parametrize("delta", [
+    "net.W @ net.h",                                 # (3,4) @ (3,): refused, no slip of ours
+    "np.dot(net.W_next, net.h_prev)",                # W⁽ˡ⁺¹⁾ against h⁽ˡ⁻¹⁾, not δ⁽ˡ⁺¹⁾
+    "net.W_next @ net.h_prev",
+])
+def test_another_error_is_not_guessed_at(tmp_path, delta):
+    result = _check(_learner(tmp_path, delta=delta))
     assert result.status == "error" and result.diagnosis is None
 
 

@@ -344,7 +344,8 @@ def _invalid(step, answer: dict, base: dict, lang: str) -> Result:
     if answer.get("key") in step.arrays and answer["invalid"] == "shape":
         detail = text(MESSAGES, "with_axes", lang, detail=detail,
                       axes=step.axes(answer["key"], lang))
-    return Result(status="invalid", score=0.0, **base, diagnosis=matrix.from_shape(step, answer, lang),
+    return Result(status="invalid", score=0.0, **base,
+                  diagnosis=matrix.from_shape(step, answer, lang),
                   message=text(MESSAGES, "invalid_array", lang, detail=detail))
 
 

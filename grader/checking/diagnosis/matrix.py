@@ -200,7 +200,11 @@ def from_error(step, error: str, lang: str = "en"):
         return None
     code_line, rows = lines[-2], step.shape("W_next")
     transposed = "W_next.T" in code_line or "transpose" in code_line
-    if "W_next" in code_line and not transposed and all(str(n) in lines[-1] for n in rows):
+    # W⁽ˡ⁺¹⁾ (2×3) against a vector of 2, in the words of @ and of np.dot
+    against_delta = (f"size {rows[0]} is different from {rows[1]}",
+                     f"({rows[0]},{rows[1]}) and ({rows[0]},)")
+    if "W_next" in code_line and not transposed \
+            and any(words in lines[-1] for words in against_delta):
         message = text(MESSAGES, "missing_transpose", lang, rows=rows[0], columns=rows[1],
                        right=render("W_next.T @ delta_next", False))
         return _entry("missing_transpose", "W_next @ delta_next", message)
