@@ -302,7 +302,8 @@ def test_an_outer_product_in_the_wrong_order_shows_as_its_shape(tmp_path, lang):
     result = _check(_learner(tmp_path, dW="np.outer(net.h_prev, delta)"), lang)
     assert result.status == "invalid" and result.score == 0
     assert "(3, 4)" in result.message and "(4, 3)" in result.message
-    assert ("rows" in result.message) == (lang == "en") and ("行" in result.message) == (lang == "zh")
+    assert ("rows" in result.message) == (lang == "en")
+    assert ("行" in result.message) == (lang == "zh")
     assert result.diagnosis["code"] == "outer_product_order"
     assert result.diagnosis["formula_text"] == "h⁽ˡ⁻¹⁾ δ⁽ˡ⁾ᵀ"
 
@@ -330,7 +331,7 @@ def test_chain_mode_runs_step19_on_its_own_values():
     assert result.step == "step19" and result.passed and result.chained_from == []
 
 
-# --- what the learner reads ------------------------------------------------------------------------
+# --- what the learner reads ----------------------------------------------------------------
 
 @pytest.mark.parametrize("scaffold", stubs.SCAFFOLDS)
 def test_the_stub_gives_the_shapes_and_the_formula_only_when_full(scaffold):

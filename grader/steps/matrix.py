@@ -88,9 +88,9 @@ def evaluate(source: str, values: dict):
         left, right = go(n.left), go(n.right)
         if isinstance(n.op, ast.MatMult):
             return left @ right
+        if np.shape(left) != np.shape(right) and np.ndim(left) and np.ndim(right):
+            raise ValueError("⊙")          # numpy would broadcast; the math does not
         if isinstance(n.op, ast.Mult):
-            if np.shape(left) != np.shape(right) and np.ndim(left) and np.ndim(right):
-                raise ValueError("⊙")          # numpy would broadcast; the math does not
             return left * right
         return left + right if isinstance(n.op, ast.Add) else left - right
 
@@ -100,10 +100,11 @@ def evaluate(source: str, values: dict):
 def names_in(source: str) -> list:
     """The names a formula reads, in reading order, each once."""
     found = []
-    for n in ast.walk(parse(source)):
-        if isinstance(n, ast.Name) and n.id not in found:
+    for n in sorted((n for n in ast.walk(parse(source)) if isinstance(n, ast.Name)),
+                    key=lambda n: n.col_offset):
+        if n.id not in found:
             found.append(n.id)
-    return sorted(found, key=source.index)
+    return found
 
 
 class MatrixStep(Step, frozen=True):
@@ -223,11 +224,22 @@ class MatrixStep(Step, frozen=True):
     def formula_text(self) -> str:
         return ";  ".join(self._written(False))
 
+    def _words(self, pair: dict) -> dict:
+        """Prose with the network's sizes filled in: ``{layers}`` 3-4-3-2, ``{l}`` the layer,
+        ``{n}``, ``{n_prev}``, ``{n_next}`` the sizes of layers l, l − 1 and l + 1."""
+        from .derived import fill
+
+        sizes = self.layers
+        values = {"layers": "-".join(map(str, sizes)), "l": str(self.layer),
+                  "n": str(sizes[self.layer]), "n_prev": str(sizes[self.layer - 1]),
+                  "n_next": str(sizes[self.layer + 1])}
+        return {lang: fill(words, values) for lang, words in pair.items()}
+
     @cached_property
     def hints(self) -> dict:
         third = {lang: joined.join(self._written(False))
                  for lang, joined in (("en", ";  "), ("zh", "；"))}
-        return {1: self.prose.reuse, 2: self.prose.chain, 3: third}
+        return {1: self._words(self.prose.reuse), 2: self._words(self.prose.chain), 3: third}
 
     def blanks(self, lang: str = "en") -> str:
         """The formula's shape with every value a blank: ▢ = (▢ᵀ ▢) ⊙ ▢ ⊙ (1 − ▢) …"""
@@ -240,19 +252,19 @@ class MatrixStep(Step, frozen=True):
 
     @cached_property
     def title(self) -> dict:
-        return self.prose.title
+        return self._words(self.prose.title)
 
     @cached_property
     def meaning(self) -> dict:
-        return self.prose.meaning
+        return self._words(self.prose.meaning)
 
     @cached_property
     def goal(self) -> dict:
-        return self.prose.goal or self.prose.meaning
+        return self._words(self.prose.goal or self.prose.meaning)
 
     @cached_property
     def factors(self):
-        return self.prose.factors
+        return self._words(self.prose.factors) if self.prose.factors else None
 
     @cached_property
     def offers(self) -> dict:

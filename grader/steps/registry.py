@@ -398,15 +398,16 @@ STEPS = (
         prose=Prose(
             title=_t("One layer's backward pass (matrix form)", "一层的反向传播（矩阵形式）"),
             meaning=_t("Steps 5–16 did layer 2 of the lesson's network one number at a time. "
-                       "Here a whole layer goes at once, with arrays: a network 3-4-3-2 with "
-                       "sigmoid layers, and its layer l = 2 (3 neurons, fed by 4 values). In "
-                       "matrix form δ⁽ˡ⁾ means ∂L/∂z⁽ˡ⁾, the gradient at the pre-activation "
-                       "(the lesson's δ⁽³⁾ is ∂L/∂y). Return δ⁽ˡ⁾, ∂L/∂W⁽ˡ⁾ and ∂L/∂b⁽ˡ⁾ as "
-                       "numpy arrays.",
+                       "Here a whole layer goes at once, with arrays: a network {layers} with "
+                       "sigmoid layers, and its layer l = {l} ({n} neurons, fed by {n_prev} "
+                       "values). In matrix form δ⁽ˡ⁾ means ∂L/∂z⁽ˡ⁾, the gradient at the "
+                       "pre-activation (the lesson's δ⁽³⁾ is ∂L/∂y). Return δ⁽ˡ⁾, ∂L/∂W⁽ˡ⁾ and "
+                       "∂L/∂b⁽ˡ⁾ as numpy arrays.",
                        "第 5–16 步对课文网络的第 2 层逐个数地计算。这里用数组一次算完整整一层："
-                       "一个 3-4-3-2 的 sigmoid 网络，取其中第 l = 2 层（3 个神经元，输入 4 个值）。"
-                       "在矩阵形式中，δ⁽ˡ⁾ 表示 ∂L/∂z⁽ˡ⁾，即激活前的值的梯度（课文的 δ⁽³⁾ 是 "
-                       "∂L/∂y）。以 numpy 数组返回 δ⁽ˡ⁾、∂L/∂W⁽ˡ⁾ 和 ∂L/∂b⁽ˡ⁾。"),
+                       "一个 {layers} 的 sigmoid 网络，取其中第 l = {l} 层（{n} 个神经元，"
+                       "输入 {n_prev} 个值）。在矩阵形式中，δ⁽ˡ⁾ 表示 ∂L/∂z⁽ˡ⁾，即激活前的值的"
+                       "梯度（课文的 δ⁽³⁾ 是 ∂L/∂y）。以 numpy 数组返回 δ⁽ˡ⁾、∂L/∂W⁽ˡ⁾ 和 "
+                       "∂L/∂b⁽ˡ⁾。"),
             reuse=_t("Everything above layer l is one vector already: δ⁽ˡ⁺¹⁾ = ∂L/∂z⁽ˡ⁺¹⁾ "
                      "sums every path from the next layer on to L. Reuse it as steps 10–12 "
                      "reused ∂L/∂h⁽²⁾; first δ⁽ˡ⁾ of this layer, then both gradients from it.",
@@ -415,17 +416,16 @@ STEPS = (
                      "再由它求出两个梯度。"),
             chain=_t("Step 10's sum over the next layer's neurons, for every neuron at once, is "
                      "a matrix product: neuron i of layer l feeds column i of W⁽ˡ⁺¹⁾, so it "
-                     "takes the transpose, which turns 2 values into 3. Then each neuron's own "
-                     "sigmoid slope, entry by entry (⊙), at this layer, not the next. A weight "
-                     "w_ij's gradient is neuron i's δ times input j: all of them together are "
-                     "an outer product, a 3×4 matrix, rows for neurons. A bias's is δ itself.",
+                     "takes the transpose, which turns {n_next} values into {n}. Then each "
+                     "neuron's own sigmoid slope, entry by entry (⊙), at this layer, not the "
+                     "next. A weight w_ij's gradient is neuron i's δ times input j: all of them "
+                     "together are an outer product, a {n}×{n_prev} matrix, rows for neurons. "
+                     "A bias's is δ itself.",
                      "第 10 步对下一层神经元的求和，对所有神经元一起做，就是一个矩阵乘积：第 l 层"
-                     "的神经元 i 进入 W⁽ˡ⁺¹⁾ 的第 i 列，所以要用转置，把 2 个值变成 3 个。然后逐项"
-                     "（⊙）乘以每个神经元自己的 sigmoid 斜率，用本层的，不是下一层的。权重 w_ij "
-                     "的梯度是神经元 i 的 δ 乘以输入 j：合在一起是一个外积，一个 3×4 矩阵，"
-                     "每行一个神经元。偏置的梯度就是 δ 本身。")),
-        uses_text=_t("net.W_next, net.delta_next, net.h, net.h_prev (numpy arrays, read-only)",
-                     "net.W_next、net.delta_next、net.h、net.h_prev（只读的 numpy 数组）"),
+                     "的神经元 i 进入 W⁽ˡ⁺¹⁾ 的第 i 列，所以要用转置，把 {n_next} 个值变成 {n} "
+                     "个。然后逐项（⊙）乘以每个神经元自己的 sigmoid 斜率，用本层的，不是下一层的。"
+                     "权重 w_ij 的梯度是神经元 i 的 δ 乘以输入 j：合在一起是一个外积，一个 "
+                     "{n}×{n_prev} 矩阵，每行一个神经元。偏置的梯度就是 δ 本身。")),
     ),
 )
 
