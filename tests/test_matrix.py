@@ -47,6 +47,12 @@ def test_nothing_is_square_so_a_slip_shows_as_a_shape():
     assert STEP.title["en"].endswith("(matrix form)") and "矩阵形式" in STEP.title["zh"]
 
 
+def test_the_prose_takes_the_sizes_from_the_network():
+    texts = [STEP.title, STEP.meaning, STEP.goal, STEP.hints[1], STEP.hints[2]]
+    assert not [t for pair in texts for t in pair.values() if "{" in t or "}" in t]
+    assert "3-4-3-2" in STEP.meaning["en"] and "3×4" in STEP.hints[2]["zh"]
+
+
 def test_formula_is_written_with_transpose_and_hadamard():
     assert STEP.formula_text == ("δ⁽ˡ⁾ = (W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾) ⊙ h⁽ˡ⁾ ⊙ (1−h⁽ˡ⁾);  "
                                  "∂L/∂W⁽ˡ⁾ = δ⁽ˡ⁾ h⁽ˡ⁻¹⁾ᵀ;  ∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾")
