@@ -4,6 +4,11 @@
 JSON data: ``{"values": {key: float}}`` or ``{"invalid": code, "detail": text}``. It never
 calls a method the answer's own class could override. The grader reads the result with
 ``grader.sandbox.answers.decode``, trusting nothing.
+
+A step whose answers are arrays gives ``keys`` as ``{key: shape}``: each value is then an
+ndarray (exactly, no subclass) of a real dtype or nested lists/tuples of real numbers, of
+exactly that shape and finite, sent back as nested lists; a wrong shape is ``invalid`` with
+``"key"`` and ``"shape"`` beside the detail, so the grader can say what each axis means.
 """
 
 from __future__ import annotations
@@ -50,7 +55,90 @@ MESSAGES = {
     "missing": {"en": "missing {names}", "zh": "缺少 {names}"},
     "unexpected": {"en": "unexpected {names}", "zh": "多出 {names}"},
     "in_key": {"en": "[{name}] {detail}", "zh": "[{name}] {detail}"},
+    "array_shape": {"en": "an array of shape {shape}", "zh": "形状为 {shape} 的数组"},
+    "array_length": {"en": "{n} items along axis {axis}", "zh": "第 {axis} 轴上有 {n} 项"},
+    "array_ragged": {"en": "not a rectangular array of numbers (a number or an object where "
+                           "a row belongs)",
+                     "zh": "不是规整的数组（该是一行的地方是一个数或别的对象）"},
+    "array_dtype": {"en": "an array of dtype {dtype}; real numbers are expected",
+                    "zh": "dtype 为 {dtype} 的数组；这里要的是实数"},
+    "array_not_finite": {"en": "an array holding NaN or infinity; every entry must be finite",
+                         "zh": "数组中有 NaN 或无穷大；每一项都必须是有限的数"},
+    "array_type": {"en": "an object of type {kind}, not an array",
+                   "zh": "{kind} 类型的对象，不是数组"},
+    "array_entry": {"en": "at {index}: {detail}", "zh": "在 {index}：{detail}"},
 }
+
+
+def entries(key: str, shape) -> list:
+    """The names of an array answer's entries, row by row, as numpy indexes them:
+    ``dW[0,0]``, ``dW[0,1]`` …, ``delta[2]``."""
+    names = [""]
+    for size in shape:
+        names = [f"{n},{i}" if n else str(i) for n in names for i in range(size)]
+    return [f"{key}[{n}]" for n in names]
+
+
+def shape_text(shape) -> str:
+    """A shape as Python writes it: ``(3,)``, ``(3, 4)``."""
+    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+class _Bad(Exception):
+    """An array answer is not valid: message code, its fields, the category, the shape seen."""
+
+    def __init__(self, code: str, args: dict, category: str, shape=None):
+        super().__init__(code)
+        self.code, self.args_, self.category, self.shape = code, args, category, shape
+
+
+def _nested(value, shape: tuple, index: tuple = ()) -> list:
+    """Nested lists of floats for lists/tuples (exactly those types) of ``shape``."""
+    if not shape:
+        number, problem = _real(value)
+        if problem is not None:
+            raise _Bad("array_entry", {"index": "[" + ",".join(map(str, index)) + "]",
+                                       "inner": problem},
+                       "shape" if problem[0] in ("shape_array", "sequence") else problem[0])
+        return number
+    if type(value) not in (list, tuple):
+        raise _Bad("array_ragged", {}, "shape")
+    if len(value) != shape[0]:
+        raise _Bad("array_length", {"n": len(value), "axis": len(index)}, "shape")
+    return [_nested(item, shape[1:], index + (k,)) for k, item in enumerate(value)]
+
+
+def _array(value, shape: tuple) -> list:
+    """Nested lists of floats for an honest real array of exactly ``shape``; else _Bad."""
+    np = loaded_numpy()
+    if np is not None and type(value) is np.ndarray:
+        if value.dtype.kind not in "fiu":
+            raise _Bad("array_dtype", {"dtype": str(value.dtype)}, "dtype")
+        if value.shape != shape:
+            raise _Bad("array_shape", {"shape": shape_text(value.shape)}, "shape",
+                       list(value.shape))
+        data = np.asarray(value, dtype=np.float64)
+        if not np.isfinite(data).all():
+            raise _Bad("array_not_finite", {}, "not_finite")
+        return data.tolist()
+    if type(value) in (list, tuple):
+        return _nested(value, shape)
+    if value is None:
+        raise _Bad("none", {}, "none")
+    raise _Bad("array_type", {"kind": type(value).__name__}, "type")
+
+
+def _array_invalid(key: str, bad: _Bad, lang: str) -> dict:
+    args = dict(bad.args_)
+    if "inner" in args:
+        code, fields = args.pop("inner")
+        args["detail"] = text(MESSAGES, code, lang, **fields)
+    detail = text(MESSAGES, bad.code, lang, **args)
+    out = {"invalid": bad.category,
+           "detail": text(MESSAGES, "in_key", lang, name=repr(key), detail=detail), "key": key}
+    if bad.shape is not None and len(bad.shape) <= 8 and all(0 <= n < 1 << 31 for n in bad.shape):
+        out["shape"] = bad.shape
+    return out
 
 
 def _real(value):
@@ -98,7 +186,8 @@ def _invalid(code: str, args: dict, lang: str) -> dict:
 
 
 def encode(value, keys, lang: str = "en") -> dict:
-    """Plain data for ``value``; ``keys`` is None for a single number, else the dict's keys."""
+    """Plain data for ``value``; ``keys`` is None for a single number, else the dict's keys
+    (``{key: shape}`` where each value is an array)."""
     if keys is None:
         number, problem = _real(value)
         return {"values": {SINGLE: number}} if problem is None else _invalid(*problem, lang)
@@ -110,7 +199,7 @@ def encode(value, keys, lang: str = "en") -> dict:
     # keys are compared as plain strings: a key object's own __eq__/__hash__ is not trusted
     got = {str.__str__(k) for k, _ in items if type(k) is str}
     problems = []
-    missing = [k for k in keys if k not in got]
+    missing = [k for k in keys if k not in got]      # (a dict {key: shape} lists its keys)
     extra = sorted([repr(k) for k in got if k not in keys]
                    + [f"<{type(k).__name__}>" for k, _ in items if type(k) is not str])
     if missing:
@@ -121,6 +210,12 @@ def encode(value, keys, lang: str = "en") -> dict:
         return _invalid("keys", {"problems": "; ".join(problems)}, lang)
     values = {}
     for key, item in items:
+        if isinstance(keys, dict):                    # {key: shape}: an array per key
+            try:
+                values[key] = _array(item, tuple(keys[key]))
+            except _Bad as bad:
+                return _array_invalid(key, bad, lang)
+            continue
         number, problem = _real(item)
         if problem is not None:
             inner = text(MESSAGES, problem[0], lang, **problem[1])

@@ -2,7 +2,8 @@
 
 It holds exactly the names the grader lists for the step (inputs, parameters, forward
 values, upstream gradients), as floats, plus numpy arrays assembled from them
-(``net.x``, ``net.W1``, ``net.h1``, ...). It never holds the step's own answer. numpy is
+(``net.x``, ``net.W1``, ``net.h1``, ...); a matrix step's values (sent as nested lists) are
+read-only arrays themselves (``net.W_next``). It never holds the step's own answer. numpy is
 imported when the learner's code first asks for an array, not before: a step computed
 from the scalars runs without it (about 80 ms less per check).
 """
@@ -133,12 +134,15 @@ _ARRAY_NAMES = {name: tuple(_names_in(layout)) for name, layout in ARRAYS.items(
 
 
 def _array(layout, values):
-    """A read-only numpy array of the scalars named in ``layout``; numpy loads here first."""
+    """A read-only numpy array of the scalars named in ``layout`` (or of the nested lists
+    ``layout`` itself when ``values`` is None); numpy loads here first."""
     np = loaded_numpy()
     if np is None:
         import numpy as np
 
     def build(part):
+        if values is None:
+            return part
         return values[part] if isinstance(part, str) else [build(p) for p in part]
 
     array = np.array(build(layout), dtype=float)
@@ -157,7 +161,9 @@ class Context:
     def __init__(self, values: dict, step_id: str = "", hidden: dict | None = None,
                  loss: tuple | None = None, lang: str = "en"):
         """``loss``: the parameter names ``net.loss(name=value, ...)`` takes, when offered."""
-        scalars = {name: float(value) for name, value in values.items()}
+        # A matrix step's values arrive as nested lists: they are read-only arrays here.
+        scalars = {name: _array(value, None) if isinstance(value, list) else float(value)
+                   for name, value in values.items()}
         if loss:                                          # net.loss(**changes), calls counted
             scalars["loss"] = CountedLoss(scalars, loss, lang)
         object.__setattr__(self, "_values", scalars)

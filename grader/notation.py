@@ -59,6 +59,18 @@ _PLAIN = {"y": ("y", "y"), "L": ("L", "L"), "y_target": (r"y_{\text{target}}", "
           "w": ("w", "w"), "b": ("b", "b"), "p": ("p", "p")}
 _GREEK = {"delta": (r"\delta", "δ")}
 
+# One layer l in matrix form, as a matrix step's net offers it (vectors are columns): name ->
+# (LaTeX, Unicode). There δ is ∂L/∂z, the matrix convention; the seed's δ⁽³⁾ is ∂L/∂y.
+LAYER_SYMBOLS = {
+    "h_prev": ("h^{(l-1)}", "h⁽ˡ⁻¹⁾"), "W": ("W^{(l)}", "W⁽ˡ⁾"), "b": ("b^{(l)}", "b⁽ˡ⁾"),
+    "z": ("z^{(l)}", "z⁽ˡ⁾"), "h": ("h^{(l)}", "h⁽ˡ⁾"),
+    "W_next": ("W^{(l+1)}", "W⁽ˡ⁺¹⁾"), "z_next": ("z^{(l+1)}", "z⁽ˡ⁺¹⁾"),
+    "h_next": ("h^{(l+1)}", "h⁽ˡ⁺¹⁾"), "delta_next": (r"\delta^{(l+1)}", "δ⁽ˡ⁺¹⁾"),
+    "delta": (r"\delta^{(l)}", "δ⁽ˡ⁾"),
+    "dW": (r"\frac{\partial L}{\partial W^{(l)}}", "∂L/∂W⁽ˡ⁾"),
+    "db": (r"\frac{\partial L}{\partial b^{(l)}}", "∂L/∂b⁽ˡ⁾"),
+}
+
 
 def _index(text: str):
     """An index: digits, or a generic i or j; None otherwise."""

@@ -171,7 +171,13 @@ def test_problem_set_is_the_seed_plus_further_problems():
     problem_set = checking.ProblemSet(4)
     assert problem_set.seeds[0] == 4 and len(set(problem_set.seeds)) == len(problem_set.seeds)
     assert len(problem_set.seeds) >= 1 + 4
-    assert problem_set.references[0] == quantities.reference(generate(4))
+    seed_values = quantities.reference(generate(4))
+    assert {k: v for k, v in problem_set.references[0].items() if k in seed_values} == seed_values
+    matrix_values = {}                # a matrix step's values, on the network drawn for it
+    for step in registry.ARRAY_STEPS:
+        matrix_values.update(step.reference(4))
+    assert {k: v for k, v in problem_set.references[0].items() if k not in seed_values} \
+        == matrix_values
 
 
 def test_duplicate_names_are_checked_once():

@@ -369,6 +369,8 @@ def _local(step, key) -> dict:
 def generated_mutants() -> list:
     mutants = []
     for step in registry.STEPS:
+        if step.arrays:              # a matrix step's slips: tests/test_matrix.py
+            continue
         right = _right(step)
         for key, (source, quantity) in diagnosis.expressions(step).items():
             for candidate in diagnosis.candidates(source, _available(step, key), quantity):
@@ -487,7 +489,7 @@ def test_every_code_of_a_slip_is_generated_and_named_on_a_step(mutant_results):
     assert set(table["missing_bias"]) == {"step0"}
     assert set(table["missing_learning_rate"]) == {"step17"}
     assert set(table["product_not_sum"]) == {"step10", "step11", "step12"}
-    assert set(table["rounded"]) == {step.id for step in registry.STEPS}
+    assert set(table["rounded"]) == {step.id for step in registry.STEPS if not step.arrays}
 
 
 # --- the formulas themselves, against sympy --------------------------------------------------

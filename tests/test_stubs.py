@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from grader import notation
 from grader.steps import derived, hints, registry, stubs
 
 STEPS = registry.STEPS
@@ -14,9 +15,16 @@ FADED = {**{n: "formula" for n in range(0, 5)}, **{n: "factors" for n in range(5
          **{n: "goal" for n in range(10, len(STEPS))}}
 
 
+def _gives_away(rhs: str) -> bool:
+    """A right-hand side that is one of a matrix step's symbols (∂L/∂b⁽ˡ⁾ = δ⁽ˡ⁾) restates
+    what the prose says; only a formula gives the step away."""
+    return rhs not in {written for _, written in notation.LAYER_SYMBOLS.values()}
+
+
 def _right_hand_sides(step) -> list:
     """What follows the last "=" (or "≈") of each row of the formula: what a learner would copy."""
-    return [re.split(r" [=≈] ", row)[-1] for row in step.formula_text.split(";  ")]
+    return [rhs for rhs in (re.split(r" [=≈] ", row)[-1] for row in step.formula_text.split(";  "))
+            if _gives_away(rhs)]
 
 
 def _shows_formula(text: str, step) -> bool:
@@ -123,7 +131,8 @@ def _answer_right_hand_sides(step) -> list:
     spaces: what a learner would copy, however the prose spaces it (δ⁽³⁾·y(1−y))."""
     rows = [row for row, parsed in zip(step.formula_text.split(";  "), derived.rows(step))
             if parsed.answers]
-    return ["".join(re.split(r" [=≈] ", row)[-1].split()) for row in rows]
+    return ["".join(re.split(r" [=≈] ", row)[-1].split()) for row in rows
+            if _gives_away(re.split(r" [=≈] ", row)[-1])]
 
 
 def _sentences(text: str) -> list:

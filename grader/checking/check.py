@@ -16,8 +16,8 @@ from ..sandbox.answers import SINGLE
 from ..errors import UsageError
 from ..i18n import pick, text
 from ..records import Record, asdict, factory
+from .problems import FURTHER_PROBLEMS, ProblemSet  # noqa: F401  (checking's own names)
 
-FURTHER_PROBLEMS = 4
 STATUSES = ("passed", "failed", "invalid", "error", "timeout", "not_started")
 
 MESSAGES = {
@@ -30,6 +30,9 @@ MESSAGES = {
               "是不是把数直接写进了代码，而不是用 net 计算？"},
     "invalid": {"en": "the answer is not a valid number: {detail}",
                 "zh": "答案不是有效的数：{detail}"},
+    "invalid_array": {"en": "the answer is not a valid array: {detail}",
+                      "zh": "答案不是有效的数组：{detail}"},
+    "with_axes": {"en": "{detail}; {axes}", "zh": "{detail}；{axes}"},
     "error": {"en": "the code raised an error", "zh": "代码运行出错"},
     "timeout": {"en": "{detail}", "zh": "{detail}"},
     "not_started": {"en": "fill in {file}, then run bpgrade check {step}",
@@ -119,59 +122,6 @@ class Report(Record, eq=True):
                 "score": self.score, "max_score": self.max_score}
 
 
-class ProblemSet:
-    """The visible problem for ``seed`` and the further ones, with reference values."""
-
-    def __init__(self, seed: int, further: int = FURTHER_PROBLEMS, cached: bool = False,
-                 further_seeds: list | None = None):
-        """``cached``: read and keep them in the learner's cache (see grader.engine.cache);
-        ``further_seeds``: the further problems' seeds (classroom grading draws them from
-        the secret), instead of those derived publicly from ``seed``."""
-        self.seed = seed
-        self._finite = {}
-        if further_seeds is not None:
-            further, cached = len(further_seeds), False
-        if cached:
-            from ..engine import cache as problem_cache
-
-            stored = problem_cache.load(seed, further + 1)
-            if stored is not None:          # plain floats: a repeated check imports no numpy
-                self._plain, self._problems = stored.problems, None
-                self.references = stored.references
-                self._finite = dict(enumerate(stored.finite_differences))
-                self.seeds = [p["seed"] for p in stored.problems]
-                return
-        # Drawing problems is the engine's work, and needs numpy: imported here, not at the
-        # top, so that a check that reads them from the cache never loads it.
-        from ..engine.generators import generate, trial_seeds
-        from ..steps import quantities
-
-        seeds = further_seeds if further_seeds is not None else trial_seeds(seed, further)
-        self._problems = [generate(s) for s in [seed] + list(seeds)]
-        self.references = [quantities.reference(p) for p in self._problems]
-        self.seeds = [p.seed for p in self._problems]
-        if cached:
-            finite = [self.finite_difference(i) for i in range(len(self._problems))]
-            problem_cache.store(seed, self._problems, self.references, finite)
-
-    @property
-    def problems(self) -> list:
-        """The :class:`~grader.engine.generators.Problem` objects (built from the cache's
-        numbers on first use)."""
-        if self._problems is None:
-            from ..engine import cache as problem_cache
-
-            self._problems = [problem_cache.problem(p) for p in self._plain]
-        return self._problems
-
-    def finite_difference(self, index: int) -> dict:
-        if index not in self._finite:
-            from ..steps import quantities
-
-            self._finite[index] = quantities.finite_difference(self.problems[index])
-        return self._finite[index]
-
-
 @lru_cache(maxsize=None)
 def hidden_reasons(step, lang: str = "en") -> dict:
     """Why ``net`` lacks each name it lacks for ``step``, as a reason code that ``net`` puts
@@ -206,7 +156,16 @@ def contexts_for(step, problem_set: ProblemSet, lang: str, upstream=None) -> lis
 
 
 def answer_keys(step):
+    """What the answer is checked against where the code ran: None for a number, the dict's
+    keys, or ``{key: shape}`` for arrays."""
+    if step.arrays:
+        return {key: list(shape) for key, shape in step.arrays.items()}
     return [key for key, _ in step.answer_items] if step.returns_dict else None
+
+
+def array_key(step, key: str) -> str:
+    """The answer key an entry belongs to (``dW[1,2]`` → ``dW``); a number's own key else."""
+    return key.partition("[")[0] if step.arrays else key
 
 
 def expected_values(step, reference: dict) -> dict:
@@ -248,12 +207,16 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
                       message=text(MESSAGES, "not_started", lang, file=file_name, step=step.id))
     if outcome.kind in ("error", "timeout"):
         key = "error" if outcome.kind == "error" else "timeout"
-        return Result(status=outcome.kind, score=0.0, **base,
+        found = None
+        if step.arrays and outcome.kind == "error":      # numpy refusing a product's shapes
+            from .diagnosis import matrix
+
+            found = matrix.from_error(step, outcome.error, lang)
+        return Result(status=outcome.kind, score=0.0, **base, diagnosis=found,
                       message=text(MESSAGES, key, lang, detail=outcome.error))
     for answer in outcome.answers:
         if "invalid" in answer:
-            return Result(status="invalid", score=0.0, **base,
-                          message=text(MESSAGES, "invalid", lang, detail=answer["detail"]))
+            return _invalid(step, answer, base, lang)
     right = right_per_problem(step, problem_set.references, outcome.answers)
     failing = [i for i, keys in enumerate(right) if not all(keys)]
     shown = failing[0] if failing else 0
@@ -279,12 +242,24 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
         return Result(status="passed", score=float(step.points), **base,
                       message=noting_cost(text(MESSAGES, "passed", lang, n=n)))
     keys_right = [all(trial[k] for trial in right) for k in range(len(rows))]
-    score = step.points * sum(keys_right) / len(rows) if step.returns_dict else 0.0
+    if step.arrays:                   # an array counts as one answer: right in every entry
+        groups = {}
+        for (key, _), ok in zip(step.answer_items, keys_right):
+            groups.setdefault(array_key(step, key), []).append(ok)
+        keys_right = [all(entries) for entries in groups.values()]
+    score = step.points * sum(keys_right) / len(keys_right) if step.returns_dict else 0.0
     message = noting_cost(
         text(MESSAGES, "failed_hidden", lang, bad=len(failing), others=n - 1)
         if 0 not in failing else text(MESSAGES, "failed", lang, bad=len(failing), n=n))
     found = None
-    if contexts is not None:
+    if contexts is not None and step.arrays:
+        from .diagnosis import matrix
+
+        found = matrix.diagnose(step, [values for values, _, _ in contexts],
+                                [answer["values"] for answer in outcome.answers],
+                                [expected_values(step, ref) for ref in problem_set.references],
+                                lang)
+    elif contexts is not None:
         from .diagnosis import diagnose
 
         found = diagnose(step, [values for values, _, _ in contexts],
@@ -293,6 +268,23 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
                          references=problem_set.references)
     return Result(status="failed", score=round(score, 6), **base, message=message,
                   diagnosis=found)
+
+
+def _invalid(step, answer: dict, base: dict, lang: str) -> Result:
+    """An answer that is not a valid number (or array): what was wrong with it; for an array
+    of the wrong shape, what each axis of the right one means, and the slip a shape shows."""
+    if not step.arrays:
+        return Result(status="invalid", score=0.0, **base,
+                      message=text(MESSAGES, "invalid", lang, detail=answer["detail"]))
+    from .diagnosis import matrix
+
+    detail = answer["detail"]
+    if answer.get("key") in step.arrays and answer["invalid"] == "shape":
+        detail = text(MESSAGES, "with_axes", lang, detail=detail,
+                      axes=step.axes(answer["key"], lang))
+    return Result(status="invalid", score=0.0, **base,
+                  diagnosis=matrix.from_shape(step, answer, lang),
+                  message=text(MESSAGES, "invalid_array", lang, detail=detail))
 
 
 def _missing(step, folder: Path, problem_set: ProblemSet, lang: str) -> Result:

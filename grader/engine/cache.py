@@ -27,14 +27,15 @@ from ..records import Record
 # The sources whose change makes a stored problem stale, from the package's root.
 _ENGINE = ("engine/generators.py", "engine/forward.py", "engine/backprop.py",
            "engine/finite_difference.py", "engine/losses.py", "engine/cache.py",
-           "steps/quantities.py", "tolerances.py", "engine/degenerate.py", "notation.py")
+           "steps/quantities.py", "tolerances.py", "engine/degenerate.py", "notation.py",
+           "steps/matrix.py")
 
 
 class Stored(Record, frozen=True):
     """A seed's problems as read back: plain numbers only (no numpy)."""
 
     problems: list             # per problem: its numbers as plain lists (see :func:`problem`)
-    references: list           # per problem: {quantity name: float}
+    references: list           # per problem: {quantity name: float, or a matrix step's lists}
     finite_differences: list   # per problem: {gradient quantity name: float}
 
 
@@ -84,8 +85,13 @@ _PLAIN_KEYS = {"seed", "layers", "activation", "output_activation", "x", "y_targ
                "weights", "biases", "loss"}
 
 
+def _number(value):
+    """A float, or nested lists of floats (a matrix step's values)."""
+    return [_number(v) for v in value] if type(value) is list else float(value)
+
+
 def _numbers(table) -> dict:
-    return {str(k): float(v) for k, v in table.items()}
+    return {str(k): _number(v) for k, v in table.items()}
 
 
 def load(seed: int, count: int, loss: str = SEED_LOSS) -> Stored | None:

@@ -56,6 +56,13 @@ MESSAGES = {
     "uses": {"en": "The lesson's formula uses:", "zh": "课文公式用到："},
     "offers": {"en": "net offers:", "zh": "net 提供："},
     "returns_dict": {"en": "Return a dict with the keys:", "zh": "返回一个 dict，键为："},
+    "returns_arrays": {"en": "Return a dict of numpy arrays with the keys and shapes:",
+                       "zh": "返回一个由 numpy 数组组成的 dict，键和形状为："},
+    "matrix_network": {"en": "A {layers} sigmoid network drawn for this step; layer l = {layer}. "
+                             "net holds (read-only numpy arrays; a matrix's rows are the neurons "
+                             "of its layer):",
+                       "zh": "为本步抽取的 {layers} sigmoid 网络；第 l = {layer} 层。net 提供"
+                             "（只读的 numpy 数组；矩阵的每一行对应所在层的一个神经元）："},
     "chain_right_alone": {
         "en": "your formula here is right (checked alone, on the reference inputs, it passes); "
               "its inputs were off because of wrong answers from {wrong}",
@@ -111,6 +118,13 @@ def _number(value) -> str:
     return "—" if value is None else f"{value:.10g}"
 
 
+def _held(value) -> str:
+    """A value net held: a number, or a matrix step's nested lists."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_held(v) for v in value) + "]"
+    return f"{value:.8g}"
+
+
 def _chain_line(result, lang: str) -> str:
     """What net held; for a failed step fed a wrong answer, the root causes and nothing else."""
     if result.status == "failed" and result.chained_wrong:
@@ -138,10 +152,14 @@ def _detail_lines(result, lang: str, verbose: bool, scaffold: str | None = None)
         where = "your_problem" if result.shown_visible else "other_problem"
         lines.append(text(MESSAGES, where, lang, seed=result.shown_seed))
         if _names_shown(result.step, scaffold):
-            lines.append("  " + "   ".join(f"net.{k} = {v:.8g}"
+            lines.append("  " + "   ".join(f"net.{k} = {_held(v)}"
                                            for k, v in list(result.inputs.items())[:8]))
         wide = max(len(r.key) for r in result.rows)
-        shown = [r for r in result.rows if not r.passed][:8]
+        shown = [r for r in result.rows if not r.passed]
+        step = registry.BY_ID.get(result.step)
+        if step is not None and step.arrays:     # the first wrong entry of each array
+            shown = list({r.key.partition("[")[0]: r for r in reversed(shown)}.values())[::-1]
+        shown = shown[:8]
         for row in shown:
             label = "" if row.key == "value" else f"{row.key:<{wide}}  "
             lines.append(f"  {label}{text(MESSAGES, 'expected', lang)} {_number(row.expected):>16}"
@@ -328,6 +346,8 @@ def show_text(view: dict, lang: str = "en") -> str:
     """``bpgrade show``: the step's formula and the learner's concrete numbers."""
     from .. import notation                 # here, not at the top: the check path imports us
 
+    if "arrays" in view:
+        return _matrix_show_text(view, lang)
     known = {**view["inputs"], **view["parameters"], **view["forward"], **view["upstream"]}
     exact = set(view["inputs"]) | set(view["parameters"])      # the two-decimal numbers
 
@@ -375,4 +395,22 @@ def show_text(view: dict, lang: str = "en") -> str:
         out += ["", textwrap.fill(offers, 96, subsequent_indent="    ") if lang == "en" else offers]
     if view["answer"]:
         out.append(text(MESSAGES, "returns_dict", lang) + " " + ", ".join(view["answer"]))
+    return "\n".join(out)
+
+
+def _matrix_show_text(view: dict, lang: str) -> str:
+    """``bpgrade show`` for a matrix step: its network, the arrays net holds, the shapes."""
+    out = [text(MESSAGES, "show_title", lang, step=view["step"], title=pick(view["title"], lang),
+                seed=view["seed"]), ""]
+    if view["formula_text"]:
+        out += ["    " + part for part in view["formula_text"].split(";  ")] + [""]
+    out += ["  " + pick(view["meaning"], lang), "",
+            text(MESSAGES, "matrix_network", lang, layers="-".join(map(str, view["layers"])),
+                 layer=view["layer"])]
+    for name, value in view["arrays"].items():
+        rows = value if value and isinstance(value[0], list) else [value]
+        out.append(f"  net.{name} =")
+        out.extend("    [" + "  ".join(f"{v:>12.8g}" for v in row) + "]" for row in rows)
+    answer = ", ".join(f"{key} {tuple(shape)}" for key, shape in view["answer"].items())
+    out += ["", text(MESSAGES, "returns_arrays", lang) + " " + answer]
     return "\n".join(out)

@@ -3,17 +3,57 @@
 :func:`bpgrade_harness.answers.encode` runs where the learner's code ran and turns the
 returned object into plain JSON data: ``{"values": {key: float}}`` or
 ``{"invalid": code, "detail": text}``. :func:`decode` runs in the trusted grader and accepts
-nothing but that shape, with finite floats and the step's exact keys.
+nothing but that shape, with finite floats and the step's exact keys. An array answer
+(``keys`` a dict ``{key: shape}``) must be nested lists of exactly that shape; its entries come
+out one by one under their names (``dW[1,2]``, :func:`bpgrade_harness.answers.entries`), so
+everything after this compares numbers.
 """
 
 from __future__ import annotations
 
 import math
 
-from bpgrade_harness.answers import SINGLE, encode  # noqa: F401
+from bpgrade_harness.answers import SINGLE, encode, entries  # noqa: F401
 
 INVALID_CODES = ("none", "bool", "shape", "dtype", "complex", "str", "type", "not_finite",
                  "keys", "in_key")
+
+
+def _number(number, key: str) -> float:
+    if type(number) is int and abs(number) > 1 << 1000:   # a float could not hold it
+        raise ValueError(f"{key} is not a finite number")
+    if type(number) not in (float, int) or not math.isfinite(number):
+        raise ValueError(f"{key} is not a finite number")
+    return float(number)
+
+
+def _flat(value, shape: tuple, key: str) -> list:
+    """The entries of nested lists of exactly ``shape``, row by row."""
+    if not shape:
+        return [_number(value, key)]
+    if type(value) is not list or len(value) != shape[0]:
+        raise ValueError(key)                # not the shape asked for
+    return [number for item in value for number in _flat(item, shape[1:], key)]
+
+
+def _invalid_marker(data: dict, keys) -> dict:
+    extra = set(data) - {"invalid", "detail"}
+    if not {"invalid", "detail"} <= set(data) or data["invalid"] not in INVALID_CODES \
+            or not isinstance(data["detail"], str) or not extra <= {"key", "shape"} \
+            or (extra and not isinstance(keys, dict)):
+        raise ValueError("malformed invalid marker")
+    out = {"invalid": data["invalid"], "detail": data["detail"][:300]}
+    if "key" in data:
+        if type(data["key"]) is not str or data["key"] not in keys:
+            raise ValueError("malformed invalid marker")
+        out["key"] = data["key"]
+    if "shape" in data:
+        shape = data["shape"]
+        if type(shape) is not list or len(shape) > 8 or "key" not in data \
+                or any(type(n) is not int or not 0 <= n < 1 << 31 for n in shape):
+            raise ValueError("malformed invalid marker")
+        out["shape"] = list(shape)
+    return out
 
 
 def decode(data, keys) -> dict:
@@ -22,19 +62,15 @@ def decode(data, keys) -> dict:
     if not isinstance(data, dict):
         raise ValueError("not an object")
     if "invalid" in data:
-        if set(data) != {"invalid", "detail"} or data["invalid"] not in INVALID_CODES \
-                or not isinstance(data["detail"], str):
-            raise ValueError("malformed invalid marker")
-        return {"invalid": data["invalid"], "detail": data["detail"][:300]}
+        return _invalid_marker(data, keys)
     values = data.get("values")
     if set(data) != {"values"} or not isinstance(values, dict) or sorted(values) != sorted(expected):
         raise ValueError("wrong keys")
     clean = {}
     for key in expected:
-        number = values[key]
-        if type(number) is int and abs(number) > 1 << 1000:   # a float could not hold it
-            raise ValueError(f"{key} is not a finite number")
-        if type(number) not in (float, int) or not math.isfinite(number):
-            raise ValueError(f"{key} is not a finite number")
-        clean[key] = float(number)
+        if isinstance(keys, dict):                   # an array: its entries by name
+            shape = tuple(keys[key])
+            clean.update(zip(entries(key, shape), _flat(values[key], shape, key)))
+        else:
+            clean[key] = _number(values[key], key)
     return {"values": clean}

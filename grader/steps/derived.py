@@ -23,13 +23,15 @@ ROWS_JOINED = {"en": ";  ", "zh": "；"}
 @lru_cache(maxsize=None)
 def rows(step) -> tuple:
     """The step's rows as :class:`~grader.steps.registry.Row` s (a string row is ``"left =
-    source"`` or ``"left ≈ source"``)."""
+    source"`` or ``"left ≈ source"``, a matrix step's a pair ``(key, formula)``)."""
     out = []
     for row in step.rows:
         if isinstance(row, str):
             relation = "≈" if " ≈ " in row else "="
             left, source = row.split(f" {relation} ", 1)
             row = Row(left, source, relation=relation)
+        elif isinstance(row, tuple):                 # a matrix step's (key, formula)
+            row = Row(*row)
         out.append(row)
     return tuple(out)
 

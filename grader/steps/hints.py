@@ -57,7 +57,7 @@ def parts(step: registry.Step, level: int, lang: str, scaffold: str | None = Non
           paper: bool = False) -> list:
     """The hint at ``level``, paragraph by paragraph, for a learner whose stub (or sheet,
     ``paper``) is at ``scaffold``; on paper the blanks are filled from the sheet, not ``net``."""
-    from . import derived, stubs
+    from . import stubs
 
     shown = stubs.support(step, scaffold or stubs.DEFAULT_SCAFFOLD)
     out = []
@@ -68,7 +68,7 @@ def parts(step: registry.Step, level: int, lang: str, scaffold: str | None = Non
     out.append(pick(step.hints[level], lang))
     if level == 2 and shown != "formula":       # the formula's shape, where it is not shown
         out.append(text(MESSAGES, "blanks_paper" if paper else "blanks", lang,
-                        shape=derived.blanks(step, lang)))
+                        shape=step.blanks(lang)))
     return out
 
 

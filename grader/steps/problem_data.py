@@ -51,6 +51,18 @@ def step_view(problem, step, scaffold: str | None = None) -> dict:
     scaffold = scaffold or stubs.DEFAULT_SCAFFOLD
     shown = stubs.support(step, scaffold)
     formula = shown == "formula"
+    if step.arrays:                   # a matrix step: its own network, drawn from the seed
+        values = step.reference(problem.seed)
+        return {"seed": problem.seed, "step": step.id, "title": step.title,
+                "scaffold": scaffold, "shows": shown,
+                "meaning": step.meaning if formula else step.goal,
+                "factors": step.factors if shown == "factors" else None,
+                "formula": step.formula if formula else None,
+                "formula_text": step.formula_text if formula else None,
+                "uses": list(step.uses) if formula else None, "offers": step.offers,
+                "layers": list(step.layers), "layer": step.layer,
+                "arrays": {name: values[name] for name in step.context},
+                "answer": {key: list(shape) for key, shape in step.arrays.items()}}
     reference = quantities.reference(problem)
     base = set(registry.BASE)
     forward_names = [n for n in registry.FORWARD if n in step.context]

@@ -85,6 +85,13 @@ class Step(Record, frozen=True):
         from . import derived
         return derived.expression(self)
 
+    arrays = None                   # {answer key: shape} where the answers are arrays
+
+    def blanks(self, lang: str = "en") -> str:
+        """The formula's shape with every value a blank, rows joined as ``lang`` writes them."""
+        from . import derived
+        return derived.blanks(self, lang)
+
     @property
     def returns_dict(self) -> bool:
         return isinstance(self.answer, dict)

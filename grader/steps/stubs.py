@@ -30,6 +30,8 @@ MESSAGES = {
 _RETURNS = {
     "number": {"en": "Return: one number (a float).", "zh": "返回：一个数（float）。"},
     "dict": {"en": "Return: a dict with exactly these keys:", "zh": "返回：一个 dict，键恰好是："},
+    "arrays": {"en": "Return: a dict of numpy arrays with exactly these keys and shapes:",
+               "zh": "返回：一个由 numpy 数组组成的 dict，键和形状恰好是："},
 }
 
 
@@ -80,7 +82,12 @@ def _offers(step: registry.Step, lang: str) -> str:
 
 
 def docstring(step: registry.Step, scaffold: str = DEFAULT_SCAFFOLD) -> str:
-    if step.returns_dict:
+    if step.arrays:
+        from bpgrade_harness.answers import shape_text
+
+        keys = "    " + ", ".join(f'"{k}" {shape_text(shape)}' for k, shape in step.arrays.items())
+        returns = {lang: f"{text(_RETURNS, 'arrays', lang)}\n{keys}" for lang in LANGUAGES}
+    elif step.returns_dict:
         keys = textwrap.fill(", ".join(f'"{k}"' for k, _ in step.answer_items), width=84,
                              initial_indent="    ", subsequent_indent="    ")
         returns = {lang: f"{text(_RETURNS, 'dict', lang)}\n{keys}" for lang in LANGUAGES}

@@ -181,7 +181,7 @@ def _other_step(quantity: str, got: list, want: list, references):
 @lru_cache(maxsize=1)
 def _answered() -> tuple:
     """(step, key, quantity) for every answer of every step, in registry order."""
-    return tuple((step, key, quantity) for step in registry.STEPS
+    return tuple((step, key, quantity) for step in registry.STEPS if not step.arrays
                  for key, quantity in step.answer_items)
 
 

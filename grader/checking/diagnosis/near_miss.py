@@ -168,14 +168,19 @@ def _number(value: float) -> str:
     return render(num(value), False)
 
 
-def describe(found: NearMiss, lang: str, tree=None, symbol: str = "", central=None) -> dict:
+def describe(found: NearMiss, lang: str, tree=None, symbol: str = "", central=None,
+             written: tuple | None = None) -> dict:
     """The diagnosis fields of a near miss: ``tree`` is the right formula (None when the step
-    has none; ``symbol`` names the quantity then), ``central`` the step's central difference."""
+    has none; ``symbol`` names the quantity then, or ``written`` gives it as (LaTeX, text)),
+    ``central`` the step's central difference."""
     fields = {"error": f"{found.error:.1e}", "tolerance": _number(tolerances.RELATIVE)}
     out = {"code": found.code, "relative_error": found.error, "tolerance": tolerances.RELATIVE,
            **found.facts}
-    latex_of = render(tree, True) if tree is not None else notation.symbol(symbol, True)
-    text_of = render(tree, False) if tree is not None else notation.symbol(symbol, False)
+    if written is not None:
+        latex_of, text_of = written
+    else:
+        latex_of = render(tree, True) if tree is not None else notation.symbol(symbol, True)
+        text_of = render(tree, False) if tree is not None else notation.symbol(symbol, False)
     if found.code == "rounded" and "places" in found.facts:
         places = found.facts["places"]
         out["formula_latex"] = rf"\operatorname{{round}}({latex_of}, {places})"
