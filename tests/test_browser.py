@@ -315,20 +315,26 @@ def test_chinese_headings_are_set_in_a_chinese_font(zh_page):
         assert any(f["familyName"] in wanted and f["glyphCount"] > 0 for f in fonts), fonts
 
 
+@pytest.mark.parametrize("loss", ["half_squared_error", "softmax_cross_entropy"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_cost_plot_text_is_laid_out_apart_and_within_its_estimates(printer, lang):
+def test_cost_plot_text_is_laid_out_apart_and_within_its_estimates(printer, lang, loss):
     """The cost plot places its labels by an estimate of each text's width; in Chromium (with
     a Chinese font for zh) every text stays inside the plot, no two intersect, each is no wider
-    than its estimate, and the y-label reads across."""
+    than its estimate, and the y-label reads across. With softmax_cross_entropy the notes also
+    say that the ladders end in 2 outputs."""
     from grader.cost import lab, plot, report
+    from grader.notation import LOSSES
     from test_cost import counted_rows
 
     if lang == "zh":
         require_chinese_font()
     browser, folder = printer
-    drawn = report.CostReport(seed=0, rows=counted_rows(lab.LADDER),
-                              families=lab.families(lab.LADDER))
-    path = folder / f"cost-{lang}.svg"
+    networks = lab.default_networks(loss)
+    drawn = report.CostReport(seed=0, rows=counted_rows(networks),
+                              families=lab.families(networks, lab.ladders(loss)),
+                              activation="tanh", output_activation=LOSSES[loss], loss=loss,
+                              widened_outputs=networks != lab.LADDER)
+    path = folder / f"cost-{lang}-{loss}.svg"
     path.write_text(plot.svg(drawn, lang), encoding="utf-8")
     browser.open(path.as_uri())
     box, texts = laid_out_texts(browser, "svg")

@@ -436,8 +436,8 @@ def test_a_softmax_run_says_its_ladders_end_in_two_outputs(monkeypatch, lang):
         == ("softmax_cross_entropy", "softmax", True)
     assert [f["name"] for f in data["families"]] == ["width", "depth"]
     report_ = lab.measure(None, loss="softmax_cross_entropy", cap=0, shared=False)
-    said = {"en": "every network of the ladders ends in 2 outputs instead of 1",
-            "zh": "阶梯中的每个网络都以 2 个输出（而非 1 个）结尾"}[lang]
+    said = {"en": "The ladders end in 2 outputs, not 1: softmax_cross_entropy needs 2",
+            "zh": "阶梯中的网络以 2 个输出结尾（而非 1 个）：softmax_cross_entropy 至少需要 2 个输出"}[lang]
     assert said in report.table(report_, lang)
     notes = ET.fromstring(plot.svg(report_, lang)).findall(f"{SVG}g[@class='notes']/{SVG}text")
     assert any(said in "".join(n.itertext()) for n in notes)

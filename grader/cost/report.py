@@ -20,10 +20,10 @@ MESSAGES = {
                    "（即 sympy.count_ops 的计数）"},
     "network": {"en": "Networks: {activation} hidden layers, {output} output, loss {loss}",
                 "zh": "网络：隐藏层激活函数 {activation}，输出层 {output}，损失函数 {loss}"},
-    "widened": {"en": "{loss} needs at least 2 outputs (a softmax of one output is always 1): "
-                      "every network of the ladders ends in 2 outputs instead of 1",
-                "zh": "{loss} 至少需要 2 个输出（只有一个输出时 softmax 恒为 1）："
-                      "阶梯中的每个网络都以 2 个输出（而非 1 个）结尾"},
+    "widened": {"en": "The ladders end in 2 outputs, not 1: {loss} needs 2 (a softmax of one "
+                      "output is always 1).",
+                "zh": "阶梯中的网络以 2 个输出结尾（而非 1 个）：{loss} 至少需要 2 个输出"
+                      "（只有一个输出时 softmax 恒为 1）。"},
     "layers": {"en": "layers", "zh": "层"},
     "params": {"en": "params P", "zh": "参数 P"},
     "forward": {"en": "forward", "zh": "前向"},
