@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import subprocess
@@ -331,7 +332,8 @@ def test_the_lessons_network_counts_as_before(seed_report):
                                                 "square": 1}
     assert (seed_report.activation, seed_report.output_activation, seed_report.loss,
             seed_report.widened_outputs) == ("sigmoid", "sigmoid", SEED_LOSS, False)
-    assert lab.measure.__defaults__[-2:] == ("sigmoid", SEED_LOSS)
+    defaults = inspect.signature(lab.measure).parameters
+    assert (defaults["activation"].default, defaults["loss"].default) == ("sigmoid", SEED_LOSS)
 
 
 def test_cse_finds_the_seeds_reused_values(seed_report):
@@ -624,7 +626,7 @@ def test_cli_json_keeps_its_fields_and_names_the_families():
 @pytest.mark.parametrize("activation, loss", [("tanh", "mean_squared_error"),
                                               ("relu", "binary_cross_entropy"),
                                               ("sigmoid", "softmax_cross_entropy")])
-def test_cli_names_and_uses_the_activation_and_loss(tmp_path, activation, loss):
+def test_cli_names_and_uses_the_activation_and_loss(tmp_path, seed_report, activation, loss):
     target = tmp_path / "cost.svg"
     result = CliRunner().invoke(main, ["cost", "--layers", "2,3,2", "--activation", activation,
                                        "--loss", loss, "--json", "--svg", str(target)])
@@ -657,6 +659,9 @@ def test_cli_names_and_uses_the_activation_and_loss(tmp_path, activation, loss):
                                           activation, "--loss", loss, "--lang", lang,
                                           "--symbolic-cap", "0"])
         assert table.exit_code == 0 and said in table.output.splitlines()[1]
+        # the reused values are named for the lesson's all-sigmoid network only, and it says so
+        only = report.text(report.MESSAGES, "shared_sigmoid_only", lang)
+        assert only in table.output and only not in report.table(seed_report, lang)
 
 
 @pytest.mark.parametrize("args, lang, said", [

@@ -52,6 +52,10 @@ MESSAGES = {
     "shared_title": {
         "en": "What backprop reuses: sympy.cse across the {params} naive derivatives of {layers}",
         "zh": "反向传播复用了什么：sympy.cse 在 {layers} 的 {params} 个朴素导数中找到的公共子式"},
+    "shared_sigmoid_only": {
+        "en": "The shared subexpressions backprop reuses are listed for an all-sigmoid network "
+              "only, whose values the lesson names.",
+        "zh": "反向传播复用的公共子式只对全部为 sigmoid 的网络列出（课文为其中的值命名）。"},
     "shared_used": {"en": "in {used} of {params} derivatives", "zh": "出现在 {params} 个导数中的 {used} 个"},
     "unnamed": {"en": "(a partial product)", "zh": "（部分乘积）"},
     "shared_note": {
@@ -211,6 +215,8 @@ def table(report: CostReport, lang: str = "en") -> str:
     if notes:
         lines.append("")
         lines.extend(f"* {note}" for note in notes)
+    if (report.activation, report.output_activation) != ("sigmoid", "sigmoid"):
+        lines += ["", t("shared_sigmoid_only")]
     if report.shared:
         params = parameter_count(report.shared_layers)
         lines += ["", t("shared_title", params=params, layers=_layers_text(report.shared_layers))]
