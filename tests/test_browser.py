@@ -315,32 +315,38 @@ def test_chinese_headings_are_set_in_a_chinese_font(zh_page):
         assert any(f["familyName"] in wanted and f["glyphCount"] > 0 for f in fonts), fonts
 
 
+@pytest.mark.parametrize("loss", ["half_squared_error", "softmax_cross_entropy"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_cost_plot_text_is_laid_out_apart_and_within_its_estimates(printer, lang):
+def test_cost_plot_text_is_laid_out_apart_and_within_its_estimates(printer, lang, loss):
     """The cost plot places its labels by an estimate of each text's width; in Chromium (with
     a Chinese font for zh) every text stays inside the plot, no two intersect, each is no wider
-    than its estimate, and the y-label reads across."""
-    from grader.cost import lab, report
+    than its estimate, and the y-label reads across. With softmax_cross_entropy the notes also
+    say that the ladders end in 2 outputs."""
+    from grader.cost import lab, plot, report
+    from grader.notation import LOSSES
     from test_cost import counted_rows
 
     if lang == "zh":
         require_chinese_font()
     browser, folder = printer
-    plot = report.CostReport(seed=0, rows=counted_rows(lab.LADDER),
-                             families=lab.families(lab.LADDER))
-    path = folder / f"cost-{lang}.svg"
-    path.write_text(report.svg(plot, lang), encoding="utf-8")
+    networks = lab.default_networks(loss)
+    drawn = report.CostReport(seed=0, rows=counted_rows(networks),
+                              families=lab.families(networks, lab.ladders(loss)),
+                              activation="tanh", output_activation=LOSSES[loss], loss=loss,
+                              widened_outputs=networks != lab.LADDER)
+    path = folder / f"cost-{lang}-{loss}.svg"
+    path.write_text(plot.svg(drawn, lang), encoding="utf-8")
     browser.open(path.as_uri())
     box, texts = laid_out_texts(browser, "svg")
     assert len(texts) > 30
     assert_inside_and_apart(box, texts)
-    model = report.plot_model(plot, lang)
+    model = plot.plot_model(drawn, lang)
     placed = {item["text"] for item in model["end_labels"] + model["names"] + model["legend"]}
     placed |= {guide["label"] for guide in model["guides"]}
     measured = [t for t in texts if t[4] in placed]
     assert {t[4] for t in measured} == placed
     for x1, y1, x2, y2, text, size in measured:         # each placed by its estimate
-        estimate = report._text_box(0, 0, text, size)
+        estimate = plot._text_box(0, 0, text, size)
         assert x2 - x1 <= estimate[2] - estimate[0] + 0.5, (text, x2 - x1, estimate)
         assert -estimate[1] + estimate[3] >= y2 - y1 - 0.5, (text, y2 - y1, estimate)
     (y_label,) = [t for t in texts if t[4] == report.text(report.MESSAGES, "svg_y", lang)]

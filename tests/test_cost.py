@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -16,15 +18,18 @@ from click.testing import CliRunner
 
 from grader.checking import check as checking
 
-from grader.cost import counting, lab, report, symbolic
+from grader.cost import counting, lab, plot, report, symbolic
 
 from grader.steps import registry, stubs
 
 from grader import sandbox
 from grader.cli import main
 from grader.steps.context import Context, CountedLoss, usage
+from grader.engine.backprop import backprop
 from grader.engine.forward import forward, run
 from grader.engine.generators import generate
+from grader.engine.witness import rational
+from grader.notation import LOSSES, SEED_LOSS
 from grader.steps.quantities import reference
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,14 +41,56 @@ def params_of(layers) -> int:
     return sum(n_in * n_out + n_out for n_in, n_out in zip(layers[:-1], layers[1:]))
 
 
-def forward_ops_by_theory(layers) -> int:
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+
+# What each formula costs on a layer of n, one operation per + − × ÷, power, exp, log, tanh,
+# max or comparison on one number, written from the formulas (not from the engine's code).
+ACTIVATION_OPS = {
+    "sigmoid": lambda n: 4 * n,                 # 1/(1 + e^(−z)): −, exp, +, ÷
+    "tanh": lambda n: n,
+    "relu": lambda n: n,                        # max(z, 0)
+    "softmax": lambda n: 5 * n - 2,             # m = max z (n − 1), e^(z − m) (2n), Σ (n − 1), ÷
+}
+LOSS_OPS = {
+    "half_squared_error": lambda n: 3 * n,      # y − t, ², Σ (n − 1), ½ ×
+    "mean_squared_error": lambda n: 3 * n,      # y − t, ², Σ (n − 1), ÷ n
+    # log σ(z) = −log(e⁰ + e^(−z)): two negations, two exp, +, log: 6; log(1 − σ(z)) = log σ(−z):
+    # one negation more, 7; t·a + (1 − t)·b: 4; then Σ (n − 1) and −
+    "binary_cross_entropy": lambda n: 17 * n + (n - 1) + 1,
+    # log softmax(z) = z − log Σ e^z: n − 1 pairwise log(eᵃ + eᵇ) of 4 each, n subtractions;
+    # t ·: n; Σ: n − 1; −
+    "softmax_cross_entropy": lambda n: 4 * (n - 1) + n + n + (n - 1) + 1,
+}
+# Backward: dL/dy at the output, and the cross-entropies' y − t at z
+DELTA_OPS = {"half_squared_error": lambda n: n,                 # y − t
+             "mean_squared_error": lambda n: 2 * n,             # (2/n)·(y − t)
+             "binary_cross_entropy": lambda n: 4 * n + n,       # (y − t)/(y(1 − y)); y − t
+             "softmax_cross_entropy": lambda n: 2 * n + n}      # −t/y; y − t
+DERIVATIVE_OPS = {"sigmoid": 2, "tanh": 2, "relu": 1}           # h(1 − h), 1 − h², z > 0
+
+
+def forward_ops_by_theory(layers, activation="sigmoid", loss=SEED_LOSS) -> int:
     """A layer of n_out neurons with n_in inputs: n_out(2 n_in − 1) for W h, n_out for + b,
-    4 n_out for σ = 1/(1 + e^(−z)); then L = ½ Σ (y − t)²: n − 1 sums and 3 per output."""
+    and its activation; then the loss."""
+    acts = (activation,) * (len(layers) - 2) + (LOSSES[loss],)
     ops = 0
-    for n_in, n_out in zip(layers[:-1], layers[1:]):
-        ops += n_out * (2 * n_in - 1) + n_out + 4 * n_out
-    n = layers[-1]
-    return ops + 2 * n + (n - 1) + 1
+    for n_in, n_out, act in zip(layers[:-1], layers[1:], acts):
+        ops += n_out * (2 * n_in - 1) + n_out + ACTIVATION_OPS[act](n_out)
+    return ops + LOSS_OPS[loss](layers[-1])
+
+
+def backward_ops_by_theory(layers, activation="sigmoid", loss=SEED_LOSS) -> int:
+    """δ, then per layer: dz = dh·act′(z) (at a cross-entropy's output y − t, counted in δ),
+    dW = dz ⊗ h_prev and dh_prev = Wᵀ dz, n_in(2 n_out − 1), down to the inputs."""
+    ops = DELTA_OPS[loss](layers[-1])
+    depth = len(layers) - 1
+    for l, (n_in, n_out) in enumerate(zip(layers[:-1], layers[1:])):
+        output = l == depth - 1
+        act = LOSSES[loss] if output else activation
+        if not (output and loss in ("binary_cross_entropy", "softmax_cross_entropy")):
+            ops += (DERIVATIVE_OPS[act] + 1) * n_out
+        ops += n_out * n_in + n_in * (2 * n_out - 1)
+    return ops
 
 
 # --- counts are derived from the engine -------------------------------------------------------
@@ -78,6 +125,49 @@ def test_a_wider_layer_costs_what_theory_says():
     assert counting.backprop_ops(wide) > counting.backprop_ops(narrow)
 
 
+COMBINATIONS = [(a, loss) for a in ACTIVATIONS for loss in LOSSES]
+SMALL = ((2, 3, 2), (1, 2, 2, 3), (3, 4, 2))
+
+
+@pytest.mark.parametrize("activation, loss", COMBINATIONS)
+@pytest.mark.parametrize("layers", SMALL, ids=str)
+def test_every_activation_and_loss_is_counted_as_its_formulas_say(layers, activation, loss):
+    problem = generate(0, layers, activation, loss=loss)
+    counts = counting.operation_counts(problem)
+    assert counts["forward"].total == forward_ops_by_theory(layers, activation, loss)
+    assert counts["backward"].total == backward_ops_by_theory(layers, activation, loss)
+    forward_count, backprop_count = counting.forward_ops(problem), counting.backprop_ops(problem)
+    assert forward_count < backprop_count <= 3 * forward_count
+    assert counting.finite_difference_ops(problem) == 2 * params_of(layers) * forward_count
+
+
+@pytest.mark.parametrize("activation, loss", COMBINATIONS)
+def test_counts_grow_linearly_with_a_layers_width(activation, loss):
+    """Widening one hidden layer by k neurons adds the same work each time: forward and
+    backprop are linear in the parameters, finite differences quadratic."""
+    counts = [counting.operation_counts(generate(0, (3, 4 + 3 * k, 2), activation, loss=loss))
+              for k in range(4)]
+    for kind in ("forward", "backward"):
+        steps = {b[kind].total - a[kind].total for a, b in zip(counts, counts[1:])}
+        assert len(steps) == 1 and steps.pop() > 0
+
+
+def test_the_counter_says_what_one_operation_is():
+    """exp, log, tanh, max and a comparison are one operation each; log(eᵃ + eᵇ) is four."""
+    tally = counting.Tally()
+    z = counting._counting(np.array([0.5, -1.0, 2.0]), tally)
+    np.tanh(z), np.maximum(z, 0.0), z > 0, np.exp(z), np.log(np.exp(z))
+    assert dict(tally) == {"tanh": 3, "maximum": 3, "greater": 3, "exp": 6, "log": 3}
+    tally.clear()
+    np.logaddexp(0.0, z)
+    assert dict(tally) == {"exp": 6, "add": 3, "log": 3}
+    tally.clear()
+    np.max(z), np.size(z)
+    assert dict(tally) == {"maximum": 2}
+    with pytest.raises(TypeError, match="does not handle arctan"):
+        np.arctan(z)
+
+
 def test_counting_changes_no_result():
     problem = generate(0)
     tally = counting.Tally()
@@ -105,6 +195,40 @@ def test_naive_count_is_count_ops_of_each_separate_derivative():
     naive = symbolic.naive_symbolic(generate(0, (1, 1, 1)))
     assert sorted(naive.per_parameter) == by_hand
     assert naive.ops == sum(by_hand)
+
+
+def naive_gradient(problem, naive) -> np.ndarray:
+    """The naive derivatives at the problem's numbers, read exactly as a person reads them."""
+    flat = [v for array in problem.weights + problem.biases for v in np.ravel(array)]
+    values = {s: rational(v) for s, v in zip(naive.symbols, flat)}
+    values.update({s: rational(v) for s, v in zip(naive.inputs,
+                                                  list(problem.x) + list(problem.y_target))})
+    return np.array([float(d.xreplace(values).evalf(30)) for d in naive.derivatives])
+
+
+@pytest.mark.parametrize("activation, loss", COMBINATIONS)
+def test_the_naive_route_differentiates_the_chosen_loss_and_activation(activation, loss):
+    problem = generate(0, (2, 2, 2), activation, loss=loss)
+    naive = symbolic.naive_symbolic(problem)
+    assert naive.skipped is None and len(naive.derivatives) == params_of((2, 2, 2))
+    grads = backprop(problem, forward(problem))
+    engine = np.concatenate([np.ravel(g) for g in grads.dW + grads.db])
+    np.testing.assert_allclose(naive_gradient(problem, naive), engine, rtol=1e-9, atol=1e-15)
+    written = {type(node).__name__ for d in naive.derivatives
+               for node in sympy.preorder_traversal(d)}
+    assert {"sigmoid": "exp", "tanh": "tanh", "relu": "Heaviside"}[activation] in written
+
+
+def test_the_naive_size_estimate_is_what_sympy_counts_for_elementwise_activations():
+    from grader.engine.witness import expanded_loss
+
+    for loss in LOSSES:
+        for activation in ("tanh", "relu"):
+            layers = (2, 3, 3, 2)
+            acts = (activation,) * 2 + (LOSSES[loss],)
+            written = sympy.count_ops(expanded_loss(layers, acts, loss=loss).loss)
+            assert written == pytest.approx(symbolic.expanded_size(layers, activation, loss),
+                                            rel=0.01)
 
 
 def test_naive_grows_faster_than_backprop_with_depth():
@@ -160,6 +284,22 @@ def test_the_budget_stops_a_network_too_big_for_it_and_says_so():
     assert "时间预算" in report.skip_message(row, "naive_symbolic", "zh")
 
 
+@pytest.mark.parametrize("activation, loss", [("relu", SEED_LOSS), ("tanh", "binary_cross_entropy"),
+                                              ("relu", "softmax_cross_entropy")])
+def test_the_budget_caps_every_activation_and_loss(activation, loss):
+    """ReLU is written as Max(z, 0), which keeps the expanded loss as small as tanh's: the
+    budget stops a deep network after a few derivatives, as it does the lesson's sigmoid."""
+    budget, layers = 2.0, (2, 3, 3, 3, 3, 2, 2)
+    problem = generate(0, layers, activation, loss=loss)
+    start = time.perf_counter()
+    naive = symbolic.naive_symbolic(problem, budget=budget)
+    took = time.perf_counter() - start
+    key, values = naive.skipped
+    assert key == "over_budget" and naive.ops is None
+    assert values["done"] < values["params"] == params_of(layers)
+    assert took < 3 * budget
+
+
 def test_a_spent_budget_stops_the_route_between_two_derivatives(monkeypatch):
     """Even where every derivative looks cheap, the route stops once the budget is spent."""
     clock = iter(range(1000))
@@ -179,6 +319,21 @@ def test_a_truly_huge_network_is_not_started():
 @pytest.fixture(scope="module")
 def seed_report():
     return lab.measure([(2, 3, 2, 1), (1, 2, 1), (4, 16, 16, 1)])
+
+
+def test_the_lessons_network_counts_as_before(seed_report):
+    """The default run, the lesson's sigmoid network and ½Σ(y − t)², counts what it counted
+    before other activations and losses joined (the README's benchmark figures)."""
+    row = seed_report.rows[0]
+    assert (row.forward_ops, row.backprop_ops, row.finite_difference_ops,
+            row.naive_symbolic_ops) == (55, 109, 2200, 6184)
+    assert dict(row.ops_by_kind["forward"]) == {"multiply": 15, "add": 20, "negative": 6,
+                                                "exp": 6, "divide": 6, "subtract": 1,
+                                                "square": 1}
+    assert (seed_report.activation, seed_report.output_activation, seed_report.loss,
+            seed_report.widened_outputs) == ("sigmoid", "sigmoid", SEED_LOSS, False)
+    defaults = inspect.signature(lab.measure).parameters
+    assert (defaults["activation"].default, defaults["loss"].default) == ("sigmoid", SEED_LOSS)
 
 
 def test_cse_finds_the_seeds_reused_values(seed_report):
@@ -216,7 +371,7 @@ def test_table_and_svg_in_both_languages(seed_report):
     assert [f.networks for f in seed_report.families] == [((1, 2, 1),),
                                                           ((2, 3, 2, 1), (4, 16, 16, 1))]
     for lang in ("en", "zh"):
-        root = ET.fromstring(report.svg(seed_report, lang))
+        root = ET.fromstring(plot.svg(seed_report, lang))
         series = root.findall(f"{SVG}g[@class='series']")
         points = {(g.get("data-method"), g.get("data-family")): len(g.findall(f"{SVG}path"))
                   for g in series}
@@ -254,6 +409,42 @@ def ladder_report():
                              families=lab.families(lab.LADDER))
 
 
+def test_softmax_ladders_end_in_two_outputs():
+    ladders = lab.ladders("softmax_cross_entropy")
+    assert ladders.keys() == lab.LADDERS.keys()
+    for name, ladder in ladders.items():
+        assert [n[:-1] for n in ladder] == [n[:-1] for n in lab.LADDERS[name]]
+        assert all(n[-1] == 2 for n in ladder)
+    networks = lab.default_networks("softmax_cross_entropy")
+    assert [(f.name, f.networks) for f in lab.families(networks, ladders)] \
+        == [("width", ladders["width"]), ("depth", ladders["depth"])]
+    assert all(lab.ladders(loss) is lab.LADDERS for loss in LOSSES
+               if loss != "softmax_cross_entropy")
+    assert lab.default_networks() == lab.LADDER
+
+
+SMALL_LADDERS = {"width": ((1, 2, 1), (1, 4, 1)), "depth": ((1, 2, 1), (1, 2, 2, 1))}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_softmax_run_says_its_ladders_end_in_two_outputs(monkeypatch, lang):
+    monkeypatch.setattr(lab, "LADDERS", SMALL_LADDERS)
+    result = CliRunner().invoke(main, ["cost", "--loss", "softmax_cross_entropy", "--json",
+                                       "--no-cse", "--symbolic-cap", "0", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [row["layers"] for row in data["rows"]] == [[1, 2, 2], [1, 4, 2], [1, 2, 2, 2]]
+    assert (data["loss"], data["output_activation"], data["widened_outputs"]) \
+        == ("softmax_cross_entropy", "softmax", True)
+    assert [f["name"] for f in data["families"]] == ["width", "depth"]
+    report_ = lab.measure(None, loss="softmax_cross_entropy", cap=0, shared=False)
+    said = {"en": "The ladders end in 2 outputs, not 1: softmax_cross_entropy needs 2",
+            "zh": "阶梯中的网络以 2 个输出结尾（而非 1 个）：softmax_cross_entropy 至少需要 2 个输出"}[lang]
+    assert said in report.table(report_, lang)
+    notes = ET.fromstring(plot.svg(report_, lang)).findall(f"{SVG}g[@class='notes']/{SVG}text")
+    assert any(said in "".join(n.itertext()) for n in notes)
+
+
 def test_the_default_networks_are_a_width_and_a_depth_ladder_from_the_seed():
     width, depth = lab.LADDERS["width"], lab.LADDERS["depth"]
     assert width[0] == depth[0] == (2, 3, 2, 1)
@@ -276,11 +467,11 @@ def test_families_never_join_networks_of_two_shapes(networks, expected):
 
 
 def test_each_line_holds_one_family_only(ladder_report):
-    model = report.plot_model(ladder_report)
+    model = plot.plot_model(ladder_report)
     members = {f.name: {"-".join(map(str, n)) for n in f.networks}
                for f in ladder_report.families}
     lines = {(s["method"], s["family"]): s for s in model["series"]}
-    assert set(lines) == {(m, f) for m, *_ in report.SERIES for f in ("width", "depth")}
+    assert set(lines) == {(m, f) for m, *_ in plot.SERIES for f in ("width", "depth")}
     for (method, family), line in lines.items():
         named = [p["label"].split(":")[0] for p in line["points"]]
         assert set(named) <= members[family]
@@ -299,7 +490,7 @@ def _decades(model):
 
 
 def test_the_guides_rise_as_p_and_as_p_squared(ladder_report):
-    model = report.plot_model(ladder_report, "zh")
+    model = plot.plot_model(ladder_report, "zh")
     per_x, per_y = _decades(model)
     slopes = [((g["y1"] - g["y2"]) / per_y) / ((g["x2"] - g["x1"]) / per_x)
               for g in model["guides"]]
@@ -313,7 +504,7 @@ def test_the_guides_rise_as_p_and_as_p_squared(ladder_report):
 
 
 def test_each_method_has_its_own_marker_and_colour(ladder_report):
-    root = ET.fromstring(report.svg(ladder_report, "en"))
+    root = ET.fromstring(plot.svg(ladder_report, "en"))
     shapes, colours = {}, {}
     for g in root.findall(f"{SVG}g[@class='series']"):
         marks = {m.get("data-shape") for m in g.findall(f"{SVG}path[@class='marker']")}
@@ -331,7 +522,7 @@ def test_each_method_has_its_own_marker_and_colour(ladder_report):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_line_is_labelled_at_its_end_and_no_text_overlaps(ladder_report, lang):
-    model = report.plot_model(ladder_report, lang)
+    model = plot.plot_model(ladder_report, lang)
     labels = {label["text"]: label for label in model["end_labels"]}
     assert set(labels) == {line["name"] for line in model["series"]}
     for line in model["series"]:
@@ -340,16 +531,16 @@ def test_every_line_is_labelled_at_its_end_and_no_text_overlaps(ladder_report, l
         assert near or label["leader"] == {"x1": end["x"], "y1": end["y"], "x2": label["x"],
                                            "y2": label["y"] - 4}
         assert report.text(report.MESSAGES, line["method"], lang) in label["text"]
-    boxes = [report._text_box(l["x"], l["y"], l["text"], 11, l["anchor"])
+    boxes = [plot._text_box(l["x"], l["y"], l["text"], 11, l["anchor"])
              for l in model["end_labels"]]
-    boxes += [report._text_box(n["x"], n["y"], n["text"], 9, "middle") for n in model["names"]]
+    boxes += [plot._text_box(n["x"], n["y"], n["text"], 9, "middle") for n in model["names"]]
     for i, box in enumerate(boxes):
-        assert not report._overlaps(box, boxes[:i] + boxes[i + 1:])
+        assert not plot._overlaps(box, boxes[:i] + boxes[i + 1:])
         assert 0 <= box[0] and box[2] <= model["width"]
 
 
 def test_networks_are_named_beside_their_points(ladder_report):
-    model = report.plot_model(ladder_report)
+    model = plot.plot_model(ladder_report)
     named = {n["text"] for n in model["names"]}
     assert named <= {"-".join(map(str, n)) for n in lab.LADDER}
     assert {"2-3-2-1", "2-24-16-1", "2-48-32-1", "2-96-64-1"} <= named
@@ -359,18 +550,19 @@ def test_networks_are_named_beside_their_points(ladder_report):
 
 def test_the_y_label_reads_across_and_the_footnote_has_its_own_line(ladder_report):
     for lang in ("en", "zh"):
-        root = ET.fromstring(report.svg(ladder_report, lang))
+        root = ET.fromstring(plot.svg(ladder_report, lang))
         y_label = root.find(f"{SVG}text[@class='y-label']")
         x_label = root.find(f"{SVG}text[@class='x-label']")
         assert y_label.get("transform") is None
         assert y_label.text == report.text(report.MESSAGES, "svg_y", lang)
         assert float(y_label.get("y")) < float(root.find(f"{SVG}rect[@fill='none']").get("y"))
         notes = root.findall(f"{SVG}g[@class='notes']/{SVG}text")
-        assert len(notes) == 2                      # how to read the points; what naive lacks
+        assert len(notes) == 3         # the networks; how to read the points; what naive lacks
         assert all(float(n.get("y")) >= float(x_label.get("y")) + 14 for n in notes)
         assert all(float(n.get("y")) <= float(root.get("height")) for n in notes)
+        assert "half_squared_error" in "".join(notes[0].itertext())
         unfinished = sum("naive_symbolic" in row.skipped for row in ladder_report.rows)
-        assert unfinished == 5 and f"{unfinished} " in "".join(notes[1].itertext())
+        assert unfinished == 5 and f"{unfinished} " in "".join(notes[2].itertext())
 
 
 # --- the command -----------------------------------------------------------------------------
@@ -420,7 +612,8 @@ def test_cli_json_keeps_its_fields_and_names_the_families():
                                        "--symbolic-cap", "0"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"seed", "rows", "shared", "families"}
+    assert set(data) == {"seed", "activation", "output_activation", "loss", "widened_outputs",
+                         "rows", "shared", "families"}
     assert all(set(row) == {"layers", "params", "forward_ops", "backprop_ops",
                             "naive_symbolic_ops", "finite_difference_ops", "seconds",
                             "ops_by_kind", "skipped"} for row in data["rows"])
@@ -428,6 +621,65 @@ def test_cli_json_keeps_its_fields_and_names_the_families():
         {"name": "width", "label": "width ladder", "networks": [[2, 3, 2, 1], [2, 6, 4, 1]]},
         {"name": "layers", "label": "3 layers", "networks": [[1, 1, 1]]}]
     assert all("safety cap" in row["skipped"]["naive_symbolic"] for row in data["rows"])
+
+
+@pytest.mark.parametrize("activation, loss", [("tanh", "mean_squared_error"),
+                                              ("relu", "binary_cross_entropy"),
+                                              ("sigmoid", "softmax_cross_entropy")])
+def test_cli_names_and_uses_the_activation_and_loss(tmp_path, seed_report, activation, loss):
+    target = tmp_path / "cost.svg"
+    result = CliRunner().invoke(main, ["cost", "--layers", "2,3,2", "--activation", activation,
+                                       "--loss", loss, "--json", "--svg", str(target)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    output = LOSSES[loss]
+    assert (data["activation"], data["output_activation"], data["loss"]) \
+        == (activation, output, loss)
+    row = data["rows"][0]
+    problem = generate(0, (2, 3, 2), activation, loss=loss)
+    assert row["forward_ops"] == forward_ops_by_theory((2, 3, 2), activation, loss)
+    assert row["backprop_ops"] == row["forward_ops"] + backward_ops_by_theory((2, 3, 2),
+                                                                               activation, loss)
+    assert row["finite_difference_ops"] == 2 * params_of((2, 3, 2)) * row["forward_ops"]
+    assert row["naive_symbolic_ops"] == symbolic.naive_symbolic(problem).ops
+    # finite differences run on the chosen loss: the lab's pass (each layer's W, then its b)
+    # is backprop's gradient
+    grads = backprop(problem, forward(problem))
+    by_layer = [np.ravel(g) for dW, db in zip(grads.dW, grads.db) for g in (dW, db)]
+    np.testing.assert_allclose(lab._finite_difference_pass(problem), np.concatenate(by_layer),
+                               rtol=1e-5, atol=1e-8)
+    assert data["shared"]["subexpressions"] == []   # named only in an all-sigmoid network
+    notes = ET.parse(target).getroot().findall(f"{SVG}g[@class='notes']/{SVG}text")
+    assert f"{activation} hidden layers, {output} output, loss {loss}" in "".join(
+        notes[0].itertext())
+    for lang, said in (("en", f"Networks: {activation} hidden layers, {output} output, "
+                              f"loss {loss}"),
+                       ("zh", f"网络：隐藏层激活函数 {activation}，输出层 {output}，损失函数 {loss}")):
+        table = CliRunner().invoke(main, ["cost", "--layers", "2,3,2", "--activation",
+                                          activation, "--loss", loss, "--lang", lang,
+                                          "--symbolic-cap", "0"])
+        assert table.exit_code == 0 and said in table.output.splitlines()[1]
+        # the reused values are named for the lesson's all-sigmoid network only, and it says so
+        only = report.text(report.MESSAGES, "shared_sigmoid_only", lang)
+        assert only in table.output and only not in report.table(seed_report, lang)
+
+
+@pytest.mark.parametrize("args, lang, said", [
+    (["--activation", "softplus"], "en", "unknown activation 'softplus'; choose from sigmoid, "
+                                         "tanh, relu"),
+    (["--activation", "softplus"], "zh", "未知的激活函数 'softplus'；可选：sigmoid, tanh, relu"),
+    (["--loss", "hinge"], "en", "unknown loss 'hinge'; choose from half_squared_error"),
+    (["--loss", "hinge"], "zh", "未知的损失函数 'hinge'；可选：half_squared_error"),
+    (["--loss", "softmax_cross_entropy", "--layers", "2,3,2", "--layers", "2,3,2,1"], "en",
+     "softmax_cross_entropy needs at least 2 outputs"),
+    (["--loss", "softmax_cross_entropy", "--layers", "2,3,2,1"], "zh",
+     "softmax_cross_entropy 至少需要 2 个输出"),
+])
+def test_cli_refuses_bad_names_in_either_language(args, lang, said):
+    result = CliRunner().invoke(main, ["cost", "--lang", lang, *args])
+    assert result.exit_code == 2, result.output
+    assert said in " ".join(result.output.split()) and "Traceback" not in result.output
+    assert "µs" not in result.output                  # refused before anything was timed
 
 
 @pytest.mark.parametrize("layers", ["2,x,1", "3", "2,0,1", "2,99999,1"])

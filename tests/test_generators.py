@@ -131,7 +131,7 @@ def test_numpy_integer_seed_is_the_same_seed():
 
 
 def test_unknown_activation_is_rejected():
-    with pytest.raises(GenerationError, match="sigmoid"):
+    with pytest.raises(UsageError, match="sigmoid"):
         generate(0, activation="softplus")
 
 
@@ -196,15 +196,16 @@ def test_an_impossible_network_fails_fast(activation):
     assert time.perf_counter() - start < 10.0
 
 
-@pytest.mark.parametrize("kwargs,english,chinese", [
-    ({"seed": -1}, "a seed is a whole number", "种子必须是"),
-    ({"seed": 0, "activation": "softplus"}, "unknown activation", "未知的激活函数"),
-    ({"seed": 0, "layers": (1,) * 21}, "try a smaller network", "请换一个更小的网络"),
+@pytest.mark.parametrize("kwargs,error,english,chinese", [
+    ({"seed": -1}, GenerationError, "a seed is a whole number", "种子必须是"),
+    ({"seed": 0, "activation": "softplus"}, UsageError, "unknown activation", "未知的激活函数"),
+    ({"seed": 0, "layers": (1,) * 21}, GenerationError, "try a smaller network",
+     "请换一个更小的网络"),
 ])
-def test_errors_in_both_languages(kwargs, english, chinese):
-    with pytest.raises(GenerationError, match=english):
+def test_errors_in_both_languages(kwargs, error, english, chinese):
+    with pytest.raises(error, match=english):
         generate(**kwargs, lang="en")
-    with pytest.raises(GenerationError, match=chinese):
+    with pytest.raises(error, match=chinese):
         generate(**kwargs, lang="zh")
 
 

@@ -55,6 +55,17 @@ def layers_option(ctx, param, value):
     return tuple(sizes(v) for v in value) if isinstance(value, tuple) else sizes(value)
 
 
+def activation_option(ctx, param, value):
+    """The ``--activation`` callback: a hidden layer's activation, else a usage error in the
+    chosen language."""
+    from ..engine.generators import parse_activation
+
+    try:
+        return parse_activation(value, ctx.params.get("lang"))
+    except UsageError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def loss_option(ctx, param, value):
     """The ``--loss`` callback: a name of grader.notation.LOSSES, else a usage error in the
     chosen language."""

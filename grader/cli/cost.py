@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from .. import i18n
-from .common import LANG_OPTION, layers_option, main
+from .. import i18n, notation
+from ..engine.forward import ACTIVATIONS
+from .common import LANG_OPTION, activation_option, layers_option, loss_option, main
 
 MESSAGES = {
     "svg_written": {"en": "plot written to {path}", "zh": "图已写入 {path}"},
@@ -24,6 +25,16 @@ MESSAGES = {
                    "和一组深度阶梯（每次多一个隐藏层）。")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seed of the problems whose numbers are timed. / 计时所用题目的种子。")
+@click.option("--activation", callback=activation_option, default="sigmoid", show_default=True,
+              metavar="|".join(ACTIVATIONS),
+              help="The hidden layers' activation of every network counted and timed. / "
+                   "所统计和计时的每个网络的隐藏层激活函数。")
+@click.option("--loss", callback=loss_option, default=notation.SEED_LOSS, show_default=True,
+              metavar="|".join(notation.LOSSES),
+              help="The loss of every network (softmax_cross_entropy gives a softmax output "
+                   "and needs 2 outputs: the default ladders then end in 2). / "
+                   "每个网络的损失函数（softmax_cross_entropy 使输出层为 softmax，且至少需要 "
+                   "2 个输出：默认的阶梯此时以 2 个输出结尾）。")
 @click.option("--symbolic-cap", type=click.IntRange(min=0), default=None,
               help="Safety cap: the naive symbolic route is not even started above this "
                    "P × (size of the expanded loss) (default 1000000, minutes of work). / "
@@ -41,7 +52,8 @@ MESSAGES = {
               help="Also write a log-log plot of cost against parameter count to this file. / "
                    "另将代价与参数个数的双对数图写入此文件。")
 @LANG_OPTION
-def cost(networks, seed, symbolic_cap, time_budget, no_cse, as_json, svg_path, lang):
+def cost(networks, seed, activation, loss, symbolic_cap, time_budget, no_cse, as_json,
+         svg_path, lang):
     """Count the work of one gradient: naive differentiation, finite differences, backprop.
 
     统计一次梯度计算的工作量：朴素求导、有限差分与反向传播。
@@ -49,11 +61,12 @@ def cost(networks, seed, symbolic_cap, time_budget, no_cse, as_json, svg_path, l
     \b
     bpgrade cost                        the lesson's network and larger ones
     bpgrade cost --layers 2,3,2,1 --json
+    bpgrade cost --activation relu --loss binary_cross_entropy
     bpgrade cost --svg cost.svg
     """
     import json
 
-    from ..cost import LADDER, measure, svg, table
+    from ..cost import measure, svg, table
 
     lang = i18n.resolve(lang)
     options = {}
@@ -61,7 +74,8 @@ def cost(networks, seed, symbolic_cap, time_budget, no_cse, as_json, svg_path, l
         options["cap"] = symbolic_cap
     if time_budget is not None:
         options["budget"] = time_budget
-    report = measure(networks or LADDER, seed=seed, shared=not no_cse, lang=lang, **options)
+    report = measure(networks or None, seed=seed, shared=not no_cse, lang=lang,
+                     activation=activation, loss=loss, **options)
     if svg_path is not None:
         from ..atomic_write import write_atomically
 

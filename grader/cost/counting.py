@@ -1,7 +1,12 @@
 """The arithmetic the reference engine performs, counted by running it on counting arrays.
 
-One ``+ − × ÷``, ``exp`` or comparison per element; a matrix product of inner size k costs
-k multiplications and k − 1 additions per output.
+One operation is one elementary function of one number, as ``sympy.count_ops`` counts the
+naive route's: ``+ − × ÷``, a power, ``exp``, ``log``, ``tanh``, a ``max`` (ReLU's max(z, 0),
+and each step of softmax's max over z) and a comparison (ReLU's derivative, z > 0) each cost
+1. A matrix product of inner size k costs k multiplications and k − 1 additions per output;
+a sum of n numbers n − 1 additions. numpy's composite functions count as the formula they
+compute (:data:`COMPOSITE`): the cross-entropies' stable log σ(z) = −log(e⁰ + e^(−z)) is a
+negation, two exp, one + and one log, not one operation.
 """
 
 from __future__ import annotations
@@ -14,12 +19,30 @@ from ..engine.forward import forward
 from ..engine.generators import Problem
 
 
+# numpy ufunc -> what it counts as: itself, once, or the elementary operations it is made of
+ELEMENTARY = ("add", "subtract", "multiply", "divide", "negative", "power",
+              "square",                                          # x ** 2, a power
+              "exp", "log", "tanh", "maximum", "greater")
+COMPOSITE = {"logaddexp": {"exp": 2, "add": 1, "log": 1},       # log(eᵃ + eᵇ)
+             "log1p": {"add": 1, "log": 1}}                      # log(1 + x)
+
+
 class Tally(dict):
     """Operations by numpy ufunc name: {"multiply": 12, "add": 9, ...}."""
 
     def add(self, name: str, count: int) -> None:
         if count:
             self[name] = self.get(name, 0) + int(count)
+
+    def add_ufunc(self, name: str, count: int) -> None:
+        """``count`` calls of numpy's ufunc ``name`` on one number each, as operations."""
+        if name in COMPOSITE:
+            for part, times in COMPOSITE[name].items():
+                self.add(part, times * count)
+        elif name in ELEMENTARY:
+            self.add(name, count)
+        else:
+            raise TypeError(f"the operation counter does not handle {name}")
 
     @property
     def total(self) -> int:
@@ -29,8 +52,9 @@ class Tally(dict):
 class CountingArray(np.ndarray):
     """An ndarray that adds every elementwise operation done on it to its :class:`Tally`.
 
-    Anything the counter does not know (an array function other than sum and outer, a
-    ufunc method other than a call or a reduction) raises instead of going uncounted.
+    Anything the counter does not know (a ufunc outside :data:`ELEMENTARY` and
+    :data:`COMPOSITE`, an array function other than sum, max, outer and size, a ufunc method
+    other than a call or a reduction) raises instead of going uncounted.
     """
 
     tally: Tally
@@ -45,18 +69,22 @@ class CountingArray(np.ndarray):
                  for x in inputs]
         result = np.asarray(getattr(ufunc, method)(*plain, **kwargs))
         if method == "reduce":
-            self.tally.add(ufunc.__name__, np.size(plain[0]) - result.size)
+            self.tally.add_ufunc(ufunc.__name__, np.size(plain[0]) - result.size)
         elif ufunc is np.matmul:
             inner = np.shape(plain[0])[-1]
             self.tally.add("multiply", result.size * inner)
             self.tally.add("add", result.size * (inner - 1))
         else:
-            self.tally.add(ufunc.__name__, result.size)
+            self.tally.add_ufunc(ufunc.__name__, result.size)
         return _counting(result, self.tally)
 
     def __array_function__(self, func, types, args, kwargs):
         if func is np.sum:
             return np.add.reduce(args[0], axis=kwargs.get("axis"))
+        if func in (np.max, np.amax):                   # softmax's shift
+            return np.maximum.reduce(args[0], axis=kwargs.get("axis"))
+        if func is np.size:                             # a count of numbers, no arithmetic
+            return np.size(np.asarray(args[0]).view(np.ndarray), *args[1:], **kwargs)
         if func is np.outer:
             a, b = args
             return np.multiply(a.ravel()[:, np.newaxis], b.ravel()[np.newaxis, :])

@@ -27,20 +27,22 @@ from ..engine.backprop import backprop
 from ..engine.forward import forward, run
 from ..engine.generators import Problem, generate
 from ..i18n import text
+from ..notation import LOSSES, SEED_LOSS
 from .counting import operation_counts, parameter_count
 from .report import CostReport, Family, Row
 from .symbolic import (SYMBOLIC_SECONDS, SYMBOLIC_SIZE_CAP, Naive, naive_symbolic,
                        shared_subexpressions)
 
 # Two families grown from the seed's network: its hidden layers twice as wide each time, and
-# one more hidden layer of 3 each time. The plot draws each as its own line.
+# one more hidden layer of 3 each time. The plot draws each as its own line. A softmax needs
+# two outputs (a softmax of one is always 1): with softmax_cross_entropy each ends in 2
+# (:func:`ladders`), and the report says so.
 LADDERS = {
     "width": ((2, 3, 2, 1), (2, 6, 4, 1), (2, 12, 8, 1), (2, 24, 16, 1), (2, 48, 32, 1),
               (2, 96, 64, 1)),
     "depth": ((2, 3, 2, 1), (2, 3, 3, 2, 1), (2, 3, 3, 3, 2, 1), (2, 3, 3, 3, 3, 2, 1),
               (2, 3, 3, 3, 3, 3, 2, 1)),
 }
-LADDER = tuple(dict.fromkeys(n for ladder in LADDERS.values() for n in ladder))   # each once
 FINITE_DIFFERENCE_TIMED_PARAMS = 20_000   # finite differences are timed up to this many P
 
 MESSAGES = {
@@ -57,6 +59,22 @@ MESSAGES = {
         "zh": "你的代码没有调用 net.loss；朴素做法是 2P = {two_p} 次前向传播 ≈ {ops:,} 次运算，"
               "反向传播是 1 次前向 + 1 次反向 = {backprop:,} 次运算"},
 }
+
+
+def ladders(loss: str = SEED_LOSS) -> dict:
+    """:data:`LADDERS` for ``loss``: as they are, or ending in 2 outputs for a softmax."""
+    if LOSSES[loss] != "softmax":
+        return LADDERS
+    return {name: tuple(n[:-1] + (max(2, n[-1]),) for n in ladder)
+            for name, ladder in LADDERS.items()}
+
+
+def default_networks(loss: str = SEED_LOSS) -> tuple:
+    """Every network of :func:`ladders`, each once: what ``bpgrade cost`` measures by default."""
+    return tuple(dict.fromkeys(n for ladder in ladders(loss).values() for n in ladder))
+
+
+LADDER = default_networks()             # the lesson's loss's
 
 
 # --- wall time -------------------------------------------------------------------------------
@@ -124,32 +142,42 @@ def measure_row(problem: Problem, cap: int = SYMBOLIC_SIZE_CAP,
                seconds=seconds, ops_by_kind=counts, skipped=skipped)
 
 
-def measure(networks=LADDER, seed: int = 0, cap: int = SYMBOLIC_SIZE_CAP,
-            budget: float = SYMBOLIC_SECONDS, shared: bool = True, lang: str = "en") -> CostReport:
-    """One :class:`Row` per network (layer sizes, input first), on ``seed``'s problems.
+def measure(networks=None, seed: int = 0, cap: int = SYMBOLIC_SIZE_CAP,
+            budget: float = SYMBOLIC_SECONDS, shared: bool = True, lang: str = "en",
+            activation: str = "sigmoid", loss: str = SEED_LOSS) -> CostReport:
+    """One :class:`Row` per network (layer sizes, input first), on ``seed``'s problems drawn
+    with ``activation`` in the hidden layers and ``loss``; by default the ladders for that loss
+    (:func:`ladders`).
 
-    With ``shared``, the first network's naive derivatives also go through ``sympy.cse``.
+    Every problem is drawn before anything is timed, so a bad name or a network the loss cannot
+    have (softmax_cross_entropy on one output) is refused at once. With ``shared``, the first
+    network's naive derivatives also go through ``sympy.cse`` when its activations are all
+    sigmoid, the lesson's, whose reused values the seed names.
     """
+    widened = networks is None and ladders(loss) != LADDERS
+    networks = default_networks(loss) if networks is None else networks
+    problems = [generate(seed, layers, activation, lang=lang, loss=loss) for layers in networks]
     rows, found, found_layers = [], [], None
-    for layers in networks:
-        problem = generate(seed, layers, lang=lang)
+    for problem in problems:
         naive = naive_symbolic(problem, cap, budget)
         rows.append(measure_row(problem, cap, budget, naive))
         if shared and found_layers is None and naive.derivatives \
-                and problem.activation == "sigmoid":
+                and problem.activation == problem.output_activation == "sigmoid":
             found, found_layers = shared_subexpressions(problem, naive), tuple(problem.layers)
         naive.derivatives = []
+    output = problems[0].output_activation if problems else LOSSES[loss]
     return CostReport(seed=seed, rows=rows, shared=found, shared_layers=found_layers,
-                      families=families(networks))
+                      families=families(networks, ladders(loss)), activation=activation,
+                      output_activation=output, loss=loss, widened_outputs=widened)
 
 
-def families(networks) -> list:
-    """Which of ``networks`` the plot joins into one line: each ladder of :data:`LADDERS` of
-    which at least two are measured, then the rest by depth. No network is in two lines
-    unless it starts both ladders."""
+def families(networks, known: dict = LADDERS) -> list:
+    """Which of ``networks`` the plot joins into one line: each ladder of ``known`` (one of
+    :func:`ladders`) of which at least two are measured, then the rest by depth. No network
+    is in two lines unless it starts both ladders."""
     networks = [tuple(n) for n in networks]
     found, placed = [], set()
-    for name, ladder in LADDERS.items():
+    for name, ladder in known.items():
         members = tuple(n for n in ladder if n in networks)
         if len(members) >= 2:
             found.append(Family(name=name, networks=members))

@@ -16,6 +16,7 @@ import numpy as np
 from ..engine.backprop import backprop
 from ..engine.forward import forward, layer_activations
 from ..engine.generators import Problem
+from ..notation import LOSSES, SEED_LOSS
 from ..records import Record, factory
 from .counting import parameter_count
 from .names import activation, display_names, output_delta, preactivation
@@ -32,16 +33,33 @@ SYMBOLIC_SIZE_CAP = 1_000_000     # safety cap on P × expanded_size, far beyond
 EARLY_STOP_MARGIN = 1.5
 
 
-def expanded_size(layers) -> int:
+# What one neuron's activation adds to the expanded loss written as one tree (sympy.count_ops):
+# σ = 1/(1 + e^(−z)) 4 (a negation, exp, + and ÷), tanh 1, ReLU's Max(z, 0) 1 (its derivative,
+# Heaviside(z), 1 too); and what each output adds to the loss: (copies of its y, operations of
+# its own).
+ACTIVATION_SIZE = {"sigmoid": 4, "tanh": 1, "relu": 1}
+LOSS_SIZE = {"half_squared_error": (1, 3),            # ½ (y − t)²
+             "mean_squared_error": (1, 3),            # (1/n) (y − t)²
+             "binary_cross_entropy": (2, 8)}          # −[t log y + (1 − t) log(1 − y)]
+
+
+def expanded_size(layers, activation: str = "sigmoid", loss: str = SEED_LOSS) -> int:
     """About how many operations the fully expanded loss has, written as one tree.
 
-    A neuron with n inputs costs n products, n sums and 4 for σ = 1/(1 + e^(−z)), plus a
-    copy of every input's own tree: this is why the naive route grows with depth.
+    A neuron with n inputs costs n products, n sums and its activation (4 for σ), plus a
+    copy of every input's own tree: this is why the naive route grows with depth. The
+    softmax cross-entropy −Σ tᵢ (zᵢ − log Σⱼ e^(zⱼ)) holds each output's z once for its own
+    term and once in every term's log Σ.
     """
+    layers = tuple(layers)
     size = 0
-    for n_in, _ in zip(layers[:-1], layers[1:]):
-        size = 2 * n_in + 4 + n_in * size
-    return size + 3
+    for n_in, _ in zip(layers[:-2], layers[1:-1]):
+        size = 2 * n_in + ACTIVATION_SIZE[activation] + n_in * size
+    z_size, n = 2 * layers[-2] + layers[-2] * size, layers[-1]
+    if LOSSES[loss] == "softmax":
+        return n * ((1 + n) * (z_size + 1) + 4)
+    copies, own = LOSS_SIZE[loss]
+    return n * (copies * (z_size + ACTIVATION_SIZE[LOSSES[loss]]) + own)
 
 
 # --- one derivative per parameter, nothing shared ---------------------------------------
@@ -74,7 +92,7 @@ def naive_symbolic(problem: Problem, cap: int = SYMBOLIC_SIZE_CAP,
     sympy's cache.
     """
     params = parameter_count(problem.layers)
-    size = expanded_size(problem.layers)
+    size = expanded_size(problem.layers, problem.activation, problem.loss)
     if params * size > cap:
         return Naive(skipped=("too_big", dict(params=params, size=size, estimate=params * size,
                                               cap=cap)))
@@ -83,7 +101,8 @@ def naive_symbolic(problem: Problem, cap: int = SYMBOLIC_SIZE_CAP,
     from ..engine.witness import expanded_loss
 
     start = time.perf_counter()
-    expanded = expanded_loss(tuple(problem.layers), layer_activations(problem))
+    expanded = expanded_loss(tuple(problem.layers), layer_activations(problem),
+                             loss=problem.loss)
     loss = expanded.loss
     symbols = [s for matrix in expanded.weights + expanded.biases for s in matrix]
     layer_of = [l for matrices in (expanded.weights, expanded.biases)

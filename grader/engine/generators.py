@@ -225,6 +225,16 @@ def _size(n) -> int:
     return int(n)
 
 
+def parse_activation(activation, lang: str | None = None) -> str:
+    """A hidden layer's activation (grader.engine.forward.ACTIVATIONS), checked: the one check
+    of ``--activation`` and :func:`generate`; a bad one is a :class:`UsageError` whose message
+    ``lang`` chooses."""
+    if activation not in ACTIVATIONS:
+        raise UsageError(text(MESSAGES, "bad_activation", resolve(lang), name=repr(activation),
+                              choices=", ".join(ACTIVATIONS)))
+    return activation
+
+
 def parse_loss(loss, lang: str | None = None) -> str:
     """A loss's name (grader.notation.LOSSES), checked: the one check of ``--loss`` and
     :func:`generate`; a bad one is a :class:`UsageError` whose message ``lang`` chooses."""
@@ -244,9 +254,7 @@ def generate(seed: int, layers=SEED_LAYERS, activation: str = "sigmoid",
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise GenerationError(text(MESSAGES, "bad_seed", resolve(lang), seed=repr(seed)))
-    if activation not in ACTIVATIONS:
-        raise GenerationError(text(MESSAGES, "bad_activation", resolve(lang),
-                                   name=repr(activation), choices=", ".join(ACTIVATIONS)))
+    activation = parse_activation(activation, lang)
     layers, loss = parse_layers(layers, lang), parse_loss(loss, lang)
     if LOSSES[loss] == "softmax" and layers[-1] < 2:
         raise GenerationError(text(MESSAGES, "softmax_one_output", resolve(lang),

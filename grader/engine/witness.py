@@ -31,7 +31,11 @@ def _activation(name: str, z):
         return 1 / (1 + sympy.exp(-z))
     if name == "tanh":
         return sympy.tanh(z)
-    return sympy.Piecewise((z, z > 0), (0, True))          # ReLU
+    # ReLU as Max, not Piecewise((z, z > 0), (0, True)): a Piecewise writes z again in its
+    # condition, so the expanded loss of 2-6-4-1 has 8,731 operations instead of 187, and
+    # deeper ones exceed Python's recursion limit. d/dz Max(z, 0) is Heaviside(z); no drawn
+    # problem has a z at the kink (grader.engine.generators.KINK).
+    return sympy.Max(z, 0)
 
 
 def _layer_output(name: str, z: sympy.Matrix) -> sympy.Matrix:

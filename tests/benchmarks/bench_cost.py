@@ -11,6 +11,8 @@ measured in the same run.
 5. The naive route under its default time budget: 3-5-5-1 and 2-4-4-1 (counted), then each
    network of the default ladders, with where the budget stopped it; and the default
    ``bpgrade cost`` as a whole.
+6. The lesson's network for every hidden activation and loss (2-3-2-2 for softmax, which
+   needs two outputs): each route's operations, and the naive route's seconds.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from grader.engine.backprop import backprop  # noqa: E402
 from grader.steps.context import Context  # noqa: E402
 from grader.engine.forward import forward  # noqa: E402
 from grader.engine.generators import generate  # noqa: E402
+from grader.engine.forward import ACTIVATIONS  # noqa: E402
+from grader.notation import LOSSES  # noqa: E402
 from grader.steps.quantities import reference  # noqa: E402
 
 
@@ -96,6 +100,20 @@ def main() -> None:
     lab.measure()
     print(f"default bpgrade cost (every network, cse of the seed's): "
           f"{time.perf_counter() - start:.1f} s")
+
+    print("\nthe lesson's network by activation and loss (forward, backprop, finite "
+          "differences, naive symbolic ops; naive seconds):")
+    from sympy.core.cache import clear_cache
+
+    for activation in ACTIVATIONS:
+        for loss in LOSSES:
+            clear_cache()                     # each timed cold: the losses share subexpressions
+            layers = lab.default_networks(loss)[0]
+            row = lab.measure([layers], activation=activation, loss=loss, shared=False).rows[0]
+            print(f"  {activation:<8} {loss:<22} {'-'.join(map(str, layers)):<8} "
+                  f"{row.forward_ops:>4} {row.backprop_ops:>4} {row.finite_difference_ops:>6,} "
+                  f"{row.naive_symbolic_ops:>7,} ({row.naive_symbolic_ops / row.backprop_ops:.0f}×"
+                  f" backprop)  {row.seconds['naive_symbolic']:.2f} s")
 
 
 if __name__ == "__main__":
