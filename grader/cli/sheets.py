@@ -59,11 +59,10 @@ MESSAGES = {
               help="Write the sheet to FILE (default: print it). / "
                    "将练习卷写入 FILE（默认：直接输出）。")
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="CSV with a header row: one sheet per student. The id column is found "
-                   "(SIS User ID, github_username, student_id, SID, 学号, student, id, "
-                   "identifier, login, email) or named by --id-column. / 带表头的 CSV：每个学生"
-                   "一份练习卷。学号列自动识别（SIS User ID、github_username、student_id、SID、"
-                   "学号、student、id、identifier、login、email），或用 --id-column 指定。")
+              help="CSV with a header row: one sheet per student. The id column is found by "
+                   "its header (student_id, SID, SIS User ID, 学号, email …) or named by "
+                   "--id-column. / 带表头的 CSV：每个学生一份练习卷。学号列按表头自动识别"
+                   "（student_id、SID、SIS User ID、学号、email …），或用 --id-column 指定。")
 @click.option("--id-column", default=None, metavar="NAME",
               help="The roster's column of student ids (default: found by its header). / "
                    "名单中学号所在的列（默认：按表头自动识别）。")
