@@ -15,7 +15,9 @@ id a platform grades by before the columns that hold something else there:
     login, SIS Login ID, email, email address
                        last: a login or an address, where nothing above is given
 
-Other columns (names, sections) are ignored. A UTF-8 byte-order mark (Excel) is dropped.
+Other columns (names, sections) are ignored. A UTF-8 byte-order mark (Excel) is dropped; the
+separator is the one the header row uses, a comma, a semicolon (Excel where the decimal mark is
+a comma) or a tab. Text that is not UTF-8 is refused with a hint to save it as CSV UTF-8.
 Canvas's gradebook export carries rows that are not students: "Points Possible" (the second
 or third row), a posting-policy row ("Manual Posting", "Muted") and its test student
 ("Student, Test"); a row is skipped as one of these only when its id cell is empty.
@@ -41,6 +43,11 @@ CANVAS_POSTING = ("manual posting", "muted")                  # every non-empty 
 
 MESSAGES = {
     "no_roster": {"en": "cannot read roster {path}: {reason}", "zh": "无法读取名单 {path}：{reason}"},
+    "roster_encoding": {
+        "en": "roster {path} is not UTF-8 text; save it as CSV UTF-8 (in Excel: Save As, "
+              "CSV UTF-8) and try again",
+        "zh": "名单 {path} 不是 UTF-8 文本；请另存为 CSV UTF-8（Excel 中：另存为，"
+              "CSV UTF-8（逗号分隔））后重试"},
     "roster_column": {
         "en": "roster {path} has no column of student ids; its columns: {found}. Name one with "
               "--id-column NAME; recognised: {known}",
@@ -69,7 +76,8 @@ def id_column(fields, chosen: str | None = None, path: Path | str = "", lang: st
     by_key = {}
     for name in fields or ():
         by_key.setdefault(header_key(name), name)
-    found = i18n.pick(i18n.LIST_SEPARATOR, lang).join(f for f in fields or () if f) or "-"
+    separator = i18n.pick(i18n.LIST_SEPARATOR, lang)
+    found = separator.join(f for f in fields or () if f) or "-"
     if chosen is not None:
         if header_key(chosen) not in by_key:
             raise UsageError(i18n.text(MESSAGES, "roster_no_such_column", lang, path=path,
@@ -79,7 +87,7 @@ def id_column(fields, chosen: str | None = None, path: Path | str = "", lang: st
         if header_key(name) in by_key:
             return by_key[header_key(name)]
     raise UsageError(i18n.text(MESSAGES, "roster_column", lang, path=path, found=found,
-                               known=", ".join(ID_COLUMNS)))
+                               known=separator.join(ID_COLUMNS)))
 
 
 def _not_a_student(row: list, first: str) -> bool:
@@ -89,14 +97,25 @@ def _not_a_student(row: list, first: str) -> bool:
         bool(cells) and all(cell in CANVAS_POSTING for cell in cells))
 
 
+def _separator(content: str) -> str:
+    """The header row's separator: a comma, unless it uses semicolons or tabs instead."""
+    try:
+        return csv.Sniffer().sniff(content.partition("\n")[0], delimiters=",;\t").delimiter
+    except csv.Error:                     # one column: nothing to tell
+        return ","
+
+
 def read_roster(path: Path, lang: str = "en", column: str | None = None) -> list:
     """Student ids in the roster's order (NFC); ``column`` names the id column."""
     path = Path(path)
     try:
         content = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(i18n.text(MESSAGES, "no_roster", lang, path=path, reason=exc)) from exc
-    reader = csv.reader(io.StringIO(content, newline=""))
+    except UnicodeDecodeError as exc:
+        raise UsageError(i18n.text(MESSAGES, "roster_encoding", lang, path=path)) from exc
+    except OSError as exc:
+        raise UsageError(i18n.text(MESSAGES, "no_roster", lang, path=path,
+                                   reason=exc.strerror or exc)) from exc
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=_separator(content))
     fields = next(reader, [])
     name = id_column(fields, column, path, lang)
     where = fields.index(name)

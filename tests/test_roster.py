@@ -73,6 +73,23 @@ def test_a_byte_order_mark_is_not_part_of_the_header(tmp_path):
     assert roster.read_roster(path) == ["1001", "1002"]
 
 
+@pytest.mark.parametrize("text", [
+    "学号;姓名\n2024001;张伟\n2024002;李娜\n",
+    "学号\t姓名\n2024001\t张伟\n2024002\t李娜\n",
+    '学号,姓名\n2024001,"张伟; 班长"\n2024002,李娜\n',
+])
+def test_semicolons_and_tabs_separate_as_commas_do(tmp_path, text):
+    assert roster.read_roster(write(tmp_path / "r.csv", text)) == ["2024001", "2024002"]
+
+
+@pytest.mark.parametrize("lang, words", [("en", "save it as CSV UTF-8"),
+                                         ("zh", "请另存为 CSV UTF-8")])
+def test_a_roster_in_another_encoding_says_how_to_save_it(tmp_path, lang, words):
+    path = write(tmp_path / "r.csv", "学号,姓名\n2024001,张伟\n", "gbk")
+    with pytest.raises(UsageError, match=words):
+        roster.read_roster(path, lang)
+
+
 CANVAS_EXPORT = (
     "Student,ID,SIS User ID,SIS Login ID,Section,Lab 1 (1234),Current Score\n"
     ",,,,,Manual Posting,\n"
