@@ -272,6 +272,44 @@ def test_problem_same_seed_same_output():
         invoke("problem", "--seed", "8", "--json").output
 
 
+@pytest.mark.parametrize("lang, heading", [("en", "Forward pass"), ("zh", "前向传播")])
+def test_problem_prints_a_table_by_default_in_the_chosen_language(lang, heading):
+    from grader.render.problem_table import problem_text
+    from grader.steps.problem_data import as_dict
+
+    outcome = invoke("problem", "--seed", "6", "--lang", lang)
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.output == problem_text(as_dict(generate(6)), lang) + "\n"
+    assert heading in outcome.output and not outcome.output.lstrip().startswith("{")
+    with pytest.raises(ValueError):
+        json.loads(outcome.output)
+
+
+@pytest.mark.parametrize("options", [
+    ["--loss", "mean_squared_error"], ["--loss", "binary_cross_entropy"],
+    ["--layers", "3,4,2", "--loss", "softmax_cross_entropy"], ["--activation", "tanh"],
+    ["--activation", "relu", "--layers", "2,12,1"], ["--layers", "20,9,3,1"],
+])
+def test_problem_table_for_any_network(options):
+    outcome = invoke("problem", "--seed", "2", *options, "--lang", "en")
+    assert outcome.exit_code == 0, outcome.output
+    data = problem_json("--seed", "2", *options)
+    assert f"loss {data['loss']}" in outcome.output
+    assert f"L = {data['forward']['L']:.8g}" in outcome.output
+    assert ("The lesson's steps" in outcome.output) == ("steps" in data)
+
+
+def test_problem_uses_the_workspace_seed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert invoke("init", "ws", "--seed", "21", "--lang", "en").exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws")
+    assert problem_json()["seed"] == 21
+    assert problem_json("--seed", "4")["seed"] == 4
+    assert "seed 21" in invoke("problem", "--lang", "en").output
+    monkeypatch.chdir(tmp_path)
+    assert problem_json()["seed"] == 0
+
+
 # --- the real installed command ---------------------------------------------------------
 # Every other test runs the command as ``sys.executable -m grader``; this one alone runs the
 # installed ``bpgrade`` console script, the entry point pyproject.toml declares.

@@ -587,32 +587,6 @@ def write_roster(path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("text, students", [
-    ("student\nann\nbob\n", ["ann", "bob"]),
-    ("\ufeffID,name\n s1 ,Ann\n\ns2,Bob\n", ["s1", "s2"]),
-    ("name,Student\nAnn,张伟\nBob,e\u0301\n", ["张伟", "\u00e9"]),
-])
-def test_read_roster(tmp_path, text, students):
-    assert class_set.read_roster(write_roster(tmp_path / "r.csv", text)) == students
-
-
-@pytest.mark.parametrize("text, message", [
-    ("name\nann\n", "student or id"),
-    ("student\n", "no student"),
-    ("student\nann\nann\n", "listed twice"),
-    ("student\n\u00e9\ne\u0301\n", "listed twice"),
-    ("student,name\n,Ann\n", "empty"),
-])
-def test_bad_rosters_say_what_is_wrong(tmp_path, text, message):
-    with pytest.raises(UsageError, match=message):
-        class_set.read_roster(write_roster(tmp_path / "r.csv", text))
-
-
-def test_missing_roster_is_a_usage_error(tmp_path):
-    with pytest.raises(UsageError, match="cannot read roster"):
-        class_set.read_roster(tmp_path / "absent.csv")
-
-
 NASTY_IDS = ["Ann", "ann", "ANN", "a/b", "a\\b", "../../etc/passwd", "CON", "nul.txt", ".",
              "..", "张伟", "Zoë", "Zoe\u0308", "😀", "a b", "a:b*?<>|\"", "x" * 300, "-rf",
              "\u202etxt.exe"]
@@ -703,6 +677,7 @@ def test_cli_roster(tmp_path):
     (["--roster", "{roster}", "--secret-file", "{secret}"], "--out"),
     (["--roster", "{roster}", "--out", "{out}"], "secret"),
     (["--out", "{out}"], "--roster"),
+    (["--seed", "1", "--id-column", "SID"], "--id-column"),
     (["--roster", "{missing}", "--out", "{out}", "--secret-file", "{secret}"],
      "cannot read roster"),
     (["--seed", "1", "-o", "{out}/no/such/dir/s.html"], "cannot write"),

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..i18n import text
+from ..roster import CANVAS_ID
 
 PROGRESS_VERSION = 1
 
@@ -121,10 +122,11 @@ def gradebook_csv(records, steps) -> bytes:
 
 
 def canvas_csv(records, column: str, max_score: int) -> bytes:
-    """Canvas gradebook import: students matched on SIS User ID (the folder name)."""
+    """Canvas gradebook import: students matched on SIS User ID (the folder name), the column
+    a Canvas export read as a roster takes its ids from (:mod:`grader.roster`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column])
+    writer.writerow(["Student", "ID", CANVAS_ID, "SIS Login ID", "Section", column])
     writer.writerow(["    Points Possible", "", "", "", "", max_score])
     for record in records:
         writer.writerow([record["student"], "", record["student"], "", "",

@@ -238,8 +238,7 @@ def reset(step, exercises, yes, lang):
 
 
 @main.command()
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-              help="The problem's seed. / 题目的种子。")
+@SEED_OPTION
 @click.option("--layers", callback=layers_option, default="2,3,2,1", show_default=True,
               help="Layer sizes, input first. / 各层大小，从输入层开始。")
 @click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), default="sigmoid",
@@ -256,14 +255,20 @@ def reset(step, exercises, yes, lang):
               help="Print the problem as JSON. / 以 JSON 输出题目。")
 @LANG_OPTION
 def problem(seed, layers, activation, loss, as_json, lang):
-    """One problem's numbers: inputs, parameters, forward values, gradients. / 题目的全部数值。"""
+    """One problem's numbers as a table (--json: JSON): inputs, parameters, forward values,
+    gradients; the workspace's problem unless --seed.
+
+    以表格（--json 时为 JSON）列出题目的全部数值；未给 --seed 时为工作区的题目。
+    """
     import json
 
     from ..engine.generators import generate
+    from ..render.problem_table import problem_text
     from ..steps.problem_data import as_dict
 
-    data = as_dict(generate(seed, layers, activation, lang=lang, loss=loss))
+    setup = _settings(None, seed, lang)
+    data = as_dict(generate(setup.seed, layers, activation, lang=setup.lang, loss=loss))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
     else:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(problem_text(data, setup.lang))

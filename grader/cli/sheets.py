@@ -18,6 +18,8 @@ MESSAGES = {
                          "zh": "--roster 需要 --out DIR（存放练习卷的文件夹）"},
     "out_needs_roster": {"en": "--out is for --roster; for one sheet use -o FILE",
                          "zh": "--out 用于 --roster；单张练习卷请用 -o FILE"},
+    "id_column_needs_roster": {"en": "--id-column names a column of --roster FILE",
+                               "zh": "--id-column 指定的是 --roster FILE 中的列"},
     "wrote_roster": {"en": "wrote sheets for {students} student(s) to {out} "
                            "(index.csv lists student, seed and files)",
                      "zh": "已为 {students} 名学生写出练习卷到 {out}"
@@ -57,13 +59,19 @@ MESSAGES = {
               help="Write the sheet to FILE (default: print it). / "
                    "将练习卷写入 FILE（默认：直接输出）。")
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="CSV with a header row and a 'student' (or 'id') column: one sheet each. / "
-                   "带表头且有 student（或 id）列的 CSV：每人一份练习卷。")
+              help="CSV with a header row: one sheet per student. The id column is found by "
+                   "its header (student_id, SID, SIS User ID, 学号, email …) or named by "
+                   "--id-column. / 带表头的 CSV：每个学生一份练习卷。学号列按表头自动识别"
+                   "（student_id、SID、SIS User ID、学号、email …），或用 --id-column 指定。")
+@click.option("--id-column", default=None, metavar="NAME",
+              help="The roster's column of student ids (default: found by its header). / "
+                   "名单中学号所在的列（默认：按表头自动识别）。")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the roster's sheets. / 存放花名册各份练习卷的文件夹。")
 @SECRET_FILE_OPTION
 @LANG_OPTION
-def sheet(seed, fmt, answers, static, scaffold, paper, output, roster, out, secret_file, lang):
+def sheet(seed, fmt, answers, static, scaffold, paper, output, roster, id_column, out, secret_file,
+          lang):
     """A practice sheet for one problem, or one per student of a roster.
     练习卷：单个题目，或按花名册为每个学生各生成一份。
 
@@ -91,12 +99,15 @@ def sheet(seed, fmt, answers, static, scaffold, paper, output, roster, out, secr
         # student's seed is HMAC(secret, student id)
         secret = course_secret(secret_file, roster, lang)
         written = sheets.roster(roster, out, secret, fmt=fmt, lang=lang, answers=answers,
-                                static=static, paper=paper, scaffold=scaffold)
+                                static=static, paper=paper, scaffold=scaffold,
+                                id_column=id_column)
         click.echo(i18n.text(MESSAGES, "wrote_roster", lang, students=len(written), out=out),
                    err=True)
         return
     if out is not None:
         raise UsageError(i18n.text(MESSAGES, "out_needs_roster", lang))
+    if id_column is not None:
+        raise UsageError(i18n.text(MESSAGES, "id_column_needs_roster", lang))
     kind = sheets.kind_for(fmt, answers, static)
     model = sheets.sheet_model(seed or 0, fmt, lang, kind, paper=paper, scaffold=scaffold)
     if output is None:

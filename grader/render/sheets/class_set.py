@@ -13,24 +13,11 @@ from pathlib import Path
 from ... import i18n
 from ...errors import UsageError
 from ...records import Record
+from ...roster import read_roster
 from .output import (DRAWING_SUFFIX, EXTENSIONS, MESSAGES as OUTPUT_MESSAGES, files, kind_for,
                      save)
 from ...steps.stubs import DEFAULT_SCAFFOLD
 from .model import view
-
-MESSAGES = {
-    "no_roster": {"en": "cannot read roster {path}: {reason}", "zh": "无法读取名单 {path}：{reason}"},
-    "roster_column": {"en": "roster {path} needs a header row with a column named student or id "
-                            "(found: {found})",
-                      "zh": "名单 {path} 需要表头，其中一列名为 student 或 id（现有：{found}）"},
-    "roster_empty": {"en": "roster {path} lists no student", "zh": "名单 {path} 中没有学生"},
-    "roster_blank": {"en": "roster {path}, line {line}: the student id is empty",
-                     "zh": "名单 {path} 第 {line} 行：学生编号为空"},
-    "roster_duplicate": {"en": "roster {path}, line {line}: student {student!r} is listed twice",
-                         "zh": "名单 {path} 第 {line} 行：学生 {student!r} 重复出现"},
-}
-
-ID_COLUMNS = ("student", "id")
 
 
 class RosterSheet(Record, frozen=True, eq=True):
@@ -38,36 +25,6 @@ class RosterSheet(Record, frozen=True, eq=True):
     seed: int
     sheet: str           # file name inside the output folder
     key: str             # "" when no key was asked for
-
-
-def read_roster(path: Path, lang: str = "en") -> list:
-    """Student ids from a CSV with a header row naming a ``student`` (or ``id``) column."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(i18n.text(MESSAGES, "no_roster", lang, path=path, reason=exc)) from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    fields = {(name or "").strip().lower(): name for name in (reader.fieldnames or [])}
-    column = next((fields[c] for c in ID_COLUMNS if c in fields), None)
-    if column is None:
-        raise UsageError(i18n.text(MESSAGES, "roster_column", lang, path=path,
-                                   found=", ".join(reader.fieldnames or []) or "-"))
-    students, seen = [], set()
-    for line, row in enumerate(reader, start=2):
-        student = unicodedata.normalize("NFC", (row.get(column) or "").strip())
-        if not student:
-            if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
-                continue                                      # a blank line
-            raise UsageError(i18n.text(MESSAGES, "roster_blank", lang, path=path, line=line))
-        if student in seen:
-            raise UsageError(i18n.text(MESSAGES, "roster_duplicate", lang, path=path, line=line,
-                                       student=student))
-        seen.add(student)
-        students.append(student)
-    if not students:
-        raise UsageError(i18n.text(MESSAGES, "roster_empty", lang, path=path))
-    return students
 
 
 def file_stem(student: str) -> str:
@@ -84,15 +41,16 @@ def file_stem(student: str) -> str:
 
 def roster(path: Path, out: Path, secret: str, fmt: str = "html", lang: str = "en",
            answers: bool = False, static: bool = False, paper: str = "a4",
-           scaffold: str = DEFAULT_SCAFFOLD) -> list:
+           scaffold: str = DEFAULT_SCAFFOLD, id_column: str | None = None) -> list:
     """One sheet (and key) per student into ``out``, plus ``index.csv``; byte-stable output.
     A Markdown sheet and its key share one drawing, ``<stem>.svg``. Every file is made before
-    any is written, and they are written all or none (a folder made for them is removed)."""
+    any is written, and they are written all or none (a folder made for them is removed).
+    ``id_column`` names the roster's id column (default: found as :mod:`grader.roster` says)."""
     from ...engine.generators import generate
     from ...steps.quantities import reference
     from ...engine.seeds import student_seed
 
-    students = read_roster(path, lang)
+    students = read_roster(path, lang, id_column)
     out = Path(out)
     kind = kind_for(fmt, False, static)
     texts, written = {}, []
