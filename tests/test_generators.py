@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -11,7 +12,7 @@ import time
 import numpy as np
 import pytest
 
-from conftest import MANY_SEEDS, ROOT
+from conftest import FIXTURES, MANY_SEEDS, ROOT
 from grader import notation, tolerances
 from grader.checking import check as checking
 from grader.checking import diagnosis
@@ -368,3 +369,61 @@ def test_a_fresh_process_draws_the_same_numbers():
     fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            env=env, timeout=60, check=True)
     assert json.loads(fresh.stdout) == [readable_numbers(generate(seed)) for seed in seeds]
+
+
+# --- the problems drawn never change -----------------------------------------------------------
+# Sheets were printed from them and a student's graded problem must be the one on their sheet,
+# so a faster generator must draw exactly what the one before it drew. The fixture holds the
+# digests of problems drawn by the generator as it was before draws were made in batches.
+
+PINNED = json.loads((FIXTURES / "generated_problems.json").read_text())["problems"]
+
+
+def _pinned_seeds(layers: tuple) -> list:
+    """Small seeds, 63-bit ones (as a student's) and 32-bit ones (as further problems')."""
+    count = 300 if layers == SEED_LAYERS else 100
+    large = [int.from_bytes(hashlib.sha256(b"%d" % k).digest()[:8], "big") >> 1
+             for k in range(count // 4)]
+    middle = [int.from_bytes(hashlib.sha256(b"m%d" % k).digest()[:4], "big")
+              for k in range(count - count // 2 - count // 4)]
+    return list(range(count // 2)) + large + middle
+
+
+def _digest(problem) -> str:
+    numbers = [problem.layers, problem.activation, problem.output_activation, problem.eta]
+    numbers += [a.ravel().tolist() for a in (problem.x, problem.y_target) + problem.weights
+                + problem.biases]
+    return hashlib.sha256(json.dumps(numbers).encode()).hexdigest()[:16]
+
+
+def _pinned_cases(every: bool):
+    for key, digests in PINNED.items():
+        shape, activation = key.split()
+        layers = tuple(int(n) for n in shape.split("-"))
+        pairs = list(zip(_pinned_seeds(layers), digests))
+        yield pytest.param(layers, activation, pairs if every else pairs[::10],
+                           id=key.replace(" ", "-"),
+                           marks=[pytest.mark.slow] if every else [])
+
+
+@pytest.mark.parametrize("layers, activation, pairs",
+                         [*_pinned_cases(every=False), *_pinned_cases(every=True)])
+def test_the_problems_drawn_are_the_ones_drawn_before(layers, activation, pairs):
+    """Hand-sized networks (the conditions apply) and wider ones, every activation."""
+    assert {"2-3-2-1 sigmoid", "2-2-1 relu", "3-4-2 tanh", "2-3-3-2-1 sigmoid"} <= set(PINNED)
+    changed = [seed for seed, digest in pairs
+               if _digest(generators._generate(seed, layers, activation, "en")) != digest]
+    assert changed == [], f"{len(changed)} of {len(pairs)} problems changed: seeds {changed[:5]}"
+
+
+def test_draws_made_at_once_are_the_draws_made_one_by_one():
+    """numpy's PCG64 gives the same doubles for one call of k·n as for k calls of n, so a
+    batch of draws does not change the stream (nor what follows it)."""
+    for seed in (0, 27, 2**40 + 3, 2**63 - 25):
+        for size in (1, 5, 24):
+            for count in (2, 7, 128):
+                one, many = np.random.default_rng(seed), np.random.default_rng(seed)
+                at_once = one.random(count * size)
+                one_by_one = np.concatenate([many.random(size) for _ in range(count)])
+                assert np.array_equal(at_once, one_by_one), (seed, size, count)
+                assert one.random() == many.random()
