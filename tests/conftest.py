@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,6 +19,25 @@ STATUS_FIXTURES = FIXTURES / "statuses"
 # Few seeds for the slow exact witness, many for the fast checks.
 WITNESS_SEEDS = (0, 1, 2, 3, 7, 42, 2024, 99991)
 MANY_SEEDS = tuple(range(60))
+
+
+# Shapes whose draws the generator stacks (hand-sized) and some it draws one at a time.
+STACKED_SHAPES = [((2, 3, 2, 1), "sigmoid"), ((2, 3, 2, 1), "tanh"), ((2, 3, 2, 1), "relu"),
+                  ((2, 2, 1), "sigmoid"), ((3, 3, 2), "tanh"), ((2, 2, 2, 2, 1), "relu"),
+                  ((4, 1), "sigmoid"), ((1, 11), "sigmoid"), ((22, 1), "sigmoid"),
+                  ((2, 8, 8, 1), "sigmoid"), ((784, 30, 10), "relu")]
+
+
+def stacked(problems):
+    """One problem whose arrays stack ``problems``' (same shape) on a leading axis."""
+    from grader import records
+
+    first = problems[0]
+    return records.replace(
+        first, x=np.stack([p.x for p in problems]),
+        y_target=np.stack([p.y_target for p in problems]), eta=tuple(p.eta for p in problems),
+        weights=tuple(np.stack(ws) for ws in zip(*(p.weights for p in problems))),
+        biases=tuple(np.stack(bs) for bs in zip(*(p.biases for p in problems))))
 
 
 @pytest.fixture

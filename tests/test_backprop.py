@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import MANY_SEEDS
+from conftest import MANY_SEEDS, STACKED_SHAPES, stacked
 from grader.engine import finite_difference as fd
 from grader import tolerances
 from grader.engine.backprop import backprop
@@ -110,3 +110,18 @@ def test_relu_dead_units_have_exactly_zero_gradient():
             found = True
             assert np.all(grads.dW[0][dead] == 0) and np.all(grads.db[0][dead] == 0)
     assert found
+
+
+@pytest.mark.parametrize("layers, activation", STACKED_SHAPES)
+def test_a_stack_of_networks_is_each_network_bit_for_bit(layers, activation):
+    """Each draw of a stack (as the generator screens them) gets exactly its own gradients."""
+    problems = [generate(seed, layers=layers, activation=activation)
+                for seed in range(40 if sum(layers) < 30 else 2)]
+    stack = stacked(problems)
+    grads = backprop(stack, forward(stack))
+    for i, problem in enumerate(problems):
+        alone = backprop(problem, forward(problem))
+        for part, part_alone in zip((grads.dL_dh, grads.dL_dz, grads.dW, grads.db),
+                                    (alone.dL_dh, alone.dL_dz, alone.dW, alone.db)):
+            for g, g_alone in zip(part, part_alone):
+                assert g[i].tolist() == g_alone.tolist()

@@ -1,4 +1,9 @@
-"""The forward pass: z = W h_prev + b, h = act(z), and L = 1/2 sum (y - y_target)^2."""
+"""The forward pass: z = W h_prev + b, h = act(z), and L = 1/2 sum (y - y_target)^2.
+
+It also takes a stack of networks, every array with a leading axis of draws (the generator
+screens many draws at once): numpy computes each draw of a stack exactly as it computes that
+draw alone, bit for bit (tests/test_forward.py).
+"""
 
 from __future__ import annotations
 
@@ -49,8 +54,15 @@ def layer_activations(problem) -> tuple:
     return (problem.activation,) * (depth - 1) + (problem.output_activation,)
 
 
-def loss(y, y_target) -> float:
-    return float(0.5 * np.sum((y - y_target) ** 2))
+def matvec(W, h):
+    """W @ h, for one network or a stack of them."""
+    return (W @ h[..., None])[..., 0]
+
+
+def loss(y, y_target):
+    """A float, or one per draw of a stack."""
+    value = 0.5 * np.sum((y - y_target) ** 2, axis=-1)
+    return float(value) if value.ndim == 0 else value
 
 
 def run(problem, weights=None, biases=None, start_layer: int = 0, start_h=None) -> Trace:
@@ -65,7 +77,7 @@ def run(problem, weights=None, biases=None, start_layer: int = 0, start_h=None) 
     zs, hs = [], []
     for W, b, act in zip(weights[start_layer:], biases[start_layer:],
                          layer_activations(problem)[start_layer:]):
-        z = W @ h_prev + b
+        z = matvec(W, h_prev) + b
         h_prev = ACTIVATIONS[act](z)
         zs.append(z)
         hs.append(h_prev)
