@@ -86,11 +86,12 @@ def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
 
 def test_the_cache_is_not_consulted_unless_asked(cache_dir, monkeypatch):
     checking.ProblemSet(4, cached=True)
-    calls = []
-    real = generators.generate
-    monkeypatch.setattr(generators, "generate", lambda *a, **k: calls.append(a) or real(*a, **k))
+    drawn = []
+    real = generators.generate_many
+    monkeypatch.setattr(generators, "generate_many",
+                        lambda seeds, *a, **k: drawn.extend(seeds) or real(seeds, *a, **k))
     checking.ProblemSet(4)
-    assert len(calls) == 5
+    assert len(drawn) == 5
 
 
 # --- a repeated check imports no numpy ---------------------------------------------------------
