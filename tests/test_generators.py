@@ -161,7 +161,7 @@ def test_one_message_for_every_bad_layers_text_in_both_languages(written):
 
 def test_an_impossible_shape_says_so(monkeypatch):
     monkeypatch.setattr(generators, "MAX_ATTEMPTS", 3)
-    monkeypatch.setattr(generators, "_conditioned", lambda draw: False)   # no draw is
+    monkeypatch.setattr(generators, "_conditioned", lambda draw: False)  # none well-conditioned
     generators._generate.cache_clear()          # a problem drawn before is kept, not drawn again
     with pytest.raises(GenerationError, match="no well-conditioned"):
         generate(0)
