@@ -46,7 +46,7 @@ MAX_LAYER_SIZE = 4096             # a wider layer is more numbers than anyone re
 # Not 1 (η·g is g: a missing η or an η inside a gradient is invisible) nor ½ (η·g is g/2: such a
 # slip looks like a factor of two); see grader.engine.degenerate.
 LEARNING_RATES = (0.05, 0.1, 0.2, 0.25)
-_RATE_HUNDREDTHS = np.array([round(rate * 100) for rate in LEARNING_RATES])
+_RATE_HUNDREDTHS = np.array([round(rate * 100) for rate in LEARNING_RATES], dtype=np.int16)
 MAX_ATTEMPTS = 20_000
 # Work of all attempts together (weights drawn + a per-layer cost): a network that cannot be
 # well-conditioned fails within about a second.
@@ -157,8 +157,10 @@ def _batches(rng, layers: tuple, activation: str, attempts: int, size: int):
 
 
 def _meets_a_cheap_condition(numbers, rates, layers: tuple, activation: str):
-    """grader.engine.degenerate's cheap conditions, for each of a batch's draws."""
+    """grader.engine.degenerate's cheap conditions, for each of a batch's draws (on 16-bit
+    integers: every magnitude drawn is at most 150, and narrower numbers compare faster)."""
     ends = list(itertools.accumulate(math.prod(shape) for shape, _ in _parts(layers, activation)))
+    numbers = numbers.astype(np.int16)
     arrays = [numbers[:, begin:end] for begin, end in zip([0] + ends, ends)]
     return meets_a_cheap_condition(arrays[-2], arrays[0:-2:2], arrays[1:-2:2],
                                    _RATE_HUNDREDTHS[rates])
