@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -44,6 +45,25 @@ def networks(draw, max_layers: int = 4, max_size: int = 4, max_outputs: int = 3)
     activation = draw(st.sampled_from(list(ACTIVATIONS)))
     seed = draw(st.integers(0, 2**32 - 1))
     return generate(seed, tuple(sizes) + (outputs,), activation, loss=loss)
+
+
+# Shapes whose draws the generator stacks (hand-sized) and some it draws one at a time.
+STACKED_SHAPES = [((2, 3, 2, 1), "sigmoid"), ((2, 3, 2, 1), "tanh"), ((2, 3, 2, 1), "relu"),
+                  ((2, 2, 1), "sigmoid"), ((3, 3, 2), "tanh"), ((2, 2, 2, 2, 1), "relu"),
+                  ((4, 1), "sigmoid"), ((1, 11), "sigmoid"), ((22, 1), "sigmoid"),
+                  ((2, 8, 8, 1), "sigmoid"), ((784, 30, 10), "relu")]
+
+
+def stacked(problems):
+    """One problem whose arrays stack ``problems``' (same shape) on a leading axis."""
+    from grader import records
+
+    first = problems[0]
+    return records.replace(
+        first, x=np.stack([p.x for p in problems]),
+        y_target=np.stack([p.y_target for p in problems]), eta=tuple(p.eta for p in problems),
+        weights=tuple(np.stack(ws) for ws in zip(*(p.weights for p in problems))),
+        biases=tuple(np.stack(bs) for bs in zip(*(p.biases for p in problems))))
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from conftest import MANY_SEEDS, PROPERTY, networks
+from conftest import MANY_SEEDS, PROPERTY, STACKED_SHAPES, networks, stacked
 from grader.engine import finite_difference as fd
 from grader.engine import losses
-from grader import records, tolerances
+from grader import notation, records, tolerances
 from grader.engine.backprop import backprop
 from grader.engine.forward import forward
 from grader.engine.generators import generate
@@ -145,3 +145,39 @@ def test_mean_squared_error_scales_the_lessons_gradients_by_two_over_n():
     mean, half = backprop(problem, forward(problem)), backprop(lesson, forward(lesson))
     for m, h in zip(mean.dW + mean.db + mean.dL_dh, half.dW + half.db + half.dL_dh):
         assert np.allclose(m, 2 / 3 * h, rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("layers, activation", STACKED_SHAPES)
+def test_a_stack_of_networks_is_each_network_bit_for_bit(layers, activation):
+    """Each draw of a stack (as the generator screens them) gets exactly its own gradients."""
+    problems = [generate(seed, layers=layers, activation=activation)
+                for seed in range(40 if sum(layers) < 30 else 2)]
+    stack = stacked(problems)
+    grads = backprop(stack, forward(stack))
+    for i, problem in enumerate(problems):
+        alone = backprop(problem, forward(problem))
+        for part, part_alone in zip((grads.dL_dh, grads.dL_dz, grads.dW, grads.db),
+                                    (alone.dL_dh, alone.dL_dz, alone.dW, alone.db)):
+            for g, g_alone in zip(part, part_alone):
+                assert g[i].tolist() == g_alone.tolist()
+
+
+
+@pytest.mark.parametrize("loss", list(notation.LOSSES))
+def test_a_stack_is_each_network_bit_for_bit_with_every_loss(loss):
+    """Each loss's value and gradients, of a stack (a draw per row), are each draw's own."""
+    problems = [generate(seed, layers=(3, 4, 3), activation="tanh", loss=loss)
+                for seed in range(20)]
+    stack = stacked(problems)
+    trace = forward(stack)
+    grads = backprop(stack, trace)
+    assert trace.loss.shape == (20,)
+    for i, problem in enumerate(problems):
+        trace_alone = forward(problem)
+        alone = backprop(problem, trace_alone)
+        assert float(trace.loss[i]) == trace_alone.loss
+        for part, part_alone in zip((trace.h, grads.dL_dh, grads.dL_dz, grads.dW, grads.db),
+                                    (trace_alone.h, alone.dL_dh, alone.dL_dz, alone.dW,
+                                     alone.db)):
+            for g, g_alone in zip(part, part_alone):
+                assert g[i].tolist() == g_alone.tolist()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from conftest import MANY_SEEDS, PROPERTY, ROOT, networks
+from conftest import FIXTURES, MANY_SEEDS, PROPERTY, ROOT, networks
 from grader import notation, tolerances
 from grader.checking import check as checking
 from grader.checking import diagnosis
@@ -43,7 +44,7 @@ def test_the_seed_network_by_default():
     assert problem.x.shape == (2,) and problem.y_target.shape == (1,)
 
 
-@pytest.mark.parametrize("seed", [0, 1, 12345, 2**40 + 3])
+@pytest.mark.parametrize("seed", [0, 1, 12345, 2**40 + 3, 2**70 + 1])
 def test_same_seed_same_numbers(seed):
     first, second = generate(seed), generate(seed)
     assert first.eta == second.eta
@@ -161,7 +162,7 @@ def test_one_message_for_every_bad_layers_text_in_both_languages(written):
 
 def test_an_impossible_shape_says_so(monkeypatch):
     monkeypatch.setattr(generators, "MAX_ATTEMPTS", 3)
-    monkeypatch.setattr(generators, "well_conditioned", lambda problem: False)
+    monkeypatch.setattr(generators, "_conditioned", lambda draw: False)  # none well-conditioned
     generators._generate.cache_clear()          # a problem drawn before is kept, not drawn again
     with pytest.raises(GenerationError, match="no well-conditioned"):
         generate(0)
@@ -372,6 +373,101 @@ def test_a_fresh_process_draws_the_same_numbers():
     assert json.loads(fresh.stdout) == [readable_numbers(generate(seed)) for seed in seeds]
 
 
+@pytest.mark.parametrize("layers, activation", [((2, 3, 2, 1), "sigmoid"),
+                                                ((2, 3, 2, 1), "relu"), ((2, 2, 1), "tanh")])
+def test_a_batch_of_draws_is_screened_as_each_draw_alone(layers, activation):
+    """The generator screens a batch at once: the cheap conditions on the raw numbers, then
+    well_conditioned and the conditions that read a stack. A draw the cheap conditions find
+    meets a condition they are part of, a draw they pass meets neither raw-number condition;
+    on a stack each answer is the one its draw gets alone."""
+    batches = generators._batches(np.random.default_rng(8), layers, activation, 256, 128)
+    numbers, rates = (np.concatenate(parts) for parts in zip(*batches))
+    cheap = generators._meets_a_cheap_condition(numbers, rates, layers, activation)
+    etas = tuple(generators.LEARNING_RATES[rate] for rate in rates.tolist())
+    assert len(numbers) == 256 and 0 < (~cheap).sum() < 128
+    alone = [degenerate.Draw(generators._problem(0, layers, activation, row, eta))
+             for row, eta in zip(numbers, etas)]
+    for draw, met in zip(alone, cheap.tolist()):
+        found = set(degenerate.degenerate(draw.problem))
+        if met:
+            assert found & {"special_number", "learning_rate_like_parameter", "alike_in_layer"}
+        else:
+            assert not found & {"special_number", "learning_rate_like_parameter"}
+    stack = degenerate.Draw(generators._problem((0,) * len(numbers), layers, activation,
+                                                numbers, etas))
+    conditioned = [generators.well_conditioned(draw.problem) for draw in alone]
+    assert generators._conditioned(stack).tolist() == conditioned and any(conditioned)
+    for name in degenerate.ON_STACKS:
+        met = [bool(degenerate.DEGENERATE[name](draw)) for draw in alone]
+        assert degenerate.DEGENERATE[name](stack).tolist() == met and any(met), name
+    assert degenerate.degenerate_in_stack(stack).tolist() == [
+        any(degenerate.DEGENERATE[name](draw) for name in degenerate.ON_STACKS) for draw in alone]
+
+# --- the problems drawn never change -----------------------------------------------------------
+# Sheets were printed from them and a student's graded problem must be the one on their sheet,
+# so a faster generator must draw exactly what the one before it drew. The fixture holds the
+# digests of problems drawn by the generator as it was before draws were made in batches.
+
+PINNED = json.loads((FIXTURES / "generated_problems.json").read_text())["problems"]
+
+
+def _pinned_seeds(layers: tuple) -> list:
+    """Small seeds, 63-bit ones (as a student's) and 32-bit ones (as further problems')."""
+    count = 300 if layers == SEED_LAYERS else 100
+    large = [int.from_bytes(hashlib.sha256(b"%d" % k).digest()[:8], "big") >> 1
+             for k in range(count // 4)]
+    middle = [int.from_bytes(hashlib.sha256(b"m%d" % k).digest()[:4], "big")
+              for k in range(count - count // 2 - count // 4)]
+    return list(range(count // 2)) + large + middle
+
+
+def _digest(problem) -> str:
+    numbers = [problem.layers, problem.activation, problem.output_activation, problem.eta]
+    numbers += [a.ravel().tolist() for a in (problem.x, problem.y_target) + problem.weights
+                + problem.biases]
+    return hashlib.sha256(json.dumps(numbers).encode()).hexdigest()[:16]
+
+
+def _pinned_cases(every: bool):
+    for key, digests in PINNED.items():
+        shape, activation = key.split()
+        layers = tuple(int(n) for n in shape.split("-"))
+        pairs = list(zip(_pinned_seeds(layers), digests))
+        yield pytest.param(layers, activation, pairs if every else pairs[::10],
+                           id=key.replace(" ", "-"),
+                           marks=[pytest.mark.slow] if every else [])
+
+
+@pytest.mark.parametrize("together", [1, 5], ids=["alone", "five at a time"])
+@pytest.mark.parametrize("layers, activation, pairs",
+                         [*_pinned_cases(every=False), *_pinned_cases(every=True)])
+def test_the_problems_drawn_are_the_ones_drawn_before(layers, activation, pairs, together):
+    """Hand-sized networks (the conditions apply) and wider ones, every activation; drawn
+    alone (generate) and five at a time (generate_many, as a student's problems are)."""
+    assert {"2-3-2-1 sigmoid", "2-2-1 relu", "3-4-2 tanh", "2-3-3-2-1 sigmoid"} <= set(PINNED)
+    generators._generate.cache_clear()          # each route draws its problems itself
+    seeds = [seed for seed, _ in pairs]
+    problems = [problem for k in range(0, len(seeds), together)
+                for problem in generators.generate_many(seeds[k:k + together], layers,
+                                                        activation)]
+    changed = [seed for (seed, digest), problem in zip(pairs, problems)
+               if _digest(problem) != digest]
+    assert changed == [], f"{len(changed)} of {len(pairs)} problems changed: seeds {changed[:5]}"
+
+
+def test_draws_made_at_once_are_the_draws_made_one_by_one():
+    """numpy's PCG64 gives the same doubles for one call of k·n as for k calls of n, so a
+    batch of draws does not change the stream (nor what follows it)."""
+    for seed in (0, 27, 2**40 + 3, 2**63 - 25):
+        for size in (1, 5, 24):
+            for count in (2, 7, 128):
+                one, many = np.random.default_rng(seed), np.random.default_rng(seed)
+                at_once = one.random(count * size)
+                one_by_one = np.concatenate([many.random(size) for _ in range(count)])
+                assert np.array_equal(at_once, one_by_one), (seed, size, count)
+                assert one.random() == many.random()
+
+
 # --- losses --------------------------------------------------------------------------------
 
 def hundredths(array) -> list:
@@ -471,6 +567,7 @@ def test_the_degenerate_conditions_are_the_lessons_loss_only(monkeypatch):
 
     monkeypatch.setattr(generators, "is_degenerate", refuse)
     monkeypatch.setattr(generators, "meets_a_cheap_condition", refuse)
+    monkeypatch.setattr(generators, "degenerate_in_stack", refuse)
     generators._generate.cache_clear()
     for loss in ("mean_squared_error", "binary_cross_entropy"):
         assert generate(11, loss=loss).layers == SEED_LAYERS

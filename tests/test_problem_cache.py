@@ -44,6 +44,7 @@ def test_a_cached_problem_set_is_exactly_the_fresh_one(cache_dir, seed, monkeypa
         raise AssertionError("the cache should have been used")
 
     monkeypatch.setattr(generators, "generate", no_drawing)
+    monkeypatch.setattr(generators, "generate_many", no_drawing)
     monkeypatch.setattr(quantities, "finite_difference", no_drawing)
     again = checking.ProblemSet(seed, cached=True)
     same(fresh, again)
@@ -117,11 +118,13 @@ def test_an_entry_naming_another_loss_is_not_read(cache_dir):
 def test_the_cache_is_not_consulted_unless_asked(cache_dir, monkeypatch):
     checking.ProblemSet(4, cached=True)
     calls = []
-    real = generators.generate
-    monkeypatch.setattr(generators, "generate", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = generators.generate_many
+    monkeypatch.setattr(generators, "generate_many", lambda seeds, *a, **k:
+                        calls.append((list(seeds), a)) or real(seeds, *a, **k))
     checking.ProblemSet(4)
-    seed_networks = [c for c in calls if len(c) == 1]     # a matrix step draws its own too
-    assert len(seed_networks) == 5
+    # the seed's networks, drawn together; a matrix step draws its own (generate, its layers)
+    seed_networks = [seeds for seeds, shape in calls if not shape]
+    assert [len(seeds) for seeds in seed_networks] == [5]
 
 
 # --- a repeated check imports no numpy ---------------------------------------------------------

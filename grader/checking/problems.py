@@ -34,11 +34,11 @@ class ProblemSet:
                 return
         # Drawing problems is the engine's work, and needs numpy: imported here, not at the
         # top, so that a check that reads them from the cache never loads it.
-        from ..engine.generators import generate, trial_seeds
+        from ..engine.generators import generate_many, trial_seeds
         from ..steps import quantities
 
         seeds = further_seeds if further_seeds is not None else trial_seeds(seed, further)
-        self._problems = [generate(s) for s in [seed] + list(seeds)]
+        self._problems = generate_many([seed] + list(seeds))
         self.references = [quantities.reference(p) for p in self._problems]
         self.seeds = [p.seed for p in self._problems]
         for reference, drawn in zip(self.references, self.seeds):     # each on its own network

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import lru_cache
 from pathlib import Path
 
 from bpgrade_harness import child as harness_child
@@ -69,12 +70,12 @@ def new_run() -> str:
 def grade_student(client, student: str, folder: Path, secret: str, lang: str,
                   steps=None, run: str = "") -> list:
     """Result per step for one student (``run``: the grading run's nonce)."""
-    steps = list(steps or registry.STEPS)
+    steps = tuple(steps or registry.STEPS)
     client.start_student(folder, len(steps))          # the child starts while we draw
     problem_set = graded_problems(secret, student, run)
     results, held, child = {}, set(), None
     try:
-        for batch in batches(grading_order(steps)):
+        for batch in _plan(steps):
             if child != client.spawned:                # a fresh child holds nothing yet
                 held, child = set(), client.spawned
             if held & {quantity for step in batch for _, quantity in step.answer_items}:
@@ -100,6 +101,12 @@ def grade_student(client, student: str, folder: Path, secret: str, lang: str,
     finally:
         client.end_student()
     return [results[step.id] for step in steps]
+
+
+@lru_cache(maxsize=8)
+def _plan(steps: tuple) -> tuple:
+    """The batches of :func:`grading_order`, the same for every student of a class."""
+    return tuple(map(tuple, batches(grading_order(steps))))
 
 
 def grading_order(steps) -> list:

@@ -79,10 +79,11 @@ class CountingArray(np.ndarray):
         return _counting(result, self.tally)
 
     def __array_function__(self, func, types, args, kwargs):
+        axes = {"axis": kwargs.get("axis"), "keepdims": kwargs.get("keepdims", False)}
         if func is np.sum:
-            return np.add.reduce(args[0], axis=kwargs.get("axis"))
+            return np.add.reduce(args[0], **axes)
         if func in (np.max, np.amax):                   # softmax's shift
-            return np.maximum.reduce(args[0], axis=kwargs.get("axis"))
+            return np.maximum.reduce(args[0], **axes)
         if func is np.size:                             # a count of numbers, no arithmetic
             return np.size(np.asarray(args[0]).view(np.ndarray), *args[1:], **kwargs)
         if func is np.outer:

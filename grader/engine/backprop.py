@@ -7,7 +7,7 @@ from ..records import Record
 import numpy as np
 
 from . import losses
-from .forward import Trace, derivative, layer_activations
+from .forward import Trace, derivative, layer_activations, matvec
 
 
 class Gradients(Record, frozen=True):
@@ -37,7 +37,7 @@ def backprop(problem, trace: Trace) -> Gradients:
         else:
             dz = dh * derivative(act, trace.z[l], trace.h[l])            # dL/dz = dL/dh * act'(z)
         dL_dz[l] = dz
-        dW[l] = np.outer(dz, inputs[l])                                  # dL/dW = dz (x) h_prev
+        dW[l] = dz[..., :, None] * inputs[l][..., None, :]               # dL/dW = dz (x) h_prev
         db[l] = dz
-        dh = problem.weights[l].T @ dz                                   # dL/dh_prev = W.T @ dz
+        dh = matvec(problem.weights[l].swapaxes(-1, -2), dz)             # dL/dh_prev = W.T @ dz
     return Gradients(tuple(dL_dh), tuple(dL_dz), tuple(dW), tuple(db))

@@ -4,9 +4,12 @@ A draw is degenerate when a slip a learner makes (grader.checking.diagnosis name
 the right answer on it, or the same answer as another slip, so that a check cannot see the slip
 or tell which one it was: w₁₂⁽²⁾ = w₂₁⁽²⁾ hides a transposed index, η = 1 a missing η, h = ½ the
 difference between h and 1 − h. Each condition in :data:`DEGENERATE` is one such coincidence,
-written for any number of layers with the names of grader.notation, and its docstring says
-which slips it would hide; grader.engine.generators draws again when a draw meets one, for the
-visible problem and the further ones alike.
+written for any number of layers, and its docstring says which slips it would hide;
+grader.engine.generators draws again when a draw meets one, for the visible problem and the
+further ones alike. It asks the cheapest of them of a whole batch of draws at once: on their raw
+numbers (:func:`meets_a_cheap_condition`), then on a stack of their forward and backward passes
+(:data:`ON_STACKS`). The problems drawn must never change (sheets were printed from them), so
+the conditions' arithmetic, and the order of it, is kept as it was first written.
 
 They apply to networks a person works by hand, no larger than the seed's (:data:`HAND_SIZED`
 parameters): in wider layers some two-decimal numbers must coincide. A network too crowded for a
@@ -17,14 +20,14 @@ another one's.
 
 from __future__ import annotations
 
-import bisect
 import math
 from functools import cached_property, lru_cache
 
-from .. import notation, tolerances
-from ..records import Record
-from .backprop import backprop
-from .forward import derivative, forward
+import numpy as np
+
+from .. import records, tolerances
+from .backprop import Gradients, backprop
+from .forward import Trace, derivative, forward
 
 HAND_SIZED = 23
 SPECIAL_MAGNITUDES = (0.0, 0.5, 1.0, 2.0)
@@ -36,27 +39,31 @@ MARGIN = 1e-3
 VISIBLE = 2 * tolerances.DIAGNOSIS_RELATIVE
 
 
-def _same(a: float, b: float) -> bool:
-    return abs(a - b) <= MARGIN * max(abs(a), abs(b), 0.01)
+def _same(a, b):
+    """Are ``a`` and ``b`` the same number (numbers, or arrays of them element by element)?"""
+    return np.abs(a - b) <= MARGIN * np.maximum(np.maximum(np.abs(a), np.abs(b)), 0.01)
 
 
-def _alike(values, twice: bool = True) -> bool:
-    """Do two of ``values`` have the same magnitude, or (``twice``) one twice the other?"""
-    ordered = sorted(abs(v) for v in values)
-    if any(b - a <= MARGIN * max(b, 0.01) for a, b in zip(ordered, ordered[1:])):
-        return True
-    if twice:
-        for a in ordered:
-            k = bisect.bisect_left(ordered, 2 * a * (1 - MARGIN))
-            if k < len(ordered) and _same(2 * a, ordered[k]):
-                return True
-    return False
+def _alike(values, twice: bool = True):
+    """Do two of ``values`` have the same magnitude, or (``twice``) one twice the other? For
+    a stack of draws (``values`` with a leading axis, the numbers along the last), one answer
+    per draw."""
+    ordered = np.sort(np.abs(values), axis=-1)
+    low, high = ordered[..., :-1], ordered[..., 1:]
+    alike = (high - low <= MARGIN * np.maximum(high, 0.01)).any(axis=-1)
+    if twice:                         # the first value from 2a(1 − MARGIN) up, for each a
+        doubled = 2 * ordered
+        above = ordered[..., None, :] >= (doubled * (1 - MARGIN))[..., :, None]
+        first = np.take_along_axis(ordered, above.argmax(axis=-1), axis=-1)
+        alike |= (above.any(axis=-1) & _same(doubled, first)).any(axis=-1)
+    return alike
 
 
-def _crowded(moves, gap: float) -> bool:
-    """Are two of ``moves`` (what slips add to an answer, 0 for none) closer than ``gap``?"""
-    ordered = sorted(moves)
-    return any(b - a < gap for a, b in zip(ordered, ordered[1:]))
+def _crowded(moves, gap):
+    """Are two of ``moves`` (what slips add to an answer, 0 for none) closer than ``gap``?
+    For arrays of them (the moves along the last axis), one answer each."""
+    ordered = np.sort(moves, axis=-1)
+    return (ordered[..., 1:] - ordered[..., :-1]).min(axis=-1, initial=math.inf) < gap
 
 
 def _term_moves(term: float, factors: list, others: list) -> list:
@@ -70,32 +77,30 @@ def _term_moves(term: float, factors: list, others: list) -> list:
     return moves
 
 
-class _Names(Record, frozen=True):
-    drawn: tuple            # inputs, then each layer's weights and biases
-    inputs: tuple           # x1 x2 ...
-    layers: tuple           # per layer, its weights and biases
-    activations: tuple      # per layer, its activations (h2_1, ..., y)
-
-
-@lru_cache(maxsize=16)
-def _names(layers: tuple) -> _Names:
-    """The names of grader.notation for a network's numbers, once per shape."""
-    per_layer = [[] for _ in layers[1:]]
-    for name, _, layer, _ in notation.parameter_slots(layers):
-        per_layer[layer].append(name)
-    activations = tuple(tuple(notation.activation(l, i, layers) for i in range(1, n + 1))
-                        for l, n in enumerate(layers[1:], 1))
-    return _Names(drawn=notation.inputs(layers) + notation.parameters(layers),
-                  inputs=notation.inputs(layers), layers=tuple(map(tuple, per_layer)),
-                  activations=activations)
-
-
 class Draw:
     """One draw as the conditions read it, each part computed on first use (most draws fail a
-    cheap condition first). Layer l is at index l − 1 of every tuple."""
+    cheap condition first). Layer l is at index l − 1 of every tuple.
 
-    def __init__(self, problem):
+    The generator makes one of a stack of problems (every array with a leading axis of draws)
+    for its forward and backward pass, then reads each draw with :meth:`row`."""
+
+    def __init__(self, problem, trace: Trace | None = None, gradients: Gradients | None = None):
         self.problem = problem
+        if trace is not None:              # computed already: cached_property reads these
+            self.__dict__.update(trace=trace, gradients=gradients)
+
+    def row(self, i: int) -> Draw:
+        """Draw ``i`` of a stack, with its part of the stack's forward and backward pass."""
+        problem, trace, grads = self.problem, self.trace, self.gradients
+        return Draw(
+            records.replace(problem, seed=problem.seed[i], x=problem.x[i],
+                            y_target=problem.y_target[i], eta=problem.eta[i],
+                            weights=tuple(W[i] for W in problem.weights),
+                            biases=tuple(b[i] for b in problem.biases)),
+            Trace(z=tuple(z[i] for z in trace.z), h=tuple(h[i] for h in trace.h),
+                  loss=float(trace.loss[i])),
+            Gradients(*(tuple(a[i] for a in part)
+                        for part in (grads.dL_dh, grads.dL_dz, grads.dW, grads.db))))
 
     @cached_property
     def activations(self) -> tuple:
@@ -118,18 +123,11 @@ class Draw:
         return backprop(self.problem, self.trace)
 
     @cached_property
-    def drawn(self) -> dict:
-        """Every input and parameter by name: {"x1": ..., "w2_12": ..., "b3": ...}."""
-        problem = self.problem
-        values = problem.x.tolist()
-        for W, b in zip(problem.weights, problem.biases):     # notation.parameter_slots' order
-            values += W.ravel().tolist() + b.tolist()
-        return dict(zip(_names(problem.layers).drawn, values))
-
-    @cached_property
     def hundredths(self) -> set:
         """The magnitudes of the inputs and parameters in hundredths (they have two decimals)."""
-        return {round(abs(v) * 100) for v in self.drawn.values()}
+        problem = self.problem
+        drawn = [problem.x] + [a.ravel() for a in problem.weights + problem.biases]
+        return {round(abs(v) * 100) for v in np.concatenate(drawn).tolist()}
 
     @cached_property
     def inputs(self) -> tuple:
@@ -154,19 +152,19 @@ class Draw:
         # any other layer's σ′ too (y(1 − y) written for h₂⁽²⁾(1 − h₂⁽²⁾))
         every = [v for slope, _ in out for v in slope]
         return tuple((slope, wrong + [v for v in every if v not in slope]) for slope, wrong in out)
-        return tuple(out)
 
     @cached_property
     def groups(self) -> tuple:
         """Per layer, the numbers a slip puts in one another's place there: its inputs and the
         layer before's (h⁽¹⁾ read as x), its weights and biases, its activations (a sigmoid
-        layer's only: a ReLU's dead units are all 0)."""
-        names, drawn = _names(self.problem.layers), self.drawn
-        inputs, before, groups = {n: drawn[n] for n in names.inputs}, {}, []
-        for act, own, activations, h in zip(self.activations, names.layers, names.activations,
-                                            self.trace.h):
-            outputs = dict(zip(activations, h.tolist())) if act == "sigmoid" else {}
-            groups.append({**before, **inputs, **{n: drawn[n] for n in own}, **outputs})
+        layer's only: a ReLU's dead units are all 0). An array each, a row per draw of a stack."""
+        problem = self.problem
+        per_draw = problem.x.shape[:-1]
+        inputs, before, groups = [problem.x], [], []
+        for act, W, b, h in zip(self.activations, problem.weights, problem.biases, self.trace.h):
+            outputs = [h] if act == "sigmoid" else []
+            groups.append(np.concatenate([a.reshape(per_draw + (-1,))
+                                          for a in before + inputs + [W, b] + outputs], axis=-1))
             before, inputs = inputs, outputs
         return tuple(groups)
 
@@ -185,17 +183,21 @@ def _learning_rate_like_parameter(draw: Draw) -> bool:
     return round(draw.problem.eta * 100) in draw.hundredths
 
 
-def _alike_in_layer(draw: Draw) -> bool:
+def _alike_in_layer(draw: Draw):
     """Two numbers of one layer's group with the same magnitude, or one twice the other:
     w₁₂⁽²⁾ = w₂₁⁽²⁾ hides a transposed weight, x₁ = w₁₁⁽¹⁾ a weight read for its input,
-    w₁₂⁽²⁾ = −w₁₁⁽²⁾ makes a wrong index a flipped sign, and w₁₂⁽²⁾ = 2w₁₁⁽²⁾ a factor of two."""
-    return any(_alike(group.values()) for group in draw.groups)
+    w₁₂⁽²⁾ = −w₁₁⁽²⁾ makes a wrong index a flipped sign, and w₁₂⁽²⁾ = 2w₁₁⁽²⁾ a factor of two.
+    (Of a stack: one answer per draw.)"""
+    alike = False
+    for group in draw.groups:
+        alike = alike | _alike(group)
+    return alike
 
 
 def _half_activation(draw: Draw) -> bool:
     """A sigmoid activation at ½: h = 1 − h, so σ′ = h(1 − h) written h·h or (1 − h)² is right."""
-    return any(_same(v, 0.5) for act, h in zip(draw.activations, draw.trace.h)
-               if act == "sigmoid" for v in h.tolist())
+    return any(_same(h, 0.5).any() for act, h in zip(draw.activations, draw.trace.h)
+               if act == "sigmoid")
 
 
 def _same_slope(draw: Draw) -> bool:
@@ -213,7 +215,7 @@ def _forward_alike(draw: Draw) -> bool:
     problem = draw.problem
     for W, b, u, group, h, (slope, _) in zip(problem.weights, problem.biases, draw.inputs,
                                              draw.groups, draw.trace.h, draw.slopes):
-        others, inputs, rows = list(group.values()), u.tolist(), W.tolist()
+        others, inputs, rows = group.tolist(), u.tolist(), W.tolist()
         sums = [sum(w * x for w, x in zip(row, inputs)) for row in rows]
         for i, (row, bias) in enumerate(zip(rows, b.tolist())):
             if not slope[i]:
@@ -243,7 +245,7 @@ def _backward_alike(draw: Draw) -> bool:
     for l, (W, u, group) in enumerate(zip(draw.problem.weights, draw.inputs, draw.groups)):
         up, (slope, wrong) = grads.dL_dh[l].tolist(), draw.slopes[l]
         upstream = up + read_for_upstream
-        others, inputs, dW = list(group.values()), u.tolist(), grads.dW[l].tolist()
+        others, inputs, dW = group.tolist(), u.tolist(), grads.dW[l].tolist()
         rows = W.tolist()
         for i, (g, s) in enumerate(zip(up, slope)):
             moves = [0.0] + _term_moves(g * s, [g, s], [upstream, wrong])              # ∂L/∂b_i
@@ -278,61 +280,87 @@ def _backward_alike(draw: Draw) -> bool:
     return False
 
 
-def _update_alike(draw: Draw) -> bool:
+def _update_alike(draw: Draw):
     """In one layer's update p − η·∂L/∂p, two slips move a new value by less than it shows:
     another parameter's gradient (a wrong index), the gradient's sign flipped, doubled or
-    halved, η left out — each against the others and against the right value. With η·∂L/∂p a thousandth
-    of p, gradients a few percent apart already look alike."""
+    halved, η left out — each against the others and against the right value. With η·∂L/∂p a
+    thousandth of p, gradients a few percent apart already look alike. (Of a stack: one answer
+    per draw.)"""
     problem, grads = draw.problem, draw.gradients
+    per_draw = problem.x.shape[:-1]
+    eta = np.asarray(problem.eta, dtype=float)[..., None]
+
+    def flat(*arrays):
+        return np.concatenate([a.reshape(per_draw + (-1,)) for a in arrays], axis=-1)
+
+    alike = False
     for W, b, dW, db in zip(problem.weights, problem.biases, grads.dW, grads.db):
-        steps = [problem.eta * g for g in dW.ravel().tolist() + db.tolist()]
-        for k, (p, step) in enumerate(zip(W.ravel().tolist() + b.tolist(), steps)):
-            moves = [step * r for r in (1.0, -1.0, 2.0, 0.5)]
-            if draw.lesson_shaped:
-                moves.append(step / problem.eta)                      # η left out
-            moves += [other for m, other in enumerate(steps) if m != k]
-            if _crowded(moves, VISIBLE * max(abs(p - step), 0.01)):
-                return True
-    return False
+        params, steps = flat(W, b), eta * flat(dW, db)
+        moves = [steps[..., None] * np.array([1.0, -1.0, 2.0, 0.5])]
+        if draw.lesson_shaped:
+            moves.append(steps[..., None] / eta[..., None])          # η left out
+        moves.append(steps[..., _others(steps.shape[-1])])            # another's gradient
+        gap = VISIBLE * np.maximum(np.abs(params - steps), 0.01)
+        alike = alike | _crowded(np.concatenate(moves, axis=-1), gap).any(axis=-1)
+    return alike
 
 
-# The conditions, cheapest first.
+@lru_cache(maxsize=64)
+def _others(count: int) -> np.ndarray:
+    """Row k: every index below ``count`` but k."""
+    return np.array([[m for m in range(count) if m != k] for k in range(count)],
+                    dtype=np.intp).reshape(count, count - 1)
+
+
+# The conditions, in the order that refuses the seed network's draws soonest; the last two only
+# ever refuse a problem the generator has not drawn (it asks them of a whole batch first, on
+# its raw numbers).
 DEGENERATE = {
-    "special_number": _special_number,
-    "learning_rate_like_parameter": _learning_rate_like_parameter,
     "alike_in_layer": _alike_in_layer,
-    "half_activation": _half_activation,
+    "update_alike": _update_alike,
     "same_slope": _same_slope,
+    "half_activation": _half_activation,
     "forward_alike": _forward_alike,
     "backward_alike": _backward_alike,
-    "update_alike": _update_alike,
+    "special_number": _special_number,
+    "learning_rate_like_parameter": _learning_rate_like_parameter,
 }
+# The conditions that also read a stack of draws, one answer per draw: the generator asks them
+# of a whole batch at once (of the seed network's well-conditioned draws they refuse about
+# three in four, 5.6 of the 7.7 a problem takes), then the others of each draw left.
+ON_STACKS = ("alike_in_layer", "update_alike")
 
 
-def meets_a_cheap_condition(x: list, weights: list, biases: list, eta: float) -> bool:
-    """Do a draw's raw numbers, in hundredths (whole numbers: 0.37 is 37), already meet
-    :func:`_special_number`, :func:`_learning_rate_like_parameter` or the drawn part of
-    :func:`_alike_in_layer`? ``weights`` are flat lists, row by row, as they are drawn.
+def degenerate_in_stack(stack: Draw) -> np.ndarray:
+    """Which draws of a stack meet a condition of :data:`ON_STACKS`."""
+    met = np.zeros(stack.problem.x.shape[:-1], dtype=bool)
+    for name in ON_STACKS:
+        met |= DEGENERATE[name](stack)
+    return met
+
+
+def meets_a_cheap_condition(x, weights, biases, eta):
+    """Which of a batch of draws already meet :func:`_special_number`,
+    :func:`_learning_rate_like_parameter` or the drawn part of :func:`_alike_in_layer`, on
+    their raw numbers in hundredths (whole numbers: 0.37 is 37)? Each argument holds one row
+    per draw: ``x`` and each of ``weights`` (flat, row by row, as drawn) and ``biases`` a
+    2-d integer array, ``eta`` a 1-d one. A boolean array, one per draw.
 
     Each is a part of a condition of :data:`DEGENERATE`, so a draw it finds is degenerate; the
-    generator asks it before building the problem, which most draws of the seed's network
-    fail (about 90 draws a problem). On whole numbers "alike" is exact: equal magnitudes, or
-    one twice the other."""
-    special = {round(m * 100) for m in SPECIAL_MAGNITUDES}
-    groups = [list(x) + list(weights[0]) + list(biases[0])]
-    groups += [list(W) + list(b) for W, b in zip(weights[1:], biases[1:])]
-    seen_anywhere = set()
+    generator asks it before building a problem, which most draws of the seed's network fail
+    (about 83 draws a problem, 70 of them refused here). On whole numbers "alike" is exact:
+    equal magnitudes, or one twice the other."""
+    special = np.array(sorted({round(m * 100) for m in SPECIAL_MAGNITUDES}))
+    groups = [np.hstack([x, weights[0], biases[0]])]
+    groups += [np.hstack([W, b]) for W, b in zip(weights[1:], biases[1:])]
+    met = (eta[:, None] == special).any(axis=1)
     for group in groups:
-        seen = set()
-        for k in group:
-            k = abs(k)
-            if k in seen or k in special:
-                return True
-            seen.add(k)
-        if any(2 * k in seen for k in seen):
-            return True
-        seen_anywhere |= seen
-    return round(eta * 100) in special | seen_anywhere
+        k = np.abs(group)
+        ordered = np.sort(k, axis=1)
+        met |= (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)        # the same magnitude
+        met |= (2 * k[:, :, None] == k[:, None, :]).any(axis=(1, 2))  # one twice another
+        met |= (k[:, :, None] == special).any(axis=(1, 2)) | (k == eta[:, None]).any(axis=1)
+    return met
 
 
 def hand_sized(layers) -> bool:
@@ -350,7 +378,8 @@ def degenerate(problem) -> list:
     return [name for name, condition in DEGENERATE.items() if condition(draw)]
 
 
-def is_degenerate(problem) -> bool:
-    """Does ``problem`` meet a condition (the first one met ends the search)?"""
-    draw = Draw(problem)
-    return any(condition(draw) for condition in DEGENERATE.values())
+def is_degenerate(draw: Draw, skip=()) -> bool:
+    """Does a hand-sized draw meet a condition (the first one met ends the search)? The
+    generator's :class:`Draw`, whose forward and backward pass it has computed already;
+    ``skip``: conditions it has asked already (:func:`degenerate_in_stack`)."""
+    return any(condition(draw) for name, condition in DEGENERATE.items() if name not in skip)

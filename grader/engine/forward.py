@@ -1,5 +1,10 @@
 """The forward pass: z = W h_prev + b, h = act(z), and the loss L of y (grader.engine.losses;
-the lesson's is L = 1/2 sum (y - y_target)^2)."""
+the lesson's is L = 1/2 sum (y - y_target)^2).
+
+It also takes a stack of networks, every array with a leading axis of draws (the generator
+screens many draws at once): numpy computes each draw of a stack exactly as it computes that
+draw alone, bit for bit (tests/test_forward.py).
+"""
 
 from __future__ import annotations
 
@@ -23,8 +28,9 @@ def relu(z):
 
 
 def softmax(z):
-    e = np.exp(z - np.max(z))           # shifted: exp never overflows, the ratio is the same
-    return e / np.sum(e)
+    """Along the last axis: one network's outputs, or each draw's of a stack."""
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))   # shifted: exp never overflows
+    return e / np.sum(e, axis=-1, keepdims=True)
 
 
 ACTIVATIONS = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu}     # a hidden layer's choices
@@ -60,6 +66,11 @@ def layer_activations(problem) -> tuple:
     return (problem.activation,) * (depth - 1) + (problem.output_activation,)
 
 
+def matvec(W, h):
+    """W @ h, for one network or a stack of them."""
+    return (W @ h[..., None])[..., 0]
+
+
 def run(problem, weights=None, biases=None, start_layer: int = 0, start_h=None) -> Trace:
     """Forward from layer ``start_layer`` (0 = the inputs) with optional replaced values.
 
@@ -72,7 +83,7 @@ def run(problem, weights=None, biases=None, start_layer: int = 0, start_h=None) 
     zs, hs = [], []
     for W, b, act in zip(weights[start_layer:], biases[start_layer:],
                          layer_activations(problem)[start_layer:]):
-        z = W @ h_prev + b
+        z = matvec(W, h_prev) + b
         h_prev = _FUNCTIONS[act](z)
         zs.append(z)
         hs.append(h_prev)

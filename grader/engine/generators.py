@@ -5,12 +5,15 @@ Every number a person reads (inputs, target, weights, biases, learning rate) has
 two decimals and is rounded *before* anything is computed from it, so what is printed is
 exactly what is graded. A draw is kept when it is well-conditioned and not degenerate
 (grader.engine.degenerate: no slip a learner makes gives the right answer on it, or another
-slip's answer); the seed's network takes about 70 draws for one (about 10 ms, against 0.4 ms
-for a merely well-conditioned one).
+slip's answer); the seed's network takes about 83 draws for one. They are made and screened a
+batch at a time (:data:`BATCH`), which keeps a problem to about 1 ms of CPU (3.5 ms when each
+draw was checked on its own; 0.4 ms for a merely well-conditioned one), and a little less
+when several seeds are drawn together (:func:`generate_many`).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from functools import lru_cache
 
@@ -18,10 +21,10 @@ from ..records import Record
 
 import numpy as np
 
-from .backprop import backprop
-from .degenerate import hand_sized, is_degenerate, meets_a_cheap_condition
+from .degenerate import (ON_STACKS, Draw, degenerate_in_stack, hand_sized, is_degenerate,
+                         meets_a_cheap_condition)
 from ..errors import GenerationError, UsageError
-from .forward import ACTIVATIONS, forward
+from .forward import ACTIVATIONS
 from .losses import CROSS_ENTROPIES
 from ..i18n import resolve, text
 from ..notation import LOSSES, SEED_LAYERS, SEED_LOSS
@@ -50,6 +53,7 @@ MAX_LAYER_SIZE = 4096             # a wider layer is more numbers than anyone re
 # Not 1 (η·g is g: a missing η or an η inside a gradient is invisible) nor ½ (η·g is g/2: such a
 # slip looks like a factor of two); see grader.engine.degenerate.
 LEARNING_RATES = (0.05, 0.1, 0.2, 0.25)
+_RATE_HUNDREDTHS = np.array([round(rate * 100) for rate in LEARNING_RATES], dtype=np.int16)
 MAX_ATTEMPTS = 20_000
 # Work of all attempts together (weights drawn + a per-layer cost): a network that cannot be
 # well-conditioned fails within about a second.
@@ -128,19 +132,49 @@ def _parts(layers: tuple, activation: str) -> tuple:
     return tuple((shape, tuple(allowed.tolist())) for shape, allowed in parts)
 
 
-def _draw_numbers(rng, layers: tuple, activation: str) -> tuple:
-    """One draw's numbers, every one k/100 within its bounds (:func:`_hundredths`), equally
-    likely, from one call of the generator: (a flat list of the k per array, η). Plain Python: most
-    draws of a hand-sized network are refused on these numbers alone, before any array is
-    built (6.7 ms a seed problem, against 10 ms building every draw)."""
-    parts = _parts(layers, activation)
-    picks = rng.random(sum(math.prod(shape) for shape, _ in parts) + 1).tolist()
-    values, start = [], 0
-    for shape, allowed in parts:
-        size, n = math.prod(shape), len(allowed)
-        values.append([allowed[int(p * n)] for p in picks[start:start + size]])
-        start += size
-    return values, LEARNING_RATES[int(picks[-1] * len(LEARNING_RATES))]
+# Draws of a hand-sized network made at once: one call of the generator and one table lookup
+# for all of them, the cheap conditions asked of the whole batch, and one forward and backward
+# pass for the draws that remain (a problem takes about 83 draws, 13 of which get that far).
+# Wider networks, and every loss but the lesson's (no degenerate condition screens their
+# draws), draw one at a time: their first well-conditioned draw is kept.
+BATCH = 128
+
+
+@lru_cache(maxsize=64)
+def _lookup(layers: tuple, activation: str) -> tuple:
+    """``(choices, offsets, table)``, one entry per drawn number in drawing order: a pick p in
+    [0, 1) for number c stands for ``table[offsets[c] + int(p * choices[c])]`` hundredths."""
+    choices, offsets, table = [], [], []
+    for shape, allowed in _parts(layers, activation):
+        choices += [float(len(allowed))] * math.prod(shape)
+        offsets += [len(table)] * math.prod(shape)
+        table += allowed
+    return np.array(choices), np.array(offsets), np.array(table, dtype=np.int64)
+
+
+def _batches(rng, layers: tuple, activation: str, attempts: int, size: int):
+    """The draws, in the order drawn, ``size`` at a time: ``(numbers, rates)`` with a row of
+    ``numbers`` per draw, its whole hundredths (each array of :func:`_parts` flat, in drawing
+    order), every one within its bounds and equally likely, and its η's index in
+    :data:`LEARNING_RATES`. Each draw takes one pick per number and one for η from the
+    generator, in turn; a batch takes them in one call, which gives the same doubles
+    (tests/test_generators.py shows it)."""
+    choices, offsets, table = _lookup(layers, activation)
+    width = len(choices) + 1
+    for start in range(0, attempts, size):
+        picks = rng.random(min(size, attempts - start) * width).reshape(-1, width)
+        yield (table[(picks[:, :-1] * choices).astype(np.intp) + offsets],
+               (picks[:, -1] * len(LEARNING_RATES)).astype(np.intp))
+
+
+def _meets_a_cheap_condition(numbers, rates, layers: tuple, activation: str):
+    """grader.engine.degenerate's cheap conditions, for each of a batch's draws (on 16-bit
+    integers: every magnitude drawn is at most 150, and narrower numbers compare faster)."""
+    ends = list(itertools.accumulate(math.prod(shape) for shape, _ in _parts(layers, activation)))
+    numbers = numbers.astype(np.int16)
+    arrays = [numbers[:, begin:end] for begin, end in zip([0] + ends, ends)]
+    return meets_a_cheap_condition(arrays[-2], arrays[0:-2:2], arrays[1:-2:2],
+                                   _RATE_HUNDREDTHS[rates])
 
 
 def _probabilities(hundredths: list) -> list:
@@ -156,12 +190,23 @@ def _probabilities(hundredths: list) -> list:
     return shares
 
 
-def _problem(seed: int, layers: tuple, activation: str, values: list, eta: float,
+def _problem(seed, layers: tuple, activation: str, numbers, eta,
              loss: str = SEED_LOSS) -> Problem:
+    """The problem of one draw's ``numbers`` (a row of :func:`_batches`), or of many draws'
+    (``numbers`` 2-d, ``seed`` and ``eta`` tuples): a stack of problems, every array with a
+    leading axis."""
     if LOSSES[loss] == "softmax":       # the drawn target, as proportions of a probability vector
-        values = values[:-1] + [_probabilities(values[-1])]
-    arrays = [frozen_array((np.array(flat) / 100.0).reshape(shape))
-              for flat, (shape, _) in zip(values, _parts(layers, activation))]
+        outputs = layers[-1]            # the target's numbers are each row's last
+        targets = [_probabilities(row) for row in numbers[..., -outputs:].reshape(-1, outputs)
+                   .tolist()]
+        numbers = numbers.copy()
+        numbers[..., -outputs:] = np.array(targets).reshape(numbers.shape[:-1] + (outputs,))
+    arrays, start = [], 0
+    for shape, _ in _parts(layers, activation):
+        end = start + math.prod(shape)
+        arrays.append(frozen_array((numbers[..., start:end] / 100.0)
+                                   .reshape(numbers.shape[:-1] + shape)))
+        start = end
     return Problem(
         seed=seed,
         layers=layers,
@@ -177,26 +222,43 @@ def _problem(seed: int, layers: tuple, activation: str, values: list, eta: float
 
 
 def well_conditioned(problem: Problem) -> bool:
-    trace = forward(problem)
+    """No activation saturated, no pre-activation at a ReLU kink, no gradient too small."""
+    return bool(_conditioned(Draw(problem)))
+
+
+def _conditioned(draw: Draw):
+    """:func:`well_conditioned` for a draw, or (a stack of draws) for each of them: an
+    array of booleans."""
+    problem, trace = draw.problem, draw.trace
+    per_draw = trace.y.shape[:-1]                   # () for one draw, (count,) for a stack
+
+    def anywhere(met):                              # in any element of a draw's array
+        return met.reshape(per_draw + (-1,)).any(axis=-1)
+
+    def everywhere(met):                            # in every element of a draw's array
+        return met.reshape(per_draw + (-1,)).all(axis=-1)
+
     kink = KINK if problem.layers == SEED_LAYERS else KINK_LARGE
-    for act, z, h in zip((problem.activation,) * (len(problem.layers) - 2)
-                         + (problem.output_activation,), trace.z, trace.h):
-        if act == "sigmoid" and ((h < SATURATION) | (h > 1 - SATURATION)).any():
-            return False
-        if act == "tanh" and (np.abs(h) > 1 - SATURATION).any():
-            return False
-        if act == "relu" and ((np.abs(z) < kink).any() or not (z > 0).any()):
-            return False
-        if act == "softmax" and (h < SATURATION / len(h)).any():
-            return False   # no output near 0: at least a twentieth of an even share
+    good = np.ones(per_draw, dtype=bool)
+    for act, z, h in zip(draw.activations, trace.z, trace.h):
+        if act == "sigmoid":
+            good &= ~anywhere((h < SATURATION) | (h > 1 - SATURATION))
+        if act == "tanh":
+            good &= ~anywhere(np.abs(h) > 1 - SATURATION)
+        if act == "relu":
+            good &= ~anywhere(np.abs(z) < kink) & anywhere(z > 0)
+        if act == "softmax":   # no output near 0: at least a twentieth of an even share
+            good &= ~anywhere(h < SATURATION / h.shape[-1])
     if problem.activation == "relu":
-        return True        # a ReLU network may have dead units; their zero gradients are exact
-    grads = backprop(problem, trace)
+        return good        # a ReLU network may have dead units; their zero gradients are exact
+    grads = draw.gradients
     floor = MIN_GRADIENT if problem.layers == SEED_LAYERS else MIN_GRADIENT_LARGE
     upstream = grads.dL_dh
     if problem.loss in CROSS_ENTROPIES:
         upstream = upstream[:-1]   # dL/dy feeds nothing: dL/dz = y - t (0 where a target is)
-    return all((np.abs(g) >= floor).all() for g in grads.dW + grads.db + upstream)
+    for g in grads.dW + grads.db + upstream:
+        good &= everywhere(np.abs(g) >= floor)
+    return good
 
 
 def parse_layers(layers, lang: str | None = None) -> tuple:
@@ -252,43 +314,94 @@ def generate(seed: int, layers=SEED_LAYERS, activation: str = "sigmoid",
     alike (a softmax target is then made a probability vector); the degenerate conditions,
     written for the lesson's ½(y − y_target)², apply to that loss only.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise GenerationError(text(MESSAGES, "bad_seed", resolve(lang), seed=repr(seed)))
+    return generate_many([seed], layers, activation, lang, loss)[0]
+
+
+def generate_many(seeds, layers=SEED_LAYERS, activation: str = "sigmoid",
+                  lang: str | None = None, loss: str = SEED_LOSS) -> list:
+    """The problems for ``seeds``, each the one :func:`generate` gives for it. A hand-sized
+    network's seeds are drawn together: each seed's draws are its own, in its own order, but
+    they share each batch's numpy work (a student's five problems take about a quarter less
+    time than drawn one by one)."""
+    for seed in seeds:
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise GenerationError(text(MESSAGES, "bad_seed", resolve(lang), seed=repr(seed)))
     activation = parse_activation(activation, lang)
     layers, loss = parse_layers(layers, lang), parse_loss(loss, lang)
     if LOSSES[loss] == "softmax" and layers[-1] < 2:
         raise GenerationError(text(MESSAGES, "softmax_one_output", resolve(lang),
                                    layers="-".join(map(str, layers))))
-    return _generate(int(seed), layers, activation, resolve(lang), loss)
+    return list(_generate(tuple(int(seed) for seed in seeds), layers, activation,
+                          resolve(lang), loss))
 
 
-# Problems are values, so a process keeps the ones it drew: the seed's takes ~70 draws (~10 ms)
-# and one check, sheet or test run asks for the same few seeds many times.
+# Problems are values, so a process keeps the ones it drew: one check, sheet or test run asks
+# for the same few seeds many times.
 @lru_cache(maxsize=1024)
-def _generate(seed: int, layers: tuple, activation: str, lang: str,
-              loss: str = SEED_LOSS) -> Problem:
-    rng = np.random.default_rng(seed)
+def _generate(seeds: tuple, layers: tuple, activation: str, lang: str,
+              loss: str = SEED_LOSS) -> tuple:
+    """For each seed, its first well-conditioned draw that meets no degenerate condition;
+    else (a network too crowded for one, or a loss other than the lesson's, whose draws the
+    conditions are not written for) its first well-conditioned draw."""
     cost = sum(n_in * n_out + LAYER_COST for n_in, n_out in zip(layers[:-1], layers[1:]))
     attempts = min(MAX_ATTEMPTS, max(MIN_ATTEMPTS, DRAW_BUDGET // cost))
-    # the degenerate conditions are the lesson's: its loss only
-    checked, first = hand_sized(layers) and loss == SEED_LOSS, None
-    for _ in range(attempts):
-        values, eta = _draw_numbers(rng, layers, activation)
-        cheap = checked and meets_a_cheap_condition(values[-2], values[0:-2:2], values[1:-2:2],
-                                                    eta)
-        if cheap and first is not None:
-            continue                   # degenerate, and a fallback is kept already
-        problem = _problem(seed, layers, activation, values, eta, loss)
-        clean = not cheap and not (checked and is_degenerate(problem))
-        if (clean or first is None) and well_conditioned(problem):
-            if clean:
-                return problem
-            first = problem
-    if first is not None:              # too crowded for a draw that meets no condition
-        return first
-    raise GenerationError(text(MESSAGES, "no_problem", lang, seed=seed,
-                               layers="-".join(map(str, layers)), activation=activation,
-                               attempts=attempts))
+    hand, problems = hand_sized(layers), {}
+    # A hand-sized network looks for a draw that meets no condition first (the lesson's loss
+    # only: the conditions are written for ½(y − y_target)²); when it is too crowded for one,
+    # the same draws again give the first well-conditioned one. Its seeds are screened
+    # together; a wider network's one at a time, as its draws always were.
+    for checked in (True, False) if hand and loss == SEED_LOSS else (False,):
+        pending = [seed for seed in dict.fromkeys(seeds) if seed not in problems]
+        for group in [pending] if hand else [[seed] for seed in pending]:
+            problems.update(_first_kept(group, layers, activation, attempts, checked, loss))
+    for seed in seeds:
+        if seed not in problems:
+            raise GenerationError(text(MESSAGES, "no_problem", lang, seed=seed,
+                                       layers="-".join(map(str, layers)),
+                                       activation=activation, attempts=attempts))
+    return tuple(problems[seed] for seed in seeds)
+
+
+def _first_kept(seeds: list, layers: tuple, activation: str, attempts: int,
+                checked: bool, loss: str) -> dict:
+    """Each seed's first draw that is well-conditioned and (``checked``) meets no degenerate
+    condition, by seed; a seed none of whose ``attempts`` draws is, is left out. A round
+    screens one batch of every seed still looking together (a seed's rows in the order
+    drawn): the cheap conditions on the raw numbers, then one forward and backward pass."""
+    streams = {seed: _batches(np.random.default_rng(seed), layers, activation, attempts,
+                              BATCH if checked else 1) for seed in seeds}
+    kept = {}
+    while streams:
+        owners, numbers, rates = [], [], []
+        for seed, stream in list(streams.items()):
+            batch = next(stream, None)
+            if batch is None:
+                del streams[seed]                       # every draw of it asked
+                continue
+            owners += [seed] * len(batch[0])
+            numbers.append(batch[0])
+            rates.append(batch[1])
+        if not owners:
+            break
+        numbers, rates = np.concatenate(numbers), np.concatenate(rates)
+        if checked:
+            left = ~_meets_a_cheap_condition(numbers, rates, layers, activation)
+            numbers, rates = numbers[left], rates[left]
+            owners = list(itertools.compress(owners, left.tolist()))
+        if not owners:
+            continue
+        etas = tuple(LEARNING_RATES[rate] for rate in rates.tolist())
+        stack = Draw(_problem(tuple(owners), layers, activation, numbers, etas, loss))
+        good = _conditioned(stack)
+        if checked:
+            good &= ~degenerate_in_stack(stack)
+        for i in np.flatnonzero(good).tolist():
+            seed = owners[i]
+            if seed in kept or (checked and is_degenerate(stack.row(i), skip=ON_STACKS)):
+                continue
+            kept[seed] = _problem(seed, layers, activation, numbers[i], etas[i], loss)
+            del streams[seed]
+    return kept
 
 
 def trial_seeds(seed: int, count: int) -> list[int]:

@@ -27,32 +27,39 @@ def _log_sigmoid(z):
 
 
 def _log_softmax(z):
-    return z - np.logaddexp.reduce(z)   # z − log Σ e^z
+    return z - np.logaddexp.reduce(z, axis=-1, keepdims=True)   # z − log Σ e^z
 
 
-def value(name: str, y, t, z=None) -> float:
+def _number(total):
+    """A loss: a float for one network, an array (one per draw) for a stack of them, whose
+    outputs lie along the last axis (the generator screens many draws at once)."""
+    return float(total) if total.ndim == 0 else total
+
+
+def value(name: str, y, t, z=None):
     """L of the output ``y`` against ``t``; a cross-entropy reads its pre-activation ``z``
     where given (stable), and ``y`` itself only where there is no z (a nudged y)."""
     if name == "half_squared_error":
-        return float(0.5 * np.sum((y - t) ** 2))
+        return _number(0.5 * np.sum((y - t) ** 2, axis=-1))
     if name == "mean_squared_error":
-        return float(np.sum((y - t) ** 2) / np.size(y))
+        return _number(np.sum((y - t) ** 2, axis=-1) / np.size(y, -1))
     if name == "binary_cross_entropy":
         if z is None:
-            return float(-np.sum(t * np.log(y) + (1.0 - t) * np.log1p(-y)))
+            return _number(-np.sum(t * np.log(y) + (1.0 - t) * np.log1p(-y), axis=-1))
         # log(1 − σ(z)) = log σ(−z)
-        return float(-np.sum(t * _log_sigmoid(z) + (1.0 - t) * _log_sigmoid(-z)))
+        return _number(-np.sum(t * _log_sigmoid(z) + (1.0 - t) * _log_sigmoid(-z), axis=-1))
     if name == "softmax_cross_entropy":
-        return float(-np.sum(t * (np.log(y) if z is None else _log_softmax(z))))
+        return _number(-np.sum(t * (np.log(y) if z is None else _log_softmax(z)), axis=-1))
     raise KeyError(name)                # not a name of grader.notation.LOSSES
 
 
 def gradient(name: str, y, t):
-    """dL/dy, the output's δ (each y_i on its own, as ``value`` reads y without z)."""
+    """dL/dy, the output's δ (each y_i on its own, as ``value`` reads y without z); of a
+    stack, each draw's."""
     if name == "half_squared_error":
         return y - t
     if name == "mean_squared_error":
-        return (2.0 / np.size(y)) * (y - t)
+        return (2.0 / np.size(y, -1)) * (y - t)
     if name == "binary_cross_entropy":
         return (y - t) / (y * (1.0 - y))
     if name == "softmax_cross_entropy":
