@@ -40,41 +40,31 @@ SECRET_FILE_OPTION = click.option(
          "默认：$BPGRADE_SECRET，其次 bpgrade.toml 中 [grade] 的 secret。")
 
 
-def layers_option(ctx, param, value):
-    """The ``--layers 2,3,2,1`` callback: a tuple of sizes (a tuple of them when repeated)."""
-    from ..engine.generators import parse_layers
+def _checked(parse_name: str, what: str):
+    """A click callback for ``what``: the value checked by grader.engine.generators'
+    ``parse_name`` (the one check of it), a tuple of checked values when the option repeats;
+    a bad one is click's usage error, in the chosen language. The engine is imported only
+    when the option is used."""
+    def callback(ctx, param, value):
+        from ..engine import generators
 
-    def sizes(written: str) -> tuple:
-        try:
-            return parse_layers(written, ctx.params.get("lang"))
-        except UsageError as exc:
-            raise click.BadParameter(str(exc)) from None
+        def one(written):
+            try:
+                return getattr(generators, parse_name)(written, ctx.params.get("lang"))
+            except UsageError as exc:
+                raise click.BadParameter(str(exc)) from None
 
-    if value is None:
-        return None
-    return tuple(sizes(v) for v in value) if isinstance(value, tuple) else sizes(value)
+        if value is None:
+            return None
+        return tuple(one(v) for v in value) if isinstance(value, tuple) else one(value)
 
-
-def activation_option(ctx, param, value):
-    """The ``--activation`` callback: a hidden layer's activation, else a usage error in the
-    chosen language."""
-    from ..engine.generators import parse_activation
-
-    try:
-        return parse_activation(value, ctx.params.get("lang"))
-    except UsageError as exc:
-        raise click.BadParameter(str(exc)) from None
+    callback.__doc__ = f"The ``{what}`` callback."
+    return callback
 
 
-def loss_option(ctx, param, value):
-    """The ``--loss`` callback: a name of grader.notation.LOSSES, else a usage error in the
-    chosen language."""
-    from ..engine.generators import parse_loss
-
-    try:
-        return parse_loss(value, ctx.params.get("lang"))
-    except UsageError as exc:
-        raise click.BadParameter(str(exc)) from None
+layers_option = _checked("parse_layers", "--layers 2,3,2,1")
+activation_option = _checked("parse_activation", "--activation")
+loss_option = _checked("parse_loss", "--loss")
 
 
 class LibraryError(click.ClickException):

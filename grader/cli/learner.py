@@ -9,7 +9,7 @@ import click
 
 from .. import i18n, notation
 from ..errors import UsageError
-from .common import LANG_OPTION, layers_option, loss_option, main
+from .common import LANG_OPTION, activation_option, layers_option, loss_option, main
 
 MESSAGES = {
     "no_steps": {"en": "name a step (bpgrade check step7) or use --all",
@@ -241,8 +241,8 @@ def reset(step, exercises, yes, lang):
 @SEED_OPTION
 @click.option("--layers", callback=layers_option, default="2,3,2,1", show_default=True,
               help="Layer sizes, input first. / 各层大小，从输入层开始。")
-@click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), default="sigmoid",
-              show_default=True,
+@click.option("--activation", callback=activation_option, default="sigmoid", show_default=True,
+              metavar="sigmoid|tanh|relu",
               help="Hidden-layer activation (the output is sigmoid, or softmax with "
                    "softmax_cross_entropy). / 隐藏层的激活函数（输出层为 sigmoid，"
                    "softmax_cross_entropy 时为 softmax）。")
