@@ -259,6 +259,15 @@ def test_problem_bad_loss_is_a_usage_error_in_either_language(lang, message):
     assert "Traceback" not in outcome.output
 
 
+@pytest.mark.parametrize("lang,message", [("en", "unknown activation 'swish'; choose from "
+                                                 "sigmoid, tanh, relu"),
+                                          ("zh", "未知的激活函数 'swish'；可选：sigmoid, tanh, relu")])
+def test_problem_bad_activation_is_a_usage_error_in_either_language(lang, message):
+    outcome = invoke("problem", "--activation", "swish", "--lang", lang)
+    assert outcome.exit_code == 2 and message in outcome.output
+    assert "Traceback" not in outcome.output
+
+
 @pytest.mark.parametrize("lang,message", [("en", "needs at least 2 outputs"),
                                           ("zh", "至少需要 2 个输出")])
 def test_problem_softmax_with_one_output_exits_2(lang, message):
