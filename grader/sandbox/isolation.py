@@ -15,7 +15,7 @@ import os
 from bpgrade_harness import jail
 
 from ..errors import UsageError
-from ..i18n import text
+from ..i18n import LIST_SEPARATOR, pick, text
 from ..records import Record, factory
 
 FIRST_STUDENT_UID = 0x5BB00000          # a range no distribution hands out; one uid per job
@@ -43,7 +43,6 @@ MESSAGES = {
                            "student, no namespaces",
                      "zh": "信任容器（--trust-submissions）：每名学生一个新进程，不使用命名空间"},
     "no_reason": {"en": "not Linux", "zh": "不是 Linux"},
-    "separator": {"en": ", ", "zh": "、"},
     "protection_fresh_process": {"en": "a fresh process", "zh": "全新进程"},
     "protection_own_uid": {"en": "a uid of its own", "zh": "独立的 uid"},
     "protection_pid_namespace": {"en": "PID namespace", "zh": "PID 命名空间"},
@@ -95,7 +94,7 @@ class Isolation(Record, frozen=True):
 
 def protections_text(names, lang: str) -> str:
     """Protections (names from PROTECTIONS) in words, for a person."""
-    return text(MESSAGES, "separator", lang).join(
+    return pick(LIST_SEPARATOR, lang).join(
         text(MESSAGES, "protection_" + name, lang) for name in names)
 
 

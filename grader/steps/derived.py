@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from .. import notation
-from ..i18n import pick
+from ..i18n import LIST_SEPARATOR, pick
 from . import registry
 from .expression import equation, ordered_names, parse, rename, render, substitute
 from .step import Row
@@ -128,7 +128,6 @@ _EARLIER = {"en": "from earlier steps", "zh": "前面各步算出的"}
 _GRADIENTS = {"en": "parameter gradients", "zh": "参数的梯度"}
 _LOSS = {"en": "net.loss(name=value, ...), L with those parameters replaced",
          "zh": "net.loss(name=value, ...)，即把这些参数换掉后的 L"}
-_NAMES_JOINED = {"en": ", ", "zh": "、"}
 _GROUPS_JOINED = {"en": "; ", "zh": "；"}
 _BY_NAME = {"en": "net[name] reads any of them by name",
             "zh": "也可用 net[name] 按名字读取"}
@@ -166,7 +165,7 @@ def offers(step) -> dict:
         groups.append((_GRADIENTS, gradients))
 
     def written(lang: str) -> str:
-        parts = [f"{pick(label, lang)} {_ranges(names, pick(_NAMES_JOINED, lang))}"
+        parts = [f"{pick(label, lang)} {_ranges(names, pick(LIST_SEPARATOR, lang))}"
                  for label, names in groups]
         if step.offers_loss:
             parts.append(pick(_LOSS, lang))

@@ -23,7 +23,7 @@ import math
 from functools import lru_cache
 
 from ... import notation, tolerances
-from ...i18n import text
+from ...i18n import LIST_SEPARATOR, pick, text
 from ...records import Record, factory
 from ...steps import registry
 from ...steps.expression import add, evaluate, mul, name, names_in, neg, num, parse, render
@@ -111,7 +111,6 @@ MESSAGES = {
     "starts_here": {"en": "this is where it goes wrong", "zh": "错误从这里开始"},
     "follow": {"en": "{message}; {later} follow from it: they are right for your {answer}",
                "zh": "{message}；{later} 的错误都由它而来：按你的 {answer} 计算，它们是对的"},
-    "list": {"en": ", ", "zh": "、"},
     "more_keys": {"en": "{message} (the same in {n} more answers)",
                   "zh": "{message}（另有 {n} 个答案同样如此）"},
     "also": {"en": "{message}; also {other}", "zh": "{message}；另外，{other}"},
@@ -227,14 +226,14 @@ def _sigma_prime(identifier: str) -> str:
 
 def _symbols(names, lang: str = "en") -> str:
     names = (names,) if isinstance(names, str) else names
-    return text(MESSAGES, "list", lang).join(notation.symbol(n, False) for n in names)
+    return pick(LIST_SEPARATOR, lang).join(notation.symbol(n, False) for n in names)
 
 
 def _formula_fields(candidate: Candidate, lang: str) -> tuple:
     """(message key, fields) for a wrong formula."""
     code, detail = candidate.code, candidate.detail
     fields = {"formula": render(candidate.tree, False)}
-    listed = text(MESSAGES, "list", lang)
+    listed = pick(LIST_SEPARATOR, lang)
     if code in ("missing_activation_derivative", "derivative_at_preactivation"):
         fields["factor"] = fields["right"] = listed.join(_sigma_prime(h) for h in detail["names"])
         fields["wrong"] = listed.join(_sigma_prime(notation.preactivation_of(h))

@@ -17,7 +17,7 @@ Three ways a slip shows, each named only when it is certain:
 from __future__ import annotations
 
 from ... import notation, tolerances
-from ...i18n import text
+from ...i18n import LIST_SEPARATOR, pick, text
 from ...steps.matrix import evaluate, render
 from . import near_miss
 
@@ -75,7 +75,6 @@ MESSAGES = {
     "follows": {"en": "{message}; {later} follow from it: they are right for your δ⁽ˡ⁾",
                 "zh": "{message}；{later} 的错误都由它而来：按你的 δ⁽ˡ⁾ 计算，它们是对的"},
     "in_key": {"en": "[{answer}] {message}", "zh": "[{answer}] {message}"},
-    "list": {"en": ", ", "zh": "、"},
 }
 
 # numpy's words for a product whose shapes do not fit
@@ -168,7 +167,7 @@ def diagnose(step, contexts: list, received: list, expected: list, lang: str = "
     result = dict(per_key[lead])
     message = text(MESSAGES, "in_key", lang, answer=lead, message=result["message"])
     if lead == "delta" and follows:
-        later = text(MESSAGES, "list", lang).join(notation.LAYER_SYMBOLS[k][1] for k in follows)
+        later = pick(LIST_SEPARATOR, lang).join(notation.LAYER_SYMBOLS[k][1] for k in follows)
         message = text(MESSAGES, "follows", lang, message=message, later=later)
         result["follows"] = {key: ["delta"] for key in follows}
     result.update(message=message, key=lead,
