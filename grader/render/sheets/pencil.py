@@ -9,9 +9,6 @@ from ...steps import hints as step_hints
 from .typeset import tex_text
 
 MESSAGES = {
-    "fallback_hint": {"en": "Recompute it with the formula shown, using the values from the "
-                            "rows above.",
-                      "zh": "用上面给出的公式，代入前面各行的数值重新计算。"},
     "forward_hint_1": {"en": "Start from the inputs x₁, x₂ and the parameters above. Each "
                              "layer's outputs are the next layer's inputs: keep h⁽¹⁾ for h⁽²⁾ "
                              "and h⁽²⁾ for y.",
@@ -38,6 +35,7 @@ MESSAGES = {
 
 PENCIL_HINTS = {"step0": "forward", "step17": "update"}   # steps whose hints are the sheet's own
 
+
 def hints(step, lang: str, fmt: str, scaffold: str) -> list:
     """The hints of ``step``'s rows, level 1 first, as the format writes prose: what the sheet
     at ``scaffold`` does not already show (grader.steps.hints, as ``bpgrade hint`` gives them,
@@ -47,7 +45,5 @@ def hints(step, lang: str, fmt: str, scaffold: str) -> list:
                  for level in (1, 2, 3)]
     else:
         texts = [" ".join(step_hints.parts(step, level, lang, scaffold, paper=True))
-                 for level in sorted(step.hints or {})]
-    if not texts:
-        texts = [i18n.text(MESSAGES, "fallback_hint", lang)]
+                 for level in sorted(step.hints)]
     return [tex_text(t) if fmt == "tex" else t for t in texts]
