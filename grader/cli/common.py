@@ -3,7 +3,8 @@
 Each command parses, calls one library function and renders its result. Errors are mapped
 once, in :meth:`Command.invoke`: a library error (:class:`grader.errors.BpgradeError`) and a
 file or folder the system refuses become ``Error: message`` and the error's exit code, the
-way click reports its own (``ClickException``).
+way click reports its own (``ClickException``). click's own usage errors are shown in the
+chosen language (:mod:`.click_text`).
 """
 
 from __future__ import annotations
@@ -70,9 +71,15 @@ loss_option = _checked("parse_loss", "--loss")
 class LibraryError(click.ClickException):
     """A library error as click reports its own: ``Error: message`` on stderr, then exit."""
 
-    def __init__(self, error: BpgradeError):
+    def __init__(self, error: BpgradeError, lang: str):
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        self.exit_code, self.lang = error.exit_code, lang
+
+    def show(self, file=None) -> None:
+        from .click_text import error_line
+
+        click.echo(error_line(self.format_message(), self.lang),
+                   file=file or click.get_text_stream("stderr"))
 
 
 class Command(click.Command):
@@ -84,18 +91,36 @@ class Command(click.Command):
             option.help = HELP_OPTION_HELP
         return option
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        """click's context, and a usage error (a bad option or value) in the chosen language."""
+        given = list(args)                   # click's parser consumes ``args`` as it reads
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise _shown(exc, given) from None
+
     def invoke(self, ctx):
+        lang = i18n.resolve(ctx.params.get("lang"))
         try:
             return super().invoke(ctx)
         except BpgradeError as exc:
-            raise LibraryError(exc) from exc
+            raise LibraryError(exc, lang) from exc
         except OSError as exc:
             if exc.errno == errno.EPIPE:    # a closed pipe on stdout: click's main handles it
                 raise
             # e.g. an output folder that does not exist
-            message = i18n.text(MESSAGES, "cannot_write", i18n.resolve(ctx.params.get("lang")),
+            message = i18n.text(MESSAGES, "cannot_write", lang,
                                 path=exc.filename or "", reason=exc.strerror or exc)
-            raise LibraryError(UsageError(message)) from exc
+            raise LibraryError(UsageError(message), lang) from exc
+
+
+def _shown(error: click.UsageError, args) -> click.UsageError:
+    """``error`` to be shown in the language ``--lang`` (among ``args``) or the locale asks."""
+    from .click_text import ShownUsageError, language
+
+    if isinstance(error, ShownUsageError):
+        return error
+    return ShownUsageError(error, language(args, error.ctx))
 
 
 class Group(Command, click.Group):
@@ -103,6 +128,13 @@ class Group(Command, click.Group):
 
     command_class = Command
     group_class = type
+
+    def resolve_command(self, ctx, args):
+        given = list(args)
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:                 # no such command
+            raise _shown(exc, given) from None
 
 
 # Which module of grader.cli registers each command. A module is imported only when one of
