@@ -7,7 +7,7 @@ id a platform grades by before the columns that hold something else there:
 
     SIS User ID        Canvas: its export's "Student" holds names ("Doe, Jane"), and the Canvas
                        CSV of ``bpgrade grade --canvas`` matches students on SIS User ID
-    github_username    GitHub Classroom: its workflow grades each student as their GitHub user
+    github_username    GitHub Classroom: collected repositories are named by the GitHub user
     student_id, student_number, sid, 学号
                        a column that says it is the student's id (Gradescope's SID)
     student, id        bpgrade's own files (index.csv, the gradebooks)

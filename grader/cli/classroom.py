@@ -159,26 +159,62 @@ def export_gradescope(output, secret_file, timeout, lang):
 
 
 @export.command("github-classroom")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path(".github/workflows/classroom.yml"), show_default=True,
-              help="The workflow file to write. / 要写出的工作流文件。")
-@click.option("--package", default="bpgrade", show_default=True,
-              help="What pip installs in the workflow (a name, URL or git+https://...). / "
-                   "工作流中 pip 安装的内容（包名、URL 或 git+https://...）。")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("bpgrade-classroom"), show_default=True,
+              help="The template repository to write (a new or empty folder). / "
+                   "要写出的模板仓库（新的或空的文件夹）。")
+@click.option("--package", default=None,
+              help="Install bpgrade from here (e.g. git+https://...@<commit>) instead of the "
+                   "copy the template carries. / 从此处安装 bpgrade（如 git+https://...@<commit>），"
+                   "而不用模板自带的副本。")
 @click.option("--folder", default="exercises", show_default=True,
               help="The folder of stepNN.py files in the student's repository. / "
                    "学生仓库中存放 stepNN.py 文件的文件夹。")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="The seed of the problem the workflow checks (default: a random one). / "
+                   "工作流检查的题目的种子（默认随机）。")
 @LANG_OPTION
-def export_github_classroom(output, package, folder, lang):
-    """A GitHub Classroom workflow: one autograding test per step.
+def export_github_classroom(output, package, folder, seed, lang):
+    """A GitHub Classroom template repository: exercises, a workflow, the grader.
 
-    生成 GitHub Classroom 工作流：每一步一个自动评分测试。
+    The workflow checks each step on the template's own problem, as feedback, with no course
+    secret; grade the collected repositories with bpgrade grade.
+
+    生成 GitHub Classroom 模板仓库：练习、工作流和评分程序。工作流只在模板自己的题目上检查每一步，
+    作为反馈，不含课程密钥；请用 bpgrade grade 批改收集来的仓库。
     """
-    from ..atomic_write import write_atomically
-    from ..platforms.github import github_classroom_workflow
+    from ..platforms.github import write_template
 
     lang = i18n.resolve(lang)
-    workflow = github_classroom_workflow(package, folder, lang)   # refused before any write
-    output.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(output, workflow)
+    write_template(output, package, folder, seed, lang=lang)
     click.echo(i18n.text(MESSAGES, "wrote", lang, path=output))
+
+
+@main.group()
+def collect():
+    """Gather the students' files from a platform for bpgrade grade. / 从平台收集学生文件，供 bpgrade grade 批改。"""
+
+
+@collect.command("github-classroom")
+@click.argument("clones", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The submissions folder to write: OUT/<github username>/stepNN.py. / "
+                   "要写出的提交目录：OUT/<github username>/stepNN.py。")
+@click.option("--assignment", default=None,
+              help="The assignment's slug (default: from CLONES, named <slug>-submissions). / "
+                   "作业的 slug（默认取自 CLONES 的名称 <slug>-submissions）。")
+@click.option("--folder", default="exercises", show_default=True,
+              help="The folder of stepNN.py files in each repository. / "
+                   "每个仓库中存放 stepNN.py 文件的文件夹。")
+@LANG_OPTION
+def collect_github_classroom(clones, out, assignment, folder, lang):
+    """Arrange what gh classroom clone student-repos cloned as SUBMISSIONS/<user>/stepNN.py.
+
+    把 gh classroom clone student-repos 克隆的仓库整理为 SUBMISSIONS/<user>/stepNN.py。
+    """
+    from ..platforms import github
+
+    lang = i18n.resolve(lang)
+    count = github.collect(clones, out, assignment, folder, lang,
+                           warn=lambda message: click.echo(message, err=True))
+    click.echo(i18n.text(github.MESSAGES, "collected", lang, n=count, path=out))
