@@ -8,11 +8,14 @@ from pathlib import Path
 import click
 
 from .. import i18n
+from ..errors import UsageError
 from .common import LANG_OPTION, SECRET_FILE_OPTION, main
 
 MESSAGES = {
     "wrote": {"en": "wrote {path}", "zh": "已写入 {path}"},
     "feedback_folder": {"en": "{n} feedback files in {path}", "zh": "{path} 中的 {n} 份反馈"},
+    "roster_needs_canvas": {"en": "--roster and --id-column shape the Canvas CSV: add --canvas FILE",
+                            "zh": "--roster 和 --id-column 用于生成 Canvas CSV：请加上 --canvas FILE"},
 }
 
 TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0.1), default=5.0,
@@ -44,6 +47,13 @@ TRUST_OPTION = click.option("--trust-submissions", is_flag=True,
                    "另写出一份可导入 Canvas 成绩册的 CSV。")
 @click.option("--canvas-column", default="bpgrade", show_default=True,
               help="The Canvas assignment column name. / Canvas 中作业列的名称。")
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --canvas: the course's roster (a Canvas export as it is); the Canvas "
+                   "CSV gets one row per student on it. / 与 --canvas 一起用：课程名单（Canvas "
+                   "导出的原样即可）；Canvas CSV 中名单上每个学生一行。")
+@click.option("--id-column", default=None,
+              help="The roster's column of student ids (default: found by its header). / "
+                   "名单中的学号列（默认按列名识别）。")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Students graded at once (default: the number of CPUs). / "
                    "同时批改的学生数（默认：CPU 个数）。")
@@ -59,8 +69,8 @@ TRUST_OPTION = click.option("--trust-submissions", is_flag=True,
 @click.option("--quiet", is_flag=True,
               help="No progress bar and no summary. / 不显示进度条和汇总。")
 @LANG_OPTION
-def grade(submissions, out, json_path, feedback, canvas, canvas_column, jobs, timeout, memory,
-          secret_file, trust_submissions, resume, quiet, lang):
+def grade(submissions, out, json_path, feedback, canvas, canvas_column, roster, id_column, jobs,
+          timeout, memory, secret_file, trust_submissions, resume, quiet, lang):
     """Grade a class: SUBMISSIONS/<student id>/stepNN.py, one folder per student.
 
     批改全班作业：每个学生一个文件夹（文件夹名即学号）。
@@ -68,15 +78,18 @@ def grade(submissions, out, json_path, feedback, canvas, canvas_column, jobs, ti
     from .. import classroom, sandbox
 
     lang = i18n.resolve(lang)
+    if (roster is not None or id_column is not None) and canvas is None:
+        raise UsageError(i18n.text(MESSAGES, "roster_needs_canvas", lang))
     secret = classroom.course_secret(secret_file, submissions, lang)
     students = classroom.students_in(submissions, lang)
     isolation = sandbox.choose(trust_submissions, lang)
     limits = sandbox.Limits(memory=memory << 20)
     options = dict(secret=secret, json_path=json_path, feedback=feedback, canvas=canvas,
                    canvas_column=canvas_column, jobs=jobs, timeout=timeout, resume=resume,
-                   lang=lang, limits=limits, isolation=isolation)
+                   lang=lang, limits=limits, isolation=isolation, roster=roster,
+                   id_column=id_column)
     if quiet:
-        classroom.grade(submissions, out, **options)
+        _warn_roster(classroom.grade(submissions, out, **options), canvas, lang)
         return
     click.echo(isolation.describe(lang), err=True)
     label = i18n.text(classroom.MESSAGES, "progress_label", lang)
@@ -84,12 +97,20 @@ def grade(submissions, out, json_path, feedback, canvas, canvas_column, jobs, ti
         summary = classroom.grade(submissions, out, on_student=lambda record: bar.update(1),
                                   **options)
     click.echo(summary.render(lang))
+    _warn_roster(summary, canvas, lang)
     written = [str(path) for path in (out, json_path, canvas) if path is not None]
     if feedback is not None:
         written.append(i18n.text(MESSAGES, "feedback_folder", lang, n=summary.students,
                                  path=feedback))
     click.echo(i18n.text(MESSAGES, "wrote", lang,
                          path=i18n.pick(i18n.LIST_SEPARATOR, lang).join(written)))
+
+
+def _warn_roster(summary, canvas, lang) -> None:
+    from ..classroom.gradebook import roster_warning
+
+    if summary.not_on_roster:
+        click.echo(roster_warning(summary.not_on_roster, canvas, lang), err=True)
 
 
 @main.command()
