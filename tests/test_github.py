@@ -3,6 +3,7 @@ secret, and no value can change its structure) and the students' clones collecte
 
 from __future__ import annotations
 
+import csv
 import os
 import shlex
 import shutil
@@ -83,6 +84,24 @@ def test_package_option_installs_from_the_given_source_and_carries_no_copy(tmp_p
     assert shlex.split(install) == ["python", "-m", "pip", "install", "-r",
                                     ".bpgrade/requirements.txt", source]
     assert steps[3]["with"]["command"] == "bpgrade check step0 --exercises exercises --lang en"
+
+
+def test_the_stubs_sit_in_the_folder_the_workflow_checks(tmp_path):
+    target = _export(tmp_path, "--folder", "work/backprop")
+    assert not (target / "exercises").exists()
+    assert sorted(p.name for p in (target / "work" / "backprop").iterdir()) == \
+        sorted(step.file_name for step in registry.STEPS)
+    steps = _steps((target / ".github" / "workflows" / "classroom.yml").read_text())
+    assert steps[3]["with"]["command"].endswith("check step0 --exercises work/backprop --lang en")
+
+
+@pytest.mark.parametrize("folder", ["/abs/path", "../outside", "a/../../b", "."])
+def test_a_folder_outside_the_repository_is_refused(tmp_path, folder):
+    result = CliRunner().invoke(main, ["export", "github-classroom", "-o",
+                                       str(tmp_path / "template"), "--folder", folder])
+    assert result.exit_code == 2 and "--folder must be a path inside the repository" in \
+        result.output
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_existing_folder_with_files_is_refused_and_kept(tmp_path):
@@ -235,6 +254,17 @@ def test_collect_arranges_clones_as_grade_reads_them(tmp_path):
             path.read_text() if path.is_file() else "")
     assert (out / "alice" / three[1]).read_bytes() == \
         (ROOT / "solutions" / three[1]).read_bytes()
+    secret = tmp_path / "course-secret.txt"
+    secret.write_text("a course secret\n")
+    secret.chmod(0o600)
+    grades = tmp_path / "grades" / "grades.csv"
+    graded = CliRunner().invoke(main, ["grade", str(out), "--out", str(grades), "--quiet",
+                                       "--secret-file", str(secret), "--jobs", "1"])
+    assert graded.exit_code == 0, graded.output
+    rows = {row["student"]: row for row in csv.DictReader(open(grades, encoding="utf-8"))}
+    assert sorted(rows) == ["Zoë", "alice", "bob-2"]
+    assert [rows["alice"][step.id] for step in registry.STEPS[:4]] == ["1", "1", "1", "0"]
+    assert [rows["bob-2"][step.id] for step in registry.STEPS[:3]] == ["1", "0", "1"]
 
 
 def test_collect_needs_the_assignment_when_the_folder_does_not_name_it(tmp_path):

@@ -39,6 +39,10 @@ MESSAGES = {
         "en": "{option} must be one line of plain text, without control characters or "
               "'${{{{': got {value!r}",
         "zh": "{option} 必须是一行普通文本，不能含控制字符或 '${{{{'：收到 {value!r}"},
+    "folder_outside": {
+        "en": "--folder must be a path inside the repository (relative, without '..'): got "
+              "{value!r}",
+        "zh": "--folder 必须是仓库内的路径（相对路径，不含 '..'）：收到 {value!r}"},
     "not_empty": {"en": "{path} exists and is not an empty folder; choose a new one",
                   "zh": "{path} 已存在且不是空文件夹；请另选一个"},
     "no_clones": {"en": "{path} is not a folder of cloned repositories",
@@ -102,6 +106,9 @@ def write_template(target: Path, package: str | None = None, folder: str = "exer
 
     target = Path(target)
     workflow = github_classroom_workflow(package, folder, lang)   # refused before any write
+    inside = Path(folder)
+    if inside.is_absolute() or ".." in inside.parts or not inside.parts:
+        raise UsageError(text(MESSAGES, "folder_outside", lang, value=folder))
     _empty_or_missing(target, lang)
     pinned = requirements(lang)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -109,6 +116,9 @@ def write_template(target: Path, package: str | None = None, folder: str = "exer
     try:
         os.chmod(built, 0o755)
         workspace.init(built, seed=seed, force=True, lang=lang, scaffold=scaffold)
+        if inside != Path(workspace.EXERCISES):          # the stubs where the workflow looks
+            (built / inside).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(built / workspace.EXERCISES, built / inside)
         (built / WORKFLOW).parent.mkdir(parents=True)
         write_atomically(built / WORKFLOW, workflow)
         bundle = built / BUNDLE
