@@ -282,8 +282,9 @@ def test_setup_sh_installs_exactly_the_installed_versions_of_the_requirements(tm
             continue
         assert not marker
         assert word == f'{name}=={installed}; python_version >= "3.{needs.group(1)}"'
-        assert next(words) == (f"{name}=={bundle.OLDER_PYTHON[name]}; "
-                               f'python_version < "3.{needs.group(1)}"')
+        older = f"=={bundle.OLDER_PYTHON[name]}" if name in bundle.OLDER_PYTHON \
+            else requirement[len(name):]          # as declared: pip picks one for that Python
+        assert next(words) == f'{name}{older}; python_version < "3.{needs.group(1)}"'
     assert next(words, None) is None
 
 
@@ -312,11 +313,13 @@ def test_the_pins_give_every_supported_python_one_version_it_can_install(python)
         assert name in chosen
         (pin,) = chosen[name].specifier
         installed = metadata.version(name)
-        if pin.version == installed:
+        if pin.operator == "==" and pin.version == installed:
             assert SpecifierSet(metadata.metadata(name)["Requires-Python"] or "").contains(
                 python), f"{name} {installed} does not install on Python {python}"
-        else:
-            assert pin.version == bundle.OLDER_PYTHON[name]
+        elif name in bundle.OLDER_PYTHON:
+            assert str(pin) == f"=={bundle.OLDER_PYTHON[name]}"
+        else:                          # as declared: pip picks a version for that Python
+            assert pin.operator == ">="
     assert ("tomli" in chosen) == (python < "3.11")
     assert Marker('python_version < "3.11"').evaluate(environment) == python.startswith("3.10")
 
@@ -381,3 +384,25 @@ def test_cli_gradescope_prints_a_partial_score_with_two_decimals(tmp_path):
     total = sum(step.points for step in registry.STEPS)
     assert json.loads(results.read_text())["score"] == pytest.approx(total - 2 / 7, abs=1e-6)
     assert f"{total - 2 / 7:.2f} / {total} points" in result.output
+
+
+def test_a_version_needing_a_newer_python_is_split_by_markers(monkeypatch):
+    """Where the installed version needs a newer Python than bpgrade and bundle.OLDER_PYTHON
+    has no version for the older ones, they get the requirement as declared (pip then picks
+    the newest version that installs there); a declared marker stays on both halves."""
+    from grader.platforms import bundle
+
+    needs = {"bpgrade": ">=3.10", "foo": ">=3.12", "bar": ">=3.11", "baz": ">=3.8",
+             "numpy": ">=3.11"}
+    monkeypatch.setattr(metadata, "requires", lambda name: [
+        "foo>=1", "bar>=2; platform_system == 'Linux'", "baz", "numpy>=1.24",
+        "pytest>=7; extra == 'test'"])
+    monkeypatch.setattr(metadata, "version", lambda name: {"foo": "3.0", "bar": "2.5",
+                                                           "baz": "1.0", "numpy": "2.4.0"}[name])
+    monkeypatch.setattr(metadata, "metadata", lambda name: {"Requires-Python": needs[name]})
+    assert bundle.requirements() == [
+        'foo==3.0; python_version >= "3.12"', 'foo>=1; python_version < "3.12"',
+        """bar==2.5; (platform_system == 'Linux') and python_version >= "3.11\"""",
+        """bar>=2; (platform_system == 'Linux') and python_version < "3.11\"""",
+        "baz==1.0",
+        'numpy==2.4.0; python_version >= "3.11"', 'numpy==2.2.6; python_version < "3.11"']
