@@ -87,6 +87,8 @@ def test_package_option_installs_from_the_given_source_and_carries_no_copy(tmp_p
 
 
 def test_the_stubs_sit_in_the_folder_the_workflow_checks(tmp_path):
+    nested = _export(tmp_path / "nested", "--folder", "exercises/mine")
+    assert len(list((nested / "exercises" / "mine").glob("step*.py"))) == len(registry.STEPS)
     target = _export(tmp_path, "--folder", "work/backprop")
     assert not (target / "exercises").exists()
     assert sorted(p.name for p in (target / "work" / "backprop").iterdir()) == \
@@ -95,7 +97,8 @@ def test_the_stubs_sit_in_the_folder_the_workflow_checks(tmp_path):
     assert steps[3]["with"]["command"].endswith("check step0 --exercises work/backprop --lang en")
 
 
-@pytest.mark.parametrize("folder", ["/abs/path", "../outside", "a/../../b", "."])
+@pytest.mark.parametrize("folder", ["/abs/path", "../outside", "a/../../b", ".", ".github",
+                                    ".bpgrade/x", "bpgrade.toml", "README.md"])
 def test_a_folder_outside_the_repository_is_refused(tmp_path, folder):
     result = CliRunner().invoke(main, ["export", "github-classroom", "-o",
                                        str(tmp_path / "template"), "--folder", folder])

@@ -20,7 +20,7 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import UsageError
-from ..i18n import text
+from ..i18n import LIST_SEPARATOR, pick, text
 from ..render import templates
 from ..steps import registry
 from .bundle import package_files, requirements
@@ -40,9 +40,9 @@ MESSAGES = {
               "'${{{{': got {value!r}",
         "zh": "{option} 必须是一行普通文本，不能含控制字符或 '${{{{'：收到 {value!r}"},
     "folder_outside": {
-        "en": "--folder must be a path inside the repository (relative, without '..'): got "
-              "{value!r}",
-        "zh": "--folder 必须是仓库内的路径（相对路径，不含 '..'）：收到 {value!r}"},
+        "en": "--folder must be a path inside the repository (relative, without '..'), "
+              "apart from {taken}: got {value!r}",
+        "zh": "--folder 必须是仓库内的路径（相对路径，不含 '..'），且不能是 {taken}：收到 {value!r}"},
     "not_empty": {"en": "{path} exists and is not an empty folder; choose a new one",
                   "zh": "{path} 已存在且不是空文件夹；请另选一个"},
     "no_clones": {"en": "{path} is not a folder of cloned repositories",
@@ -107,8 +107,11 @@ def write_template(target: Path, package: str | None = None, folder: str = "exer
     target = Path(target)
     workflow = github_classroom_workflow(package, folder, lang)   # refused before any write
     inside = Path(folder)
-    if inside.is_absolute() or ".." in inside.parts or not inside.parts:
-        raise UsageError(text(MESSAGES, "folder_outside", lang, value=folder))
+    taken = (".github", BUNDLE, workspace.CONFIG_NAME, "README.md")    # the template's own
+    if inside.is_absolute() or ".." in inside.parts or not inside.parts \
+            or inside.parts[0] in taken:
+        raise UsageError(text(MESSAGES, "folder_outside", lang, value=folder,
+                              taken=pick(LIST_SEPARATOR, lang).join(taken)))
     _empty_or_missing(target, lang)
     pinned = requirements(lang)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -117,8 +120,10 @@ def write_template(target: Path, package: str | None = None, folder: str = "exer
         os.chmod(built, 0o755)
         workspace.init(built, seed=seed, force=True, lang=lang, scaffold=scaffold)
         if inside != Path(workspace.EXERCISES):          # the stubs where the workflow looks
+            staged = built / ".stubs"                      # (inside may be exercises/sub)
+            os.replace(built / workspace.EXERCISES, staged)
             (built / inside).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(built / workspace.EXERCISES, built / inside)
+            os.replace(staged, built / inside)
         (built / WORKFLOW).parent.mkdir(parents=True)
         write_atomically(built / WORKFLOW, workflow)
         bundle = built / BUNDLE
