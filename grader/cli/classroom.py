@@ -1,4 +1,4 @@
-"""The course's commands: grade a class, grade on Gradescope, export autograders."""
+"""The course's commands: grade a class, grade on Gradescope, export autograders, collect work."""
 
 from __future__ import annotations
 
