@@ -7,7 +7,7 @@ id a platform grades by before the columns that hold something else there:
 
     SIS User ID        Canvas: its export's "Student" holds names ("Doe, Jane"), and the Canvas
                        CSV of ``bpgrade grade --canvas`` matches students on SIS User ID
-    github_username    GitHub Classroom: its workflow grades each student as their GitHub user
+    github_username    GitHub Classroom: collected repositories are named by the GitHub user
     student_id, student_number, sid, 学号
                        a column that says it is the student's id (Gradescope's SID)
     student, id        bpgrade's own files (index.csv, the gradebooks)
@@ -105,8 +105,10 @@ def _separator(content: str) -> str:
         return ","
 
 
-def read_roster(path: Path, lang: str = "en", column: str | None = None) -> list:
-    """Student ids in the roster's order (NFC); ``column`` names the id column."""
+def read_table(path: Path, lang: str = "en", column: str | None = None) -> tuple:
+    """(id column, [(student id (NFC), {header: cell})] in the roster's order): every row
+    of a student, kept whole for what else it says (a Canvas roster's name, ids and section);
+    ``column`` names the id column."""
     path = Path(path)
     try:
         content = path.read_text(encoding="utf-8-sig")
@@ -119,7 +121,7 @@ def read_roster(path: Path, lang: str = "en", column: str | None = None) -> list
     fields = next(reader, [])
     name = id_column(fields, column, path, lang)
     where = fields.index(name)
-    students, seen = [], set()
+    rows, seen = [], set()
     for line, row in enumerate(reader, start=2):
         cell = row[where] if where < len(row) else ""
         student = unicodedata.normalize("NFC", cell.strip())
@@ -132,7 +134,22 @@ def read_roster(path: Path, lang: str = "en", column: str | None = None) -> list
             raise UsageError(i18n.text(MESSAGES, "roster_duplicate", lang, path=path, line=line,
                                        student=student))
         seen.add(student)
-        students.append(student)
-    if not students:
+        rows.append((student, {field: value for field, value in zip(fields, row)}))
+    if not rows:
         raise UsageError(i18n.text(MESSAGES, "roster_empty", lang, path=path))
-    return students
+    return name, rows
+
+
+def read_roster(path: Path, lang: str = "en", column: str | None = None) -> list:
+    """Student ids in the roster's order (NFC); ``column`` names the id column."""
+    return [student for student, _ in read_table(path, lang, column)[1]]
+
+
+def cell(row: dict, *names: str) -> str:
+    """The row's value under the first of ``names`` it has (headers compared as
+    :func:`header_key` does), stripped; empty if none."""
+    by_key = {header_key(field): value for field, value in reversed(list(row.items()))}
+    for name in names:
+        if header_key(name) in by_key:
+            return by_key[header_key(name)].strip()
+    return ""

@@ -309,6 +309,56 @@ def test_cli_writes_every_gradebook(tmp_path):
     assert len(list((tmp_path / "fb").glob("*.md"))) == 4
 
 
+def test_cli_canvas_csv_from_a_canvas_roster(tmp_path):
+    submissions = tmp_path / "subs"
+    shutil.copytree(SOLUTIONS, submissions / "s001")
+    shutil.copytree(EXERCISES, submissions / "s003")
+    shutil.copytree(SOLUTIONS, submissions / "dropped")
+    roster = tmp_path / "canvas-export.csv"
+    roster.write_text("\ufeffStudent;ID;SIS User ID;SIS Login ID;Section;Homework (5)\n"
+                      "    Points Possible;;;;;10\n"
+                      '"Doe, Jane";101;s001;jdoe;A;\n"Roe, Rick";102;s002;rroe;B;\n'
+                      '"Poe, Ed";103;s003;epoe;A;\n', encoding="utf-8")
+    canvas = tmp_path / "canvas.csv"
+    result = CliRunner().invoke(main, [
+        "grade", str(submissions), "--out", str(tmp_path / "grades.csv"), "--canvas", str(canvas),
+        "--roster", str(roster), "--canvas-column", "Homework (5)",
+        "--secret-file", str(secret_file(tmp_path)), "--jobs", "2", "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert f"警告：1 份提交不在名单上，{canvas} 中没有它们的行：dropped" in result.stderr
+    most = str(sum(POINTS.values()))
+    assert list(csv.reader(open(canvas, encoding="utf-8"))) == [
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Homework (5)"],
+        ["    Points Possible", "", "", "", "", most],
+        ["Doe, Jane", "101", "s001", "jdoe", "A", most],
+        ["Roe, Rick", "102", "s002", "rroe", "B", ""],
+        ["Poe, Ed", "103", "s003", "epoe", "A", "0"]]
+    rows = {row["student"] for row in csv.DictReader(open(tmp_path / "grades.csv"))}
+    assert rows == {"s001", "s003", "dropped"}          # the gradebook keeps every submission
+
+
+@pytest.mark.parametrize("options, words", [
+    (["--roster", "ROSTER"], "--roster and --id-column shape the Canvas CSV: add --canvas FILE"),
+    (["--canvas", "CANVAS", "--roster", "ROSTER"],
+     "has no column of student ids; its columns: name, section"),
+    (["--canvas", "CANVAS", "--roster", "ROSTER", "--id-column", "login"],
+     "has no column 'login'; its columns: name, section"),
+])
+def test_cli_a_roster_that_cannot_be_used_stops_before_grading(tmp_path, options, words):
+    submissions = _make_class(tmp_path / "subs", 1)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,section\nJane,A\n")
+    places = {"ROSTER": str(roster), "CANVAS": str(tmp_path / "canvas.csv")}
+    out = tmp_path / "grades.csv"
+    result = CliRunner().invoke(main, ["grade", str(submissions), "--out", str(out),
+                                       "--secret-file", str(secret_file(tmp_path)), "--quiet",
+                                       "--lang", "en", *[places.get(o, o) for o in options]])
+    assert result.exit_code == 2 and words in result.output, result.output
+    assert "Traceback" not in result.output
+    assert not out.exists() and not classroom.progress_path(out).exists()
+    assert not (tmp_path / "canvas.csv").exists()
+
+
 def _wrong_student(folder: Path) -> None:
     """Solutions, but step7 doubled (wrong on every problem) and step1 the visible problem's
     number written in (right there, wrong on the further problems)."""

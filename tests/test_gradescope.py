@@ -256,24 +256,72 @@ def test_setup_sh_installs_each_requirement_as_one_word(tmp_path):
 
 
 def test_setup_sh_installs_exactly_the_installed_versions_of_the_requirements(tmp_path):
-    """Parsed from the script as bash runs it, against pyproject.toml's own list."""
+    """Parsed from the script as bash runs it, against pyproject.toml's own list: each
+    requirement pinned to the installed version, split by python_version where that version
+    needs a newer Python than 3.10 (then older Pythons get bundle.OLDER_PYTHON's)."""
+    from grader.platforms import bundle
     from grader.toml import tomllib
 
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     calls = _run_with_stub_commands(gradescope.setup_script(gradescope.requirements()), tmp_path)
     (install,) = [call for call in calls if call[:3] == ["-m", "pip", "install"]]
     assert install[3] == "--break-system-packages"
-    words = install[4:]
-    assert len(words) == len(declared)
-    for word, requirement in zip(words, declared):
+    words = iter(install[4:])
+    for requirement in declared:
         name = re.match(r"[A-Za-z0-9._-]+", requirement).group()
         marker = requirement.partition(";")[2].strip().replace("'", '"')
+        word = next(words)
         try:
             installed = metadata.version(name)
         except metadata.PackageNotFoundError:     # its marker is false here (tomli on 3.11+)
             assert marker and word.replace("'", '"') == requirement.replace("'", '"')
             continue
-        assert word == f"{name}=={installed}" + (f"; {marker}" if marker else "")
+        needs = re.search(r">=\s*3\.(\d+)", metadata.metadata(name)["Requires-Python"] or "")
+        if needs is None or int(needs.group(1)) <= 10:
+            assert word == f"{name}=={installed}" + (f"; {marker}" if marker else "")
+            continue
+        assert not marker
+        assert word == f'{name}=={installed}; python_version >= "3.{needs.group(1)}"'
+        older = f"=={bundle.OLDER_PYTHON[name]}" if name in bundle.OLDER_PYTHON \
+            else requirement[len(name):]          # as declared: pip picks one for that Python
+        assert next(words) == f'{name}{older}; python_version < "3.{needs.group(1)}"'
+    assert next(words, None) is None
+
+
+PYTHONS = ("3.10.13", "3.11.7", "3.12.1", "3.13.0")
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_the_pins_give_every_supported_python_one_version_it_can_install(python):
+    """Each library gets exactly one pin on each Python 3.10-3.13 (markers evaluated as pip
+    does), and a pin to the version installed here only where that version's own
+    Requires-Python admits that Python: numpy 2.4 needs 3.11, so 3.10 gets numpy 2.2.6."""
+    from packaging.markers import Marker
+    from packaging.requirements import Requirement
+    from packaging.specifiers import SpecifierSet
+
+    from grader.platforms import bundle
+
+    environment = {"python_version": python.rpartition(".")[0], "python_full_version": python}
+    chosen = {}
+    for line in bundle.requirements():
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate(environment):
+            assert requirement.name not in chosen, line
+            chosen[requirement.name] = requirement
+    for name in ("numpy", "sympy", "click", "jinja2", "latex2mathml", "tomli-w"):
+        assert name in chosen
+        (pin,) = chosen[name].specifier
+        installed = metadata.version(name)
+        if pin.operator == "==" and pin.version == installed:
+            assert SpecifierSet(metadata.metadata(name)["Requires-Python"] or "").contains(
+                python), f"{name} {installed} does not install on Python {python}"
+        elif name in bundle.OLDER_PYTHON:
+            assert str(pin) == f"=={bundle.OLDER_PYTHON[name]}"
+        else:                          # as declared: pip picks a version for that Python
+            assert pin.operator == ">="
+    assert ("tomli" in chosen) == (python < "3.11")
+    assert Marker('python_version < "3.11"').evaluate(environment) == python.startswith("3.10")
 
 
 def test_export_without_bpgrades_metadata_is_a_clear_error(tmp_path, monkeypatch):
@@ -336,3 +384,25 @@ def test_cli_gradescope_prints_a_partial_score_with_two_decimals(tmp_path):
     total = sum(step.points for step in registry.STEPS)
     assert json.loads(results.read_text())["score"] == pytest.approx(total - 2 / 7, abs=1e-6)
     assert f"{total - 2 / 7:.2f} / {total} points" in result.output
+
+
+def test_a_version_needing_a_newer_python_is_split_by_markers(monkeypatch):
+    """Where the installed version needs a newer Python than bpgrade and bundle.OLDER_PYTHON
+    has no version for the older ones, they get the requirement as declared (pip then picks
+    the newest version that installs there); a declared marker stays on both halves."""
+    from grader.platforms import bundle
+
+    needs = {"bpgrade": ">=3.10", "foo": ">=3.12", "bar": ">=3.11", "baz": ">=3.8",
+             "numpy": ">=3.11"}
+    monkeypatch.setattr(metadata, "requires", lambda name: [
+        "foo>=1", "bar>=2; platform_system == 'Linux'", "baz", "numpy>=1.24",
+        "pytest>=7; extra == 'test'"])
+    monkeypatch.setattr(metadata, "version", lambda name: {"foo": "3.0", "bar": "2.5",
+                                                           "baz": "1.0", "numpy": "2.4.0"}[name])
+    monkeypatch.setattr(metadata, "metadata", lambda name: {"Requires-Python": needs[name]})
+    assert bundle.requirements() == [
+        'foo==3.0; python_version >= "3.12"', 'foo>=1; python_version < "3.12"',
+        """bar==2.5; (platform_system == 'Linux') and python_version >= "3.11\"""",
+        """bar>=2; (platform_system == 'Linux') and python_version < "3.11\"""",
+        "baz==1.0",
+        'numpy==2.4.0; python_version >= "3.11"', 'numpy==2.2.6; python_version < "3.11"']

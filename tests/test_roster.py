@@ -147,6 +147,70 @@ def test_the_canvas_gradebook_writes_the_column_a_canvas_roster_is_read_by():
     assert rows[2][rows[0].index(roster.CANVAS_ID)] == "u100"
 
 
+# --- the Canvas CSV built from a course's roster (bpgrade grade --canvas --roster) -------------
+
+RECORDS = [{"student": "s001", "score": 27.0}, {"student": "Zoe\u0308", "score": 12.5},
+           {"student": "not-listed", "score": 3.0}]
+
+ROSTERS = {
+    # Canvas's own gradebook export, as Excel saves it where the decimal mark is a comma
+    "canvas": ("\ufeffStudent;ID;SIS User ID;SIS Login ID;Section;Homework 1 (123)\n"
+               "    Points Possible;;;;;10\n"
+               '"Doe, Jane";101;s001;jdoe;Sec A;\n'
+               '"Roe, Rick";102;s002;rroe;Sec B;8\n'
+               '"Zoë, Ann";103;Zoë;zann;Sec A;\n'
+               "Student, Test;999;;;;\n",
+               [["Doe, Jane", "101", "s001", "jdoe", "Sec A", "27"],
+                ["Roe, Rick", "102", "s002", "rroe", "Sec B", ""],
+                ["Zoë, Ann", "103", "Zoë", "zann", "Sec A", "12.5"]]),
+    # Gradescope's roster: names in two columns, the id in SID
+    "gradescope": ("First Name,Last Name,SID,Email,Role,Sections\n"
+                   "Jane,Doe,s001,jane@example.edu,Student,A\n"
+                   "Rick,Roe,s002,rick@example.edu,Student,B\n",
+                   [["Doe, Jane", "", "s001", "", "", "27"],
+                    ["Roe, Rick", "", "s002", "", "", ""]]),
+    # GitHub Classroom's roster: the folders bpgrade collect names by GitHub user
+    "github": ("identifier,github_username,github_id,name\n"
+               "jane@example.edu,s001,1,Jane Doe\n"
+               "ann@example.edu,Zoë,2,Ann Zoë\n"
+               "rick@example.edu,,,\n",
+               None),
+    # a Chinese class list: 学号 and 姓名, with a BOM and semicolons
+    "chinese": ("\ufeff学号;姓名;班级\ns001;张三;一班\ns002;李四;二班\n",
+                [["张三", "", "s001", "", "", "27"], ["李四", "", "s002", "", "", ""]]),
+}
+
+
+@pytest.mark.parametrize("kind", list(ROSTERS))
+def test_the_canvas_csv_has_a_row_per_student_on_the_roster(tmp_path, kind):
+    from grader.classroom.gradebook import CANVAS_COLUMNS, canvas_csv, not_on_roster
+
+    text, expected = ROSTERS[kind]
+    path = write(tmp_path / "roster.csv", text)
+    if kind == "github":                    # a student who has not linked a GitHub account
+        with pytest.raises(UsageError, match="line 4: the student id"):
+            roster.read_table(path)
+        path = write(tmp_path / "roster.csv", text.rpartition("rick")[0])
+        expected = [["Jane Doe", "", "s001", "", "", "27"], ["Ann Zoë", "", "Zoë", "", "", "12.5"]]
+    _, rows = roster.read_table(path)
+    written = canvas_csv(RECORDS, "bpgrade", 27, rows).decode("utf-8")
+    table = list(csv.reader(written.splitlines()))
+    assert table[0] == [*CANVAS_COLUMNS, "bpgrade"]
+    assert table[1] == ["    Points Possible", "", "", "", "", "27"]
+    assert table[2:] == expected
+    zoe_listed = kind in ("canvas", "github")            # as Zoë, matched in either form
+    assert not_on_roster([r["student"] for r in RECORDS], rows) == \
+        ([] if zoe_listed else ["Zoe\u0308"]) + ["not-listed"]
+
+
+def test_the_roster_names_its_id_column_like_a_sheet_roster(tmp_path):
+    path = write(tmp_path / "roster.csv", "name,email,section\nJane,s001,A\n")
+    column, rows = roster.read_table(path)
+    assert column == "email" and rows == [("s001", {"name": "Jane", "email": "s001",
+                                                      "section": "A"})]
+    assert roster.read_table(path, column="Name")[1][0][0] == "Jane"
+
+
 # --- bpgrade sheet --roster ------------------------------------------------------------------
 
 def run_sheet(tmp_path, text, *options):

@@ -13,11 +13,12 @@ import io
 import json
 import os
 import stat
+import unicodedata
 from pathlib import Path
 
 from ..errors import UsageError
-from ..i18n import text
-from ..roster import CANVAS_ID
+from ..i18n import LIST_SEPARATOR, pick, text
+from ..roster import CANVAS_ID, cell, header_key
 
 PROGRESS_VERSION = 1
 
@@ -30,7 +31,15 @@ MESSAGES = {
         "en": "{path} was written with another secret or step list; run without --resume "
               "to grade everyone again",
         "zh": "{path} 是用别的密钥或步骤表写的；请去掉 --resume 重新评分"},
+    "not_on_roster": {
+        "en": "warning: {n} submissions are not on the roster and have no row in {canvas}: "
+              "{students}",
+        "zh": "警告：{n} 份提交不在名单上，{canvas} 中没有它们的行：{students}"},
 }
+
+# Canvas's gradebook import: the leading columns it requires, then one per assignment.
+CANVAS_COLUMNS = ("Student", "ID", CANVAS_ID, "SIS Login ID", "Section")
+NAME_COLUMNS = ("Student", "name", "full name", "姓名")    # a roster's column of names
 
 
 def progress_path(out: Path) -> Path:
@@ -121,17 +130,52 @@ def gradebook_csv(records, steps) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def canvas_csv(records, column: str, max_score: int) -> bytes:
-    """Canvas gradebook import: students matched on SIS User ID (the folder name), the column
-    a Canvas export read as a roster takes its ids from (:mod:`grader.roster`)."""
+def _nfc(student: str) -> str:
+    return unicodedata.normalize("NFC", student)
+
+
+def canvas_csv(records, column: str, max_score: int, roster=None) -> bytes:
+    """Canvas gradebook import: :data:`CANVAS_COLUMNS`, then the score in ``column``.
+
+    Without a roster, one row per graded student, matched on SIS User ID (the folder name, the
+    column a Canvas export read as a roster takes its ids from, :mod:`grader.roster`). With
+    ``roster`` (:func:`grader.roster.read_table`'s rows), one row per student on it, in its
+    order, with its name and, from a Canvas export (it has a SIS User ID column), its Canvas
+    ID, SIS ids and section, so the file uploads unchanged; a student without a submission
+    gets an empty score, and a submission not on the roster no row (:func:`not_on_roster`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["Student", "ID", CANVAS_ID, "SIS Login ID", "Section", column])
+    writer.writerow([*CANVAS_COLUMNS, column])
     writer.writerow(["    Points Possible", "", "", "", "", max_score])
-    for record in records:
-        writer.writerow([record["student"], "", record["student"], "", "",
-                         _number(record["score"])])
+    if roster is None:
+        for record in records:
+            writer.writerow([record["student"], "", record["student"], "", "",
+                             _number(record["score"])])
+        return buffer.getvalue().encode("utf-8")
+    scores = {_nfc(record["student"]): _number(record["score"]) for record in records}
+    for student, row in roster:
+        canvas = header_key(CANVAS_ID) in {header_key(field) for field in row}
+        name = cell(row, *NAME_COLUMNS) or ", ".join(
+            part for part in (cell(row, "last name"), cell(row, "first name")) if part)
+        writer.writerow([name or student,
+                         cell(row, "ID") if canvas else "",
+                         cell(row, CANVAS_ID) if canvas else student,
+                         cell(row, "SIS Login ID") if canvas else "",
+                         cell(row, "Section"),
+                         scores.get(student, "")])
     return buffer.getvalue().encode("utf-8")
+
+
+def not_on_roster(students, roster) -> list:
+    """The ids among ``students`` that ``roster`` (rows of :func:`grader.roster.read_table`)
+    does not list, as written."""
+    listed = {student for student, _ in roster}
+    return [student for student in students if _nfc(student) not in listed]
+
+
+def roster_warning(missing: list, canvas, lang: str) -> str:
+    return text(MESSAGES, "not_on_roster", lang, n=len(missing), canvas=canvas,
+                students=pick(LIST_SEPARATOR, lang).join(missing))
 
 
 def _text_json(value) -> str:

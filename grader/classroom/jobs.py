@@ -25,10 +25,11 @@ from ..atomic_write import write_atomically
 from ..sandbox import memory
 from ..engine.seeds import student_seed
 from ..records import Record, factory
+from ..roster import read_table
 from .feedback import feedback_markdown
 from .folders import check_output_folder, feedback_name, output_folders, students_in
 from .gradebook import (_header, _open_progress, _read_progress, _records, canvas_csv,
-                        gradebook_csv, gradebook_json, progress_path)
+                        gradebook_csv, gradebook_json, not_on_roster, progress_path)
 from .student import crash_record, grade_student, new_run, record_for
 from .summary import Summary
 
@@ -130,16 +131,22 @@ def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canva
           canvas_column: str = "bpgrade", jobs: int | None = None,
           timeout: float = sandbox.DEFAULT_TIMEOUT, resume: bool = False, lang: str = "en",
           limits: sandbox.Limits | None = None, trust_submissions: bool = False,
-          isolation: sandbox.Isolation | None = None, on_student=None) -> Summary:
+          isolation: sandbox.Isolation | None = None, on_student=None, roster=None,
+          id_column: str | None = None) -> Summary:
     """Grade every student folder in ``submissions``; write the gradebooks; the class summary.
 
     ``on_student(record)`` is called as each student finishes (a progress bar). Student code
     is isolated as :func:`grader.sandbox.choose` decides (``isolation`` when given); where
     the machine cannot isolate it, grading refuses unless ``trust_submissions``. The
     summary's ``isolation`` says which protections were active.
+
+    ``roster`` (a course roster's CSV, its id column found by :mod:`grader.roster` or named
+    by ``id_column``) makes the Canvas CSV one row per student on it; it is read before
+    anything is written, and the summary's ``not_on_roster`` lists the students it lacks.
     """
     steps = list(registry.STEPS)
     students = students_in(submissions, lang)
+    roster_rows = None if roster is None else read_table(roster, lang, id_column)[1]
     isolation = isolation or sandbox.choose(trust_submissions, lang)   # refuses before writing
     out = Path(out)
     for folder in output_folders(out, json_path, canvas, feedback):
@@ -160,6 +167,8 @@ def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canva
         summary.add(record)
     todo = [student for student in students if student[0] not in offsets]
     summary.isolation = isolation
+    if roster_rows is not None:
+        summary.not_on_roster = not_on_roster([student for student, _ in students], roster_rows)
     settings = Settings(secret=secret, isolation=isolation, lang=lang, timeout=timeout,
                         limits=limits or sandbox.Limits(), feedback=feedback, run=run,
                         run_pid=os.getpid())
@@ -184,7 +193,7 @@ def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canva
                                                         isolation.to_dict()))
     if canvas is not None:
         write_atomically(Path(canvas), canvas_csv(_records(progress, offsets, lang),
-                                                  canvas_column, summary.max_score))
+                                                  canvas_column, summary.max_score, roster_rows))
     os.unlink(progress)
     return summary
 

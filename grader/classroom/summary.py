@@ -57,6 +57,7 @@ class Summary(Record):
     problems: dict = factory(lambda: collections.defaultdict(collections.Counter))
     diagnoses: dict = factory(lambda: collections.defaultdict(collections.Counter))
     isolation: object = None          # the sandbox.Isolation the students ran under
+    not_on_roster: list = factory(list)   # graded students the Canvas roster does not list
 
     def add(self, record: dict) -> None:
         self.students += 1

@@ -1,4 +1,4 @@
-"""The course's commands: grade a class, grade on Gradescope, export autograders."""
+"""The course's commands: grade a class, grade on Gradescope, export autograders, collect work."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from pathlib import Path
 import click
 
 from .. import i18n
+from ..errors import UsageError
 from .common import LANG_OPTION, SECRET_FILE_OPTION, main
 
 MESSAGES = {
     "wrote": {"en": "wrote {path}", "zh": "已写入 {path}"},
     "feedback_folder": {"en": "{n} feedback files in {path}", "zh": "{path} 中的 {n} 份反馈"},
+    "roster_needs_canvas": {"en": "--roster and --id-column shape the Canvas CSV: add --canvas FILE",
+                            "zh": "--roster 和 --id-column 用于生成 Canvas CSV：请加上 --canvas FILE"},
 }
 
 TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=0.1), default=5.0,
@@ -44,6 +47,13 @@ TRUST_OPTION = click.option("--trust-submissions", is_flag=True,
                    "另写出一份可导入 Canvas 成绩册的 CSV。")
 @click.option("--canvas-column", default="bpgrade", show_default=True,
               help="The Canvas assignment column name. / Canvas 中作业列的名称。")
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --canvas: the course's roster (a Canvas export as it is); the Canvas "
+                   "CSV gets one row per student on it. / 与 --canvas 一起用：课程名单（Canvas "
+                   "导出的原样即可）；Canvas CSV 中名单上每个学生一行。")
+@click.option("--id-column", default=None,
+              help="The roster's column of student ids (default: found by its header). / "
+                   "名单中的学号列（默认按列名识别）。")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Students graded at once (default: the number of CPUs). / "
                    "同时批改的学生数（默认：CPU 个数）。")
@@ -59,8 +69,8 @@ TRUST_OPTION = click.option("--trust-submissions", is_flag=True,
 @click.option("--quiet", is_flag=True,
               help="No progress bar and no summary. / 不显示进度条和汇总。")
 @LANG_OPTION
-def grade(submissions, out, json_path, feedback, canvas, canvas_column, jobs, timeout, memory,
-          secret_file, trust_submissions, resume, quiet, lang):
+def grade(submissions, out, json_path, feedback, canvas, canvas_column, roster, id_column, jobs,
+          timeout, memory, secret_file, trust_submissions, resume, quiet, lang):
     """Grade a class: SUBMISSIONS/<student id>/stepNN.py, one folder per student.
 
     批改全班作业：每个学生一个文件夹（文件夹名即学号）。
@@ -68,15 +78,18 @@ def grade(submissions, out, json_path, feedback, canvas, canvas_column, jobs, ti
     from .. import classroom, sandbox
 
     lang = i18n.resolve(lang)
+    if (roster is not None or id_column is not None) and canvas is None:
+        raise UsageError(i18n.text(MESSAGES, "roster_needs_canvas", lang))
     secret = classroom.course_secret(secret_file, submissions, lang)
     students = classroom.students_in(submissions, lang)
     isolation = sandbox.choose(trust_submissions, lang)
     limits = sandbox.Limits(memory=memory << 20)
     options = dict(secret=secret, json_path=json_path, feedback=feedback, canvas=canvas,
                    canvas_column=canvas_column, jobs=jobs, timeout=timeout, resume=resume,
-                   lang=lang, limits=limits, isolation=isolation)
+                   lang=lang, limits=limits, isolation=isolation, roster=roster,
+                   id_column=id_column)
     if quiet:
-        classroom.grade(submissions, out, **options)
+        _warn_roster(classroom.grade(submissions, out, **options), canvas, lang)
         return
     click.echo(isolation.describe(lang), err=True)
     label = i18n.text(classroom.MESSAGES, "progress_label", lang)
@@ -84,12 +97,20 @@ def grade(submissions, out, json_path, feedback, canvas, canvas_column, jobs, ti
         summary = classroom.grade(submissions, out, on_student=lambda record: bar.update(1),
                                   **options)
     click.echo(summary.render(lang))
+    _warn_roster(summary, canvas, lang)
     written = [str(path) for path in (out, json_path, canvas) if path is not None]
     if feedback is not None:
         written.append(i18n.text(MESSAGES, "feedback_folder", lang, n=summary.students,
                                  path=feedback))
     click.echo(i18n.text(MESSAGES, "wrote", lang,
                          path=i18n.pick(i18n.LIST_SEPARATOR, lang).join(written)))
+
+
+def _warn_roster(summary, canvas, lang) -> None:
+    from ..classroom.gradebook import roster_warning
+
+    if summary.not_on_roster:
+        click.echo(roster_warning(summary.not_on_roster, canvas, lang), err=True)
 
 
 @main.command()
@@ -159,26 +180,62 @@ def export_gradescope(output, secret_file, timeout, lang):
 
 
 @export.command("github-classroom")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path(".github/workflows/classroom.yml"), show_default=True,
-              help="The workflow file to write. / 要写出的工作流文件。")
-@click.option("--package", default="bpgrade", show_default=True,
-              help="What pip installs in the workflow (a name, URL or git+https://...). / "
-                   "工作流中 pip 安装的内容（包名、URL 或 git+https://...）。")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("bpgrade-classroom"), show_default=True,
+              help="The template repository to write (a new or empty folder). / "
+                   "要写出的模板仓库（新的或空的文件夹）。")
+@click.option("--package", default=None,
+              help="Install bpgrade from here (e.g. git+https://...@<commit>) instead of the "
+                   "copy the template carries. / 从此处安装 bpgrade（如 git+https://...@<commit>），"
+                   "而不用模板自带的副本。")
 @click.option("--folder", default="exercises", show_default=True,
               help="The folder of stepNN.py files in the student's repository. / "
                    "学生仓库中存放 stepNN.py 文件的文件夹。")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="The seed of the problem the workflow checks (default: a random one). / "
+                   "工作流检查的题目的种子（默认随机）。")
 @LANG_OPTION
-def export_github_classroom(output, package, folder, lang):
-    """A GitHub Classroom workflow: one autograding test per step.
+def export_github_classroom(output, package, folder, seed, lang):
+    """A GitHub Classroom template repository: exercises, a workflow, the grader.
 
-    生成 GitHub Classroom 工作流：每一步一个自动评分测试。
+    The workflow checks each step on the template's own problem, as feedback, with no course
+    secret; grade the collected repositories with bpgrade grade.
+
+    生成 GitHub Classroom 模板仓库：练习、工作流和评分程序。工作流只在模板自己的题目上检查每一步，
+    作为反馈，不含课程密钥；请用 bpgrade grade 批改收集来的仓库。
     """
-    from ..atomic_write import write_atomically
-    from ..platforms.github import github_classroom_workflow
+    from ..platforms.github import write_template
 
     lang = i18n.resolve(lang)
-    workflow = github_classroom_workflow(package, folder, lang)   # refused before any write
-    output.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(output, workflow)
+    write_template(output, package, folder, seed, lang=lang)
     click.echo(i18n.text(MESSAGES, "wrote", lang, path=output))
+
+
+@main.group()
+def collect():
+    """Gather the students' files from a platform for bpgrade grade. / 从平台收集学生文件，供 bpgrade grade 批改。"""
+
+
+@collect.command("github-classroom")
+@click.argument("clones", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The submissions folder to write: OUT/<github username>/stepNN.py. / "
+                   "要写出的提交目录：OUT/<github username>/stepNN.py。")
+@click.option("--assignment", default=None,
+              help="The assignment's slug (default: from CLONES, named <slug>-submissions). / "
+                   "作业的 slug（默认取自 CLONES 的名称 <slug>-submissions）。")
+@click.option("--folder", default="exercises", show_default=True,
+              help="The folder of stepNN.py files in each repository. / "
+                   "每个仓库中存放 stepNN.py 文件的文件夹。")
+@LANG_OPTION
+def collect_github_classroom(clones, out, assignment, folder, lang):
+    """Arrange what gh classroom clone student-repos cloned as SUBMISSIONS/<user>/stepNN.py.
+
+    把 gh classroom clone student-repos 克隆的仓库整理为 SUBMISSIONS/<user>/stepNN.py。
+    """
+    from ..platforms import github
+
+    lang = i18n.resolve(lang)
+    count = github.collect(clones, out, assignment, folder, lang,
+                           warn=lambda message: click.echo(message, err=True))
+    click.echo(i18n.text(github.MESSAGES, "collected", lang, n=count, path=out))

@@ -145,6 +145,7 @@ COMMAND_MODULES = {
     "watch": "learner", "reset": "learner", "problem": "learner",
     "hint": "feedback",
     "grade": "classroom", "gradescope": "classroom", "export": "classroom",
+    "collect": "classroom",
     "sheet": "sheets",
     "cost": "cost",
 }

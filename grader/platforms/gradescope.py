@@ -15,10 +15,8 @@ at its root, from the templates ``setup.sh.j2`` and ``run_autograder.sh.j2``).
 
 from __future__ import annotations
 
-import importlib
 import io
 import json
-import re
 import stat
 import zipfile
 from pathlib import Path
@@ -34,6 +32,7 @@ from ..engine.seeds import student_seed
 from ..render import templates
 from ..checking.check import FURTHER_PROBLEMS
 from ..render.terminal import output_lines, points
+from .bundle import package_files, requirements
 
 SUBMISSION = Path("/autograder/submission")
 RESULTS = Path("/autograder/results/results.json")
@@ -49,12 +48,6 @@ MESSAGES = {
               "zh": "{score} / {max} 分；各步详情见下。"},
     "diagnosis": {"en": "Likely cause: {message}", "zh": "可能原因：{message}"},
     "output": {"en": "Printed output:\n{output}", "zh": "打印输出：\n{output}"},
-    "not_installed": {
-        "en": "bpgrade is not installed here, and its metadata gives the library versions "
-              "setup.sh pins: pip install bpgrade (or pip install -e . in its source), then "
-              "export again",
-        "zh": "此处没有安装 bpgrade，而 setup.sh 固定的库版本取自它的元数据：请先 pip install "
-              "bpgrade（或在源码目录中 pip install -e .），再重新导出"},
 }
 
 
@@ -164,53 +157,11 @@ def run(submission: Path = SUBMISSION, results: Path = RESULTS, metadata: Path =
 
 # --- the autograder zip ----------------------------------------------------------------------
 
-PACKAGES = ("grader", "bpgrade_harness")   # the grader, and what runs beside student code
-
-
-def _package_files():
-    for package in PACKAGES:
-        root = Path(importlib.import_module(package).__file__).resolve().parent
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                yield path, Path(package) / path.relative_to(root)
-
-
 def _add(archive: zipfile.ZipFile, name: str, data: bytes, mode: int = 0o644) -> None:
     info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
     info.external_attr = (mode | stat.S_IFREG) << 16
     info.compress_type = zipfile.ZIP_DEFLATED
     archive.writestr(info, data)
-
-
-REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")     # PEP 508's name, at the start
-
-
-def requirements(lang: str = "en") -> list:
-    """What bpgrade needs installed, pinned to the versions installed here (pip requirement
-    strings): the grader in the zip is this one, so it gets the libraries it was exported
-    with, not whatever is newest when Gradescope builds the image. The list comes from
-    bpgrade's own metadata (it lives in pyproject.toml alone); a requirement's marker is kept
-    for pip to judge there, and one not installed here (its marker is false here: tomli
-    on Python 3.11+) stays as declared."""
-    from importlib import metadata
-
-    try:
-        declared = metadata.requires("bpgrade") or ()
-    except metadata.PackageNotFoundError:
-        raise UsageError(text(MESSAGES, "not_installed", lang)) from None
-    pinned = []
-    for requirement in declared:
-        marker = requirement.partition(";")[2].strip()
-        if "extra ==" in marker:
-            continue
-        name = REQUIREMENT_NAME.match(requirement).group()
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            pinned.append(requirement)
-            continue
-        pinned.append(f"{name}=={version}" + (f"; {marker}" if marker else ""))
-    return pinned
 
 
 def setup_script(needed: list) -> str:
@@ -242,6 +193,6 @@ def autograder_zip(secret: str, lang: str = "en",
         _add(archive, "setup.sh", setup_script(requirements(lang)).encode(), mode=0o755)
         _add(archive, "run_autograder", run_script(timeout, lang).encode(), mode=0o755)
         _add(archive, "bpgrade.toml", config_toml(secret).encode(), mode=0o600)
-        for path, name in _package_files():
+        for path, name in package_files():
             _add(archive, name.as_posix(), path.read_bytes())
     return buffer.getvalue()
