@@ -8,7 +8,7 @@ import click
 
 from .. import i18n
 from ..errors import UsageError
-from .common import LANG_OPTION, SECRET_FILE_OPTION, main
+from .common import LANG_OPTION, LESSON_LOSS_OPTION, SECRET_FILE_OPTION, main
 
 MESSAGES = {
     "seed_or_roster": {"en": "give --seed N for one sheet or --roster FILE --out DIR for a class, "
@@ -68,10 +68,11 @@ MESSAGES = {
                    "名单中学号所在的列（默认：按表头自动识别）。")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the roster's sheets. / 存放花名册各份练习卷的文件夹。")
+@LESSON_LOSS_OPTION
 @SECRET_FILE_OPTION
 @LANG_OPTION
-def sheet(seed, fmt, answers, static, scaffold, paper, output, roster, id_column, out, secret_file,
-          lang):
+def sheet(seed, fmt, answers, static, scaffold, paper, output, roster, id_column, out, loss,
+          secret_file, lang):
     """A practice sheet for one problem, or one per student of a roster.
     练习卷：单个题目，或按花名册为每个学生各生成一份。
 
@@ -79,6 +80,7 @@ def sheet(seed, fmt, answers, static, scaffold, paper, output, roster, id_column
     bpgrade sheet --seed 3 -o sheet.html            interactive, checks answers offline
     bpgrade sheet --seed 3 --answers --format tex   the answer key as a LaTeX document
     bpgrade sheet --seed 3 --scaffold full --static printable, every step with its formula
+    bpgrade sheet --seed 3 --loss binary_cross_entropy   the lesson's network, another loss
     bpgrade sheet --roster class.csv --out sheets --secret-file secret.txt --answers
     """
     from ..learner import workspace
@@ -100,7 +102,7 @@ def sheet(seed, fmt, answers, static, scaffold, paper, output, roster, id_column
         secret = course_secret(secret_file, roster, lang)
         written = sheets.roster(roster, out, secret, fmt=fmt, lang=lang, answers=answers,
                                 static=static, paper=paper, scaffold=scaffold,
-                                id_column=id_column)
+                                id_column=id_column, loss=loss)
         click.echo(i18n.text(MESSAGES, "wrote_roster", lang, students=len(written), out=out),
                    err=True)
         return
@@ -109,7 +111,8 @@ def sheet(seed, fmt, answers, static, scaffold, paper, output, roster, id_column
     if id_column is not None:
         raise UsageError(i18n.text(MESSAGES, "id_column_needs_roster", lang))
     kind = sheets.kind_for(fmt, answers, static)
-    model = sheets.sheet_model(seed or 0, fmt, lang, kind, paper=paper, scaffold=scaffold)
+    model = sheets.sheet_model(seed or 0, fmt, lang, kind, paper=paper, scaffold=scaffold,
+                               loss=loss)
     if output is None:
         click.echo(sheets.render(model), nl=False)
         return

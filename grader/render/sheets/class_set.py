@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ... import i18n
 from ...errors import UsageError
+from ...notation import SEED_LOSS
 from ...records import Record
 from ...roster import read_roster
 from .output import (DRAWING_SUFFIX, EXTENSIONS, MESSAGES as OUTPUT_MESSAGES, files, kind_for,
@@ -41,11 +42,13 @@ def file_stem(student: str) -> str:
 
 def roster(path: Path, out: Path, secret: str, fmt: str = "html", lang: str = "en",
            answers: bool = False, static: bool = False, paper: str = "a4",
-           scaffold: str = DEFAULT_SCAFFOLD, id_column: str | None = None) -> list:
+           scaffold: str = DEFAULT_SCAFFOLD, id_column: str | None = None,
+           loss: str = SEED_LOSS) -> list:
     """One sheet (and key) per student into ``out``, plus ``index.csv``; byte-stable output.
     A Markdown sheet and its key share one drawing, ``<stem>.svg``. Every file is made before
     any is written, and they are written all or none (a folder made for them is removed).
-    ``id_column`` names the roster's id column (default: found as :mod:`grader.roster` says)."""
+    ``id_column`` names the roster's id column (default: found as :mod:`grader.roster` says);
+    ``loss``: the lesson's network drawn with that loss, as ``bpgrade problem --loss``."""
     from ...engine.generators import generate
     from ...steps.quantities import reference
     from ...engine.seeds import student_seed
@@ -56,8 +59,8 @@ def roster(path: Path, out: Path, secret: str, fmt: str = "html", lang: str = "e
     texts, written = {}, []
     for student in students:
         seed = student_seed(secret, student)
-        problem = generate(seed)
-        values = reference(problem)
+        problem = generate(seed, lang=lang, loss=loss)
+        values = reference(problem, lang)
         stem = file_stem(student)
         drawing_at = out / f"{stem}{DRAWING_SUFFIX}"
         name = f"{stem}.{EXTENSIONS[fmt]}"

@@ -27,14 +27,14 @@ WEIGHT_CONVENTION = r"w_{ij}^{(l)}"
 MESSAGES = {
     "title": {"en": "Backpropagation practice sheet", "zh": "反向传播练习卷"},
     "key_title": {"en": "Backpropagation practice sheet: answer key", "zh": "反向传播练习卷：答案"},
-    "seed_line": {"en": "Seed {seed}: the same numbers as bpgrade problem --seed {seed}.",
-                  "zh": "种子 {seed}：与 bpgrade problem --seed {seed} 的数字相同。"},
+    "seed_line": {"en": "Seed {seed}: the same numbers as {command}.",
+                  "zh": "种子 {seed}：与 {command} 的数字相同。"},
     "student_line": {"en": "Student: {student}", "zh": "学生：{student}"},
     "name_line": {"en": "Name:", "zh": "姓名："},
-    "intro": {"en": "The problem: a 2-3-2-1 sigmoid network with loss L = ½(y − y_target)². "
+    "intro": {"en": "The problem: a 2-3-2-1 sigmoid network with loss {loss}. "
                     "Compute every blank by hand, in order, from the numbers given; later steps "
                     "reuse earlier results.",
-              "zh": "题目：一个 2-3-2-1 的 sigmoid 网络，损失 L = ½(y − y_target)²。"
+              "zh": "题目：一个 2-3-2-1 的 sigmoid 网络，损失 {loss}。"
                     "按顺序用给出的数字手算每个空格；后面的步骤会复用前面的结果。"},
     "tolerance": {"en": "Write 4 significant digits. An answer counts as right when it agrees "
                         "with the key to {digits} significant digits (relative error at most "
@@ -88,19 +88,29 @@ MESSAGES = {
 
 LABELS = ("network", "network_drawing", "given", "inputs", "parameters", "forward", "backward",
           "update_intro", "quantity", "formula", "value", "your_value", "check", "hint", "key",
-          "name_line", "sentence_end", "intro", "interactive_help")
+          "name_line", "sentence_end", "interactive_help")
 
 
-def _labels(problem, fmt: str, lang: str, kind: str, student: str | None) -> dict:
+def problem_command(seed: int, loss: str = notation.SEED_LOSS) -> str:
+    """The command that shows the sheet's numbers: ``bpgrade problem --seed N`` (and its
+    ``--loss`` where it is not the lesson's)."""
+    words = ["bpgrade", "problem", "--seed", str(seed)]
+    return " ".join(words + (["--loss", loss] if loss != notation.SEED_LOSS else []))
+
+
+def _labels(problem, fmt: str, lang: str, kind: str, student: str | None,
+            loss_equation: str) -> dict:
     label = {key: prose(i18n.text(MESSAGES, key, lang), lang, fmt) for key in LABELS}
+    label["intro"] = prose(i18n.text(MESSAGES, "intro", lang, loss=loss_equation), lang, fmt)
     # The caption around the convention's symbol, which is set as math like the rest.
     before, after = i18n.text(MESSAGES, "network_caption", lang, weight="\0").split("\0")
     label["network_caption"] = prose(before, lang, fmt)
     label["network_caption_after"] = prose(after, lang, fmt)
     label["title"] = prose(i18n.text(MESSAGES, "key_title" if kind == "key" else "title", lang),
                            lang, fmt)
-    label["seed_line"] = prose(i18n.text(MESSAGES, "seed_line", lang, seed=problem.seed), lang,
-                               fmt)
+    label["seed_line"] = prose(i18n.text(MESSAGES, "seed_line", lang, seed=problem.seed,
+                                         command=problem_command(problem.seed, problem.loss)),
+                               lang, fmt)
     label["student_line"] = (prose(i18n.text(MESSAGES, "student_line", lang, student=student),
                                    lang, fmt) if student is not None else "")
     label["update_heading"] = prose(
@@ -138,7 +148,10 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
         raise UsageError(i18n.text(MESSAGES, "bad_format", lang, value=fmt))
     if kind not in KINDS or (kind == "interactive" and fmt != "html"):
         raise UsageError(i18n.text(MESSAGES, "bad_kind", lang, value=kind))
-    label = _labels(problem, fmt, lang, kind, student)
+    # the lesson's steps, with the rows of the problem's loss (L, δ⁽³⁾): grader.steps.registry
+    step0 = registry.for_loss(registry.get("step0"), problem.loss)
+    loss_equation = expression.equation(("L",), step0.expression["L"], latex=False)
+    label = _labels(problem, fmt, lang, kind, student, loss_equation)
 
     def given_row(name):
         return {"symbol": math(notation.symbol(name), fmt),
@@ -149,12 +162,11 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
     parameter_rows = [parameters[i:i + PARAMETERS_PER_ROW]
                       for i in range(0, len(parameters), PARAMETERS_PER_ROW)]
 
-    step0 = registry.get("step0")
     forward_hints = pencil.hints(step0, lang, fmt, scaffold)
     forward_lesson = lesson(step0, scaffold, kind)
     forward = []
     show_worked = kind == "key"
-    for quantity, tree in rows.forward_rows():
+    for quantity, tree in rows.forward_rows(step0):
         row = rows.blank(quantity, quantity, values, fmt, kind, forward_hints)
         row["formula"] = math(expression.render(tree), fmt) \
             if forward_lesson["shows"] == "formula" else ""
@@ -163,6 +175,7 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
 
     steps = []
     for step in registry.SEED_STEPS:
+        step = registry.for_loss(step, problem.loss)
         (_, quantity), = step.answer_items
         shown = lesson(step, scaffold, kind)
         row = rows.blank(step.id, quantity, values, fmt, kind,

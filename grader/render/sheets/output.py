@@ -16,6 +16,7 @@ from urllib.parse import quote
 from ... import i18n
 from ...atomic_write import write_all_atomically
 from ...errors import UsageError
+from ...notation import SEED_LOSS
 from ...steps.stubs import DEFAULT_SCAFFOLD
 from .. import templates
 from . import drawing
@@ -79,20 +80,20 @@ def files(model: dict, path: Path, drawing_at: Path | None = None) -> dict:
 
 def sheet_model(seed: int, fmt: str = "html", lang: str = "en", kind: str = "blank",
                 student: str | None = None, paper: str = "a4",
-                scaffold: str = DEFAULT_SCAFFOLD) -> dict:
-    """The view-model of the sheet for ``bpgrade problem --seed N``'s problem."""
+                scaffold: str = DEFAULT_SCAFFOLD, loss: str = SEED_LOSS) -> dict:
+    """The view-model of the sheet for ``bpgrade problem --seed N [--loss LOSS]``'s problem."""
     from ...engine.generators import generate
     from ...steps.quantities import reference
 
-    problem = generate(seed)
-    return view(problem, reference(problem), fmt, lang, kind, student, paper, scaffold)
+    problem = generate(seed, lang=lang, loss=loss)
+    return view(problem, reference(problem, lang), fmt, lang, kind, student, paper, scaffold)
 
 
 def sheet(seed: int, fmt: str = "html", lang: str = "en", kind: str = "blank",
           student: str | None = None, paper: str = "a4",
-          scaffold: str = DEFAULT_SCAFFOLD) -> str:
-    """The sheet for ``bpgrade problem --seed N``'s problem, as one text."""
-    return render(sheet_model(seed, fmt, lang, kind, student, paper, scaffold))
+          scaffold: str = DEFAULT_SCAFFOLD, loss: str = SEED_LOSS) -> str:
+    """The sheet for ``bpgrade problem --seed N [--loss LOSS]``'s problem, as one text."""
+    return render(sheet_model(seed, fmt, lang, kind, student, paper, scaffold, loss))
 
 
 def is_drawing(text: str) -> bool:
