@@ -48,9 +48,10 @@ def render(model: dict, drawing_file: str | None = None) -> str:
     if fmt == "html":
         import markupsafe
 
-        model = dict(model, network_svg=markupsafe.Markup(network_svg(model)))
+        if not model["arrays"]:           # an array step's sheet has no drawing
+            model = dict(model, network_svg=markupsafe.Markup(network_svg(model)))
         return templates.render("sheet.html.j2", m=model, safe=markupsafe.Markup)
-    if fmt == "md":
+    if fmt == "md" and not model["arrays"]:
         if drawing_file is None:
             data = base64.b64encode(network_svg(model).encode("utf-8")).decode("ascii")
             image = f"data:image/svg+xml;base64,{data}"
@@ -72,7 +73,7 @@ def files(model: dict, path: Path, drawing_at: Path | None = None) -> dict:
     Markdown, its drawing (at ``drawing_at``, default :func:`drawing_path`, in the same
     folder)."""
     path = Path(path)
-    if model["fmt"] != "md":
+    if model["fmt"] != "md" or model["arrays"]:
         return {path: render(model)}
     drawing_at = Path(drawing_at) if drawing_at is not None else drawing_path(path)
     return {path: render(model, drawing_at.name), drawing_at: network_svg(model)}
