@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow      # a real browser
 
 from conftest import chromium_binary, require_chinese_font
 from printed_sheets import (assert_every_page_has_name_and_number, assert_given_table_on_one_page,
-                            assert_headings_keep_company, assert_update_table_on_one_page,
+                            assert_headings_keep_company, assert_update_table_on_one_page, flat,
                             page_texts)
 from grader import i18n
 from grader.steps import quantities, registry
@@ -652,3 +652,37 @@ def test_array_sheet_is_laid_out(array_page):
     maths = browser.evaluate("Array.from(document.querySelectorAll('#given math')).map(m =>"
                              " m.getBoundingClientRect().height)")
     assert len(maths) == 9 and all(h > 20 for h in maths)
+
+
+@pytest.mark.parametrize("kind, lang", [("blank", "en"), ("key", "en"), ("interactive", "zh")])
+def test_array_sheet_prints_with_name_and_page_on_every_page(printer, kind, lang):
+    """step19's sheet printed to A4 and Letter: every page has the name line and its number,
+    the Given heading is on the page of the given arrays, and each answer's heading on the page
+    of its blank or its worked key."""
+    from grader.render.sheets import arrays
+
+    if lang == "zh":
+        require_chinese_font()
+    browser, folder = printer
+    step = registry.get("step19")
+    model = arrays.sheet_model(step, SEED, "html", lang, kind)
+    html = folder / f"step19-{kind}-{lang}.html"
+    html.write_text(sheets.render(model), encoding="utf-8")
+    browser.open(html.as_uri())
+    name_line = i18n.text(sheet_model.MESSAGES, "name_line", lang) + \
+        ("" if lang == "zh" else " ") + "_" * 24
+    first_given = numbers.given_number(step.reference(SEED)["W"][0][0])
+    for paper, (width, height) in PAPERS.items():
+        pdf = html.with_name(f"{html.stem}-{paper}.pdf")
+        pdf.write_bytes(base64.b64decode(browser.call("Page.printToPDF", paperWidth=width,
+                                                      paperHeight=height)["data"]))
+        pages = page_texts(pdf)
+        assert len(pages) >= 2, paper
+        assert_every_page_has_name_and_number(
+            pages, name_line,
+            lambda n, total: i18n.text(html_page.MESSAGES, "page", lang, page=n, pages=total))
+        given = [p for p in pages if flat(model["label"]["given"]) in flat(p)]
+        assert given and first_given in given[0]
+        for answer in model["answers"]:
+            assert [p for p in pages if flat(answer["heading_after"]) in flat(p)], \
+                (answer["key"], paper)
