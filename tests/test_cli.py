@@ -414,3 +414,12 @@ def test_check_path_imports_no_sympy_or_jinja2(tmp_path):
 
 def test_repository_layout():
     assert (ROOT / "pyproject.toml").is_file() and (ROOT / "grader" / "__main__.py").is_file()
+
+
+@pytest.mark.parametrize("command, options", [("show", ["--loss"]), ("sheet", ["--loss", "--step"])])
+def test_the_new_options_are_in_the_help_in_both_languages(command, options):
+    text = invoke(command, "--help").output
+    for option in options:
+        (line,) = [l for l in re.split(r"\n  (?=-)", text) if l.lstrip().startswith(option + " ")]
+        assert " / " in line and CJK.search(line), line
+    assert "binary_cross_entropy" in text
