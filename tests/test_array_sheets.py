@@ -264,11 +264,13 @@ def test_chinese_array_sheets_use_full_width_punctuation(fmt, kind):
     assert "姓名：" in out and "。" in out
 
 
+@pytest.mark.parametrize("step", [STEP19, LIST_STEP], ids=["step19", "lists"])
 @pytest.mark.parametrize("lang, kind", [("en", "blank"), ("zh", "key"), ("en", "key")])
-def test_array_sheet_latex_compiles(tmp_path, lang, kind):
+def test_array_sheet_latex_compiles(tmp_path, step, lang, kind):
     engine = latex_engine(lang)
     source = tmp_path / "sheet.tex"
-    source.write_text(output.render(model(fmt="tex", lang=lang, kind=kind)), encoding="utf-8")
+    source.write_text(output.render(model(step, fmt="tex", lang=lang, kind=kind)),
+                      encoding="utf-8")
     result = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error",
                              "-no-shell-escape", source.name], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
