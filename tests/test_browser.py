@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow      # a real browser
 
 from conftest import chromium_binary, require_chinese_font
 from printed_sheets import (assert_every_page_has_name_and_number, assert_given_table_on_one_page,
-                            assert_headings_keep_company, assert_update_table_on_one_page,
+                            assert_headings_keep_company, assert_update_table_on_one_page, flat,
                             page_texts)
 from grader import i18n
 from grader.steps import quantities, registry
@@ -561,3 +561,128 @@ def test_offline_without_errors(page):
     browser, _, _ = page
     assert browser.errors() == []
     assert all(url.startswith(("file:", "data:", "about:")) for url in browser.requests())
+
+
+# --- the sheet of a step whose answers are arrays ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def array_page(tmp_path_factory):
+    """Chromium showing step19's interactive sheet (seed 12)."""
+    from grader.render.sheets import arrays
+
+    folder = tmp_path_factory.mktemp("array-sheet")
+    step = registry.get("step19")
+    values = step.reference(SEED)
+    path = folder / "step19.html"
+    path.write_text(sheets.render(arrays.sheet_model(step, SEED, "html", "en", "interactive")),
+                    encoding="utf-8")
+    browser = Browser(chromium_binary(), folder / "profile")
+    try:
+        browser.open(path.as_uri())
+        yield browser, values
+    finally:
+        browser.close()
+
+
+def _entry_state(browser, ids):
+    return browser.evaluate(
+        f"{json.dumps(ids)}.map(id => [document.getElementById('in-' + id).className,"
+        " document.getElementById('mark-' + id).textContent,"
+        " document.getElementById('mark-' + id).title])")
+
+
+def _hints_shown(browser, group):
+    return browser.evaluate(
+        f"(() => {{ const h = document.getElementById('hints-{group}');"
+        " return h.hidden ? 0 : Array.from(h.querySelectorAll('.hint'))"
+        ".filter(p => !p.hidden).length; })()")
+
+
+def _type(browser, entry, text):
+    browser.evaluate(f"document.getElementById({json.dumps('in-' + entry)}).value = ''")
+    browser.type_into(f"[data-id={json.dumps(entry)}]", text)
+
+
+def test_array_entries_are_marked_and_hints_follow_each_array(array_page):
+    """Each box of step19's arrays is marked ✓ or ✗ by its own value; an array's hints show
+    while any of its entries is wrong, one level more each time its entries change."""
+    browser, values = array_page
+    for k in range(3):
+        _type(browser, f"delta[{k}]", numbers.significant(values[f"delta[{k}]"], 4))
+    _type(browser, "dW[0,0]", numbers.significant(values["dW[0,0]"] * 1.1, 4))
+    _type(browser, "dW[1,2]", numbers.significant(values["dW[1,2]"], 3).replace("-", "\u2212"))
+    _type(browser, "db[0]", "abc")
+    browser.click("#check")
+    state = _entry_state(browser, ["delta[0]", "delta[2]", "dW[0,0]", "dW[1,2]", "db[0]",
+                                   "db[1]"])
+    assert all("right" in s[0].split() and s[1] == "\u2713" for s in state[:2])
+    assert "wrong" in state[2][0].split() and state[2][1] == "\u2717" and state[2][2] == "wrong"
+    assert "right" in state[3][0].split()
+    assert state[4][1] == "\u2717" and state[4][2] == "not a number"
+    assert state[5] == ["answer", "", ""]                          # untouched
+    assert (_hints_shown(browser, "delta"), _hints_shown(browser, "dW"),
+            _hints_shown(browser, "db")) == (0, 1, 1)
+    assert browser.evaluate("document.getElementById('score').textContent") == "4 of 18 right"
+    browser.click("#check")                                        # the same answers again
+    assert _hints_shown(browser, "dW") == 1
+    _type(browser, "dW[0,0]", numbers.significant(values["dW[0,0]"] * 1.2, 4))
+    browser.click("#check")
+    assert _hints_shown(browser, "dW") == 2 and _hints_shown(browser, "db") == 1
+    hints = browser.evaluate("document.getElementById('hints-dW').textContent")
+    assert "net." not in hints and "\u25a2" in hints                # the formula's shape
+    _type(browser, "dW[0,0]", numbers.significant(values["dW[0,0]"], 4))
+    browser.call("Input.dispatchKeyEvent", type="keyDown", key="Enter", code="Enter",
+                 windowsVirtualKeyCode=13)
+    assert _hints_shown(browser, "dW") == 0
+    assert "right" in _entry_state(browser, ["dW[0,0]"])[0][0].split()
+    assert browser.errors() == []
+    assert all(url.startswith(("file:", "data:", "about:")) for url in browser.requests())
+
+
+def test_array_sheet_is_laid_out(array_page):
+    """Every box is on screen inside its array's brackets, and the given arrays' maths has a
+    size."""
+    browser, _ = array_page
+    boxes = browser.evaluate(
+        "Array.from(document.querySelectorAll('table.grid')).map(t => {"
+        " const g = t.getBoundingClientRect(); return Array.from(t.querySelectorAll('input'))"
+        ".map(i => { const r = i.getBoundingClientRect(); return r.width > 20 && r.left >= g.left"
+        " && r.right <= g.right; }); })")
+    assert [len(b) for b in boxes] == [3, 12, 3] and all(all(b) for b in boxes)
+    maths = browser.evaluate("Array.from(document.querySelectorAll('#given math')).map(m =>"
+                             " m.getBoundingClientRect().height)")
+    assert len(maths) == 9 and all(h > 20 for h in maths)
+
+
+@pytest.mark.parametrize("kind, lang", [("blank", "en"), ("key", "en"), ("interactive", "zh")])
+def test_array_sheet_prints_with_name_and_page_on_every_page(printer, kind, lang):
+    """step19's sheet printed to A4 and Letter: every page has the name line and its number,
+    the Given heading is on the page of the given arrays, and each answer's heading on the page
+    of its blank or its worked key."""
+    from grader.render.sheets import arrays
+
+    if lang == "zh":
+        require_chinese_font()
+    browser, folder = printer
+    step = registry.get("step19")
+    model = arrays.sheet_model(step, SEED, "html", lang, kind)
+    html = folder / f"step19-{kind}-{lang}.html"
+    html.write_text(sheets.render(model), encoding="utf-8")
+    browser.open(html.as_uri())
+    name_line = i18n.text(sheet_model.MESSAGES, "name_line", lang) + \
+        ("" if lang == "zh" else " ") + "_" * 24
+    first_given = numbers.given_number(step.reference(SEED)["W"][0][0])
+    for paper, (width, height) in PAPERS.items():
+        pdf = html.with_name(f"{html.stem}-{paper}.pdf")
+        pdf.write_bytes(base64.b64decode(browser.call("Page.printToPDF", paperWidth=width,
+                                                      paperHeight=height)["data"]))
+        pages = page_texts(pdf)
+        assert len(pages) >= 2, paper
+        assert_every_page_has_name_and_number(
+            pages, name_line,
+            lambda n, total: i18n.text(html_page.MESSAGES, "page", lang, page=n, pages=total))
+        given = [p for p in pages if flat(model["label"]["given"]) in flat(p)]
+        assert given and first_given in given[0]
+        for answer in model["answers"]:
+            assert [p for p in pages if flat(answer["heading_after"]) in flat(p)], \
+                (answer["key"], paper)

@@ -240,13 +240,59 @@ def test_problem_with_a_loss(loss, output):
         assert sum(round(100 * t) for t in data["y_target"]) == 100
 
 
+# δ⁽³⁾ = ∂L/∂y of each loss of one sigmoid output, as the step table writes it for step 1
+STEP1 = {"half_squared_error": lambda y, t: y - t,
+         "mean_squared_error": lambda y, t: 2 * (y - t),
+         "binary_cross_entropy": lambda y, t: (y - t) / (y * (1 - y))}
+
+
 @pytest.mark.parametrize("loss", ["mean_squared_error", "binary_cross_entropy"])
-def test_the_seed_network_gives_steps_for_the_lessons_loss_only(loss):
-    """The numbered steps' formulas are the lesson's ½(y − y_target)²: no steps for another."""
+def test_the_seed_network_gives_steps_for_every_loss_of_one_sigmoid_output(loss):
+    """The lesson's steps hold for any loss of its one sigmoid output: step 1 is that loss's
+    ∂L/∂y, every later step carries it back through y(1 − y) as the lesson does."""
     assert problem_json("--seed", "2", "--loss", "half_squared_error") == \
         problem_json("--seed", "2")
     other = problem_json("--seed", "2", "--loss", loss)
-    assert other["layers"] == [2, 3, 2, 1] and other["loss"] == loss and "steps" not in other
+    assert other["layers"] == [2, 3, 2, 1] and other["loss"] == loss
+    y, t = other["forward"]["y"][0], other["y_target"][0]
+    assert other["steps"]["step1"] == pytest.approx(STEP1[loss](y, t), rel=1e-12)
+    assert other["steps"]["step2"] == pytest.approx(other["gradients"]["W3"][0][0], rel=1e-9)
+    assert other["steps"]["step13"] == pytest.approx(other["gradients"]["W1"][0][0], rel=1e-9)
+    assert other["steps"] != problem_json("--seed", "2")["steps"]
+
+
+@pytest.mark.parametrize("loss", list(STEP1))
+def test_show_follows_the_loss_and_agrees_with_problem(loss):
+    """show --loss: step 1's formula is the loss's, its numbers those of problem --loss."""
+    data = problem_json("--seed", "4", "--loss", loss)
+    shown = json.loads(invoke("show", "step1", "--seed", 4, "--loss", loss, "--json").output)
+    one = registry.for_loss(registry.get("step1"), loss)
+    assert shown["formula_text"] == one.formula_text
+    assert shown["forward"]["y"] == data["forward"]["y"][0]
+    assert shown["forward"]["L"] == data["forward"]["L"]
+    later = json.loads(invoke("show", "step5", "--seed", 4, "--loss", loss, "--json").output)
+    assert later["upstream"]["delta3"] == data["steps"]["step1"]
+    text = invoke("show", "step0", "--seed", 4, "--loss", loss, "--lang", "en").output
+    loss_row = registry.for_loss(registry.get("step0"), loss).formula_text.split(";  ")[-1]
+    assert loss_row in text
+    assert (loss == "half_squared_error") == ("½(y − y_target)²" in text)
+
+
+@pytest.mark.parametrize("command", [["show", "step1"], ["sheet"], ["problem"]])
+@pytest.mark.parametrize("lang, words", [("en", "needs at least 2 outputs"),
+                                         ("zh", "至少需要 2 个输出")])
+def test_softmax_is_refused_for_the_lessons_network(command, lang, words):
+    outcome = invoke(*command, "--loss", "softmax_cross_entropy", "--lang", lang)
+    assert outcome.exit_code == 2 and words in outcome.output
+    assert "Traceback" not in outcome.output
+
+
+@pytest.mark.parametrize("lang, words", [("en", "--loss is for the lesson's network"),
+                                         ("zh", "--loss 只用于课文的网络")])
+def test_show_refuses_another_loss_for_an_array_step(lang, words):
+    outcome = invoke("show", "step19", "--loss", "mean_squared_error", "--lang", lang)
+    assert outcome.exit_code == 2 and words in outcome.output
+    assert invoke("show", "step19", "--loss", "half_squared_error").exit_code == 0
 
 
 @pytest.mark.parametrize("lang,message", [("en", "unknown loss 'hinge'; choose from "
@@ -368,3 +414,12 @@ def test_check_path_imports_no_sympy_or_jinja2(tmp_path):
 
 def test_repository_layout():
     assert (ROOT / "pyproject.toml").is_file() and (ROOT / "grader" / "__main__.py").is_file()
+
+
+@pytest.mark.parametrize("command, options", [("show", ["--loss"]), ("sheet", ["--loss", "--step"])])
+def test_the_new_options_are_in_the_help_in_both_languages(command, options):
+    text = invoke(command, "--help").output
+    for option in options:
+        (line,) = [l for l in re.split(r"\n  (?=-)", text) if l.lstrip().startswith(option + " ")]
+        assert " / " in line and CJK.search(line), line
+    assert "binary_cross_entropy" in text

@@ -590,3 +590,32 @@ def test_the_lesson_is_never_called_the_seed():
     assert not wrong, wrong
     assert reporters.text(reporters.MESSAGES, "uses", "en") == "The lesson's formula uses:"
     assert reporters.text(reporters.MESSAGES, "uses", "zh") == "课文公式用到："
+
+
+# --- Chinese punctuation -----------------------------------------------------------------------
+
+# A half-width colon, comma, semicolon, full stop, ! ? or bracket beside a Chinese character.
+HALF_WIDTH_BESIDE_CHINESE = re.compile(r"[\u4e00-\u9fff][:,;.!?()]|[(:,;][\u4e00-\u9fff]|"
+                                       r"[\u4e00-\u9fff] [:,;]")
+
+
+def _chinese_texts():
+    """Every Chinese message of every table, the step table's prose and the losses' hints."""
+    from grader.steps import registry
+
+    for module, name in _tables():
+        value = getattr(MODULES[module], name)
+        for key, entry in ({name: value} if _is_pair(value) else value).items():
+            yield f"{module}.{name}[{key}]", entry["zh"]
+    for step in registry.STEPS:
+        for field in ("title", "meaning", "goal"):
+            yield f"{step.id}.{field}", getattr(step, field)["zh"]
+        for level, hint in step.hints.items():
+            yield f"{step.id}.hint{level}", hint["zh"]
+    for loss, rows in registry.LOSS_ROWS.items():
+        yield f"LOSS_ROWS[{loss}]", rows["chain"]["zh"]
+
+
+@pytest.mark.parametrize("where, text", list(_chinese_texts()))
+def test_chinese_uses_full_width_punctuation(where, text):
+    assert not HALF_WIDTH_BESIDE_CHINESE.search(text), (where, text)

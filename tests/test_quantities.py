@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from conftest import MANY_SEEDS
@@ -99,8 +100,8 @@ def test_finite_difference_names_and_values(seed):
 
 @pytest.mark.parametrize("layers,activation,loss", [
     ((3, 4, 2), "sigmoid", "half_squared_error"), ((2, 3, 2, 1), "tanh", "half_squared_error"),
-    ((2, 3, 2, 1), "sigmoid", "binary_cross_entropy"),
-    ((2, 3, 2, 1), "sigmoid", "mean_squared_error")])
+    ((2, 3, 2, 2), "sigmoid", "softmax_cross_entropy"),
+    ((2, 3, 2, 1), "relu", "binary_cross_entropy")])
 def test_named_values_are_only_for_the_seed_network(layers, activation, loss):
     problem = generate(0, layers=layers, activation=activation, loss=loss)
     assert not quantities.is_seed_network(problem)
@@ -109,6 +110,31 @@ def test_named_values_are_only_for_the_seed_network(layers, activation, loss):
     with pytest.raises(UsageError, match="half_squared_error"):
         quantities.finite_difference(problem)
     assert quantities.is_seed_network(generate(0))
+
+
+def test_the_steps_hold_for_every_loss_of_one_sigmoid_output():
+    assert quantities.step_losses() == ("half_squared_error", "mean_squared_error",
+                                        "binary_cross_entropy")
+    for loss in quantities.step_losses():
+        assert quantities.is_seed_network(generate(0, loss=loss))
+
+
+@pytest.mark.parametrize("loss", ["mean_squared_error", "binary_cross_entropy"])
+def test_the_named_values_of_another_loss_are_the_engines(loss):
+    """δ⁽³⁾ is the loss's own ∂L/∂y (grader.engine.losses), L its value, and every later
+    gradient agrees with central differences of that loss."""
+    from grader.engine import losses
+
+    problem = generate(6, loss=loss)
+    values = quantities.reference(problem)
+    assert values["delta3"] == losses.gradient(loss, problem.y_target * 0 + values["y"],
+                                               problem.y_target)[0]
+    assert values["L"] == losses.value(loss, np.array([values["y"]]), problem.y_target,
+                                       np.array([values["z3"]]))
+    numeric = quantities.finite_difference(problem)
+    for name in ("delta3", "dL_dv1", "dL_dh1_2", "dL_dw1_12", "dL_db1_3"):
+        assert tolerances.relative_error(numeric[name], values[name]) \
+            <= tolerances.FINITE_DIFFERENCE_RELATIVE, name
 
 
 def test_finite_differences_are_computed_only_when_read(monkeypatch):

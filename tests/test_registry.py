@@ -257,3 +257,21 @@ def test_a_deliberate_change_says_the_same():
     step18 = registry.get("step18")
     assert step18.formula_text.replace(";  ", " for every parameter p, ") \
         == BY_HAND["step18"]["formula_text"]
+
+
+def test_the_loss_rows_cover_every_loss_the_steps_hold_for():
+    """One row of L and one of δ⁽³⁾ per loss of one sigmoid output; the lesson's are step 0's
+    and step 1's own, and another loss changes those two steps only."""
+    from grader.steps import quantities
+
+    assert tuple(registry.LOSS_ROWS) == quantities.step_losses()
+    lesson = registry.LOSS_ROWS["half_squared_error"]
+    assert registry.get("step0").expression["L"] == lesson["L"]
+    assert registry.get("step1").expression == lesson["delta3"]
+    for loss, own in registry.LOSS_ROWS.items():
+        changed = [step.id for step in registry.STEPS if registry.for_loss(step, loss) is not step]
+        assert changed == ([] if loss == "half_squared_error" else ["step0", "step1"])
+        assert registry.for_loss(registry.get("step0"), loss).expression["L"] == own["L"]
+        step1 = registry.for_loss(registry.get("step1"), loss)
+        assert step1.expression == own["delta3"] and step1.hints[2] == own["chain"]
+        assert registry.for_loss(registry.get("step1"), loss) is step1         # kept

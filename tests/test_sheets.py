@@ -870,3 +870,91 @@ def test_chinese_sheets_use_full_width_punctuation(fmt, kind):
         out = re.sub(r"\$[^$]*\$", "", out)
     assert not re.findall(r".{0,12}[\u4e00-\u9fff][:,;.!?].{0,12}", out)
     assert "姓名：" in out and ("。" in out)
+
+
+# --- another loss of the lesson's network (--loss) ------------------------------------------
+
+OTHER_LOSSES = ("mean_squared_error", "binary_cross_entropy")
+
+
+@pytest.mark.parametrize("loss", OTHER_LOSSES)
+def test_a_sheet_with_another_loss_is_the_problem_commands_numbers(loss):
+    """sheet --loss, its key and problem --loss --json agree: step 1 is the loss's ∂L/∂y,
+    L its value, and every later step follows from them."""
+    result = CliRunner().invoke(main, ["problem", "--seed", "5", "--loss", loss, "--json"])
+    data = json.loads(result.output)
+    m = sheets.sheet_model(5, "md", "en", "key", loss=loss)
+    steps = {row["id"]: key_number(row["key"]) for row in m["steps"]}
+    assert set(steps) == set(data["steps"])
+    for step_id, value in data["steps"].items():
+        assert steps[step_id] == pytest.approx(value, rel=KEY_RELATIVE)
+    forward = {row["quantity"]: key_number(row["key"]) for row in m["forward"]}
+    assert forward["L"] == pytest.approx(data["forward"]["L"], rel=KEY_RELATIVE)
+    assert forward["y"] == pytest.approx(data["forward"]["y"][0], rel=KEY_RELATIVE)
+    assert [float(g["value"]) for g in m["inputs"]] == data["x"] + data["y_target"] + [data["eta"]]
+    cli = CliRunner().invoke(main, ["sheet", "--seed", "5", "--loss", loss, "--format", "md",
+                                    "--answers", "--lang", "en"])
+    assert cli.exit_code == 0 and cli.output == sheets.render(m)
+
+
+@pytest.mark.parametrize("loss", OTHER_LOSSES)
+@pytest.mark.parametrize("fmt", sheets.FORMATS)
+def test_step_one_and_the_loss_row_are_the_losss_own(loss, fmt):
+    step0 = registry.for_loss(registry.get("step0"), loss)
+    step1 = registry.for_loss(registry.get("step1"), loss)
+    lesson = registry.get("step1")
+    assert step1.formula != lesson.formula and step1.title == lesson.title
+    m = sheets.sheet_model(2, fmt, "en", "key", loss=loss, scaffold="full")
+    assert m["steps"][0]["formula"] == typeset.math(step1.formula, fmt, display=True)
+    (loss_row,) = [row for row in m["forward"] if row["quantity"] == "L"]
+    (_, source), = [item for item in step0.expression.items() if item[0] == "L"]
+    assert loss_row["formula"] == typeset.math(
+        sheet_model.expression.render(sheet_model.expression.parse(source)), fmt)
+    # the later steps are the lesson's, read with this loss's δ⁽³⁾
+    assert [row["formula"] for row in m["steps"][1:]] == [
+        typeset.math(step.formula, fmt, display=True) for step in registry.SEED_STEPS[1:]]
+    equation = sheet_model.expression.equation(("L",), source, latex=False)
+    assert equation in " ".join(sheets.sheet_model(2, "md", lang, "blank", loss=loss)
+                                ["label"]["intro"] for lang in ("en", "zh"))
+    assert f"--loss {loss}" in m["label"]["seed_line"].replace("-{}", "-").replace("\\_", "_")
+    # step 1's hint on the chain rule is the loss's own; its formula the loss's at level 3
+    hints = sheets.sheet_model(2, "html", "zh", "interactive", loss=loss)["steps"][0]["hints"]
+    assert hints[1].startswith(registry.LOSS_ROWS[loss]["chain"]["zh"])
+    assert step1.formula_text in hints[2] or step1.hints[3]["zh"] in hints[2]
+
+
+def test_the_lessons_loss_named_is_the_default_sheet():
+    for fmt in sheets.FORMATS:
+        assert sheets.sheet(3, fmt, "zh", "key", loss="half_squared_error") == \
+            sheets.sheet(3, fmt, "zh", "key")
+    named = CliRunner().invoke(main, ["sheet", "--seed", "3", "--loss", "half_squared_error",
+                                      "--format", "tex", "--lang", "en"])
+    assert named.exit_code == 0 and named.output == sheets.sheet(3, "tex", "en", "blank")
+
+
+def test_a_roster_with_another_loss(tmp_path):
+    roster = write_roster(tmp_path / "class.csv", "student\nann\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["sheet", "--roster", str(roster), "--out", str(out),
+                                       "--answers", "--loss", "binary_cross_entropy"],
+                                env={"BPGRADE_SECRET": "k"})
+    assert result.exit_code == 0, result.output
+    seed = student_seed("k", "ann")
+    key = (out / f"{class_set.file_stem('ann')}.key.html").read_text(encoding="utf-8")
+    assert key == sheets.sheet(seed, "html", "en", "key", student="ann",
+                               loss="binary_cross_entropy")
+    refused = CliRunner().invoke(main, ["sheet", "--roster", str(roster), "--out",
+                                        str(tmp_path / "none"), "--loss",
+                                        "softmax_cross_entropy"], env={"BPGRADE_SECRET": "k"})
+    assert refused.exit_code == 2 and "2 outputs" in refused.output
+    assert not (tmp_path / "none").exists()
+
+
+@pytest.mark.parametrize("fmt, kind", [("md", "key"), ("tex", "blank"), ("html", "interactive")])
+def test_chinese_sheets_with_another_loss_use_full_width_punctuation(fmt, kind):
+    out = sheets.sheet(7, fmt, "zh", kind, loss="binary_cross_entropy")
+    if fmt == "html":
+        out = re.sub(r"<(style|script|math)\b.*?</\1>", "", out, flags=re.S)
+    else:
+        out = re.sub(r"\$[^$]*\$", "", out)
+    assert not re.findall(r".{0,12}[\u4e00-\u9fff][:,;.!?].{0,12}", out)

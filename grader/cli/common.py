@@ -15,12 +15,15 @@ from pathlib import Path
 
 import click
 
-from .. import i18n
+from .. import i18n, notation
 from ..errors import BpgradeError, UsageError
 
 MESSAGES = {
     "cannot_write": {"en": "cannot use {path}, cannot write there: {reason}",
                      "zh": "无法使用 {path}，无法写入：{reason}"},
+    "loss_needs_lesson": {"en": "--loss is for the lesson's network; {step} works on a network "
+                                "of its own, with the lesson's loss",
+                          "zh": "--loss 只用于课文的网络；{step} 用的是它自己的网络和课文的损失函数"},
 }
 
 HELP_OPTION_HELP = "Show this message and exit. / 显示本帮助并退出。"
@@ -66,6 +69,22 @@ def _checked(parse_name: str, what: str):
 layers_option = _checked("parse_layers", "--layers 2,3,2,1")
 activation_option = _checked("parse_activation", "--activation")
 loss_option = _checked("parse_loss", "--loss")
+
+# --loss of show and sheet: the lesson's network with another loss of its one sigmoid output.
+LESSON_LOSS_OPTION = click.option(
+    "--loss", callback=loss_option, default=notation.SEED_LOSS, show_default=True,
+    metavar="|".join(notation.LOSSES),
+    help="The loss of the lesson's network: step 1's formula, L and every value follow it "
+         "(softmax_cross_entropy needs 2 outputs, the lesson's network has 1). / 课文网络的"
+         "损失函数：第 1 步的公式、L 和所有数值都随之改变（softmax_cross_entropy 需要 2 个"
+         "输出，课文的网络只有 1 个）。")
+
+
+def lesson_loss(step, loss: str, lang: str) -> None:
+    """--loss other than the lesson's is for the lesson's network: refused for a step whose
+    answers are arrays, which draws a network of its own."""
+    if step is not None and step.arrays and loss != notation.SEED_LOSS:
+        raise UsageError(i18n.text(MESSAGES, "loss_needs_lesson", lang, step=step.id))
 
 
 class LibraryError(click.ClickException):

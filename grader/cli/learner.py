@@ -9,7 +9,8 @@ import click
 
 from .. import i18n, notation
 from ..errors import UsageError
-from .common import LANG_OPTION, activation_option, layers_option, loss_option, main
+from .common import (LANG_OPTION, LESSON_LOSS_OPTION, activation_option, layers_option,
+                     lesson_loss, loss_option, main)
 
 MESSAGES = {
     "no_steps": {"en": "name a step (bpgrade check step7) or use --all",
@@ -162,10 +163,11 @@ def list_steps(exercises, seed, timeout, as_json, lang):
 @click.argument("step")
 @EXERCISES_OPTION
 @SEED_OPTION
+@LESSON_LOSS_OPTION
 @click.option("--json", "as_json", is_flag=True,
               help="Print the values as JSON. / 以 JSON 输出数值。")
 @LANG_OPTION
-def show(step, exercises, seed, as_json, lang):
+def show(step, exercises, seed, loss, as_json, lang):
     """Your numbers for STEP, the values net holds, the lesson as your stub shows it. /
     查看某一步的数值、net 提供的值，以及你的练习文件所显示的课文内容。"""
     import json
@@ -176,7 +178,9 @@ def show(step, exercises, seed, as_json, lang):
     from ..steps.problem_data import step_view
 
     setup = _settings(exercises, seed, lang)
-    view = step_view(generate(setup.seed), registry.get(step, setup.lang), setup.scaffold)
+    chosen = registry.get(step, setup.lang)
+    lesson_loss(chosen, loss, setup.lang)
+    view = step_view(generate(setup.seed, lang=setup.lang, loss=loss), chosen, setup.scaffold)
     if as_json:
         click.echo(json.dumps(view, ensure_ascii=False, indent=2))
     else:

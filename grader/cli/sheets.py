@@ -8,7 +8,7 @@ import click
 
 from .. import i18n
 from ..errors import UsageError
-from .common import LANG_OPTION, SECRET_FILE_OPTION, main
+from .common import LANG_OPTION, LESSON_LOSS_OPTION, SECRET_FILE_OPTION, lesson_loss, main
 
 MESSAGES = {
     "seed_or_roster": {"en": "give --seed N for one sheet or --roster FILE --out DIR for a class, "
@@ -25,6 +25,10 @@ MESSAGES = {
                      "zh": "已为 {students} 名学生写出练习卷到 {out}"
                            "（index.csv 列出学生、种子和文件）"},
     "wrote_sheet": {"en": "wrote {path}", "zh": "已写出 {path}"},
+    "not_an_array_step": {"en": "--step takes a step whose answers are arrays ({steps}); the "
+                                "lesson's steps 0–17 are all on the sheet without --step",
+                          "zh": "--step 只接受答案为数组的步骤（{steps}）；课文的第 0–17 步不用 "
+                                "--step 就都在练习卷上"},
 }
 
 
@@ -52,6 +56,12 @@ MESSAGES = {
                    "faded（先给公式，再用文字说出链式法则的各因子，最后只说目标）或 none"
                    "（只说目标）；答案卷总会写出每一步的算式。默认：工作区的设置"
                    "（bpgrade.toml），否则为 faded。")
+@click.option("--step", "step_name", default=None, metavar="STEP",
+              help="A sheet of one step whose answers are arrays (step19 …), on the network it "
+                   "draws from the seed (bpgrade show STEP --seed N): the arrays given, a blank "
+                   "of each answer's shape, the key worked out. / 只做一个答案为数组的步骤"
+                   "（step19 …）的练习卷，用该步骤由种子生成的网络（bpgrade show STEP --seed N）："
+                   "给出的数组、每个答案形状的空格，以及算出的答案。")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
               help="Paper size of the LaTeX document (HTML fits either when printed). / "
                    "LaTeX 文档的纸张大小（HTML 打印时两种都适用）。")
@@ -68,10 +78,11 @@ MESSAGES = {
                    "名单中学号所在的列（默认：按表头自动识别）。")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the roster's sheets. / 存放花名册各份练习卷的文件夹。")
+@LESSON_LOSS_OPTION
 @SECRET_FILE_OPTION
 @LANG_OPTION
-def sheet(seed, fmt, answers, static, scaffold, paper, output, roster, id_column, out, secret_file,
-          lang):
+def sheet(seed, fmt, answers, static, scaffold, step_name, paper, output, roster, id_column, out,
+          loss, secret_file, lang):
     """A practice sheet for one problem, or one per student of a roster.
     练习卷：单个题目，或按花名册为每个学生各生成一份。
 
@@ -79,6 +90,8 @@ def sheet(seed, fmt, answers, static, scaffold, paper, output, roster, id_column
     bpgrade sheet --seed 3 -o sheet.html            interactive, checks answers offline
     bpgrade sheet --seed 3 --answers --format tex   the answer key as a LaTeX document
     bpgrade sheet --seed 3 --scaffold full --static printable, every step with its formula
+    bpgrade sheet --seed 3 --loss binary_cross_entropy   the lesson's network, another loss
+    bpgrade sheet --step step19 --seed 3 -o step19.html  one layer in matrix form
     bpgrade sheet --roster class.csv --out sheets --secret-file secret.txt --answers
     """
     from ..learner import workspace
@@ -88,6 +101,15 @@ def sheet(seed, fmt, answers, static, scaffold, paper, output, roster, id_column
     if scaffold is None:              # the workspace's level, as show and the stubs follow it
         scaffold = workspace.settings(lang=lang).scaffold
     workspace.check_scaffold(scaffold, lang)
+    step = None
+    if step_name is not None:
+        from ..steps import registry
+
+        step = registry.get(step_name, lang)
+        if not step.arrays:
+            raise UsageError(i18n.text(MESSAGES, "not_an_array_step", lang, steps=i18n.pick(
+                i18n.LIST_SEPARATOR, lang).join(s.id for s in registry.ARRAY_STEPS)))
+    lesson_loss(step, loss, lang)
     if roster is not None:
         if seed is not None:
             raise UsageError(i18n.text(MESSAGES, "seed_or_roster", lang))
@@ -100,7 +122,7 @@ def sheet(seed, fmt, answers, static, scaffold, paper, output, roster, id_column
         secret = course_secret(secret_file, roster, lang)
         written = sheets.roster(roster, out, secret, fmt=fmt, lang=lang, answers=answers,
                                 static=static, paper=paper, scaffold=scaffold,
-                                id_column=id_column)
+                                id_column=id_column, loss=loss, step=step)
         click.echo(i18n.text(MESSAGES, "wrote_roster", lang, students=len(written), out=out),
                    err=True)
         return
@@ -109,7 +131,12 @@ def sheet(seed, fmt, answers, static, scaffold, paper, output, roster, id_column
     if id_column is not None:
         raise UsageError(i18n.text(MESSAGES, "id_column_needs_roster", lang))
     kind = sheets.kind_for(fmt, answers, static)
-    model = sheets.sheet_model(seed or 0, fmt, lang, kind, paper=paper, scaffold=scaffold)
+    if step is not None:
+        model = sheets.arrays.sheet_model(step, seed or 0, fmt, lang, kind, paper=paper,
+                                          scaffold=scaffold)
+    else:
+        model = sheets.sheet_model(seed or 0, fmt, lang, kind, paper=paper, scaffold=scaffold,
+                                   loss=loss)
     if output is None:
         click.echo(sheets.render(model), nl=False)
         return

@@ -29,10 +29,10 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-FUNCTIONS = {"sigmoid": _sigmoid}
+FUNCTIONS = {"sigmoid": _sigmoid, "log": math.log}
 # Functions a formula may show: (LaTeX, Unicode). L(p + ε) is the loss with p moved; it is
-# written, never evaluated.
-SHOWN_FUNCTIONS = {"sigmoid": (r"\sigma", "σ"), "L": ("L", "L")}
+# written, never evaluated. log is the natural logarithm of the cross-entropy.
+SHOWN_FUNCTIONS = {"sigmoid": (r"\sigma", "σ"), "log": (r"\log", "log"), "L": ("L", "L")}
 
 
 def num(value) -> tuple:

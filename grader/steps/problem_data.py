@@ -35,7 +35,8 @@ def as_dict(problem) -> dict:
             data["forward"][f"h{l + 1}"] = trace.h[l].tolist()
     data["forward"]["y"] = trace.y.tolist()
     data["forward"]["L"] = trace.loss
-    # the numbered steps' formulas are the lesson's: its network and ½(y − y_target)² only
+    # the numbered steps are the lesson's: its network, with a loss of one sigmoid output
+    # (step 1's formula is that loss's: grader.steps.registry.for_loss)
     if quantities.is_seed_network(problem):
         reference = quantities.reference(problem)
         data["steps"] = {step.id: reference[step.answer] for step in registry.SEED_STEPS}
@@ -45,10 +46,14 @@ def as_dict(problem) -> dict:
 def step_view(problem, step, scaffold: str | None = None) -> dict:
     """What ``bpgrade show STEP`` displays: as much of the lesson as the stub at ``scaffold``
     shows (grader.steps.stubs: the formula, the factors in words, or the goal) and every value
-    ``net`` holds. What the stub does not show is None: the formula and the names it reads."""
+    ``net`` holds. What the stub does not show is None: the formula and the names it reads.
+    A lesson's step on a problem drawn with another loss reads as that loss makes it
+    (:func:`grader.steps.registry.for_loss`)."""
     from . import stubs
 
     scaffold = scaffold or stubs.DEFAULT_SCAFFOLD
+    if not step.arrays:
+        step = registry.for_loss(step, problem.loss)
     shown = stubs.support(step, scaffold)
     formula = shown == "formula"
     if step.arrays:                   # a matrix step: its own network, drawn from the seed

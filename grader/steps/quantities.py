@@ -15,7 +15,7 @@ from .. import notation
 from ..engine.backprop import backprop
 from ..engine.forward import forward
 from ..errors import UsageError
-from ..notation import GRADIENT, SEED_LAYERS, SEED_LOSS, UPDATED
+from ..notation import GRADIENT, LOSSES, SEED_LAYERS, SEED_LOSS, UPDATED
 
 
 def _layers(weights) -> tuple:
@@ -24,10 +24,11 @@ def _layers(weights) -> tuple:
 MESSAGES = {
     "not_seed_network": {
         "en": "the numbered steps are defined for the lesson's 2-3-2-1 sigmoid network with "
-              "L = ½(y − y_target)² (half_squared_error), not a {layers} {activation} one "
-              "with {loss}",
-        "zh": "编号的步骤只针对课文的 2-3-2-1 sigmoid 网络及其损失 L = ½(y − y_target)²"
-              "（half_squared_error），而不是使用 {loss} 的 {layers} {activation} 网络"},
+              "its one sigmoid output (the lesson's L = ½(y − y_target)², half_squared_error, "
+              "or {losses}), not a {layers} {activation} one with {loss}",
+        "zh": "编号的步骤只针对课文的 2-3-2-1 sigmoid 网络及其唯一的 sigmoid 输出（课文的损失 "
+              "L = ½(y − y_target)²，即 half_squared_error，或 {losses}），而不是使用 {loss} 的 "
+              "{layers} {activation} 网络"},
 }
 
 def parameter_slots(weights, biases):
@@ -58,21 +59,29 @@ def layer_names(per_layer, stem: str, prefix: str = "", ends_at_output: bool = F
             for i, value in enumerate(layer, start=1)}
 
 
+def step_losses() -> tuple:
+    """The losses the numbered steps hold for: those of one sigmoid output (grader.notation.
+    LOSSES), whose δ⁽³⁾ = ∂L/∂y the steps carry back through y(1−y); the lesson's first."""
+    return tuple(loss for loss, output in LOSSES.items() if output == "sigmoid")
+
+
 def is_seed_network(problem) -> bool:
-    """Is ``problem`` the lesson's network and loss, the one its numbered steps are for?"""
+    """Is ``problem`` the lesson's network, with a loss its numbered steps are for?"""
     return (tuple(problem.layers) == SEED_LAYERS and problem.activation == "sigmoid"
-            and problem.loss == SEED_LOSS)
+            and problem.loss in step_losses())
 
 
 def require_seed_network(problem, lang: str | None = None) -> None:
     """UsageError (in ``lang``, else the locale's language) unless ``problem`` is the
     seed's network."""
     if not is_seed_network(problem):
-        from ..i18n import resolve, text
+        from ..i18n import LIST_SEPARATOR, pick, resolve, text
 
-        raise UsageError(text(MESSAGES, "not_seed_network", resolve(lang),
+        lang = resolve(lang)
+        others = pick(LIST_SEPARATOR, lang).join(l for l in step_losses() if l != SEED_LOSS)
+        raise UsageError(text(MESSAGES, "not_seed_network", lang,
                               layers="-".join(map(str, problem.layers)),
-                              activation=problem.activation, loss=problem.loss))
+                              activation=problem.activation, loss=problem.loss, losses=others))
 
 
 def inputs(problem) -> dict:
@@ -83,9 +92,10 @@ def inputs(problem) -> dict:
     return values
 
 
-def reference(problem) -> dict:
-    """Every named quantity of the seed network, from the forward and backward pass."""
-    require_seed_network(problem)
+def reference(problem, lang: str | None = None) -> dict:
+    """Every named quantity of the seed network, from the forward and backward pass (a problem
+    of another network is refused in ``lang``)."""
+    require_seed_network(problem, lang)
     trace = forward(problem)
     grads = backprop(problem, trace)
     values = inputs(problem)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 
 from ..errors import UsageError
+from ..notation import SEED_LOSS
 from .matrix import MatrixStep
 from .step import Prose, Row, Step, family
 from .step import words as _t       # short: the table below is mostly words
@@ -67,13 +68,46 @@ def __getattr__(name: str):
 _EPSILON = "1e-5"
 _TITLE_ONLY = _t("{quantity}", "{quantity}")
 
+# The lesson's loss and the others its one sigmoid output may have (grader.notation.LOSSES;
+# grader.engine.losses computes each): L, the last row of step 0; δ⁽³⁾ = ∂L/∂y, step 1's row;
+# and step 1's hint on the chain rule. Every later step reads δ⁽³⁾ and y(1−y), the same for
+# each loss. :func:`for_loss` gives the steps with another loss's rows.
+LOSS_ROWS = {
+    "half_squared_error": {
+        "L": "0.5*(y - y_target)**2", "delta3": "y - y_target",
+        "chain": _t("L is half the square of the gap between y and y_target. Differentiate "
+                    "the square with respect to y: the 2 that the exponent brings down cancels "
+                    "the ½, and the gap's own derivative with respect to y is 1.",
+                    "L 是 y 与 y_target 之差的平方的一半。把平方对 y 求导：指数落下来的 2 "
+                    "正好与 ½ 抵消，而这个差本身对 y 的导数是 1。")},
+    "mean_squared_error": {
+        "L": "(y - y_target)**2", "delta3": "2*(y - y_target)",
+        "chain": _t("With one output the mean is over one term: L is the square of the gap "
+                    "between y and y_target. Differentiate the square with respect to y: the "
+                    "exponent comes down as a factor 2, with nothing to cancel it, and the "
+                    "gap's own derivative with respect to y is 1.",
+                    "只有一个输出时，平均只对一项求：L 就是 y 与 y_target 之差的平方。把平方"
+                    "对 y 求导：指数落下来成为因子 2，没有别的数与它抵消，而这个差本身对 y "
+                    "的导数是 1。")},
+    "binary_cross_entropy": {
+        "L": "-(y_target*log(y) + (1 - y_target)*log(1 - y))",
+        "delta3": "(y - y_target)/(y*(1 - y))",
+        "chain": _t("L is minus the sum of two logarithms, y_target·log(y) and "
+                    "(1 − y_target)·log(1 − y). The derivative of log(u) is 1/u times u's own "
+                    "derivative, and the derivative of 1 − y with respect to y is −1. Put the "
+                    "two fractions over their common denominator y(1 − y).",
+                    "L 是两个对数项 y_target·log(y) 与 (1 − y_target)·log(1 − y) 之和的相反数。"
+                    "log(u) 的导数是 1/u 乘以 u 自身的导数，而 1 − y 对 y 的导数是 −1。"
+                    "把两个分式通分，公分母是 y(1 − y)。")},
+}
+
 STEPS = (
     Step(
         number=0, points=2, seed_step=False,
         rows=("h1_i = sigmoid(w1_i1*x1 + w1_i2*x2 + b1_i)",
               "h2_i = sigmoid(w2_i1*h1_1 + w2_i2*h1_2 + w2_i3*h1_3 + b2_i)",
               "y = sigmoid(v1*h2_1 + v2*h2_2 + b3)",
-              "L = 0.5*(y - y_target)**2"),
+              f"L = {LOSS_ROWS[SEED_LOSS]['L']}"),
         prose=Prose(
             title=_t("The forward pass", "前向传播"),
             meaning=_t("Run the network once: every hidden activation, the output y and the loss L.",
@@ -99,7 +133,7 @@ STEPS = (
     ),
     Step(
         number=1,
-        rows=("delta3 = y - y_target",),
+        rows=(f"delta3 = {LOSS_ROWS[SEED_LOSS]['delta3']}",),
         prose=Prose(
             title=_t("{quantity}, the output error", "{quantity}，输出误差"),
             meaning=_t("How fast L changes as the output y moves.", "输出 y 变化时损失 L 变化的快慢。"),
@@ -110,11 +144,7 @@ STEPS = (
                      "y 和 L 之间没有别的量：损失直接由输出算出，所以还用不到链式法则，也没有"
                      "前面的步骤可以复用。这里求出的 δ⁽³⁾ 是课文复用的第一个值，后面每一步都从"
                      "它出发。"),
-            chain=_t("L is half the square of the gap between y and y_target. Differentiate "
-                     "the square with respect to y: the 2 that the exponent brings down cancels "
-                     "the ½, and the gap's own derivative with respect to y is 1.",
-                     "L 是 y 与 y_target 之差的平方的一半。把平方对 y 求导：指数落下来的 2 "
-                     "正好与 ½ 抵消，而这个差本身对 y 的导数是 1。")),
+            chain=LOSS_ROWS[SEED_LOSS]["chain"]),
     ),
     *family(
         2, "j", "dL_dvj = delta3*y*(1 - y)*h2_j",
@@ -453,6 +483,30 @@ def get(name, lang: str = "en") -> Step:
 
         raise UsageError(pick(_NOT_A_STEP, lang).format(name=name, valid=valid_ids_text()))
     return BY_ID[step_id]
+
+
+_FOR_LOSS = {}
+
+
+def for_loss(step: Step, loss: str) -> Step:
+    """``step`` on the lesson's network drawn with ``loss`` (a key of :data:`LOSS_ROWS`): a
+    row of L or of δ⁽³⁾ is that loss's, and so is δ⁽³⁾'s hint on the chain rule; every other
+    step is the lesson's as it is."""
+    from ..records import replace
+
+    own = LOSS_ROWS[loss]
+    if loss == SEED_LOSS:
+        return step
+    if (step.id, loss) not in _FOR_LOSS:
+        lefts = [row.split(" = ", 1)[0] if isinstance(row, str) else None for row in step.rows]
+        changed = step
+        if any(left in own for left in lefts):
+            rows = tuple(f"{left} = {own[left]}" if left in own else row
+                         for left, row in zip(lefts, step.rows))
+            prose = replace(step.prose, chain=own["chain"]) if "delta3" in lefts else step.prose
+            changed = replace(step, rows=rows, prose=prose)
+        _FOR_LOSS[step.id, loss] = changed
+    return _FOR_LOSS[step.id, loss]
 
 
 def total_points() -> int:

@@ -12,11 +12,13 @@ from pathlib import Path
 
 from ... import i18n
 from ...errors import UsageError
+from ...notation import SEED_LOSS
 from ...records import Record
 from ...roster import read_roster
 from .output import (DRAWING_SUFFIX, EXTENSIONS, MESSAGES as OUTPUT_MESSAGES, files, kind_for,
                      save)
 from ...steps.stubs import DEFAULT_SCAFFOLD
+from . import arrays
 from .model import view
 
 
@@ -41,11 +43,14 @@ def file_stem(student: str) -> str:
 
 def roster(path: Path, out: Path, secret: str, fmt: str = "html", lang: str = "en",
            answers: bool = False, static: bool = False, paper: str = "a4",
-           scaffold: str = DEFAULT_SCAFFOLD, id_column: str | None = None) -> list:
+           scaffold: str = DEFAULT_SCAFFOLD, id_column: str | None = None,
+           loss: str = SEED_LOSS, step=None) -> list:
     """One sheet (and key) per student into ``out``, plus ``index.csv``; byte-stable output.
     A Markdown sheet and its key share one drawing, ``<stem>.svg``. Every file is made before
     any is written, and they are written all or none (a folder made for them is removed).
-    ``id_column`` names the roster's id column (default: found as :mod:`grader.roster` says)."""
+    ``id_column`` names the roster's id column (default: found as :mod:`grader.roster` says);
+    ``loss``: the lesson's network drawn with that loss, as ``bpgrade problem --loss``;
+    ``step``: a step whose answers are arrays, each student's sheet of it (:mod:`.arrays`)."""
     from ...engine.generators import generate
     from ...steps.quantities import reference
     from ...engine.seeds import student_seed
@@ -56,18 +61,26 @@ def roster(path: Path, out: Path, secret: str, fmt: str = "html", lang: str = "e
     texts, written = {}, []
     for student in students:
         seed = student_seed(secret, student)
-        problem = generate(seed)
-        values = reference(problem)
+        if step is not None:
+            values = step.reference(seed)
+
+            def model(which):
+                return arrays.view(step, values, seed, fmt, lang, which, student, paper,
+                                   scaffold)
+        else:
+            problem = generate(seed, lang=lang, loss=loss)
+            values = reference(problem, lang)
+
+            def model(which):
+                return view(problem, values, fmt, lang, which, student, paper, scaffold)
         stem = file_stem(student)
         drawing_at = out / f"{stem}{DRAWING_SUFFIX}"
         name = f"{stem}.{EXTENSIONS[fmt]}"
-        texts.update(files(view(problem, values, fmt, lang, kind, student, paper, scaffold),
-                           out / name, drawing_at))
+        texts.update(files(model(kind), out / name, drawing_at))
         key_name = ""
         if answers:
             key_name = f"{stem}.key.{EXTENSIONS[fmt]}"
-            texts.update(files(view(problem, values, fmt, lang, "key", student, paper, scaffold),
-                               out / key_name, drawing_at))
+            texts.update(files(model("key"), out / key_name, drawing_at))
         written.append(RosterSheet(student, seed, name, key_name))
     lines = [["student", "seed", "sheet", "key"]] + [
         [s.student, str(s.seed), s.sheet, s.key] for s in written]

@@ -23,18 +23,19 @@ TEX_UNIT = "0.50pt"             # one SVG unit in LaTeX's picture environment
 PARAMETERS_PER_ROW = 2          # (symbol, value) pairs per line of the parameter table
 SIGMOID = r"\sigma(z) = \frac{1}{1 + e^{-z}}"
 WEIGHT_CONVENTION = r"w_{ij}^{(l)}"
+PERCENT = f"{HAND_RELATIVE * 100:g}%"        # the tolerance, as the sheet states it
 
 MESSAGES = {
     "title": {"en": "Backpropagation practice sheet", "zh": "反向传播练习卷"},
     "key_title": {"en": "Backpropagation practice sheet: answer key", "zh": "反向传播练习卷：答案"},
-    "seed_line": {"en": "Seed {seed}: the same numbers as bpgrade problem --seed {seed}.",
-                  "zh": "种子 {seed}：与 bpgrade problem --seed {seed} 的数字相同。"},
+    "seed_line": {"en": "Seed {seed}: the same numbers as {command}.",
+                  "zh": "种子 {seed}：与 {command} 的数字相同。"},
     "student_line": {"en": "Student: {student}", "zh": "学生：{student}"},
     "name_line": {"en": "Name:", "zh": "姓名："},
-    "intro": {"en": "The problem: a 2-3-2-1 sigmoid network with loss L = ½(y − y_target)². "
+    "intro": {"en": "The problem: a 2-3-2-1 sigmoid network with loss {loss}. "
                     "Compute every blank by hand, in order, from the numbers given; later steps "
                     "reuse earlier results.",
-              "zh": "题目：一个 2-3-2-1 的 sigmoid 网络，损失 L = ½(y − y_target)²。"
+              "zh": "题目：一个 2-3-2-1 的 sigmoid 网络，损失 {loss}。"
                     "按顺序用给出的数字手算每个空格；后面的步骤会复用前面的结果。"},
     "tolerance": {"en": "Write 4 significant digits. An answer counts as right when it agrees "
                         "with the key to {digits} significant digits (relative error at most "
@@ -88,28 +89,43 @@ MESSAGES = {
 
 LABELS = ("network", "network_drawing", "given", "inputs", "parameters", "forward", "backward",
           "update_intro", "quantity", "formula", "value", "your_value", "check", "hint", "key",
-          "name_line", "sentence_end", "intro", "interactive_help")
+          "name_line", "sentence_end", "interactive_help")
 
 
-def _labels(problem, fmt: str, lang: str, kind: str, student: str | None) -> dict:
+def problem_command(seed: int, loss: str = notation.SEED_LOSS) -> str:
+    """The command that shows the sheet's numbers: ``bpgrade problem --seed N`` (and its
+    ``--loss`` where it is not the lesson's)."""
+    words = ["bpgrade", "problem", "--seed", str(seed)]
+    return " ".join(words + (["--loss", loss] if loss != notation.SEED_LOSS else []))
+
+
+def common_labels(fmt: str, lang: str, student: str | None) -> dict:
+    """The words every sheet has: headings, the name and student lines, the tolerance."""
     label = {key: prose(i18n.text(MESSAGES, key, lang), lang, fmt) for key in LABELS}
+    label["student_line"] = (prose(i18n.text(MESSAGES, "student_line", lang, student=student),
+                                   lang, fmt) if student is not None else "")
+    label["tolerance"] = prose(i18n.text(MESSAGES, "tolerance", lang, digits=HAND_DIGITS,
+                                         percent=PERCENT), lang, fmt)
+    return label
+
+
+def _labels(problem, fmt: str, lang: str, kind: str, student: str | None,
+            loss_equation: str) -> dict:
+    label = common_labels(fmt, lang, student)
+    label["intro"] = prose(i18n.text(MESSAGES, "intro", lang, loss=loss_equation), lang, fmt)
     # The caption around the convention's symbol, which is set as math like the rest.
     before, after = i18n.text(MESSAGES, "network_caption", lang, weight="\0").split("\0")
     label["network_caption"] = prose(before, lang, fmt)
     label["network_caption_after"] = prose(after, lang, fmt)
     label["title"] = prose(i18n.text(MESSAGES, "key_title" if kind == "key" else "title", lang),
                            lang, fmt)
-    label["seed_line"] = prose(i18n.text(MESSAGES, "seed_line", lang, seed=problem.seed), lang,
-                               fmt)
-    label["student_line"] = (prose(i18n.text(MESSAGES, "student_line", lang, student=student),
-                                   lang, fmt) if student is not None else "")
+    label["seed_line"] = prose(i18n.text(MESSAGES, "seed_line", lang, seed=problem.seed,
+                                         command=problem_command(problem.seed, problem.loss)),
+                               lang, fmt)
     label["update_heading"] = prose(
         i18n.text(MESSAGES, "update", lang, eta=given_number(problem.eta)), lang, fmt)
-    percent = f"{HAND_RELATIVE * 100:g}%"
-    label["tolerance"] = prose(i18n.text(MESSAGES, "tolerance", lang, digits=HAND_DIGITS,
-                                         percent=percent), lang, fmt)
     label["update_tolerance"] = prose(i18n.text(MESSAGES, "update_tolerance", lang,
-                                                digits=HAND_DIGITS, percent=percent), lang, fmt)
+                                                digits=HAND_DIGITS, percent=PERCENT), lang, fmt)
     return label
 
 
@@ -129,16 +145,52 @@ def lesson(step, scaffold: str, kind: str) -> dict:
             "factors": step.factors if shows == "factors" else None}
 
 
+def check_kind(fmt: str, lang: str, kind: str) -> None:
+    """A format and kind of sheet that exist, or a UsageError."""
+    if fmt not in FORMATS:
+        raise UsageError(i18n.text(MESSAGES, "bad_format", lang, value=fmt))
+    if kind not in KINDS or (kind == "interactive" and fmt != "html"):
+        raise UsageError(i18n.text(MESSAGES, "bad_kind", lang, value=kind))
+
+
+def page(seed, title: str, fmt: str, lang: str, kind: str, student: str | None,
+         paper: str, expected: dict, changes: dict | None = None) -> dict:
+    """What every sheet's page has besides its sections: its kind, the running header of a
+    printed page (who, ``title`` and seed, page number), the LaTeX set-up and, on an
+    interactive sheet, the values its boxes are checked against (``expected``, and an
+    update's ``changes``)."""
+    messages = {key: i18n.text(MESSAGES, key, lang)
+                for key in ("right", "wrong", "not_a_number", "score")}
+    return {
+        "lang": lang, "fmt": fmt, "kind": kind, "seed": str(seed),
+        "interactive": kind == "interactive", "show_key": kind == "key",
+        # Printed on every page: who (a name line, or the student's id) and the page number.
+        "print_header": css_string(_who(lang, student) + ("" if student is not None
+                                                          else "_" * 24)),
+        "print_title": css_string(f"{title} · {seed}"),
+        "print_page": page_counter(lang),
+        "tex_header": prose(_who(lang, student), lang, "tex") if fmt == "tex" else "",
+        "tex": {"paper": PAPERS.get(paper, PAPERS["a4"]), "unit": TEX_UNIT,
+                "parameter_columns": "l" * (2 * PARAMETERS_PER_ROW),
+                "parameter_span": str(2 * PARAMETERS_PER_ROW)},
+        # For the browser check: data, not visible text (a <script type="application/json">).
+        "check_data": script_json({"expected": expected, "changes": changes or {},
+                                   "relative": HAND_RELATIVE,
+                                   "floor": FLOOR, "messages": messages})
+        if kind == "interactive" else "",
+    }
+
+
 def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str = "blank",
          student: str | None = None, paper: str = "a4",
          scaffold: str = stubs.DEFAULT_SCAFFOLD) -> dict:
     """Everything a template shows, as strings; ``values`` are the reference quantities.
     ``scaffold``: how much of the lesson the blank and interactive sheets show, as the stubs."""
-    if fmt not in FORMATS:
-        raise UsageError(i18n.text(MESSAGES, "bad_format", lang, value=fmt))
-    if kind not in KINDS or (kind == "interactive" and fmt != "html"):
-        raise UsageError(i18n.text(MESSAGES, "bad_kind", lang, value=kind))
-    label = _labels(problem, fmt, lang, kind, student)
+    check_kind(fmt, lang, kind)
+    # the lesson's steps, with the rows of the problem's loss (L, δ⁽³⁾): grader.steps.registry
+    step0 = registry.for_loss(registry.get("step0"), problem.loss)
+    loss_equation = expression.equation(("L",), step0.expression["L"], latex=False)
+    label = _labels(problem, fmt, lang, kind, student, loss_equation)
 
     def given_row(name):
         return {"symbol": math(notation.symbol(name), fmt),
@@ -149,12 +201,11 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
     parameter_rows = [parameters[i:i + PARAMETERS_PER_ROW]
                       for i in range(0, len(parameters), PARAMETERS_PER_ROW)]
 
-    step0 = registry.get("step0")
     forward_hints = pencil.hints(step0, lang, fmt, scaffold)
     forward_lesson = lesson(step0, scaffold, kind)
     forward = []
     show_worked = kind == "key"
-    for quantity, tree in rows.forward_rows():
+    for quantity, tree in rows.forward_rows(step0):
         row = rows.blank(quantity, quantity, values, fmt, kind, forward_hints)
         row["formula"] = math(expression.render(tree), fmt) \
             if forward_lesson["shows"] == "formula" else ""
@@ -163,6 +214,7 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
 
     steps = []
     for step in registry.SEED_STEPS:
+        step = registry.for_loss(step, problem.loss)
         (_, quantity), = step.answer_items
         shown = lesson(step, scaffold, kind)
         row = rows.blank(step.id, quantity, values, fmt, kind,
@@ -203,10 +255,10 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
         for row in update:
             old = values[notation.base(row["quantity"])]
             changes[row["id"]] = {"old": old, "change": values[row["quantity"]] - old}
-    messages = {key: i18n.text(MESSAGES, key, lang)
-                for key in ("right", "wrong", "not_a_number", "score")}
     return {
-        "lang": lang, "fmt": fmt, "kind": kind, "seed": str(problem.seed),
+        **page(problem.seed, i18n.text(MESSAGES, "title", lang), fmt, lang, kind, student,
+               paper, expected, changes),
+        "arrays": False,
         "label": label, "inputs": inputs, "parameters": parameters,
         "parameter_rows": parameter_rows,
         "network": drawing.network(problem, values, fmt),
@@ -219,19 +271,4 @@ def view(problem, values: dict, fmt: str = "html", lang: str = "en", kind: str =
         "update_formula": math(update_step.formula, fmt, display=True) if update_formulas else "",
         "sigmoid": math(SIGMOID, fmt),
         "weight_convention": math(WEIGHT_CONVENTION, fmt),
-        "interactive": kind == "interactive", "show_key": kind == "key",
-        # Printed on every page: who (a name line, or the student's id) and the page number.
-        "print_header": css_string(_who(lang, student) + ("" if student is not None
-                                                          else "_" * 24)),
-        "print_title": css_string(f"{i18n.text(MESSAGES, 'title', lang)} · {problem.seed}"),
-        "print_page": page_counter(lang),
-        "tex_header": prose(_who(lang, student), lang, "tex") if fmt == "tex" else "",
-        "tex": {"paper": PAPERS.get(paper, PAPERS["a4"]), "unit": TEX_UNIT,
-                "parameter_columns": "l" * (2 * PARAMETERS_PER_ROW),
-                "parameter_span": str(2 * PARAMETERS_PER_ROW)},
-        # For the browser check: data, not visible text (a <script type="application/json">).
-        "check_data": script_json({"expected": expected, "changes": changes,
-                                   "relative": HAND_RELATIVE,
-                                   "floor": FLOOR, "messages": messages})
-        if kind == "interactive" else "",
     }

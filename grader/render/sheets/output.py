@@ -16,6 +16,7 @@ from urllib.parse import quote
 from ... import i18n
 from ...atomic_write import write_all_atomically
 from ...errors import UsageError
+from ...notation import SEED_LOSS
 from ...steps.stubs import DEFAULT_SCAFFOLD
 from .. import templates
 from . import drawing
@@ -47,9 +48,10 @@ def render(model: dict, drawing_file: str | None = None) -> str:
     if fmt == "html":
         import markupsafe
 
-        model = dict(model, network_svg=markupsafe.Markup(network_svg(model)))
+        if not model["arrays"]:           # an array step's sheet has no drawing
+            model = dict(model, network_svg=markupsafe.Markup(network_svg(model)))
         return templates.render("sheet.html.j2", m=model, safe=markupsafe.Markup)
-    if fmt == "md":
+    if fmt == "md" and not model["arrays"]:
         if drawing_file is None:
             data = base64.b64encode(network_svg(model).encode("utf-8")).decode("ascii")
             image = f"data:image/svg+xml;base64,{data}"
@@ -71,7 +73,7 @@ def files(model: dict, path: Path, drawing_at: Path | None = None) -> dict:
     Markdown, its drawing (at ``drawing_at``, default :func:`drawing_path`, in the same
     folder)."""
     path = Path(path)
-    if model["fmt"] != "md":
+    if model["fmt"] != "md" or model["arrays"]:
         return {path: render(model)}
     drawing_at = Path(drawing_at) if drawing_at is not None else drawing_path(path)
     return {path: render(model, drawing_at.name), drawing_at: network_svg(model)}
@@ -79,20 +81,20 @@ def files(model: dict, path: Path, drawing_at: Path | None = None) -> dict:
 
 def sheet_model(seed: int, fmt: str = "html", lang: str = "en", kind: str = "blank",
                 student: str | None = None, paper: str = "a4",
-                scaffold: str = DEFAULT_SCAFFOLD) -> dict:
-    """The view-model of the sheet for ``bpgrade problem --seed N``'s problem."""
+                scaffold: str = DEFAULT_SCAFFOLD, loss: str = SEED_LOSS) -> dict:
+    """The view-model of the sheet for ``bpgrade problem --seed N [--loss LOSS]``'s problem."""
     from ...engine.generators import generate
     from ...steps.quantities import reference
 
-    problem = generate(seed)
-    return view(problem, reference(problem), fmt, lang, kind, student, paper, scaffold)
+    problem = generate(seed, lang=lang, loss=loss)
+    return view(problem, reference(problem, lang), fmt, lang, kind, student, paper, scaffold)
 
 
 def sheet(seed: int, fmt: str = "html", lang: str = "en", kind: str = "blank",
           student: str | None = None, paper: str = "a4",
-          scaffold: str = DEFAULT_SCAFFOLD) -> str:
-    """The sheet for ``bpgrade problem --seed N``'s problem, as one text."""
-    return render(sheet_model(seed, fmt, lang, kind, student, paper, scaffold))
+          scaffold: str = DEFAULT_SCAFFOLD, loss: str = SEED_LOSS) -> str:
+    """The sheet for ``bpgrade problem --seed N [--loss LOSS]``'s problem, as one text."""
+    return render(sheet_model(seed, fmt, lang, kind, student, paper, scaffold, loss))
 
 
 def is_drawing(text: str) -> bool:

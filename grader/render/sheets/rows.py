@@ -20,11 +20,12 @@ MESSAGES = {
 }
 
 
-def forward_rows() -> list:
-    """(quantity, expression tree) in the order a hand calculation goes: step 0's formulas, each
-    activation σ(z) after its pre-activation z."""
+def forward_rows(step0=None) -> list:
+    """(quantity, expression tree) in the order a hand calculation goes: step 0's formulas
+    (``step0``: the lesson's, or as another loss makes it), each activation σ(z) after its
+    pre-activation z."""
     rows = []
-    for quantity, source in registry.get("step0").expression.items():
+    for quantity, source in (step0 or registry.get("step0")).expression.items():
         tree = expression.parse(source)
         if tree[0] == "call":                       # h = σ(z): first z, then σ(z)
             z = notation.preactivation_of(quantity)

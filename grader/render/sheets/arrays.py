@@ -1,0 +1,253 @@
+"""A sheet for a step whose answers are arrays (step19 and later): the arrays ``net`` offers,
+given; each answer as a blank of its shape (on the interactive sheet a box per entry); the key,
+each answer worked out: its formula, the numbers put in, the result.
+
+Built from the array-step interface alone, so every such step has a sheet: ``offered`` (the
+names ``net`` holds, with their words), ``shape(name)``, ``arrays`` ({answer key: shape}),
+``rows`` ((key, formula) in numpy's notation, grader.steps.matrix) and ``reference(seed)``
+(the offered values as nested lists, each answer entry by its name,
+``bpgrade_harness.answers.entries``). A value is a number, a vector, a matrix or a list of
+those (one per layer, say); a list's shape is the tuple of its items' shapes, and the entries
+of its item k are named as ``entries(f"{key}[{k}]", shape)`` gives them (:func:`pieces`).
+"""
+
+from __future__ import annotations
+
+from ... import i18n, notation
+from ...steps import matrix, stubs
+from . import pencil
+from .model import MESSAGES as SHEET_MESSAGES, check_kind, common_labels, lesson, page
+from .numbers import given_number, sci_tex, significant
+from .typeset import math, prose
+
+MESSAGES = {
+    "title": {"en": "Practice sheet, step {number}: {title}",
+              "zh": "练习卷，第 {number} 步：{title}"},
+    "key_title": {"en": "Answer key, step {number}: {title}",
+                  "zh": "答案，第 {number} 步：{title}"},
+    "intro": {"en": "Compute every entry by hand from the arrays given; vectors are columns, "
+                    "and ⊙ multiplies entry by entry.",
+              "zh": "用给出的数组手算每一项；向量都是列向量，⊙ 表示逐项相乘。"},
+    "answers": {"en": "Compute", "zh": "要求的量"},
+    "number": {"en": "a number", "zh": "一个数"},
+    "vector": {"en": "a column of {n}", "zh": "{n} 个数的列向量"},
+    "matrix": {"en": "a {rows} × {columns} matrix", "zh": "{rows} × {columns} 的矩阵"},
+    "list": {"en": "a list of {n}: {shapes}", "zh": "含 {n} 项的列表：{shapes}"},
+    "heading": {"en": "{symbol}, {shape}", "zh": "{symbol}，{shape}"},
+}
+
+
+# --- shapes and values -------------------------------------------------------------------------
+
+def is_list(shape) -> bool:
+    """Is ``shape`` a list's (a tuple of shapes) rather than one array's (a tuple of sizes)?"""
+    return bool(shape) and all(isinstance(size, (tuple, list)) for size in shape)
+
+
+def inferred(value) -> tuple:
+    """The shape of a value as nested lists: () a number, (n,) a vector, (r, c) a matrix, a
+    tuple of shapes a list of those (items of unequal shapes, or arrays of arrays)."""
+    if not isinstance(value, (list, tuple)):
+        return ()
+    items = [inferred(item) for item in value]
+    if all(item == () for item in items):
+        return (len(value),)
+    if len(set(items)) == 1 and len(items[0]) == 1:
+        return (len(value), items[0][0])
+    return tuple(items)
+
+
+def shape_of(step, name: str, value=None) -> tuple:
+    """``name``'s shape as the step gives it, else as its value has it."""
+    try:
+        shape = step.shape(name)
+    except (KeyError, IndexError, TypeError, ValueError):
+        return inferred(value)
+    return tuple(tuple(s) for s in shape) if is_list(shape) else tuple(shape)
+
+
+def pieces(key: str, shape) -> list:
+    """(item index or None, shape, entry names) of each array a value holds: one for an
+    array, one per item for a list."""
+    from bpgrade_harness.answers import entries
+
+    if is_list(shape):
+        return [(k, tuple(s), entries(f"{key}[{k}]", s)) for k, s in enumerate(shape)]
+    return [(None, tuple(shape), entries(key, shape))]
+
+
+def grid(cells: list, shape: tuple) -> list:
+    """Flat cells, row by row, laid out as the array is written: a vector as a column."""
+    if len(shape) == 2:
+        return [cells[r * shape[1]:(r + 1) * shape[1]] for r in range(shape[0])]
+    return [[cell] for cell in cells]
+
+
+def flat(value) -> list:
+    return [x for item in value for x in flat(item)] if isinstance(value, (list, tuple)) \
+        else [value]
+
+
+def written(value: float, exact: bool) -> str:
+    """A number on the sheet, as LaTeX: a given one with its two decimals where they are the
+    whole number, anything else to four significant digits."""
+    if exact and float(given_number(value)) == value:
+        return given_number(value)
+    return sci_tex(significant(value))
+
+
+def bmatrix(rows: list) -> str:
+    """Rows of LaTeX cells as a bracketed matrix; a single number as it is."""
+    if len(rows) == 1 and len(rows[0]) == 1 and not rows[0][0].startswith(r"\underline"):
+        return rows[0][0]
+    body = r" \\ ".join(" & ".join(row) for row in rows)
+    return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
+
+
+def value_latex(value, shape, exact: bool) -> str:
+    """A number, vector, matrix or list of those as LaTeX: a list in round brackets."""
+    if is_list(shape):
+        inner = r",\ ".join(value_latex(v, s, exact) for v, s in zip(value, shape))
+        return rf"\left( {inner} \right)"
+    return bmatrix(grid([written(v, exact) for v in flat(value)], shape))
+
+
+def symbol(name: str, latex: bool = True) -> str:
+    """A layer's symbol (grader.notation.LAYER_SYMBOLS), else the seed's notation's."""
+    if name in notation.LAYER_SYMBOLS:
+        return notation.LAYER_SYMBOLS[name][0 if latex else 1]
+    return notation.symbol(name, latex)
+
+
+def item_symbol(name: str, index, latex: bool = True) -> str:
+    """The symbol of a list's item ``index`` (numpy's index after it), or of the array."""
+    return symbol(name, latex) if index is None else f"{symbol(name, latex)}[{index}]"
+
+
+def shape_words(shape, lang: str) -> str:
+    if is_list(shape):
+        return i18n.text(MESSAGES, "list", lang, n=len(shape),
+                         shapes=i18n.pick(i18n.LIST_SEPARATOR, lang).join(
+                             shape_words(s, lang) for s in shape))
+    if len(shape) == 0:
+        return i18n.text(MESSAGES, "number", lang)
+    if len(shape) == 1:
+        return i18n.text(MESSAGES, "vector", lang, n=shape[0])
+    return i18n.text(MESSAGES, "matrix", lang, rows=shape[0], columns=shape[1])
+
+
+# --- the key's working -------------------------------------------------------------------------
+
+def worked(source: str, known: dict) -> str:
+    """The formula's LaTeX with each array put in as its numbers (``known``: name → LaTeX of
+    its value), or "" where a name it reads has no single array to put in."""
+    try:
+        names = matrix.names_in(source)
+        text = matrix.render(source, latex=True)
+    except (KeyError, SyntaxError, AttributeError, TypeError):
+        return ""
+    if not all(name in known for name in names):
+        return ""
+    marks = {}
+    for k, name in enumerate(sorted(names, key=lambda n: -len(symbol(n)))):
+        mark = f"@{k}@"               # longest symbol first: W^{(l)} inside its gradient's
+        text = text.replace(symbol(name), mark)
+        marks[mark] = known[name]
+    for mark, numbers in marks.items():
+        text = text.replace(mark, numbers)
+    return text
+
+
+# --- the view-model ----------------------------------------------------------------------------
+
+def view(step, values: dict, seed: int, fmt: str = "html", lang: str = "en",
+         kind: str = "blank", student: str | None = None, paper: str = "a4",
+         scaffold: str = stubs.DEFAULT_SCAFFOLD) -> dict:
+    """Everything the sheet of array step ``step`` shows, as strings; ``values`` are
+    ``step.reference(seed)``."""
+    check_kind(fmt, lang, kind)
+    title_words = i18n.pick(step.title, lang)
+    shown = lesson(step, scaffold, kind)
+    label = common_labels(fmt, lang, student)
+    label["title"] = prose(i18n.text(MESSAGES, "key_title" if kind == "key" else "title", lang,
+                                     number=step.number, title=title_words), lang, fmt)
+    command = " ".join(["bpgrade", "show", step.id, "--seed", str(seed)])
+    label["seed_line"] = prose(i18n.text(SHEET_MESSAGES, "seed_line", lang, seed=seed,
+                                         command=command), lang, fmt)
+    label["intro"] = prose(i18n.text(MESSAGES, "intro", lang), lang, fmt)
+    label["answers"] = prose(i18n.text(MESSAGES, "answers", lang), lang, fmt)
+
+    given, known = [], {}
+    for name in step.offered:
+        value = values[name]
+        shape = shape_of(step, name, value)
+        latex = value_latex(value, shape, exact=True)
+        words = step.offered[name]
+        given.append({"name": name, "symbol": math(symbol(name), fmt),
+                      "words": prose(words, lang, fmt) if isinstance(words, dict) else "",
+                      "value": math(f"{symbol(name)} = {latex}", fmt, display=True)})
+        if not is_list(shape):
+            known[name] = latex
+
+    hints = pencil.hints(step, lang, fmt, scaffold)
+    sources = dict(row if isinstance(row, tuple) else (row.left, row.source)
+                   for row in step.rows)
+    answers, expected = [], {}
+    for key, shape in step.arrays.items():
+        shape = tuple(tuple(s) for s in shape) if is_list(shape) else tuple(shape)
+        parts = []
+        for index, part_shape, names in pieces(key, shape):
+            numbers = [values[name] for name in names]
+            expected.update(zip(names, numbers))
+            cells = [{"id": name, "key": sci_tex(significant(number)) if kind == "key" else ""}
+                     for name, number in zip(names, numbers)]
+            result = bmatrix(grid([sci_tex(significant(n)) for n in numbers], part_shape))
+            blank = bmatrix(grid([r"\underline{\qquad\quad}"] * len(names), part_shape))
+            parts.append({"symbol": math(item_symbol(key, index), fmt),
+                          "symbol_latex": item_symbol(key, index),
+                          "grid": grid(cells, part_shape),
+                          "blank": blank if fmt != "html" else "",
+                          "result": math(f"{item_symbol(key, index)} = {result}", fmt,
+                                         display=True) if kind == "key" else ""})
+        formula = ""
+        steps_worked = ""
+        if key in sources:
+            try:
+                formula_latex = f"{symbol(key)} = {matrix.render(sources[key], latex=True)}"
+            except (KeyError, SyntaxError, AttributeError, TypeError):
+                formula_latex = ""
+            if formula_latex and kind == "key":
+                formula = math(formula_latex, fmt, display=True)
+                numbers_in = worked(sources[key], known)
+                steps_worked = math(f"= {numbers_in}", fmt, display=True) if numbers_in else ""
+        if not is_list(shape):        # later rows read this answer, to 4 significant digits
+            known[key] = bmatrix(grid([sci_tex(significant(values[name]))
+                                       for name in pieces(key, shape)[0][2]], shape))
+        answers.append({
+            "key": key, "heading": prose(i18n.text(MESSAGES, "heading", lang, symbol="\0",
+                                                   shape=shape_words(shape, lang)), lang, fmt),
+            "symbol": math(symbol(key), fmt), "parts": parts, "formula": formula,
+            "worked": steps_worked, "hints": hints})
+    for answer in answers:            # the heading around its symbol, set as math
+        before, after = answer.pop("heading").split("\0")
+        answer.update(heading_before=before, heading_after=after)
+
+    return {
+        **page(seed, i18n.text(MESSAGES, "title", lang, number=step.number, title=title_words),
+               fmt, lang, kind, student, paper, expected if kind == "interactive" else {}),
+        "arrays": True, "step": step.id, "label": label, "scaffold": scaffold,
+        "shows": shown["shows"], "meaning": prose(shown["words"], lang, fmt),
+        "factors": prose(shown["factors"], lang, fmt) if shown["factors"] else "",
+        # the formula above the blanks; the key writes each answer's own row beside it
+        "formula": math(step.formula, fmt, display=True)
+        if shown["shows"] == "formula" and kind != "key" else "",
+        "given": given, "answers": answers,
+    }
+
+
+def sheet_model(step, seed: int, fmt: str = "html", lang: str = "en", kind: str = "blank",
+                student: str | None = None, paper: str = "a4",
+                scaffold: str = stubs.DEFAULT_SCAFFOLD) -> dict:
+    """The view-model of ``step``'s sheet on the network it draws from ``seed`` (the numbers
+    of ``bpgrade show STEP --seed N``)."""
+    return view(step, step.reference(seed), seed, fmt, lang, kind, student, paper, scaffold)
