@@ -195,7 +195,9 @@ def test_chinese_question_text_with_lang_zh(tmp_path):
     assert info["title"] == f"step7: {registry.get('step7').title['zh']}"
     assert info["topic"] == "反向传播"
     page = (folder / "questions" / "bpgrade" / "step07" / "question.html").read_text("utf-8")
-    assert "你的题目是 bpgrade 的种子" in page and "Your problem" not in page
+    assert "每个答案的相对误差不得超过 1e-06。" in page and "Enter each" not in page
+    code = (folder / "questions" / "bpgrade" / "step07-code" / "question.html").read_text("utf-8")
+    assert "你的题目是 bpgrade 的种子" in code and "Your problem" not in code
     assert 'lang="zh"' in (folder / "questions" / "bpgrade" / "step07" / "server.py").read_text()
 
 
@@ -365,7 +367,9 @@ def test_question_html_is_filled_by_the_variant_and_asks_every_correct_answer(ex
         filled, unfilled = render_mustache(page, data)
         assert unfilled == [], (name, unfilled)
         assert "{{" not in filled.replace(data["params"]["network_svg"], ""), name
-        assert f"seed {seed}" in filled
+        # only a code question names the seed: bpgrade problem --seed N prints the answers
+        assert (f"seed {seed}" in filled) == name.endswith("-code"), name
+        assert ("params.seed" in page) == name.endswith("-code"), name
         inputs = [_attributes(tag) for tag in ANSWER_INPUT.findall(filled)]
         assert {a["answers-name"] for a in inputs} == set(data["correct_answers"]), name
         for attributes in inputs:

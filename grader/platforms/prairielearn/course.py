@@ -174,7 +174,9 @@ def question_view(step, code: bool, lang: str, scaffold: str) -> dict:
     lesson = step.meaning if shown == "formula" else step.goal
     view = {
         "heading": question.title(step, lang),
-        "seed_line": text(MESSAGES, "seed_line", lang, seed=seed),
+        # A variant's seed gives its answers away (bpgrade problem prints them): only a code
+        # question, graded on further problems drawn at random, names it.
+        "seed_line": text(MESSAGES, "seed_line", lang, seed=seed) if code else "",
         "drawing": _field("params.network_svg", raw=True) if question.drawn(step) else "",
         "factors": _no_mustache(pick(step.factors, lang)) if shown == "factors" else "",
         "lesson": _no_mustache(pick(lesson, lang)),
