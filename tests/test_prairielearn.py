@@ -540,3 +540,50 @@ def test_a_failed_write_leaves_the_earlier_export_whole(exported, tmp_path):
         course.write(folder, broken)
     assert _snapshot(folder) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["course"]    # no half-made folder
+
+
+BLOCKED = """
+import importlib.abc, sys
+class Blocker(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.split(".")[0] in {"click", "jinja2", "markupsafe", "sympy", "latex2mathml",
+                                  "tomli_w"}:
+            raise ImportError("not in the grader image: " + name)
+sys.meta_path.insert(0, Blocker())
+sys.path.insert(0, sys.argv[1])
+from grader.platforms.prairielearn import grading
+sys.exit(grading.main(sys.argv[2:]))
+"""
+
+
+def test_grading_needs_no_library_beyond_numpy(exported, tmp_path):
+    root = tmp_path / "grade"
+    (root / "data").mkdir(parents=True)
+    (root / "student").mkdir()
+    (root / "data" / "data.json").write_text(json.dumps({"params": {"seed": 8}}))
+    shutil.copy(SOLUTIONS / "step02.py", root / "student" / "step02.py")
+    done = subprocess.run([sys.executable, "-c", BLOCKED, str(exported / "serverFilesCourse"),
+                           "--root", str(root), "step2"], capture_output=True, text=True,
+                          env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert _json(root / "results" / "results.json")["score"] == 1.0
+
+
+def test_student_code_cannot_write_its_own_results(exported, tmp_path):
+    results = tmp_path / "grade" / "results" / "results.json"
+    forged = tmp_path / "step07.py"
+    forged.write_text(
+        "import json, os\n"
+        "def step7(net):\n"
+        "    for path in (%r, '/grade/results/results.json'):\n"
+        "        try:\n"
+        "            os.makedirs(os.path.dirname(path), exist_ok=True)\n"
+        "            with open(path, 'w') as f:\n"
+        "                json.dump({'gradable': True, 'score': 1.0}, f)\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    return 0.5\n" % str(results))
+    code, data = _grade(exported, tmp_path, {"step07.py": forged}, ["step7"])
+    assert code == 0
+    _validate_results(data)
+    assert data["score"] == 0.0 and data["tests"][0]["points"] == 0
