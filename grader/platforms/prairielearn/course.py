@@ -157,9 +157,9 @@ def _no_mustache(value: str) -> str:
     return value
 
 
-def _field(path: str, raw: bool = False) -> str:
-    """A mustache field PrairieLearn fills: ``{{params.x}}``, or ``{{{params.x}}}`` unescaped."""
-    return "{{{" + path + "}}}" if raw else "{{" + path + "}}"
+def _field(path: str) -> str:
+    """A mustache field PrairieLearn fills (HTML-escaped): ``{{params.x}}``."""
+    return "{{" + path + "}}"
 
 
 def question_view(step, code: bool, lang: str, scaffold: str) -> dict:
@@ -177,7 +177,8 @@ def question_view(step, code: bool, lang: str, scaffold: str) -> dict:
         # A variant's seed gives its answers away (bpgrade problem prints them): only a code
         # question, graded on further problems drawn at random, names it.
         "seed_line": text(MESSAGES, "seed_line", lang, seed=seed) if code else "",
-        "drawing": _field("params.network_svg", raw=True) if question.drawn(step) else "",
+        "drawing": _field("params.network_svg_base64") if question.drawn(step) else "",
+        "drawing_alt": question.drawing_description(lang),
         "factors": _no_mustache(pick(step.factors, lang)) if shown == "factors" else "",
         "lesson": _no_mustache(pick(lesson, lang)),
         "formula": _no_mustache(step.formula) if shown == "formula" else "",

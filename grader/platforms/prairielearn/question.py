@@ -4,8 +4,8 @@ Each exported server.py calls :func:`generate` with its step. The problem comes 
 variant's seed (``data["variant_seed"]``) through bpgrade's own generator, so a variant shows
 exactly the numbers of ``bpgrade problem --seed N`` and a student can check it offline with
 ``bpgrade check --seed N``. ``data["params"]`` gets the seed, the whole problem (the JSON of
-``bpgrade problem --json``), the network drawing (an SVG placed with ``{{{params.network_svg}}}``)
-and, under ``values``, every number the step's ``net`` holds beyond the drawing's;
+``bpgrade problem --json``), the network drawing (``network_svg_base64``: the sheets' SVG, shown
+as an image so that its style cannot reach the rest of the page) and, under ``values``, every number the step's ``net`` holds beyond the drawing's;
 ``data["correct_answers"]`` gets the step's reference answers, keyed by the ``answers-name`` of
 each ``pl-number-input`` (:func:`answers`).
 
@@ -31,16 +31,16 @@ MESSAGES = {
 }
 
 
-def variant_seed(data: dict) -> int:
+def variant_seed(data: dict, lang: str = "en") -> int:
     """bpgrade's seed for a variant: the variant seed itself (PrairieLearn's are non-negative
     integers), reduced into bpgrade's range."""
     value = data.get("variant_seed")
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise UsageError(text(MESSAGES, "no_seed", "en", value=value))
+        raise UsageError(text(MESSAGES, "no_seed", lang, value=value))
     try:
         return int(value) % SEED_RANGE
     except ValueError:
-        raise UsageError(text(MESSAGES, "no_seed", "en", value=value)) from None
+        raise UsageError(text(MESSAGES, "no_seed", lang, value=value)) from None
 
 
 def numeric(step) -> bool:
@@ -84,13 +84,26 @@ def shown_number(name: str, value: float) -> str:
     return form.format(float(value) + 0.0)
 
 
+def drawing_description(lang: str) -> str:
+    """The drawing's words for a screen reader: the sheets' own."""
+    from ...render.sheets.model import MESSAGES as SHEET_MESSAGES
+
+    return text(SHEET_MESSAGES, "network_drawing", lang)
+
+
 def network_svg(problem, values, lang: str) -> str:
     """The sheets' drawing of the network with this problem's numbers (one drawing for both)."""
     from ...render.sheets import drawing
-    from ...render.sheets.model import MESSAGES as SHEET_MESSAGES
 
-    return drawing.svg(drawing.network(problem, values, "html"),
-                       text(SHEET_MESSAGES, "network_drawing", lang))
+    return drawing.svg(drawing.network(problem, values, "html"), drawing_description(lang))
+
+
+def as_image_data(svg: str) -> str:
+    """``svg`` base64-encoded for a ``data:image/svg+xml`` image: its ``<style>`` then applies
+    to the drawing alone, never to the page's other SVG (MathJax's, PrairieLearn's)."""
+    import base64
+
+    return base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def generate(data: dict, step_id: str, lang: str = "en", code: bool = False) -> None:
@@ -100,14 +113,15 @@ def generate(data: dict, step_id: str, lang: str = "en", code: bool = False) -> 
     from ...steps import problem_data, quantities, registry
 
     step = registry.get(step_id, lang)
-    seed = variant_seed(data)
+    seed = variant_seed(data, lang)
     problem = draw(seed, lang=lang)
     reference = quantities.reference(problem)
     params = data.setdefault("params", {})
     params["seed"] = seed
     params["step"] = step.id
     params["problem"] = problem_data.as_dict(problem)
-    params["network_svg"] = network_svg(problem, reference, lang) if drawn(step) else ""
+    params["network_svg_base64"] = (as_image_data(network_svg(problem, reference, lang))
+                                    if drawn(step) else "")
     params["values"] = {name: shown_number(name, reference[name]) for name in table_names(step)}
     if not code:
         correct = data.setdefault("correct_answers", {})
