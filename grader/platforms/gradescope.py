@@ -172,11 +172,14 @@ def run(submission: Path = SUBMISSION, results: Path = RESULTS, metadata: Path =
 PACKAGES = ("grader", "bpgrade_harness")   # the grader, and what runs beside student code
 
 
-def _package_files():
-    for package in PACKAGES:
+def _package_files(packages=PACKAGES, python_only: bool = False):
+    """(path, name in the archive) of each package's files (``python_only``: its .py files
+    alone, for a library copied to another Python, whose compiled parts would not load)."""
+    for package in packages:
         root = Path(importlib.import_module(package).__file__).resolve().parent
         for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc" \
+                    and (path.suffix == ".py" or not python_only):
                 yield path, Path(package) / path.relative_to(root)
 
 

@@ -17,7 +17,6 @@ written, then put in place with a rename: all files or none.
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 import os
@@ -34,11 +33,10 @@ from . import question
 NAMESPACE = uuid.UUID("9daf84d0-c672-4a4e-b803-029eb7ba5532")   # never change: uuids follow it
 MANIFEST = ".bpgrade-export.json"
 GENERATOR = "bpgrade export prairielearn"
-QUESTIONS = "questions/bpgrade"
+QUESTION_FOLDER = "bpgrade"            # questions/bpgrade/: the QIDs are bpgrade/stepNN
 SERVER_FILES = "serverFilesCourse"
 ENTRYPOINT = "bpgrade_grade.sh"
 IMAGE = "prairielearn/grader-python"
-GRADED_PACKAGES = ("grader", "bpgrade_harness")
 # server.py renders the network drawing with grader's jinja2 template; PrairieLearn's question
 # runtime does not promise jinja2, so its pure-Python source goes with the course.
 VENDORED = ("jinja2", "markupsafe")
@@ -108,7 +106,7 @@ def stable_uuid(name: str) -> str:
 
 def question_id(step, code: bool) -> str:
     """PrairieLearn's QID, the question's folder under questions/: bpgrade/step07(-code)."""
-    return f"bpgrade/{step.file_name[:-3]}" + ("-code" if code else "")
+    return f"{QUESTION_FOLDER}/{step.file_name[:-3]}" + ("-code" if code else "")
 
 
 def questions() -> list:
@@ -135,16 +133,17 @@ def tags(step, code: bool) -> list:
 def info_question(step, code: bool, lang: str, timeout: float) -> dict:
     """The question's info.json (PrairieLearn's infoQuestion: uuid, type, title, topic,
     tags; a code question adds its external grading)."""
+    from ..gradescope import PACKAGES        # the grader and what runs beside student code
+
     title = question.title(step, lang)
     info = {"uuid": stable_uuid(question_id(step, code)), "type": "v3",
             "title": text(MESSAGES, "code_title", lang, title=title) if code else title,
             "topic": text(MESSAGES, "topic", lang), "tags": tags(step, code)}
     if code:
-        info["singleVariant"] = False
         info["gradingMethod"] = "External"
         info["externalGradingOptions"] = {
             "enabled": True, "image": IMAGE,
-            "serverFilesCourse": [f"{name}/" for name in GRADED_PACKAGES] + [ENTRYPOINT],
+            "serverFilesCourse": [f"{name}/" for name in PACKAGES] + [ENTRYPOINT],
             "entrypoint": f"/grade/{SERVER_FILES}/{ENTRYPOINT} {step.id}",
             "timeout": job_timeout(timeout)}
     return info
@@ -263,24 +262,15 @@ def info_assessment(lang: str) -> dict:
             "allowAccess": [dict(ACCESS, credit=100)], "zones": zones}
 
 
-def _package_files(packages, python_only: bool = False):
-    """(path, name in the course) of each package's files; ``python_only``: its .py files
-    and its licence (a vendored library: no compiled speed-ups for another Python)."""
+def _licences(packages):
+    """(path, name in the course) of the licence files of the vendored libraries."""
     from importlib import metadata
 
     for package in packages:
-        root = Path(importlib.import_module(package).__file__).resolve().parent
-        for path in sorted(root.rglob("*")):
-            if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
-                continue
-            if python_only and path.suffix != ".py":
-                continue
-            yield path, Path(package) / path.relative_to(root)
-        if python_only:
-            for distribution in metadata.packages_distributions().get(package, ()):
-                for file in metadata.distribution(distribution).files or ():
-                    if "LICENSE" in file.name.upper():
-                        yield Path(file.locate()), Path(package) / file.name
+        for distribution in metadata.packages_distributions().get(package, ()):
+            for file in metadata.distribution(distribution).files or ():
+                if "LICENSE" in file.name.upper():
+                    yield Path(file.locate()), Path(package) / file.name
 
 
 def course_files(lang: str = "en", timeout: float = DEFAULT_TIMEOUT,
@@ -302,9 +292,11 @@ def course_files(lang: str = "en", timeout: float = DEFAULT_TIMEOUT,
             from ...steps import stubs
 
             files[f"{folder}/{step.file_name}"] = (stubs.render(step, scaffold).encode(), 0o644)
-    for packages, python_only in ((GRADED_PACKAGES, False), (VENDORED, True)):
-        for path, name in _package_files(packages, python_only):
-            files[f"{SERVER_FILES}/{name.as_posix()}"] = (path.read_bytes(), 0o644)
+    from ..gradescope import PACKAGES, _package_files
+
+    for path, name in [*_package_files(PACKAGES), *_package_files(VENDORED, python_only=True),
+                       *_licences(VENDORED)]:
+        files[f"{SERVER_FILES}/{name.as_posix()}"] = (path.read_bytes(), 0o644)
     manifest = {"generator": GENERATOR, "files": sorted(files)}
     files[MANIFEST] = (_json(manifest), 0o644)
     return files

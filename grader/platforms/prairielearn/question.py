@@ -2,15 +2,16 @@
 
 Each exported server.py calls :func:`generate` with its step. The problem comes from the
 variant's seed (``data["variant_seed"]``) through bpgrade's own generator, so a variant shows
-exactly the numbers of ``bpgrade problem --seed N`` and a student can check it offline with
-``bpgrade check --seed N``. ``data["params"]`` gets the seed, the whole problem (the JSON of
-``bpgrade problem --json``), the network drawing (``network_svg_base64``: the sheets' SVG, shown
-as an image so that its style cannot reach the rest of the page) and, under ``values``, every number the step's ``net`` holds beyond the drawing's;
+exactly the numbers of ``bpgrade problem --seed N`` (and a code question's student can run
+``bpgrade check STEP --seed N`` offline). ``data["params"]`` gets the seed, the whole problem
+(the JSON of ``bpgrade problem --json``), the network drawing (``network_svg_base64``: the
+sheets' SVG, shown as an image so that its style cannot reach the rest of the page) and, under
+``values``, every number the step's ``net`` holds beyond the drawing's;
 ``data["correct_answers"]`` gets the step's reference answers, keyed by the ``answers-name`` of
 each ``pl-number-input`` (:func:`answers`).
 
-Nothing here is imported by the grading path: it is also what the export writes the questions
-from (names, symbols, what the table lists), so the page and the answers agree by construction.
+Nothing here is imported by the grading path. The export writes the question pages from the
+same functions (names, symbols, what the table lists), so a page and its answers agree.
 """
 
 from __future__ import annotations
