@@ -595,3 +595,13 @@ def test_student_code_cannot_write_its_own_results(exported, tmp_path):
     assert code == 0
     _validate_results(data)
     assert data["score"] == 0.0 and data["tests"][0]["points"] == 0
+
+
+def test_the_external_grader_grades_dicts_the_naive_route_and_arrays(exported, tmp_path):
+    files = {name: SOLUTIONS / name for name in ("step00.py", "step18.py", "step19.py")}
+    code, data = _grade(exported, tmp_path, files, ["step0", "step18", "step19"])
+    assert code == 0
+    _validate_results(data)
+    assert data["score"] == 1.0
+    assert [t["max_points"] for t in data["tests"]] == [
+        registry.get(s).points for s in ("step0", "step18", "step19")]
