@@ -112,11 +112,15 @@ def main(argv=None) -> int:
         prog="bpgrade_grade.sh",
         description="Grade a bpgrade code question inside PrairieLearn's external grader. / "
                     "在 PrairieLearn 外部评分器中批改 bpgrade 编程题。")
-    parser.add_argument("steps", nargs="+", help="the question's steps, e.g. step7")
+    parser.add_argument("steps", nargs="+",
+                        help="The question's steps, e.g. step7. / 题目的步骤，例如 step7。")
     parser.add_argument("--root", type=Path, default=ROOT,
-                        help="the grading job's folder (default /grade)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
-    parser.add_argument("--lang", choices=LANGUAGES, default="en")
+                        help="The grading job's folder (default /grade). / "
+                             "评分任务的文件夹（默认 /grade）。")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                        help="Seconds one step may run. / 一步最多运行的秒数。")
+    parser.add_argument("--lang", choices=LANGUAGES, default="en",
+                        help="Language of the results. / 结果的语言。")
     options = parser.parse_args(argv)
     code = 0
     try:
