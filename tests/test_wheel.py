@@ -38,6 +38,11 @@ def test_wheel_installs_and_runs_init_and_check(tmp_path):
     assert installed.returncode == 0, installed.stderr
     where = run(str(python), "-c", "import grader; print(grader.__file__)", cwd=tmp_path)
     assert str(tmp_path / "venv") in where.stdout, where.stdout
+    # every module of the source tree is in the wheel, the packages below packages too
+    installed_root = Path(where.stdout.strip()).parents[1]
+    for package in ("grader", "bpgrade_harness"):
+        for source in (ROOT / package).rglob("*.py"):
+            assert (installed_root / source.relative_to(ROOT)).is_file(), source
 
     bpgrade = tmp_path / "venv" / "bin" / "bpgrade"
     init = run(str(bpgrade), "init", "ws", "--seed", "3", cwd=tmp_path)
@@ -49,3 +54,10 @@ def test_wheel_installs_and_runs_init_and_check(tmp_path):
     solved = run(str(bpgrade), "check", "step1", cwd=ws)
     assert solved.returncode == 0, solved.stdout + solved.stderr
     assert "seed 3" in solved.stdout
+    # a wrong answer is diagnosed, and a sheet is made, from the wheel's own modules
+    (ws / "exercises" / "step01.py").write_text(
+        "def step1(net):\n    return net.y_target - net.y\n")
+    wrong = run(str(bpgrade), "check", "step1", "--json", cwd=ws)
+    assert wrong.returncode == 1 and '"sign_flipped"' in wrong.stdout, wrong.stdout + wrong.stderr
+    sheet = run(str(bpgrade), "sheet", "--seed", "3", "--format", "md", cwd=ws)
+    assert sheet.returncode == 0 and "seed 3" in sheet.stdout.lower(), sheet.stderr

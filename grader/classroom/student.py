@@ -60,6 +60,17 @@ def graded_problems(secret: str, student: str, run: str = "") -> ProblemSet:
                             further_seeds=graded_seeds(secret, student, FURTHER_PROBLEMS, run))
 
 
+def unpredictable_problems(seed: int) -> ProblemSet:
+    """The visible problem ``seed`` and further ones drawn from fresh randomness, known to this
+    process alone: where the visible seed is no secret (PrairieLearn shows a variant's seed
+    on the student's page) and no course secret is at hand, the further problems still cannot
+    be computed or learnt from an earlier grading."""
+    import secrets
+
+    return _GradingProblems(seed, further_seeds=graded_seeds(secrets.token_hex(32), str(seed),
+                                                             FURTHER_PROBLEMS))
+
+
 def new_run() -> str:
     """A grading run's nonce: the further problems are drawn anew for each run."""
     import secrets
@@ -68,11 +79,13 @@ def new_run() -> str:
 
 
 def grade_student(client, student: str, folder: Path, secret: str, lang: str,
-                  steps=None, run: str = "") -> list:
-    """Result per step for one student (``run``: the grading run's nonce)."""
+                  steps=None, run: str = "", problem_set: ProblemSet | None = None) -> list:
+    """Result per step for one student (``run``: the grading run's nonce; ``problem_set``:
+    their problems, by default :func:`graded_problems` of the secret)."""
     steps = tuple(steps or registry.STEPS)
     client.start_student(folder, len(steps))          # the child starts while we draw
-    problem_set = graded_problems(secret, student, run)
+    if problem_set is None:
+        problem_set = graded_problems(secret, student, run)
     results, held, child = {}, set(), None
     try:
         for batch in _plan(steps):

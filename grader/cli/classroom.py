@@ -239,3 +239,27 @@ def collect_github_classroom(clones, out, assignment, folder, lang):
     count = github.collect(clones, out, assignment, folder, lang,
                            warn=lambda message: click.echo(message, err=True))
     click.echo(i18n.text(github.MESSAGES, "collected", lang, n=count, path=out))
+
+
+@export.command("prairielearn")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@TIMEOUT_OPTION
+@click.option("--scaffold", default="faded", show_default=True, metavar="full|faded|none",
+              help="How much of the lesson the questions and starting files show, as for the "
+                   "stubs. / 题目和初始文件显示课文内容的多少，与练习文件相同。")
+@LANG_OPTION
+def export_prairielearn(folder, timeout, scaffold, lang):
+    """A PrairieLearn course in FOLDER: every step as a question (numbers, and code graded
+    externally) drawn from the variant's seed, bpgrade vendored under serverFilesCourse/.
+    Question text is English unless --lang zh.
+
+    在 FOLDER 中生成 PrairieLearn 课程：每一步一道题（填数值，以及由外部评分器批改的代码），
+    题目取自变体的种子，bpgrade 随附于 serverFilesCourse/。除非 --lang zh，题目文字为英文。
+    """
+    from ..learner.workspace import check_scaffold
+    from ..platforms.prairielearn import course
+
+    messages = i18n.resolve(lang)
+    check_scaffold(scaffold, messages)
+    count = course.export(folder, lang or "en", timeout, scaffold, messages=messages)
+    click.echo(i18n.text(course.MESSAGES, "wrote", messages, n=count, path=folder))

@@ -42,12 +42,15 @@ MESSAGES = {
 }
 
 
-def package_files():
-    """(file, its name in the bundle) for every file of :data:`PACKAGES`, in a stable order."""
-    for package in PACKAGES:
+def package_files(packages=PACKAGES, python_only: bool = False):
+    """(file, its name in the bundle) for every file of ``packages``, in a stable order
+    (``python_only``: the .py files alone, for a library copied to another Python, whose
+    compiled parts would not load there)."""
+    for package in packages:
         root = Path(importlib.import_module(package).__file__).resolve().parent
         for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc" \
+                    and (path.suffix == ".py" or not python_only):
                 yield path, Path(package) / path.relative_to(root)
 
 

@@ -80,20 +80,25 @@ def submission_folder(path: Path, lang: str = "en") -> Path:
 def grade_submission(folder: Path, student: str, secret: str, lang: str = "en",
                      timeout: float = sandbox.DEFAULT_TIMEOUT,
                      limits: sandbox.Limits | None = None,
-                     isolation: sandbox.Isolation | None = None) -> dict:
+                     isolation: sandbox.Isolation | None = None, steps=None,
+                     problem_set=None) -> dict:
     """The record (as in the classroom gradebook) for one submission; student code runs as
-    ``isolation`` says (default: namespaces, refused where the machine has none)."""
+    ``isolation`` says (default: namespaces, refused where the machine has none). ``steps``:
+    the steps graded (default all); ``problem_set``: the problems (default the student's,
+    from the secret)."""
     isolation = isolation or sandbox.choose(False, lang)
     client = sandbox.RunnerClient(timeout, lang, limits, isolation.user(0), isolation.mode,
                                   isolation.quota)
     jail.undumpable()                   # the secret is in this process: no ptrace, no environ
     try:
         results = classroom.grade_student(client, student, Path(folder), secret, lang,
-                                          run=classroom.new_run())
+                                          steps=steps, run=classroom.new_run(),
+                                          problem_set=problem_set)
     finally:
         jail.undumpable(False)
         client.close()
-    return classroom.record_for(student, student_seed(secret, student), results)
+    seed = problem_set.seed if problem_set is not None else student_seed(secret, student)
+    return classroom.record_for(student, seed, results)
 
 
 def results_json(record: dict, lang: str = "en", visibility: str = "visible") -> dict:
