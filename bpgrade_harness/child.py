@@ -159,7 +159,7 @@ def run_trials(function, contexts: list, keys, lang: str = "en", path: str = "",
     from .net import Context, usage
 
     results, used, marks = [], [], []
-    for values, step_id, hidden in contexts:
+    for trial, (values, step_id, hidden) in enumerate(contexts):
         net = Context(values, step_id, hidden, loss, lang)
         if mark is not None:
             marks.append(mark())
@@ -169,7 +169,7 @@ def run_trials(function, contexts: list, keys, lang: str = "en", path: str = "",
             return {"kind": "not_started"}
         except BaseException as exc:
             return _marked({"kind": "error", "error": describe(exc, path, lang)}, marks)
-        results.append(answers.encode(answer, keys, lang))
+        results.append(answers.encode(answer, answers.for_trial(keys, trial), lang))
         used.append(usage(net))
     report = _marked({"kind": "answers", "answers": results}, marks)
     if any(used):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..steps import registry
 from .. import sandbox, tolerances
-from ..sandbox.answers import SINGLE
+from ..sandbox.answers import PER_TRIAL, SINGLE
 from ..errors import UsageError
 from ..i18n import pick, text
 from ..records import Record, asdict, factory
@@ -147,7 +147,7 @@ def contexts_for(step, problem_set: ProblemSet, lang: str, upstream=None) -> lis
     """(values, step id, hidden) per problem; ``upstream`` overrides values (chain mode)."""
     hidden = hidden_reasons(step, lang)
     contexts = []
-    for i, reference in enumerate(problem_set.references):
+    for i, reference in enumerate(problem_set.references_for(step)):
         values = {name: reference[name] for name in step.context}
         if upstream:
             values.update({k: v for k, v in upstream[i].items() if k in values})
@@ -155,9 +155,12 @@ def contexts_for(step, problem_set: ProblemSet, lang: str, upstream=None) -> lis
     return contexts
 
 
-def answer_keys(step):
+def answer_keys(step, problem_set: ProblemSet | None = None):
     """What the answer is checked against where the code ran: None for a number, the dict's
-    keys, or ``{key: shape}`` for arrays."""
+    keys, or ``{key: shape}`` for arrays; a ``per_problem`` step's, each problem's own."""
+    if step.per_problem:
+        return {PER_TRIAL: [step.keys_for(reference)
+                            for reference in problem_set.references_for(step)]}
     if step.arrays:
         return {key: list(shape) for key, shape in step.arrays.items()}
     return [key for key, _ in step.answer_items] if step.returns_dict else None
@@ -168,13 +171,20 @@ def array_key(step, key: str) -> str:
     return key.partition("[")[0] if step.arrays else key
 
 
+def answer_items(step, reference: dict) -> tuple:
+    """((key, quantity), ...) on one problem: the step's own, or a ``per_problem`` step's
+    entries on that problem's network."""
+    return step.items_for(reference) if step.per_problem else step.answer_items
+
+
 def expected_values(step, reference: dict) -> dict:
-    return {key or SINGLE: reference[quantity] for key, quantity in step.answer_items}
+    return {key or SINGLE: reference[quantity] for key, quantity in answer_items(step, reference)}
 
 
-def _rows(step, expected: dict, received: dict | None, finite: dict | None) -> list:
+def _rows(step, reference: dict, received: dict | None, finite: dict | None) -> list:
+    expected = expected_values(step, reference)
     rows = []
-    for key, quantity in step.answer_items:
+    for key, quantity in answer_items(step, reference):
         key = key or SINGLE
         got = None if received is None else received[key]
         error = None if got is None else tolerances.relative_error(got, expected[key])
@@ -187,8 +197,20 @@ def _rows(step, expected: dict, received: dict | None, finite: dict | None) -> l
 def right_per_problem(step, references: list, answers: list) -> list:
     """right[i][k]: is answer key k right on problem i."""
     return [[tolerances.close(answer["values"][key or SINGLE], reference[quantity])
-             for key, quantity in step.answer_items]
+             for key, quantity in answer_items(step, reference)]
             for reference, answer in zip(references, answers)]
+
+
+def right_by_key(step, references: list, right: list) -> list:
+    """Per answer key, right on every problem; an array (or a list of them) counts as one
+    answer, right in every entry."""
+    if not step.arrays:
+        return [all(trial[k] for trial in right) for k in range(len(step.answer_items))]
+    groups = {}
+    for reference, trial in zip(references, right):
+        for (key, _), ok in zip(answer_items(step, reference), trial):
+            groups.setdefault(array_key(step, key), []).append(ok)
+    return [all(entries) for entries in groups.values()]
 
 
 def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
@@ -209,20 +231,19 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
         key = "error" if outcome.kind == "error" else "timeout"
         found = None
         if step.arrays and outcome.kind == "error":      # numpy refusing a product's shapes
-            from .diagnosis import matrix
-
-            found = matrix.from_error(step, outcome.error, lang)
+            found = _array_diagnosis(step).from_error(step, outcome.error, lang)
         return Result(status=outcome.kind, score=0.0, **base, diagnosis=found,
                       message=text(MESSAGES, key, lang, detail=outcome.error))
-    for answer in outcome.answers:
+    references = problem_set.references_for(step)
+    for answer, reference in zip(outcome.answers, references):
         if "invalid" in answer:
-            return _invalid(step, answer, base, lang)
-    right = right_per_problem(step, problem_set.references, outcome.answers)
+            return _invalid(step, answer, base, lang, reference)
+    right = right_per_problem(step, references, outcome.answers)
     failing = [i for i, keys in enumerate(right) if not all(keys)]
     shown = failing[0] if failing else 0
-    rows = _rows(step, expected_values(step, problem_set.references[shown]),
-                 outcome.answers[shown]["values"], problem_set.finite_difference(shown))
-    held = contexts[shown][0] if contexts is not None else problem_set.references[shown]
+    rows = _rows(step, references[shown], outcome.answers[shown]["values"],
+                 problem_set.finite_difference_for(step, shown))
+    held = contexts[shown][0] if contexts is not None else references[shown]
     inputs = {name: held[name] for name in step.uses}
     base.update(shown_seed=problem_set.seeds[shown], shown_visible=shown == 0,
                 inputs=inputs, rows=rows)
@@ -241,49 +262,68 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
     if not failing:
         return Result(status="passed", score=float(step.points), **base,
                       message=noting_cost(text(MESSAGES, "passed", lang, n=n)))
-    keys_right = [all(trial[k] for trial in right) for k in range(len(rows))]
-    if step.arrays:                   # an array counts as one answer: right in every entry
-        groups = {}
-        for (key, _), ok in zip(step.answer_items, keys_right):
-            groups.setdefault(array_key(step, key), []).append(ok)
-        keys_right = [all(entries) for entries in groups.values()]
+    keys_right = right_by_key(step, references, right)
     score = step.points * sum(keys_right) / len(keys_right) if step.returns_dict else 0.0
     message = noting_cost(
         text(MESSAGES, "failed_hidden", lang, bad=len(failing), others=n - 1)
         if 0 not in failing else text(MESSAGES, "failed", lang, bad=len(failing), n=n))
     found = None
-    if contexts is not None and step.arrays:
+    if contexts is not None and step.per_problem:
+        from .diagnosis import full_pass
+
+        found = full_pass.diagnose(step, [values for values, _, _ in contexts],
+                                   [answer["values"] for answer in outcome.answers],
+                                   [expected_values(step, ref) for ref in references],
+                                   references, lang)
+    elif contexts is not None and step.arrays:
         from .diagnosis import matrix
 
         found = matrix.diagnose(step, [values for values, _, _ in contexts],
                                 [answer["values"] for answer in outcome.answers],
-                                [expected_values(step, ref) for ref in problem_set.references],
-                                lang)
+                                [expected_values(step, ref) for ref in references], lang)
     elif contexts is not None:
         from .diagnosis import diagnose
 
         found = diagnose(step, [values for values, _, _ in contexts],
                          [answer["values"] for answer in outcome.answers],
-                         [expected_values(step, ref) for ref in problem_set.references], lang,
-                         references=problem_set.references)
+                         [expected_values(step, ref) for ref in references], lang,
+                         references=references)
     return Result(status="failed", score=round(score, 6), **base, message=message,
                   diagnosis=found)
 
 
-def _invalid(step, answer: dict, base: dict, lang: str) -> Result:
+def _array_diagnosis(step):
+    """The diagnosis module of an array step: one layer's, or the whole backward pass's."""
+    if step.per_problem:
+        from .diagnosis import full_pass
+
+        return full_pass
+    from .diagnosis import matrix
+
+    return matrix
+
+
+def _invalid(step, answer: dict, base: dict, lang: str, reference: dict | None = None) -> Result:
     """An answer that is not a valid number (or array): what was wrong with it; for an array
-    of the wrong shape, what each axis of the right one means, and the slip a shape shows."""
+    of the wrong shape, what each axis of the right one means, and the slip a shape shows
+    (``reference``: the problem's, whose shapes a ``per_problem`` step's answer takes)."""
     if not step.arrays:
         return Result(status="invalid", score=0.0, **base,
                       message=text(MESSAGES, "invalid", lang, detail=answer["detail"]))
-    from .diagnosis import matrix
+    if step.per_problem:
+        from .diagnosis import full_pass
 
+        found = full_pass.from_shape(step, answer, reference, lang)
+    else:
+        from .diagnosis import matrix
+
+        found = matrix.from_shape(step, answer, lang)
     detail = answer["detail"]
     if answer.get("key") in step.arrays and answer["invalid"] == "shape":
         detail = text(MESSAGES, "with_axes", lang, detail=detail,
                       axes=step.axes(answer["key"], lang))
     return Result(status="invalid", score=0.0, **base,
-                  diagnosis=matrix.from_shape(step, answer, lang),
+                  diagnosis=found,
                   message=text(MESSAGES, "invalid_array", lang, detail=detail))
 
 
@@ -308,8 +348,8 @@ def _run(step, folder: Path, problem_set: ProblemSet, lang: str, timeout: float,
     if not path.is_file():
         return _missing(step, folder, problem_set, lang), None
     contexts = contexts_for(step, problem_set, lang, upstream)
-    outcome = sandbox.run_file(path, step.function_name, contexts, answer_keys(step), lang,
-                               timeout)
+    outcome = sandbox.run_file(path, step.function_name, contexts,
+                               answer_keys(step, problem_set), lang, timeout)
     return judge(step, problem_set, outcome, lang, contexts, _shown_path(path)), outcome
 
 
@@ -358,9 +398,9 @@ def check(step_names, folder, seed: int = 0, lang: str = "en",
             result.chain_consistent = consistent(step, upstream_contexts(step, problem_set, upstream),
                                                  outcome.answers)
         results.append(result)
-        if outcome is None or outcome.kind != "answers" or \
+        if outcome is None or outcome.kind != "answers" or step.per_problem or \
                 any("invalid" in a for a in outcome.answers):
-            continue                     # nothing to feed: later steps get the reference values
+            continue          # nothing to feed (a network of each problem's own feeds nothing)
         alone = right_alone(step, folder, problem_set, lang, timeout, upstream, outcome)
         result.chain_right_alone = all(alone.values())
         for i, answer in enumerate(outcome.answers):
@@ -410,7 +450,7 @@ def right_alone(step, folder: Path, problem_set: ProblemSet, lang: str, timeout:
     reference = contexts_for(step, problem_set, lang)
     if [values for values, _, _ in reference] != upstream_contexts(step, problem_set, upstream):
         outcome = sandbox.run_file(Path(folder) / step.file_name, step.function_name, reference,
-                                   answer_keys(step), lang, timeout)
+                                   answer_keys(step, problem_set), lang, timeout)
     keys = [key or SINGLE for key, _ in step.answer_items]
     if outcome.kind != "answers" or any("invalid" in a for a in outcome.answers):
         return dict.fromkeys(keys, False)
@@ -464,5 +504,6 @@ def check_function(step_name, function=None, seed: int | None = None, lang: str 
     if function is None:
         return check_step(step, setup.folder, problem_set, lang, timeout)
     contexts = contexts_for(step, problem_set, lang)
-    outcome = sandbox.run_function(function, contexts, answer_keys(step), lang, timeout)
+    outcome = sandbox.run_function(function, contexts, answer_keys(step, problem_set), lang,
+                                   timeout)
     return judge(step, problem_set, outcome, lang, contexts)

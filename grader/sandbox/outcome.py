@@ -63,7 +63,8 @@ def trusted(data, n_trials: int, keys, lang: str) -> Outcome:
         if kind == "answers":
             if len(data["answers"]) != n_trials:
                 raise ValueError("trial count")
-            return Outcome("answers", [answers.decode(a, keys) for a in data["answers"]],
+            return Outcome("answers", [answers.decode(a, answers.for_trial(keys, i))
+                                         for i, a in enumerate(data["answers"])],
                            extras=_extras(data.get("extras"), n_trials),
                            output_marks=_marks(data.get("output_marks"), n_trials))
         if kind == "not_started":
