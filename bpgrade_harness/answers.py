@@ -42,7 +42,7 @@ def for_trial(keys, index: int):
     if isinstance(keys, dict) and len(keys) == 1 and PER_TRIAL in keys:
         trials = keys[PER_TRIAL]
         if type(trials) is not list or not 0 <= index < len(trials):
-            raise ValueError("no keys for this trial")
+            raise ValueError(PER_TRIAL)          # not a trial of this check
         return trials[index]
     return keys
 

@@ -398,11 +398,13 @@ def check(step_names, folder, seed: int = 0, lang: str = "en",
             result.chain_consistent = consistent(step, upstream_contexts(step, problem_set, upstream),
                                                  outcome.answers)
         results.append(result)
-        if outcome is None or outcome.kind != "answers" or step.per_problem or \
+        if outcome is None or outcome.kind != "answers" or \
                 any("invalid" in a for a in outcome.answers):
-            continue          # nothing to feed (a network of each problem's own feeds nothing)
+            continue                     # nothing to feed: later steps get the reference values
         alone = right_alone(step, folder, problem_set, lang, timeout, upstream, outcome)
         result.chain_right_alone = all(alone.values())
+        if step.per_problem:
+            continue                     # a network of each problem's own feeds nothing on
         for i, answer in enumerate(outcome.answers):
             for key, quantity in step.answer_items:
                 upstream[i][quantity] = answer["values"][key or SINGLE]
@@ -454,7 +456,10 @@ def right_alone(step, folder: Path, problem_set: ProblemSet, lang: str, timeout:
     keys = [key or SINGLE for key, _ in step.answer_items]
     if outcome.kind != "answers" or any("invalid" in a for a in outcome.answers):
         return dict.fromkeys(keys, False)
-    right = right_per_problem(step, problem_set.references, outcome.answers)
+    references = problem_set.references_for(step)
+    right = right_per_problem(step, references, outcome.answers)
+    if step.per_problem:                        # one answer per array key, as it is scored
+        return dict(zip(keys, right_by_key(step, references, right)))
     return {key: all(trial[k] for trial in right) for k, key in enumerate(keys)}
 
 

@@ -15,10 +15,12 @@ from .step import words as _t       # short: the table below is mostly words
 
 def _offered(batch: bool) -> dict:
     """What ``net`` holds for the whole backward pass: one example, or a batch as columns."""
+    from ..i18n import pick
+
     columns = _t(", one column per example", "，每个样本一列") if batch else _t("", "")
 
     def each(en: str, zh: str) -> dict:
-        return {lang: words + columns[lang] for lang, words in _t(en, zh).items()}
+        return {lang: words + pick(columns, lang) for lang, words in _t(en, zh).items()}
 
     return {
         "W": _t("W⁽¹⁾ … W⁽ᴸ⁾, the weights, one array per layer (net.W[0] is W⁽¹⁾)",

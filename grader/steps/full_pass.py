@@ -206,10 +206,12 @@ class FullPassStep(MatrixStep, frozen=True):
 
     @cached_property
     def hints(self) -> dict:
+        from ..i18n import pick
+
         hints = dict(super().hints)
         if self.prose.formula_hint:
-            hints[3] = {lang: self.prose.formula_hint[lang].format(formula=hints[3][lang])
-                        for lang in hints[3]}
+            hints[3] = {lang: pick(self.prose.formula_hint, lang).format(formula=formula)
+                        for lang, formula in hints[3].items()}
         return hints
 
     @cached_property

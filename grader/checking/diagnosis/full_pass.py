@@ -98,9 +98,11 @@ def _loss_gradient(name: str, y, t):
     return -t / y
 
 
-def backward(values: dict, slip: str | None = None, batch: bool = False):
+def backward(values: dict, slip: str | None = None, output: bool = True):
     """(dW, db), lists per layer, of the pass written right or with ``slip``, on the values
-    ``net`` held (examples as columns for a batch); None where numpy refuses the slip."""
+    ``net`` held (examples as columns for a batch); None where numpy refuses the slip.
+    ``output``: whether a slip in f′ is made at the output layer too, or in the loop over the
+    hidden layers alone."""
     import numpy as np
 
     def column(value):
@@ -116,7 +118,8 @@ def backward(values: dict, slip: str | None = None, batch: bool = False):
     size = inputs[0].shape[1]
 
     def slope(name, k):
-        through = zs[k] if slip == "derivative_at_preactivation" else hs[k]
+        at_z = slip == "derivative_at_preactivation" and (output or k < len(weights) - 1)
+        through = zs[k] if at_z else hs[k]
         return _slope(name, zs[k], through)
 
     y = hs[-1]
@@ -189,23 +192,10 @@ def diagnose(step, contexts: list, received: list, expected: list, references: l
     for code, rows in SLIPS:
         if code == "sum_not_mean" and not step.batch:
             continue
-        slipped = [backward(context, code, step.batch) for context in contexts]
-        if any(s is None for s in slipped):
-            continue
-        for key in wrong:
-            index = step.answer_keys.index(key)
-            row = key if key in rows else next(iter(rows), None)
-            source = rows.get(row)
-            if per_key[key] is None and all(_close(g[key], s[index])
-                                            for g, s in zip(got, slipped)):
-                what = text(MESSAGES, code, lang) if code in MESSAGES \
-                    else text(matrix.MESSAGES, code, lang)
-                if source is None:
-                    message = text(MESSAGES, "no_formula", lang, what=what)
-                else:
-                    message = text(MESSAGES, "by_value", lang, what=what,
-                                   formula=_written(row, source, False))
-                per_key[key] = _entry(code, row, source, message)
+        for output in (True, False) if code == "derivative_at_preactivation" else (True,):
+            slipped = [backward(context, code, output) for context in contexts]
+            if all(s is not None for s in slipped):
+                _name(per_key, wrong, step, code, rows, got, slipped, lang)
     for key in wrong:                 # right to a few digits: rounded, float32, or no cause
         if per_key[key] is None:
             flat_got = [float(v) for g in got for a in g[key] for v in a.ravel()]
@@ -223,6 +213,26 @@ def diagnose(step, contexts: list, received: list, expected: list, references: l
                                message=result["message"]),
                   key=lead, per_key=per_key)
     return result
+
+
+def _name(per_key: dict, wrong: list, step, code: str, rows: dict, got: list, slipped: list,
+          lang: str):
+    """Name ``code`` for each wrong key not yet named whose numbers are the slip's on every
+    problem."""
+    for key in wrong:
+        index = step.answer_keys.index(key)
+        row = key if key in rows else next(iter(rows), None)
+        source = rows.get(row)
+        if per_key[key] is None and all(_close(g[key], s[index])
+                                        for g, s in zip(got, slipped)):
+            what = text(MESSAGES, code, lang) if code in MESSAGES \
+                else text(matrix.MESSAGES, code, lang)
+            if source is None:
+                message = text(MESSAGES, "no_formula", lang, what=what)
+            else:
+                message = text(MESSAGES, "by_value", lang, what=what,
+                               formula=_written(row, source, False))
+            per_key[key] = _entry(code, row, source, message)
 
 
 def from_shape(step, answer: dict, reference: dict | None, lang: str = "en"):
