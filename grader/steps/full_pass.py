@@ -181,7 +181,8 @@ class FullPassStep(MatrixStep, frozen=True):
         return {"arrays": {name: values[name] for name in self.context},
                 "answer": self.keys_for(values),
                 "layers": [len(values["W"]["layers"][0][0])]
-                + [len(w) for w in values["W"]["layers"]]}
+                + [len(w) for w in values["W"]["layers"]],
+                "activation": values["activation"], "loss": values["loss_name"]}
 
     # --- what the step table derives -------------------------------------------------------
     def axes(self, key: str, lang: str) -> str:

@@ -98,11 +98,14 @@ def _loss_gradient(name: str, y, t):
     return -t / y
 
 
-def backward(values: dict, slip: str | None = None, output: bool = True):
+# Where a slip in f′ is made: every layer, the hidden layers' loop alone, or the output alone.
+WHERE = ("all", "hidden", "output")
+
+
+def backward(values: dict, slip: str | None = None, where: str = "all"):
     """(dW, db), lists per layer, of the pass written right or with ``slip``, on the values
     ``net`` held (examples as columns for a batch); None where numpy refuses the slip.
-    ``output``: whether a slip in f′ is made at the output layer too, or in the loop over the
-    hidden layers alone."""
+    ``where`` (:data:`WHERE`) a slip in f′ is made."""
     import numpy as np
 
     def column(value):
@@ -118,7 +121,9 @@ def backward(values: dict, slip: str | None = None, output: bool = True):
     size = inputs[0].shape[1]
 
     def slope(name, k):
-        at_z = slip == "derivative_at_preactivation" and (output or k < len(weights) - 1)
+        at_output = k == len(weights) - 1
+        at_z = slip == "derivative_at_preactivation" and (
+            where == "all" or (where == "output") == at_output)
         through = zs[k] if at_z else hs[k]
         return _slope(name, zs[k], through)
 
@@ -192,8 +197,8 @@ def diagnose(step, contexts: list, received: list, expected: list, references: l
     for code, rows in SLIPS:
         if code == "sum_not_mean" and not step.batch:
             continue
-        for output in (True, False) if code == "derivative_at_preactivation" else (True,):
-            slipped = [backward(context, code, output) for context in contexts]
+        for where in WHERE if code == "derivative_at_preactivation" else WHERE[:1]:
+            slipped = [backward(context, code, where) for context in contexts]
             if all(s is not None for s in slipped):
                 _name(per_key, wrong, step, code, rows, got, slipped, lang)
     for key in wrong:                 # right to a few digits: rounded, float32, or no cause
