@@ -62,7 +62,7 @@ def examples(seed: int, index: int, batch: bool) -> list:
     sigmoid, no ReLU at its kink)."""
     import numpy as np
 
-    from ..engine.generators import Problem, generate, well_conditioned
+    from ..engine.generators import Problem, draw_example, generate, well_conditioned
 
     activation, loss, _ = flavour(index)
     sizes = layer_sizes(seed, index)
@@ -70,15 +70,15 @@ def examples(seed: int, index: int, batch: bool) -> list:
     if not batch:
         return [first]
     low, high = BATCH_SIZES
-    size = int(np.random.default_rng([seed, 0xBA7C]).integers(low, high + 1))
+    rng = np.random.default_rng([seed, 0xBA7C])
+    size = int(rng.integers(low, high + 1))
     fields = {name: getattr(first, name) for name in Problem._fields}
-    tries = np.random.SeedSequence([seed, 0xBA7C]).generate_state(_EXAMPLE_TRIES)
     found = [first]
-    for other in tries.tolist():
+    for _ in range(_EXAMPLE_TRIES):
         if len(found) == size:
             break
-        drawn = generate(int(other), sizes, activation, loss=loss)
-        example = Problem(**(fields | {"x": drawn.x, "y_target": drawn.y_target}))
+        x, target = draw_example(rng, sizes, activation, loss)
+        example = Problem(**(fields | {"x": x, "y_target": target}))
         if well_conditioned(example):
             found.append(example)
     return found
