@@ -251,6 +251,14 @@ def test_the_outer_product_in_the_wrong_order_is_read_from_the_shape(tmp_path):
     assert "dW[0]" in result.diagnosis["message"]
 
 
+def test_a_list_right_to_a_few_digits_is_told_so(tmp_path):
+    _slipped(tmp_path, STEP20, 'return {"dW": dW, "db": db}',
+             'return {"dW": [np.round(g, 6) for g in dW], "db": db}')
+    result = _check(STEP20, tmp_path)
+    assert result.status == "failed" and result.diagnosis["key"] == "dW"
+    assert "significant digits" in result.diagnosis["message"]
+
+
 def test_a_wrong_answer_without_a_known_slip_is_not_named(tmp_path):
     _slipped(tmp_path, STEP20, "        db[k] = delta\n", "        db[k] = delta * 1.5\n")
     result = _check(STEP20, tmp_path)
