@@ -187,6 +187,10 @@ def test_code_for_one_network_only_fails_on_the_others(tmp_path):
     _slipped(tmp_path, STEP20, "    if net.loss_name in", "    if False and net.loss_name in")
     result = _check(STEP20, tmp_path)
     assert result.status == "failed" and not result.shown_visible
+    missed = _references(STEP20)[2]             # the first other network: relu, cross-entropy
+    layers = [len(missed["x"])] + [len(w) for w in missed["W"]["layers"]]
+    assert f"{'-'.join(map(str, layers))} with relu and binary_cross_entropy" in result.message
+    assert "relu" in _check(STEP20, tmp_path, "zh").message
 
 
 def test_a_list_one_layer_short_is_invalid_with_the_number_of_layers(tmp_path):

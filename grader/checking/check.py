@@ -28,6 +28,13 @@ MESSAGES = {
               "is a number written in instead of computed from net?",
         "zh": "你的问题算对了，但另外 {others} 个问题中有 {bad} 个不对——"
               "是不是把数直接写进了代码，而不是用 net 计算？"},
+    "failed_other_network": {
+        "en": "right on your problem but not on {bad} of the {others} others, each another "
+              "network; the first: {layers} with {activation} and {loss}. Does your code "
+              "follow net's depth, activation and loss?",
+        "zh": "你的问题算对了，但另外 {others} 个问题（各是另一个网络）中有 {bad} 个不对；"
+              "第一个是 {layers}，激活函数 {activation}，损失函数 {loss}。你的代码是否随 net "
+              "的深度、激活函数和损失函数而变？"},
     "invalid": {"en": "the answer is not a valid number: {detail}",
                 "zh": "答案不是有效的数：{detail}"},
     "invalid_array": {"en": "the answer is not a valid array: {detail}",
@@ -264,9 +271,17 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
                       message=noting_cost(text(MESSAGES, "passed", lang, n=n)))
     keys_right = right_by_key(step, references, right)
     score = step.points * sum(keys_right) / len(keys_right) if step.returns_dict else 0.0
-    message = noting_cost(
-        text(MESSAGES, "failed_hidden", lang, bad=len(failing), others=n - 1)
-        if 0 not in failing else text(MESSAGES, "failed", lang, bad=len(failing), n=n))
+    if 0 in failing:
+        message = text(MESSAGES, "failed", lang, bad=len(failing), n=n)
+    elif step.per_problem:            # code for one network only: say which one it missed
+        network = references[shown]
+        layers = [len(network["x"])] + [len(w) for w in network["W"]["layers"]]
+        message = text(MESSAGES, "failed_other_network", lang, bad=len(failing), others=n - 1,
+                       layers="-".join(map(str, layers)), activation=network["activation"],
+                       loss=network["loss_name"])
+    else:
+        message = text(MESSAGES, "failed_hidden", lang, bad=len(failing), others=n - 1)
+    message = noting_cost(message)
     found = None
     if contexts is not None and step.per_problem:
         from .diagnosis import full_pass
