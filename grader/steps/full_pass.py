@@ -124,13 +124,17 @@ class FullPassStep(MatrixStep, frozen=True):
         return [self.reference_at(seed, index) for index, seed in enumerate(seeds)]
 
     def reference_at(self, seed: int, index: int) -> dict:
+        return self.values_of(examples(seed, index, self.batch))
+
+    def values_of(self, drawn: list) -> dict:
+        """What ``net`` holds and every answer entry, for the examples ``drawn`` (one
+        :class:`~grader.engine.generators.Problem` each, sharing one network)."""
         import numpy as np
         from bpgrade_harness.answers import all_entries
 
         from ..engine.backprop import backprop
         from ..engine.forward import forward
 
-        drawn = examples(seed, index, self.batch)
         traces = [forward(p) for p in drawn]
         grads = [backprop(p, t) for p, t in zip(drawn, traces)]
         first, depth = drawn[0], len(drawn[0].weights)
