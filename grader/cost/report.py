@@ -164,15 +164,15 @@ class CostReport(Record, eq=True):
         return notes
 
     def to_dict(self, lang: str = "en") -> dict:
-        return {"seed": self.seed, "activation": self.activation,
+        data = {"seed": self.seed, "activation": self.activation,
                 "output_activation": self.output_activation, "loss": self.loss,
                 "widened_outputs": self.widened_outputs,
                 "rows": [row.to_dict(lang) for row in self.rows],
                 "shared": {"layers": list(self.shared_layers) if self.shared_layers else None,
                            "subexpressions": [asdict(s) for s in self.shared]},
                 "families": [{"name": f.name, "label": f.label(lang),
-                              "networks": [list(n) for n in f.networks]} for f in self.families],
-                "yours": self.yours}
+                              "networks": [list(n) for n in f.networks]} for f in self.families]}
+        return data if self.yours is None else data | {"yours": self.yours}
 
 
 def skip_message(row: Row, method: str, lang: str) -> str:

@@ -96,14 +96,14 @@ class FullPassStep(MatrixStep, frozen=True):
     over a mini-batch, examples as columns, gradients averaged."""
 
     batch: bool = False
-    answer_keys: tuple = ("dW", "db")
+    list_keys: tuple = ("dW", "db")      # the answer's keys, each a list of arrays per layer
     per_problem = True
 
     # --- per problem: its network, its shapes, its references ------------------------------
     @property
     def arrays(self) -> dict:
         """{answer key: None}: the shapes differ per problem (:meth:`keys_for`)."""
-        return dict.fromkeys(self.answer_keys)
+        return dict.fromkeys(self.list_keys)
 
     def keys_for(self, reference: dict) -> dict:
         """{answer key: [shape per layer]} on one problem, read off its weights."""
@@ -115,7 +115,7 @@ class FullPassStep(MatrixStep, frozen=True):
         from bpgrade_harness.answers import all_entries
 
         spec = self.keys_for(reference)
-        return tuple((name, name) for key in self.answer_keys
+        return tuple((name, name) for key in self.list_keys
                      for name in all_entries(key, spec[key]))
 
     def references(self, seeds: list) -> list:
@@ -152,7 +152,7 @@ class FullPassStep(MatrixStep, frozen=True):
                   "h": {"layers": [_stacked([t.h[k] for t in traces], self.batch)
                                    for k in range(depth)]}}
         spec = self.keys_for(values)
-        for key in self.answer_keys:
+        for key in self.list_keys:
             mean = [np.mean([getattr(g, key)[k] for g in grads], axis=0) for k in range(depth)]
             values.update(zip(all_entries(key, spec[key]),
                               np.concatenate([m.ravel() for m in mean]).tolist()))
@@ -172,7 +172,7 @@ class FullPassStep(MatrixStep, frozen=True):
         spec = {"dW": [list(w.shape) for w in drawn[0].weights],
                 "db": [list(b.shape) for b in drawn[0].biases]}
         out = {}
-        for position, key in enumerate(self.answer_keys):
+        for position, key in enumerate(self.list_keys):
             mean = [np.mean([grads[position][k] for grads in each], axis=0)
                     for k in range(depth)]
             out.update(zip(all_entries(key, spec[key]),
@@ -196,11 +196,11 @@ class FullPassStep(MatrixStep, frozen=True):
 
     @cached_property
     def answer(self):
-        return {key: key for key in self.answer_keys}
+        return {key: key for key in self.list_keys}
 
     @cached_property
     def reads(self) -> dict:
-        return {key: () for key in self.answer_keys}     # --chain feeds it nothing
+        return {key: () for key in self.list_keys}     # --chain feeds it nothing
 
     def _words(self, pair: dict) -> dict:
         low, high = BATCH_SIZES

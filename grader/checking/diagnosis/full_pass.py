@@ -166,7 +166,7 @@ def _gathered(step, reference: dict, flat: dict) -> dict:
     spec = step.keys_for(reference)
     return {key: [np.array([next(numbers) for _ in range(int(np.prod(shape)))],
                            dtype=float).reshape(shape) for shape in spec[key]]
-            for key in step.answer_keys}
+            for key in step.list_keys}
 
 
 def _close(got: list, want: list) -> bool:
@@ -189,7 +189,7 @@ def diagnose(step, contexts: list, received: list, expected: list, references: l
     """The diagnosis of a failed full backward pass from its numbers, or None."""
     got = [_gathered(step, ref, answer) for ref, answer in zip(references, received)]
     want = [_gathered(step, ref, values) for ref, values in zip(references, expected)]
-    wrong = [key for key in step.answer_keys
+    wrong = [key for key in step.list_keys
              if not all(_close(g[key], w[key]) for g, w in zip(got, want))]
     if not wrong:
         return None
@@ -225,7 +225,7 @@ def _name(per_key: dict, wrong: list, step, code: str, rows: dict, got: list, sl
     """Name ``code`` for each wrong key not yet named whose numbers are the slip's on every
     problem."""
     for key in wrong:
-        index = step.answer_keys.index(key)
+        index = step.list_keys.index(key)
         row = key if key in rows else next(iter(rows), None)
         source = rows.get(row)
         if per_key[key] is None and all(_close(g[key], s[index])
