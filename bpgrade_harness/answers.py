@@ -164,16 +164,26 @@ def _array(value, shape: tuple) -> list:
     raise _Bad("array_type", {"kind": type(value).__name__}, "type")
 
 
-def _array_invalid(key: str, bad: _Bad, lang: str) -> dict:
+def _array_invalid(key: str, bad: _Bad, lang: str, layer: int | None = None,
+                   shape: tuple | None = None) -> dict:
+    """The invalid marker of array ``key`` (of its array ``layer`` of ``shape``, in a list)."""
     args = dict(bad.args_)
     if "inner" in args:
         code, fields = args.pop("inner")
         args["detail"] = text(MESSAGES, code, lang, **fields)
     detail = text(MESSAGES, bad.code, lang, **args)
-    out = {"invalid": bad.category,
-           "detail": text(MESSAGES, "in_key", lang, name=repr(key), detail=detail), "key": key}
+    if layer is None:
+        detail = text(MESSAGES, "in_key", lang, name=repr(key), detail=detail)
+    else:
+        if bad.category == "shape":
+            detail = text(MESSAGES, "expected_shape", lang, detail=detail,
+                          shape=shape_text(shape))
+        detail = text(MESSAGES, "in_layer", lang, name=key, layer=layer, detail=detail)
+    out = {"invalid": bad.category, "detail": detail, "key": key}
     if bad.shape is not None and len(bad.shape) <= 8 and all(0 <= n < 1 << 31 for n in bad.shape):
         out["shape"] = bad.shape
+    if layer is not None:
+        out["layer"] = layer
     return out
 
 
@@ -196,19 +206,7 @@ def _layers(key: str, value, shapes, lang: str) -> dict:
         try:
             arrays.append(_array(item, tuple(shape)))
         except _Bad as bad:
-            out = _array_invalid(key, bad, lang)
-            args = dict(bad.args_)
-            if "inner" in args:
-                code, fields = args.pop("inner")
-                args["detail"] = text(MESSAGES, code, lang, **fields)
-            detail = text(MESSAGES, bad.code, lang, **args)
-            if bad.category == "shape":
-                detail = text(MESSAGES, "expected_shape", lang, detail=detail,
-                              shape=shape_text(shape))
-            out["detail"] = text(MESSAGES, "in_layer", lang, name=key, layer=layer,
-                                 detail=detail)
-            out["layer"] = layer
-            return out
+            return _array_invalid(key, bad, lang, layer, tuple(shape))
     return {"values": arrays}
 
 
