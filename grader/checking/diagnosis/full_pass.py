@@ -76,28 +76,6 @@ def _written(key: str, source: str, latex: bool) -> str:
     return f"{notation.LAYER_SYMBOLS[key][0 if latex else 1]} = {render(source, latex)}"
 
 
-def _slope(name: str, z, h):
-    """f′(z), through h where the lesson writes it so."""
-    import numpy as np
-
-    if name == "sigmoid":
-        return h * (1.0 - h)
-    if name == "tanh":
-        return 1.0 - h * h
-    return (np.asarray(z) > 0).astype(float)
-
-
-def _loss_gradient(name: str, y, t):
-    """∂L/∂y of one example per column."""
-    if name == "half_squared_error":
-        return y - t
-    if name == "mean_squared_error":
-        return 2.0 * (y - t) / y.shape[0]
-    if name == "binary_cross_entropy":
-        return (y - t) / (y * (1.0 - y))
-    return -t / y
-
-
 # Where a slip in f′ is made: every layer, the hidden layers' loop alone, or the output alone.
 WHERE = ("all", "hidden", "output")
 
@@ -107,6 +85,9 @@ def backward(values: dict, slip: str | None = None, where: str = "all"):
     ``net`` held (examples as columns for a batch); None where numpy refuses the slip.
     ``where`` (:data:`WHERE`) a slip in f′ is made."""
     import numpy as np
+
+    from ...engine import losses
+    from ...engine.forward import derivative
 
     def column(value):
         array = np.asarray(value, dtype=float)
@@ -125,13 +106,14 @@ def backward(values: dict, slip: str | None = None, where: str = "all"):
         at_z = slip == "derivative_at_preactivation" and (
             where == "all" or (where == "output") == at_output)
         through = zs[k] if at_z else hs[k]
-        return _slope(name, zs[k], through)
+        return derivative(name, zs[k], through)
 
     y = hs[-1]
     if loss in ("binary_cross_entropy", "softmax_cross_entropy"):
         delta = (zs[-1] if slip == "softmax_missing" and out == "softmax" else y) - target
     else:
-        delta = _loss_gradient(loss, y, target) * slope(out, len(weights) - 1)
+        dL_dy = losses.gradient(loss, y.T, target.T).T       # outputs along the last axis
+        delta = dL_dy * slope(out, len(weights) - 1)
     depth = len(weights)
     dW, db = [None] * depth, [None] * depth
     scale = 1.0 if slip == "sum_not_mean" else 1.0 / size
