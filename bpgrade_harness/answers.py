@@ -9,6 +9,10 @@ A step whose answers are arrays gives ``keys`` as ``{key: shape}``: each value i
 ndarray (exactly, no subclass) of a real dtype or nested lists/tuples of real numbers, of
 exactly that shape and finite, sent back as nested lists; a wrong shape is ``invalid`` with
 ``"key"`` and ``"shape"`` beside the detail, so the grader can say what each axis means.
+A key whose shape is a list of shapes (``{"dW": [[3, 2], [1, 3]]}``) asks for a list (or
+tuple) of that many arrays, one per layer, each validated as above; an invalid one also names
+its ``"layer"`` (0-based). Where each problem of a check has its own shapes, ``keys`` is
+``{PER_TRIAL: [keys of trial 0, keys of trial 1, ...]}`` (:func:`for_trial`).
 """
 
 from __future__ import annotations
@@ -30,6 +34,22 @@ def loaded_numpy():
     return _PRELOADED_NUMPY if _PRELOADED_NUMPY is not None else sys.modules.get("numpy")
 
 SINGLE = "value"      # the key of a single-number answer
+PER_TRIAL = "per_trial"      # keys that differ from one problem of a check to the next
+
+
+def for_trial(keys, index: int):
+    """The keys of trial ``index``: ``keys`` itself, unless they differ per trial."""
+    if isinstance(keys, dict) and len(keys) == 1 and PER_TRIAL in keys:
+        trials = keys[PER_TRIAL]
+        if type(trials) is not list or not 0 <= index < len(trials):
+            raise ValueError(PER_TRIAL)          # not a trial of this check
+        return trials[index]
+    return keys
+
+
+def is_layers(shape) -> bool:
+    """Is ``shape`` a list of shapes (a list of arrays, one per layer), not one shape?"""
+    return bool(shape) and all(isinstance(part, (list, tuple)) for part in shape)
 
 MESSAGES = {
     "none": {"en": "returned None — did the function reach its return statement?",
@@ -67,6 +87,13 @@ MESSAGES = {
     "array_type": {"en": "an object of type {kind}, not an array",
                    "zh": "{kind} 类型的对象，不是数组"},
     "array_entry": {"en": "at {index}: {detail}", "zh": "在 {index}：{detail}"},
+    "expected_shape": {"en": "{detail}; {shape} is expected", "zh": "{detail}；应为 {shape}"},
+    "layers_type": {"en": "{what}, not a list of arrays (one per layer of weights)",
+                    "zh": "{what}，而不是数组的列表（每层权重一个数组）"},
+    "layers_length": {"en": "a list of {got} arrays; the network has {n} layers of weights, so "
+                            "{n} arrays are expected, one per layer",
+                      "zh": "含 {got} 个数组的列表；网络有 {n} 层权重，所以应有 {n} 个数组，每层一个"},
+    "in_layer": {"en": "[{name}][{layer}] {detail}", "zh": "[{name}][{layer}] {detail}"},
 }
 
 
@@ -77,6 +104,15 @@ def entries(key: str, shape) -> list:
     for size in shape:
         names = [f"{n},{i}" if n else str(i) for n in names for i in range(size)]
     return [f"{key}[{n}]" for n in names]
+
+
+def all_entries(key: str, shape) -> list:
+    """:func:`entries` of one array, or of each array of a list of them (``shape`` a list of
+    shapes), named by layer first: ``dW[0][0,0]`` … ``dW[2][1,0]``, ``db[1][0]``."""
+    if is_layers(shape):
+        return [name for layer, part in enumerate(shape)
+                for name in entries(f"{key}[{layer}]", part)]
+    return entries(key, shape)
 
 
 def shape_text(shape) -> str:
@@ -128,17 +164,50 @@ def _array(value, shape: tuple) -> list:
     raise _Bad("array_type", {"kind": type(value).__name__}, "type")
 
 
-def _array_invalid(key: str, bad: _Bad, lang: str) -> dict:
+def _array_invalid(key: str, bad: _Bad, lang: str, layer: int | None = None,
+                   shape: tuple | None = None) -> dict:
+    """The invalid marker of array ``key`` (of its array ``layer`` of ``shape``, in a list)."""
     args = dict(bad.args_)
     if "inner" in args:
         code, fields = args.pop("inner")
         args["detail"] = text(MESSAGES, code, lang, **fields)
     detail = text(MESSAGES, bad.code, lang, **args)
-    out = {"invalid": bad.category,
-           "detail": text(MESSAGES, "in_key", lang, name=repr(key), detail=detail), "key": key}
+    if layer is None:
+        detail = text(MESSAGES, "in_key", lang, name=repr(key), detail=detail)
+    else:
+        if bad.category == "shape":
+            detail = text(MESSAGES, "expected_shape", lang, detail=detail,
+                          shape=shape_text(shape))
+        detail = text(MESSAGES, "in_layer", lang, name=key, layer=layer, detail=detail)
+    out = {"invalid": bad.category, "detail": detail, "key": key}
     if bad.shape is not None and len(bad.shape) <= 8 and all(0 <= n < 1 << 31 for n in bad.shape):
         out["shape"] = bad.shape
+    if layer is not None:
+        out["layer"] = layer
     return out
+
+
+def _layers(key: str, value, shapes, lang: str) -> dict:
+    """``{"values": [nested lists per layer]}`` for a list or tuple (exactly) of honest arrays
+    of exactly ``shapes``; else an invalid marker naming the key (and the layer)."""
+    if type(value) not in (list, tuple):
+        number, _ = _real(value)
+        what = text(MESSAGES, "array_type", lang, kind=type(value).__name__) \
+            if number is None else repr(number)
+        detail = text(MESSAGES, "layers_type", lang, what=what)
+        return {"invalid": "type" if value is not None else "none", "key": key,
+                "detail": text(MESSAGES, "in_key", lang, name=repr(key), detail=detail)}
+    if len(value) != len(shapes):
+        detail = text(MESSAGES, "layers_length", lang, got=len(value), n=len(shapes))
+        return {"invalid": "shape", "key": key,
+                "detail": text(MESSAGES, "in_key", lang, name=repr(key), detail=detail)}
+    arrays = []
+    for layer, (item, shape) in enumerate(zip(value, shapes)):
+        try:
+            arrays.append(_array(item, tuple(shape)))
+        except _Bad as bad:
+            return _array_invalid(key, bad, lang, layer, tuple(shape))
+    return {"values": arrays}
 
 
 def _real(value):
@@ -210,6 +279,12 @@ def encode(value, keys, lang: str = "en") -> dict:
         return _invalid("keys", {"problems": "; ".join(problems)}, lang)
     values = {}
     for key, item in items:
+        if isinstance(keys, dict) and is_layers(keys[key]):     # a list of arrays per key
+            found = _layers(key, item, keys[key], lang)
+            if "invalid" in found:
+                return found
+            values[key] = found["values"]
+            continue
         if isinstance(keys, dict):                    # {key: shape}: an array per key
             try:
                 values[key] = _array(item, tuple(keys[key]))

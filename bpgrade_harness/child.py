@@ -15,6 +15,7 @@ import operator
 import os
 import signal
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -146,34 +147,39 @@ def output_position():
 
 
 def run_trials(function, contexts: list, keys, lang: str = "en", path: str = "",
-               loss=None, mark=None) -> dict:
+               loss=None, mark=None, timed: bool = False) -> dict:
     """Call ``function`` on each context; plain data describing what happened.
 
     ``contexts`` holds ``(values, step_id, hidden)`` triples; ``loss`` the parameter names
     ``net.loss`` takes where it is offered. Stops at the first trial that raises:
     NotImplementedError means the stub is untouched. ``mark()``, called before each trial,
     says where the output stands (:func:`output_position`): the report's ``output_marks``
-    let the grader label what each trial printed, outside the printed text itself.
+    let the grader label what each trial printed, outside the printed text itself. ``timed``:
+    the extras also hold each call's seconds (``bpgrade cost`` timing a learner's pass).
     """
     from . import answers                  # numpy: loaded by the runner before it forks
     from .net import Context, usage
 
-    results, used, marks = [], [], []
-    for values, step_id, hidden in contexts:
+    results, used, marks, seconds = [], [], [], []
+    for trial, (values, step_id, hidden) in enumerate(contexts):
         net = Context(values, step_id, hidden, loss, lang)
         if mark is not None:
             marks.append(mark())
         try:
+            began = time.perf_counter()
             answer = function(net)
+            seconds.append(time.perf_counter() - began)
         except NotImplementedError:
             return {"kind": "not_started"}
         except BaseException as exc:
             return _marked({"kind": "error", "error": describe(exc, path, lang)}, marks)
-        results.append(answers.encode(answer, keys, lang))
+        results.append(answers.encode(answer, answers.for_trial(keys, trial), lang))
         used.append(usage(net))
     report = _marked({"kind": "answers", "answers": results}, marks)
     if any(used):
         report["extras"] = {"loss_calls": [u.get("loss_calls", 0) for u in used]}
+    if timed:
+        report.setdefault("extras", {})["seconds"] = seconds
     return report
 
 
@@ -183,7 +189,8 @@ def _marked(report: dict, marks: list) -> dict:
     return report
 
 
-def step_request(function_name: str, contexts: list, keys, loss=None, **where) -> dict:
+def step_request(function_name: str, contexts: list, keys, loss=None, timed: bool = False,
+                 **where) -> dict:
     """What a child is sent for one step: ``contexts`` are ``(values, step_id, hidden)``
     triples sharing one step and one ``hidden``, so those go once; ``where`` is ``path=`` or
     ``file=`` (a name in the child's own folder)."""
@@ -191,7 +198,7 @@ def step_request(function_name: str, contexts: list, keys, loss=None, **where) -
     names = list(contexts[0][0]) if contexts else []
     return {**where, "function": function_name, "step": step_id, "hidden": hidden,
             "names": names, "rows": [[values[name] for name in names] for values, _, _ in contexts],
-            "keys": keys, "loss": loss}
+            "keys": keys, "loss": loss, "timed": timed}
 
 
 def run_request(request: dict, lang: str, source: bytes | None = None, mark=None) -> dict:
@@ -210,7 +217,7 @@ def run_request(request: dict, lang: str, source: bytes | None = None, mark=None
     contexts = [(dict(zip(names, row)), request["step"], request["hidden"])
                 for row in request["rows"]]
     return run_trials(function, contexts, request["keys"], lang, str(path), request["loss"],
-                      mark)
+                      mark, request.get("timed", False))
 
 
 # --- hardening -------------------------------------------------------------------------------

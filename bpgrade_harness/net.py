@@ -3,7 +3,9 @@
 It holds exactly the names the grader lists for the step (inputs, parameters, forward
 values, upstream gradients), as floats, plus numpy arrays assembled from them
 (``net.x``, ``net.W1``, ``net.h1``, ...); a matrix step's values (sent as nested lists) are
-read-only arrays themselves (``net.W_next``). It never holds the step's own answer. numpy is
+read-only arrays themselves (``net.W_next``), a list of them per layer (sent as
+``{"layers": [nested lists, ...]}``) a tuple of read-only arrays (``net.W[2]``), and a name
+(``net.activation``) a string. It never holds the step's own answer. numpy is
 imported when the learner's code first asks for an array, not before: a step computed
 from the scalars runs without it (about 80 ms less per check).
 """
@@ -150,6 +152,17 @@ def _array(layout, values):
     return array
 
 
+def _value(value):
+    """What ``net`` holds for a value sent as plain data (see the module)."""
+    if isinstance(value, list):
+        return _array(value, None)
+    if isinstance(value, dict):                       # {"layers": [...]}: one array per layer
+        return tuple(_array(part, None) for part in value["layers"])
+    if isinstance(value, str):
+        return value
+    return float(value)
+
+
 class Context:
     """Attribute access to the step's values; assignment is refused.
 
@@ -162,8 +175,7 @@ class Context:
                  loss: tuple | None = None, lang: str = "en"):
         """``loss``: the parameter names ``net.loss(name=value, ...)`` takes, when offered."""
         # A matrix step's values arrive as nested lists: they are read-only arrays here.
-        scalars = {name: _array(value, None) if isinstance(value, list) else float(value)
-                   for name, value in values.items()}
+        scalars = {name: _value(value) for name, value in values.items()}
         if loss:                                          # net.loss(**changes), calls counted
             scalars["loss"] = CountedLoss(scalars, loss, lang)
         object.__setattr__(self, "_values", scalars)

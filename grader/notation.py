@@ -71,6 +71,13 @@ LAYER_SYMBOLS = {
     "delta": (r"\delta^{(l)}", "δ⁽ˡ⁾"),
     "dW": (r"\frac{\partial L}{\partial W^{(l)}}", "∂L/∂W⁽ˡ⁾"),
     "db": (r"\frac{\partial L}{\partial b^{(l)}}", "∂L/∂b⁽ˡ⁾"),
+    # the whole backward pass (steps 20, 21): the output layer L, any activation f
+    "delta_out": (r"\delta^{(L)}", "δ⁽ᴸ⁾"), "dL_dy": (r"\frac{\partial L}{\partial y}", "∂L/∂y"),
+    "act_prime": (r"f'(z^{(l)})", "f′(z⁽ˡ⁾)"), "act_prime_out": (r"f'(z^{(L)})", "f′(z⁽ᴸ⁾)"),
+    "B": ("B", "B"), "ones": (r"\mathbf{1}", "𝟏"),
+    # ... and what their diagnosis writes
+    "z_out": ("z^{(L)}", "z⁽ᴸ⁾"), "y_target": (r"y_{\mathrm{target}}", "y_target"),
+    "act_prime_next": (r"f'(z^{(l+1)})", "f′(z⁽ˡ⁺¹⁾)"),
 }
 
 

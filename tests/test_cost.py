@@ -802,3 +802,45 @@ def test_shared_subexpressions_are_not_named_like_the_inputs():
     symbols = [s.symbol for s in report.shared]
     assert symbols and all(s.startswith("s") for s in symbols)
     assert "x1" in report.shared[0].expression          # the input keeps its own name
+
+
+# --- a learner's own step20, timed beside the engine's backward pass ------------------------
+
+def test_your_full_backward_pass_is_timed_on_every_network_beside_the_engines():
+    from conftest import SOLUTIONS
+
+    networks = [(2, 3, 2, 1), (2, 6, 4, 1), (2, 3, 3, 2, 1)]
+    problems = [generate(0, layers) for layers in networks]
+    found = lab.learner_full_pass(SOLUTIONS, problems)
+    assert found["status"] == "passed"
+    assert [row["layers"] for row in found["rows"]] == [list(n) for n in networks]
+    assert all(0 < row["seconds"] < 1 and 0 < row["reference_seconds"] < 1
+               for row in found["rows"])
+    result = CliRunner().invoke(main, ["cost", "--layers", "2,3,2,1", "--time-budget", "0",
+                                       "--no-cse", "--yours", "--exercises", str(SOLUTIONS),
+                                       "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["yours"]["rows"][0]["layers"] == [2, 3, 2, 1]
+
+
+@pytest.mark.parametrize("lang, words", [("en", "is not_started"), ("zh", "状态是 not_started")])
+def test_your_backward_pass_is_timed_only_once_it_is_right(tmp_path, lang, words):
+    from conftest import EXERCISES
+
+    found = lab.learner_full_pass(EXERCISES, [generate(0, (2, 3, 2, 1))])
+    assert found == {"file": str(EXERCISES / "step20.py"), "status": "not_started", "rows": []}
+    assert lab.learner_full_pass(tmp_path, [generate(0, (2, 3, 2, 1))])["status"] == "missing"
+    result = CliRunner().invoke(main, ["cost", "--layers", "2,3,2,1", "--time-budget", "0",
+                                       "--no-cse", "--yours", "--exercises", str(EXERCISES),
+                                       "--lang", lang])
+    assert result.exit_code == 0 and words in result.output
+
+
+def test_call_times_come_back_as_strictly_read_floats():
+    from grader.sandbox.outcome import trusted
+
+    report = {"kind": "answers", "answers": [{"values": {"value": 1.0}}],
+              "extras": {"seconds": [0.5]}}
+    assert trusted(report, 1, None, "en").extras == {"seconds": [0.5]}
+    for bad in ([-1.0], [1], ["0.1"], [0.1, 0.2], [float("nan")]):
+        assert trusted({**report, "extras": {"seconds": bad}}, 1, None, "en").kind == "error"

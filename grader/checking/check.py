@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..steps import registry
 from .. import sandbox, tolerances
-from ..sandbox.answers import SINGLE
+from ..sandbox.answers import PER_TRIAL, SINGLE
 from ..errors import UsageError
 from ..i18n import pick, text
 from ..records import Record, asdict, factory
@@ -28,6 +28,13 @@ MESSAGES = {
               "is a number written in instead of computed from net?",
         "zh": "你的问题算对了，但另外 {others} 个问题中有 {bad} 个不对——"
               "是不是把数直接写进了代码，而不是用 net 计算？"},
+    "failed_other_network": {
+        "en": "right on your problem but not on {bad} of the {others} others, each another "
+              "network; the first: {layers} with {activation} and {loss}. Does your code "
+              "follow net's depth, activation and loss?",
+        "zh": "你的问题算对了，但另外 {others} 个问题（各是另一个网络）中有 {bad} 个不对；"
+              "第一个是 {layers}，激活函数 {activation}，损失函数 {loss}。你的代码是否随 net "
+              "的深度、激活函数和损失函数而变？"},
     "invalid": {"en": "the answer is not a valid number: {detail}",
                 "zh": "答案不是有效的数：{detail}"},
     "invalid_array": {"en": "the answer is not a valid array: {detail}",
@@ -147,7 +154,7 @@ def contexts_for(step, problem_set: ProblemSet, lang: str, upstream=None) -> lis
     """(values, step id, hidden) per problem; ``upstream`` overrides values (chain mode)."""
     hidden = hidden_reasons(step, lang)
     contexts = []
-    for i, reference in enumerate(problem_set.references):
+    for i, reference in enumerate(problem_set.references_for(step)):
         values = {name: reference[name] for name in step.context}
         if upstream:
             values.update({k: v for k, v in upstream[i].items() if k in values})
@@ -155,9 +162,12 @@ def contexts_for(step, problem_set: ProblemSet, lang: str, upstream=None) -> lis
     return contexts
 
 
-def answer_keys(step):
+def answer_keys(step, problem_set: ProblemSet | None = None):
     """What the answer is checked against where the code ran: None for a number, the dict's
-    keys, or ``{key: shape}`` for arrays."""
+    keys, or ``{key: shape}`` for arrays; a ``per_problem`` step's, each problem's own."""
+    if step.per_problem:
+        return {PER_TRIAL: [step.keys_for(reference)
+                            for reference in problem_set.references_for(step)]}
     if step.arrays:
         return {key: list(shape) for key, shape in step.arrays.items()}
     return [key for key, _ in step.answer_items] if step.returns_dict else None
@@ -168,13 +178,20 @@ def array_key(step, key: str) -> str:
     return key.partition("[")[0] if step.arrays else key
 
 
+def answer_items(step, reference: dict) -> tuple:
+    """((key, quantity), ...) on one problem: the step's own, or a ``per_problem`` step's
+    entries on that problem's network."""
+    return step.items_for(reference) if step.per_problem else step.answer_items
+
+
 def expected_values(step, reference: dict) -> dict:
-    return {key or SINGLE: reference[quantity] for key, quantity in step.answer_items}
+    return {key or SINGLE: reference[quantity] for key, quantity in answer_items(step, reference)}
 
 
-def _rows(step, expected: dict, received: dict | None, finite: dict | None) -> list:
+def _rows(step, reference: dict, received: dict | None, finite: dict | None) -> list:
+    expected = expected_values(step, reference)
     rows = []
-    for key, quantity in step.answer_items:
+    for key, quantity in answer_items(step, reference):
         key = key or SINGLE
         got = None if received is None else received[key]
         error = None if got is None else tolerances.relative_error(got, expected[key])
@@ -187,8 +204,20 @@ def _rows(step, expected: dict, received: dict | None, finite: dict | None) -> l
 def right_per_problem(step, references: list, answers: list) -> list:
     """right[i][k]: is answer key k right on problem i."""
     return [[tolerances.close(answer["values"][key or SINGLE], reference[quantity])
-             for key, quantity in step.answer_items]
+             for key, quantity in answer_items(step, reference)]
             for reference, answer in zip(references, answers)]
+
+
+def right_by_key(step, references: list, right: list) -> list:
+    """Per answer key, right on every problem; an array (or a list of them) counts as one
+    answer, right in every entry."""
+    if not step.arrays:
+        return [all(trial[k] for trial in right) for k in range(len(step.answer_items))]
+    groups = {}
+    for reference, trial in zip(references, right):
+        for (key, _), ok in zip(answer_items(step, reference), trial):
+            groups.setdefault(array_key(step, key), []).append(ok)
+    return [all(entries) for entries in groups.values()]
 
 
 def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
@@ -209,20 +238,19 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
         key = "error" if outcome.kind == "error" else "timeout"
         found = None
         if step.arrays and outcome.kind == "error":      # numpy refusing a product's shapes
-            from .diagnosis import matrix
-
-            found = matrix.from_error(step, outcome.error, lang)
+            found = _array_diagnosis(step).from_error(step, outcome.error, lang)
         return Result(status=outcome.kind, score=0.0, **base, diagnosis=found,
                       message=text(MESSAGES, key, lang, detail=outcome.error))
-    for answer in outcome.answers:
+    references = problem_set.references_for(step)
+    for answer, reference in zip(outcome.answers, references):
         if "invalid" in answer:
-            return _invalid(step, answer, base, lang)
-    right = right_per_problem(step, problem_set.references, outcome.answers)
+            return _invalid(step, answer, base, lang, reference)
+    right = right_per_problem(step, references, outcome.answers)
     failing = [i for i, keys in enumerate(right) if not all(keys)]
     shown = failing[0] if failing else 0
-    rows = _rows(step, expected_values(step, problem_set.references[shown]),
-                 outcome.answers[shown]["values"], problem_set.finite_difference(shown))
-    held = contexts[shown][0] if contexts is not None else problem_set.references[shown]
+    rows = _rows(step, references[shown], outcome.answers[shown]["values"],
+                 problem_set.finite_difference_for(step, shown))
+    held = contexts[shown][0] if contexts is not None else references[shown]
     inputs = {name: held[name] for name in step.uses}
     base.update(shown_seed=problem_set.seeds[shown], shown_visible=shown == 0,
                 inputs=inputs, rows=rows)
@@ -241,49 +269,76 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
     if not failing:
         return Result(status="passed", score=float(step.points), **base,
                       message=noting_cost(text(MESSAGES, "passed", lang, n=n)))
-    keys_right = [all(trial[k] for trial in right) for k in range(len(rows))]
-    if step.arrays:                   # an array counts as one answer: right in every entry
-        groups = {}
-        for (key, _), ok in zip(step.answer_items, keys_right):
-            groups.setdefault(array_key(step, key), []).append(ok)
-        keys_right = [all(entries) for entries in groups.values()]
+    keys_right = right_by_key(step, references, right)
     score = step.points * sum(keys_right) / len(keys_right) if step.returns_dict else 0.0
-    message = noting_cost(
-        text(MESSAGES, "failed_hidden", lang, bad=len(failing), others=n - 1)
-        if 0 not in failing else text(MESSAGES, "failed", lang, bad=len(failing), n=n))
+    if 0 in failing:
+        message = text(MESSAGES, "failed", lang, bad=len(failing), n=n)
+    elif step.per_problem:            # code for one network only: say which one it missed
+        network = references[shown]
+        layers = [len(network["x"])] + [len(w) for w in network["W"]["layers"]]
+        message = text(MESSAGES, "failed_other_network", lang, bad=len(failing), others=n - 1,
+                       layers="-".join(map(str, layers)), activation=network["activation"],
+                       loss=network["loss_name"])
+    else:
+        message = text(MESSAGES, "failed_hidden", lang, bad=len(failing), others=n - 1)
+    message = noting_cost(message)
     found = None
-    if contexts is not None and step.arrays:
+    if contexts is not None and step.per_problem:
+        from .diagnosis import full_pass
+
+        found = full_pass.diagnose(step, [values for values, _, _ in contexts],
+                                   [answer["values"] for answer in outcome.answers],
+                                   [expected_values(step, ref) for ref in references],
+                                   references, lang)
+    elif contexts is not None and step.arrays:
         from .diagnosis import matrix
 
         found = matrix.diagnose(step, [values for values, _, _ in contexts],
                                 [answer["values"] for answer in outcome.answers],
-                                [expected_values(step, ref) for ref in problem_set.references],
-                                lang)
+                                [expected_values(step, ref) for ref in references], lang)
     elif contexts is not None:
         from .diagnosis import diagnose
 
         found = diagnose(step, [values for values, _, _ in contexts],
                          [answer["values"] for answer in outcome.answers],
-                         [expected_values(step, ref) for ref in problem_set.references], lang,
-                         references=problem_set.references)
+                         [expected_values(step, ref) for ref in references], lang,
+                         references=references)
     return Result(status="failed", score=round(score, 6), **base, message=message,
                   diagnosis=found)
 
 
-def _invalid(step, answer: dict, base: dict, lang: str) -> Result:
+def _array_diagnosis(step):
+    """The diagnosis module of an array step: one layer's, or the whole backward pass's."""
+    if step.per_problem:
+        from .diagnosis import full_pass
+
+        return full_pass
+    from .diagnosis import matrix
+
+    return matrix
+
+
+def _invalid(step, answer: dict, base: dict, lang: str, reference: dict | None = None) -> Result:
     """An answer that is not a valid number (or array): what was wrong with it; for an array
-    of the wrong shape, what each axis of the right one means, and the slip a shape shows."""
+    of the wrong shape, what each axis of the right one means, and the slip a shape shows
+    (``reference``: the problem's, whose shapes a ``per_problem`` step's answer takes)."""
     if not step.arrays:
         return Result(status="invalid", score=0.0, **base,
                       message=text(MESSAGES, "invalid", lang, detail=answer["detail"]))
-    from .diagnosis import matrix
+    if step.per_problem:
+        from .diagnosis import full_pass
 
+        found = full_pass.from_shape(step, answer, reference, lang)
+    else:
+        from .diagnosis import matrix
+
+        found = matrix.from_shape(step, answer, lang)
     detail = answer["detail"]
     if answer.get("key") in step.arrays and answer["invalid"] == "shape":
         detail = text(MESSAGES, "with_axes", lang, detail=detail,
                       axes=step.axes(answer["key"], lang))
     return Result(status="invalid", score=0.0, **base,
-                  diagnosis=matrix.from_shape(step, answer, lang),
+                  diagnosis=found,
                   message=text(MESSAGES, "invalid_array", lang, detail=detail))
 
 
@@ -308,8 +363,8 @@ def _run(step, folder: Path, problem_set: ProblemSet, lang: str, timeout: float,
     if not path.is_file():
         return _missing(step, folder, problem_set, lang), None
     contexts = contexts_for(step, problem_set, lang, upstream)
-    outcome = sandbox.run_file(path, step.function_name, contexts, answer_keys(step), lang,
-                               timeout)
+    outcome = sandbox.run_file(path, step.function_name, contexts,
+                               answer_keys(step, problem_set), lang, timeout)
     return judge(step, problem_set, outcome, lang, contexts, _shown_path(path)), outcome
 
 
@@ -363,6 +418,8 @@ def check(step_names, folder, seed: int = 0, lang: str = "en",
             continue                     # nothing to feed: later steps get the reference values
         alone = right_alone(step, folder, problem_set, lang, timeout, upstream, outcome)
         result.chain_right_alone = all(alone.values())
+        if step.per_problem:
+            continue                     # a network of each problem's own feeds nothing on
         for i, answer in enumerate(outcome.answers):
             for key, quantity in step.answer_items:
                 upstream[i][quantity] = answer["values"][key or SINGLE]
@@ -410,11 +467,14 @@ def right_alone(step, folder: Path, problem_set: ProblemSet, lang: str, timeout:
     reference = contexts_for(step, problem_set, lang)
     if [values for values, _, _ in reference] != upstream_contexts(step, problem_set, upstream):
         outcome = sandbox.run_file(Path(folder) / step.file_name, step.function_name, reference,
-                                   answer_keys(step), lang, timeout)
+                                   answer_keys(step, problem_set), lang, timeout)
     keys = [key or SINGLE for key, _ in step.answer_items]
     if outcome.kind != "answers" or any("invalid" in a for a in outcome.answers):
         return dict.fromkeys(keys, False)
-    right = right_per_problem(step, problem_set.references, outcome.answers)
+    references = problem_set.references_for(step)
+    right = right_per_problem(step, references, outcome.answers)
+    if step.per_problem:                        # one answer per array key, as it is scored
+        return dict(zip(keys, right_by_key(step, references, right)))
     return {key: all(trial[k] for trial in right) for k, key in enumerate(keys)}
 
 
@@ -464,5 +524,6 @@ def check_function(step_name, function=None, seed: int | None = None, lang: str 
     if function is None:
         return check_step(step, setup.folder, problem_set, lang, timeout)
     contexts = contexts_for(step, problem_set, lang)
-    outcome = sandbox.run_function(function, contexts, answer_keys(step), lang, timeout)
+    outcome = sandbox.run_function(function, contexts, answer_keys(step, problem_set), lang,
+                                   timeout)
     return judge(step, problem_set, outcome, lang, contexts)

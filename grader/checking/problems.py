@@ -1,7 +1,9 @@
 """The problems a check runs on: the visible one for a seed and further ones drawn from it
 (or, in classroom grading, from the course secret), each with its reference values and,
 computed when first shown, its finite differences. A matrix step's values come from a network
-drawn for it from the same seed (:meth:`grader.steps.matrix.MatrixStep.reference`)."""
+drawn for it from the same seed (:meth:`grader.steps.matrix.MatrixStep.reference`); a step
+whose network differs per problem (``step.per_problem``) has references of its own, drawn
+from the same seeds when the step is first checked (:meth:`ProblemSet.references_for`)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ class ProblemSet:
         the secret), instead of those derived publicly from ``seed``."""
         self.seed = seed
         self._finite = {}
+        self._own, self._own_finite = {}, {}         # per_problem steps: by step id
         if further_seeds is not None:
             further, cached = len(further_seeds), False
         if cached:
@@ -57,6 +60,23 @@ class ProblemSet:
 
             self._problems = [problem_cache.problem(p) for p in self._plain]
         return self._problems
+
+    def references_for(self, step) -> list:
+        """The reference values ``step`` is checked against, per problem."""
+        if not step.per_problem:
+            return self.references
+        if step.id not in self._own:
+            self._own[step.id] = step.references(self.seeds)
+        return self._own[step.id]
+
+    def finite_difference_for(self, step, index: int) -> dict:
+        """Problem ``index``'s finite differences of ``step``'s answers."""
+        if not step.per_problem:
+            return self.finite_difference(index)
+        if (step.id, index) not in self._own_finite:
+            self._own_finite[step.id, index] = step.finite_differences_at(self.seeds[index],
+                                                                          index)
+        return self._own_finite[step.id, index]
 
     def finite_difference(self, index: int) -> dict:
         if index not in self._finite:

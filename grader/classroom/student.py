@@ -52,6 +52,9 @@ class _GradingProblems(ProblemSet):
     def finite_difference(self, index: int) -> dict:
         return {}
 
+    def finite_difference_for(self, step, index: int) -> dict:
+        return {}
+
 
 def graded_problems(secret: str, student: str, run: str = "") -> ProblemSet:
     """The student's visible problem (the one on their sheet) and further ones drawn from
@@ -106,7 +109,8 @@ def grade_student(client, student: str, folder: Path, secret: str, lang: str,
                                           max_score=step.points, title=pick(step.title, lang),
                                           problems=len(problem_set.problems), message=message)
             outcomes = client.run_many([
-                harness_child.step_request(step.function_name, contexts, answer_keys(step),
+                harness_child.step_request(step.function_name, contexts,
+                                           answer_keys(step, problem_set),
                                            loss_names(step.id), file=step.file_name)
                 for step, contexts in runnable]) if runnable else []
             for (step, contexts), outcome in zip(runnable, outcomes):

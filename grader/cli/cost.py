@@ -51,9 +51,16 @@ MESSAGES = {
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write a log-log plot of cost against parameter count to this file. / "
                    "另将代价与参数个数的双对数图写入此文件。")
+@click.option("--yours", is_flag=True,
+              help="Also time your own step20 (the whole backward pass) on every network, beside "
+                   "the reference's. / 同时在每个网络上为你自己的 step20（完整的反向传播）计时，"
+                   "并与参考实现对比。")
+@click.option("--exercises", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="With --yours: the folder holding step20.py (default: the workspace's). / "
+                   "与 --yours 一起使用：step20.py 所在的目录（默认：工作区的目录）。")
 @LANG_OPTION
 def cost(networks, seed, activation, loss, symbolic_cap, time_budget, no_cse, as_json,
-         svg_path, lang):
+         svg_path, yours, exercises, lang):
     """Count the work of one gradient: naive differentiation, finite differences, backprop.
 
     统计一次梯度计算的工作量：朴素求导、有限差分与反向传播。
@@ -63,6 +70,7 @@ def cost(networks, seed, activation, loss, symbolic_cap, time_budget, no_cse, as
     bpgrade cost --layers 2,3,2,1 --json
     bpgrade cost --activation relu --loss binary_cross_entropy
     bpgrade cost --svg cost.svg
+    bpgrade cost --yours                your own step20 timed beside the reference
     """
     import json
 
@@ -74,6 +82,10 @@ def cost(networks, seed, activation, loss, symbolic_cap, time_budget, no_cse, as
         options["cap"] = symbolic_cap
     if time_budget is not None:
         options["budget"] = time_budget
+    if yours:
+        from ..learner.workspace import settings
+
+        options["yours"] = settings(exercises=exercises, lang=lang).folder
     report = measure(networks or None, seed=seed, shared=not no_cse, lang=lang,
                      activation=activation, loss=loss, **options)
     if svg_path is not None:

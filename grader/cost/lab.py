@@ -14,7 +14,8 @@ The lab turns that into numbers, for the seed's network and for larger ones, one
 * the wall time of each route on this machine (below).
 
 :mod:`.report` shows the rows. :func:`learner_cost` puts the forward passes a learner's
-step18 ran (its ``net.loss`` calls) beside backprop's cost.
+step18 ran (its ``net.loss`` calls) beside backprop's cost; :func:`learner_full_pass` times a
+learner's own step20, the whole backward pass, on every network beside the engine's.
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ def measure_row(problem: Problem, cap: int = SYMBOLIC_SIZE_CAP,
 
 def measure(networks=None, seed: int = 0, cap: int = SYMBOLIC_SIZE_CAP,
             budget: float = SYMBOLIC_SECONDS, shared: bool = True, lang: str = "en",
-            activation: str = "sigmoid", loss: str = SEED_LOSS) -> CostReport:
+            activation: str = "sigmoid", loss: str = SEED_LOSS, yours=None) -> CostReport:
     """One :class:`Row` per network (layer sizes, input first), on ``seed``'s problems drawn
     with ``activation`` in the hidden layers and ``loss``; by default the ladders for that loss
     (:func:`ladders`).
@@ -152,7 +153,8 @@ def measure(networks=None, seed: int = 0, cap: int = SYMBOLIC_SIZE_CAP,
     Every problem is drawn before anything is timed, so a bad name or a network the loss cannot
     have (softmax_cross_entropy on one output) is refused at once. With ``shared``, the first
     network's naive derivatives also go through ``sympy.cse`` when its activations are all
-    sigmoid, the lesson's, whose reused values the seed names.
+    sigmoid, the lesson's, whose reused values the seed names. ``yours``: an exercises
+    folder whose step20 is timed on the same networks (:func:`learner_full_pass`).
     """
     widened = networks is None and ladders(loss) != LADDERS
     networks = default_networks(loss) if networks is None else networks
@@ -166,9 +168,10 @@ def measure(networks=None, seed: int = 0, cap: int = SYMBOLIC_SIZE_CAP,
             found, found_layers = shared_subexpressions(problem, naive), tuple(problem.layers)
         naive.derivatives = []
     output = problems[0].output_activation if problems else LOSSES[loss]
+    timed = learner_full_pass(yours, problems, lang) if yours is not None else None
     return CostReport(seed=seed, rows=rows, shared=found, shared_layers=found_layers,
                       families=families(networks, ladders(loss)), activation=activation,
-                      output_activation=output, loss=loss, widened_outputs=widened)
+                      output_activation=output, loss=loss, widened_outputs=widened, yours=timed)
 
 
 def families(networks, known: dict = LADDERS) -> list:
@@ -212,3 +215,53 @@ def learner_cost_message(cost: dict, lang: str) -> str:
                 params=cost["params"], ops=cost["learner_ops"], backprop=cost["backprop_ops"],
                 ratio=cost["learner_ops"] / cost["backprop_ops"])
 
+
+
+# --- the learner's own backward pass (step20), timed beside the engine's -------------------
+
+LEARNER_REPEATS = 5          # calls of the learner's step20 per network; the median is kept
+
+
+def learner_full_pass(folder, problems: list, lang: str = "en") -> dict:
+    """The learner's ``step20`` in ``folder`` run on each of ``problems`` (``net`` as the
+    step gives it: the forward pass done) in its own process, each call timed there, beside
+    the engine's backward pass on the same network. ``{"file", "status", "rows"}``: status
+    ``passed`` (right on every network), ``failed``, ``invalid``, ``error``, ``timeout``,
+    ``not_started`` or ``missing``; rows ``{"layers", "seconds", "reference_seconds"}`` where
+    the answers were right."""
+    import statistics
+    from pathlib import Path
+
+    from .. import sandbox, tolerances
+    from ..sandbox.answers import PER_TRIAL
+    from ..steps import registry
+
+    step = registry.get("step20")
+    path = Path(folder) / step.file_name
+    found = {"file": str(path), "status": "missing", "rows": []}
+    if not path.is_file():
+        return found
+    values = [step.values_of([problem]) for problem in problems]
+    each = [value for value in values for _ in range(LEARNER_REPEATS)]
+    contexts = [({name: value[name] for name in step.context}, step.id, {}) for value in each]
+    keys = {PER_TRIAL: [step.keys_for(value) for value in each]}
+    outcome = sandbox.run_file(path, step.function_name, contexts, keys, lang,
+                               timeout=sandbox.DEFAULT_TIMEOUT + len(contexts) * 0.1, timed=True)
+    if outcome.kind != "answers":
+        return found | {"status": outcome.kind}
+    if any("invalid" in answer for answer in outcome.answers):
+        return found | {"status": "invalid"}
+    right = all(tolerances.close(answer["values"][name], value[name])
+                for answer, value in zip(outcome.answers, each)
+                for _, name in step.items_for(value))
+    if not right:
+        return found | {"status": "failed"}
+    seconds = outcome.extras["seconds"]
+    rows = []
+    for i, problem in enumerate(problems):
+        trace = forward(problem)
+        rows.append({"layers": list(problem.layers),
+                     "seconds": statistics.median(seconds[i * LEARNER_REPEATS:
+                                                          (i + 1) * LEARNER_REPEATS]),
+                     "reference_seconds": _median_seconds(lambda: backprop(problem, trace))})
+    return found | {"status": "passed", "rows": rows}

@@ -69,6 +69,19 @@ MESSAGES = {
         "zh": "在 {layers} 上：反向传播 {backprop:,} 次运算（= {ratio_fb:.1f} 次前向传播）；"
               "有限差分 {fd:,}（反向传播的 {ratio_fd:.0f} 倍）；朴素符号求导 {naive}"
               "（反向传播的 {ratio_naive} 倍）。"},
+    "yours_title": {"en": "Your backward pass ({file}) beside the reference's, on the same networks "
+                          "(wall time of one call, the forward pass given; median of 5):",
+                    "zh": "你的反向传播（{file}）与参考实现在同样网络上的对比（单次调用的耗时，"
+                          "前向传播已给出；5 次的中位数）："},
+    "yours": {"en": "yours", "zh": "你的"},
+    "reference_backward": {"en": "reference", "zh": "参考实现"},
+    "yours_ratio": {"en": "× reference", "zh": "× 参考实现"},
+    "yours_missing": {"en": "Your backward pass was not timed: {file} is missing.",
+                      "zh": "没有为你的反向传播计时：找不到 {file}。"},
+    "yours_not_timed": {"en": "Your backward pass was not timed: {file} is {status} (bpgrade check "
+                              "step20 says why); it is timed once it is right.",
+                        "zh": "没有为你的反向传播计时：{file} 的状态是 {status}（运行 bpgrade check "
+                              "step20 查看原因）；答案正确后才会计时。"},
     "svg_title": {"en": "Cost of one gradient against the number of parameters (log–log)",
                   "zh": "计算一次梯度的代价与参数个数（双对数坐标）"},
     "svg_note": {"en": "Naive symbolic is drawn only where it finished within its time budget "
@@ -140,6 +153,7 @@ class CostReport(Record, eq=True):
     output_activation: str = "sigmoid"
     loss: str = SEED_LOSS
     widened_outputs: bool = False    # the ladders end in 2 outputs, for a softmax
+    yours: dict | None = None        # the learner's step20 timed (grader.cost.lab.learner_full_pass)
 
     def network_notes(self, lang: str = "en") -> list:
         """What every network is: its activations and loss; and that the ladders were widened."""
@@ -150,7 +164,7 @@ class CostReport(Record, eq=True):
         return notes
 
     def to_dict(self, lang: str = "en") -> dict:
-        return {"seed": self.seed, "activation": self.activation,
+        data = {"seed": self.seed, "activation": self.activation,
                 "output_activation": self.output_activation, "loss": self.loss,
                 "widened_outputs": self.widened_outputs,
                 "rows": [row.to_dict(lang) for row in self.rows],
@@ -158,6 +172,7 @@ class CostReport(Record, eq=True):
                            "subexpressions": [asdict(s) for s in self.shared]},
                 "families": [{"name": f.name, "label": f.label(lang),
                               "networks": [list(n) for n in f.networks]} for f in self.families]}
+        return data if self.yours is None else data | {"yours": self.yours}
 
 
 def skip_message(row: Row, method: str, lang: str) -> str:
@@ -185,6 +200,22 @@ def _seconds(value) -> str:
 
 def _ratio(value, base) -> str:
     return "—" if value is None else f"{value / base:,.0f}"
+
+
+def _yours(found: dict, t) -> list:
+    """The learner's step20 beside the engine's backward pass, network by network."""
+    if found["status"] != "passed":
+        return [t("yours_" + ("missing" if found["status"] == "missing" else "not_timed"),
+                  file=found["file"], status=found["status"])]
+    heads = [t("layers"), t("yours"), t("reference_backward"), t("yours_ratio")]
+    body = [[_layers_text(row["layers"]), _seconds(row["seconds"]),
+             _seconds(row["reference_seconds"]),
+             f"{row['seconds'] / row['reference_seconds']:.1f}×"] for row in found["rows"]]
+    widths = [max(_width(line[i]) for line in [heads] + body) for i in range(len(heads))]
+    lines = [t("yours_title", file=found["file"])]
+    for line in [heads] + body:
+        lines.append("  ".join(_pad(cell, widths[i], left=(i == 0)) for i, cell in enumerate(line)))
+    return lines
 
 
 def table(report: CostReport, lang: str = "en") -> str:
@@ -227,6 +258,8 @@ def table(report: CostReport, lang: str = "en") -> str:
                          f"{_pad(s.name or t('unnamed'), name_wide, left=True)}   "
                          f"{t('shared_used', used=s.used_by, params=params)}")
         lines.append(t("shared_note"))
+    if report.yours is not None:
+        lines += [""] + _yours(report.yours, t)
     first = report.rows[0] if report.rows else None
     if first is not None:
         naive = ("—" if first.naive_symbolic_ops is None else f"{first.naive_symbolic_ops:,}")

@@ -190,6 +190,17 @@ def _probabilities(hundredths: list) -> list:
     return shares
 
 
+def draw_example(rng, layers: tuple, activation: str, loss: str = SEED_LOSS) -> tuple:
+    """``(x, y_target)`` drawn from ``rng`` as a problem's are (two decimals, a softmax's
+    target a probability vector): a further example for a network already drawn."""
+    (x_shape, x_allowed), (t_shape, t_allowed) = _parts(layers, activation)[-2:]
+    x = rng.choice(np.array(x_allowed), x_shape)
+    t = rng.choice(np.array(t_allowed), t_shape).tolist()
+    if LOSSES[loss] == "softmax":
+        t = _probabilities(t)
+    return frozen_array(x / 100.0), frozen_array(np.array(t) / 100.0)
+
+
 def _problem(seed, layers: tuple, activation: str, numbers, eta,
              loss: str = SEED_LOSS) -> Problem:
     """The problem of one draw's ``numbers`` (a row of :func:`_batches`), or of many draws'

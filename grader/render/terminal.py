@@ -63,6 +63,16 @@ MESSAGES = {
                              "of its layer):",
                        "zh": "为本步抽取的 {layers} sigmoid 网络；第 l = {layer} 层。net 提供"
                              "（只读的 numpy 数组；矩阵的每一行对应所在层的一个神经元）："},
+    "full_network": {"en": "Your problem's network, drawn for this step: {layers}, hidden "
+                           "activation {activation}, loss {loss}; each further problem of a "
+                           "check draws another. net holds (read-only numpy arrays; a list of "
+                           "them, one per layer, as a tuple):",
+                     "zh": "为本步抽取的你的问题的网络：{layers}，隐藏层激活函数 {activation}，"
+                           "损失函数 {loss}；检查中的其他问题各抽取另一个网络。net 提供（只读的 "
+                           "numpy 数组；每层一个的数组列表以 tuple 给出）："},
+    "returns_layers": {"en": "Return a dict with the keys, each a list of arrays, one per layer, "
+                             "of the shapes:",
+                       "zh": "返回一个 dict，键如下，每个值是每层一个数组的列表，形状为："},
     "chain_right_alone": {
         "en": "your formula here is right (checked alone, on the reference inputs, it passes); "
               "its inputs were off because of wrong answers from {wrong}",
@@ -404,13 +414,27 @@ def _matrix_show_text(view: dict, lang: str) -> str:
                 seed=view["seed"]), ""]
     if view["formula_text"]:
         out += ["    " + part for part in view["formula_text"].split(";  ")] + [""]
-    out += ["  " + pick(view["meaning"], lang), "",
-            text(MESSAGES, "matrix_network", lang, layers="-".join(map(str, view["layers"])),
-                 layer=view["layer"])]
-    for name, value in view["arrays"].items():
+    layers = "-".join(map(str, view["layers"]))
+    network = text(MESSAGES, "full_network", lang, layers=layers, activation=view["activation"],
+                   loss=view["loss"]) if view.get("per_problem") \
+        else text(MESSAGES, "matrix_network", lang, layers=layers, layer=view["layer"])
+    out += ["  " + pick(view["meaning"], lang), "", network]
+
+    def array(value, label: str):
         rows = value if value and isinstance(value[0], list) else [value]
-        out.append(f"  net.{name} =")
+        out.append(f"  {label} =")
         out.extend("    [" + "  ".join(f"{v:>12.8g}" for v in row) + "]" for row in rows)
-    answer = ", ".join(f"{key} {tuple(shape)}" for key, shape in view["answer"].items())
-    out += ["", text(MESSAGES, "returns_arrays", lang) + " " + answer]
+
+    for name, value in view["arrays"].items():
+        if isinstance(value, str):
+            out.append(f"  net.{name} = {value!r}")
+        elif isinstance(value, dict):                 # one array per layer
+            for k, part in enumerate(value["layers"]):
+                array(part, f"net.{name}[{k}]")
+        else:
+            array(value, f"net.{name}")
+    answer = ", ".join(f"{key} {[tuple(s) for s in shape] if view.get('per_problem') else tuple(shape)}"
+                       for key, shape in view["answer"].items())
+    returns = "returns_layers" if view.get("per_problem") else "returns_arrays"
+    out += ["", text(MESSAGES, returns, lang) + " " + answer]
     return "\n".join(out)

@@ -23,10 +23,13 @@ _UNREAPED = []    # children killed after their answer arrived, not yet waited f
 
 
 def run_file(path, function_name: str, contexts: list, keys, lang: str = "en",
-             timeout: float = DEFAULT_TIMEOUT, limits: Limits | None = None) -> Outcome:
-    """Load ``path`` and run ``function_name`` on every context, isolated where possible."""
+             timeout: float = DEFAULT_TIMEOUT, limits: Limits | None = None,
+             timed: bool = False) -> Outcome:
+    """Load ``path`` and run ``function_name`` on every context, isolated where possible
+    (``timed``: the outcome's extras hold each call's seconds)."""
     request = child.step_request(function_name, contexts, keys,
-                                 loss_names(contexts[0][1] if contexts else ""), path=str(path))
+                                 loss_names(contexts[0][1] if contexts else ""), timed,
+                                 path=str(path))
     if not hasattr(os, "fork"):
         return run_here(lambda: child.run_request(request, lang), len(contexts), keys, lang,
                         timeout)

@@ -63,7 +63,8 @@ def trusted(data, n_trials: int, keys, lang: str) -> Outcome:
         if kind == "answers":
             if len(data["answers"]) != n_trials:
                 raise ValueError("trial count")
-            return Outcome("answers", [answers.decode(a, keys) for a in data["answers"]],
+            return Outcome("answers", [answers.decode(a, answers.for_trial(keys, i))
+                                         for i, a in enumerate(data["answers"])],
                            extras=_extras(data.get("extras"), n_trials),
                            output_marks=_marks(data.get("output_marks"), n_trials))
         if kind == "not_started":
@@ -77,16 +78,26 @@ def trusted(data, n_trials: int, keys, lang: str) -> Outcome:
 
 
 def _extras(data, n_trials: int) -> dict:
-    """The optional counts beside the answers: only ``{"loss_calls": [int per trial]}``."""
+    """The optional counts beside the answers: ``{"loss_calls": [int per trial]}`` and, where
+    asked for, ``{"seconds": [float per trial]}``."""
     if data is None:
         return {}
-    if not isinstance(data, dict) or set(data) != {"loss_calls"}:
+    if not isinstance(data, dict) or not data or not set(data) <= {"loss_calls", "seconds"}:
         raise ValueError("extras")
-    calls = data["loss_calls"]
-    if not isinstance(calls, list) or len(calls) != n_trials \
-            or any(type(n) is not int or not 0 <= n < 10 ** 9 for n in calls):
-        raise ValueError("loss_calls")
-    return {"loss_calls": list(calls)}
+    out = {}
+    if "loss_calls" in data:
+        calls = data["loss_calls"]
+        if not isinstance(calls, list) or len(calls) != n_trials \
+                or any(type(n) is not int or not 0 <= n < 10 ** 9 for n in calls):
+            raise ValueError("loss_calls")
+        out["loss_calls"] = list(calls)
+    if "seconds" in data:
+        seconds = data["seconds"]
+        if not isinstance(seconds, list) or len(seconds) != n_trials \
+                or any(type(s) is not float or not 0.0 <= s < 1e6 for s in seconds):
+            raise ValueError("seconds")
+        out["seconds"] = list(seconds)
+    return out
 
 
 def _marks(data, n_trials: int) -> list:

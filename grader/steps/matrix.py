@@ -17,8 +17,9 @@ from .. import notation
 from .step import Step
 
 # Precedence of the operators a matrix formula may use (``*`` is elementwise: ⊙).
-_PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.MatMult: 3}
-_OPERATORS = {ast.Add: ("+", "+"), ast.Sub: ("-", "−"), ast.Mult: (r"\odot", "⊙")}
+_PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.MatMult: 3}
+_OPERATORS = {ast.Add: ("+", "+"), ast.Sub: ("-", "−"), ast.Mult: (r"\odot", "⊙"),
+              ast.Div: ("/", "/")}
 
 _AXES = {
     "rows": {"en": "rows: the {n} neurons of layer l", "zh": "行：第 l 层的 {n} 个神经元"},
@@ -60,7 +61,7 @@ def render(node, latex: bool, blank: str | None = None) -> str:
             return "-" + wrap(n.operand, 1) if latex else "−" + wrap(n.operand, 1)
         level = _PRECEDENCE[type(n.op)]
         left = wrap(n.left, level - 1)
-        right = wrap(n.right, level - (0 if isinstance(n.op, ast.Sub) else 1))
+        right = wrap(n.right, level - (0 if isinstance(n.op, (ast.Sub, ast.Div)) else 1))
         if isinstance(n.op, ast.MatMult):
             return f"{left} {right}"
         symbol = _OPERATORS[type(n.op)][0 if latex else 1]
@@ -88,6 +89,8 @@ def evaluate(source: str, values: dict):
         left, right = go(n.left), go(n.right)
         if isinstance(n.op, ast.MatMult):
             return left @ right
+        if isinstance(n.op, ast.Div):
+            return left / right
         if np.shape(left) != np.shape(right) and np.ndim(left) and np.ndim(right):
             raise ValueError("⊙")          # numpy would broadcast; the math does not
         if isinstance(n.op, ast.Mult):
@@ -132,6 +135,13 @@ class MatrixStep(Step, frozen=True):
     def arrays(self) -> dict:
         """{answer key: its shape}, in the step's order."""
         return {key: self.shape(key) for key, _ in self.rows}
+
+    def keys_text(self) -> dict:
+        """The answer's keys and shapes as a stub lists them."""
+        from bpgrade_harness.answers import shape_text
+
+        keys = "    " + ", ".join(f'"{k}" {shape_text(shape)}' for k, shape in self.arrays.items())
+        return {"en": keys, "zh": keys}
 
     def axes(self, key: str, lang: str) -> str:
         """Why ``key`` has its shape, in words: what each axis counts."""

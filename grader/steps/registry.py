@@ -32,7 +32,7 @@ import re
 
 from ..errors import UsageError
 from ..notation import SEED_LOSS
-from .matrix import MatrixStep
+from . import beyond
 from .step import Prose, Row, Step, family
 from .step import words as _t       # short: the table below is mostly words
 
@@ -409,59 +409,12 @@ STEPS = (
                      "net.loss(name=value, ...)，即把这些参数换掉后的 L（net.loss() 就是 L 本身），"
                      "以及每个参数 net.w1_11 … net.b3（也可写 net[name]）"),
     ),
-    MatrixStep(
-        number=19, points=3, seed_step=False, layers=(3, 4, 3, 2), layer=2,
-        rows=(("delta", "(W_next.T @ delta_next) * h * (1 - h)"),
-              ("dW", "delta @ h_prev.T"),
-              ("db", "delta")),
-        offered={"W": _t("W⁽ˡ⁾, this layer's weights", "W⁽ˡ⁾，本层的权重"),
-                 "b": _t("b⁽ˡ⁾, its biases", "b⁽ˡ⁾，本层的偏置"),
-                 "h_prev": _t("h⁽ˡ⁻¹⁾, the activations feeding layer l",
-                              "h⁽ˡ⁻¹⁾，输入第 l 层的激活值"),
-                 "z": _t("z⁽ˡ⁾ = W⁽ˡ⁾h⁽ˡ⁻¹⁾ + b⁽ˡ⁾", "z⁽ˡ⁾ = W⁽ˡ⁾h⁽ˡ⁻¹⁾ + b⁽ˡ⁾"),
-                 "h": _t("h⁽ˡ⁾ = σ(z⁽ˡ⁾)", "h⁽ˡ⁾ = σ(z⁽ˡ⁾)"),
-                 "W_next": _t("W⁽ˡ⁺¹⁾, the next layer's weights", "W⁽ˡ⁺¹⁾，下一层的权重"),
-                 "z_next": _t("z⁽ˡ⁺¹⁾", "z⁽ˡ⁺¹⁾"),
-                 "h_next": _t("h⁽ˡ⁺¹⁾ = σ(z⁽ˡ⁺¹⁾)", "h⁽ˡ⁺¹⁾ = σ(z⁽ˡ⁺¹⁾)"),
-                 "delta_next": _t("δ⁽ˡ⁺¹⁾ = ∂L/∂z⁽ˡ⁺¹⁾, from the layer above",
-                                  "δ⁽ˡ⁺¹⁾ = ∂L/∂z⁽ˡ⁺¹⁾，由上一层传回")},
-        prose=Prose(
-            title=_t("One layer's backward pass (matrix form)", "一层的反向传播（矩阵形式）"),
-            meaning=_t("Steps 5–16 did layer 2 of the lesson's network one number at a time. "
-                       "Here a whole layer goes at once, with arrays: a network {layers} with "
-                       "sigmoid layers, and its layer l = {l} ({n} neurons, fed by {n_prev} "
-                       "values). In matrix form δ⁽ˡ⁾ means ∂L/∂z⁽ˡ⁾, the gradient at the "
-                       "pre-activation (the lesson's δ⁽³⁾ is ∂L/∂y). Return δ⁽ˡ⁾, ∂L/∂W⁽ˡ⁾ and "
-                       "∂L/∂b⁽ˡ⁾ as numpy arrays.",
-                       "第 5–16 步对课文网络的第 2 层逐个数地计算。这里用数组一次算完整整一层："
-                       "一个 {layers} 的 sigmoid 网络，取其中第 l = {l} 层（{n} 个神经元，"
-                       "输入 {n_prev} 个值）。在矩阵形式中，δ⁽ˡ⁾ 表示 ∂L/∂z⁽ˡ⁾，即激活前的值的"
-                       "梯度（课文的 δ⁽³⁾ 是 ∂L/∂y）。以 numpy 数组返回 δ⁽ˡ⁾、∂L/∂W⁽ˡ⁾ 和 "
-                       "∂L/∂b⁽ˡ⁾。"),
-            reuse=_t("Everything above layer l is one vector already: δ⁽ˡ⁺¹⁾ = ∂L/∂z⁽ˡ⁺¹⁾ "
-                     "sums every path from the next layer on to L. Reuse it as steps 10–12 "
-                     "reused ∂L/∂h⁽²⁾; first δ⁽ˡ⁾ of this layer, then both gradients from it.",
-                     "第 l 层以上的一切已经合成了一个向量：δ⁽ˡ⁺¹⁾ = ∂L/∂z⁽ˡ⁺¹⁾ 包含了从下一层"
-                     "到 L 的所有路径。像第 10–12 步复用 ∂L/∂h⁽²⁾ 那样复用它：先求本层的 δ⁽ˡ⁾，"
-                     "再由它求出两个梯度。"),
-            chain=_t("Step 10's sum over the next layer's neurons, for every neuron at once, is "
-                     "a matrix product: neuron i of layer l feeds column i of W⁽ˡ⁺¹⁾, so it "
-                     "takes the transpose, which turns {n_next} values into {n}. Then each "
-                     "neuron's own sigmoid slope, entry by entry (⊙), at this layer, not the "
-                     "next. A weight w_ij's gradient is neuron i's δ times input j: all of them "
-                     "together are an outer product, a {n}×{n_prev} matrix, rows for neurons. "
-                     "A bias's is δ itself.",
-                     "第 10 步对下一层神经元的求和，对所有神经元一起做，就是一个矩阵乘积：第 l 层"
-                     "的神经元 i 进入 W⁽ˡ⁺¹⁾ 的第 i 列，所以要用转置，把 {n_next} 个值变成 {n} "
-                     "个。然后逐项（⊙）乘以每个神经元自己的 sigmoid 斜率，用本层的，不是下一层的。"
-                     "权重 w_ij 的梯度是神经元 i 的 δ 乘以输入 j：合在一起是一个外积，一个 "
-                     "{n}×{n_prev} 矩阵，每行一个神经元。偏置的梯度就是 δ 本身。")),
-    ),
-)
+) + beyond.STEPS
 
 BY_ID = {step.id: step for step in STEPS}
 SEED_STEPS = tuple(step for step in STEPS if step.seed_step)
-ARRAY_STEPS = tuple(step for step in STEPS if step.arrays)
+# array steps whose network is drawn once per seed, their values kept with the lesson's
+ARRAY_STEPS = tuple(step for step in STEPS if step.arrays and not step.per_problem)
 
 _STEP_PATTERN = re.compile(r"^(?:step)?0*(\d+)$", re.IGNORECASE)
 

@@ -86,6 +86,9 @@ class Step(Record, frozen=True):
         return derived.expression(self)
 
     arrays = None                   # {answer key: shape} where the answers are arrays
+    # The network is drawn anew for each problem of a check (grader.steps.full_pass): the
+    # references, the answer's shapes and its entries are the problem's own.
+    per_problem = False
 
     def blanks(self, lang: str = "en") -> str:
         """The formula's shape with every value a blank, rows joined as ``lang`` writes them."""

@@ -32,6 +32,10 @@ _RETURNS = {
     "dict": {"en": "Return: a dict with exactly these keys:", "zh": "返回：一个 dict，键恰好是："},
     "arrays": {"en": "Return: a dict of numpy arrays with exactly these keys and shapes:",
                "zh": "返回：一个由 numpy 数组组成的 dict，键和形状恰好是："},
+    "layers": {"en": "Return: a dict with exactly these keys, each a list of numpy arrays, one "
+                     "per\nlayer of weights (layer 1 first), each shaped like that layer's W or b:",
+               "zh": "返回：一个 dict，键恰好是下面两个，每个值是 numpy 数组的列表，\n每层权重一个"
+                     "（第 1 层在前），形状与该层的 W 或 b 相同："},
 }
 
 
@@ -83,10 +87,9 @@ def _offers(step: registry.Step, lang: str) -> str:
 
 def docstring(step: registry.Step, scaffold: str = DEFAULT_SCAFFOLD) -> str:
     if step.arrays:
-        from bpgrade_harness.answers import shape_text
-
-        keys = "    " + ", ".join(f'"{k}" {shape_text(shape)}' for k, shape in step.arrays.items())
-        returns = {lang: f"{text(_RETURNS, 'arrays', lang)}\n{keys}" for lang in LANGUAGES}
+        kind = "layers" if step.per_problem else "arrays"
+        returns = {lang: f"{text(_RETURNS, kind, lang)}\n{pick(step.keys_text(), lang)}"
+                   for lang in LANGUAGES}
     elif step.returns_dict:
         keys = textwrap.fill(", ".join(f'"{k}"' for k, _ in step.answer_items), width=84,
                              initial_indent="    ", subsequent_indent="    ")

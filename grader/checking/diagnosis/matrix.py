@@ -78,7 +78,7 @@ MESSAGES = {
 }
 
 # numpy's words for a product whose shapes do not fit
-_SHAPE_ERRORS = ("mismatch in its core dimension", "not aligned", "could not be broadcast")
+SHAPE_ERRORS = ("mismatch in its core dimension", "not aligned", "could not be broadcast")
 
 
 def _arrays(step, flat: dict) -> dict:
@@ -195,7 +195,7 @@ def from_error(step, error: str, lang: str = "en"):
     and numpy's message must both point at the slip."""
     lines = [line.strip() for line in (error or "").splitlines() if line.strip()]
     if len(lines) < 2 or not lines[-1].startswith("ValueError") \
-            or not any(words in lines[-1] for words in _SHAPE_ERRORS):
+            or not any(words in lines[-1] for words in SHAPE_ERRORS):
         return None
     code_line, rows = lines[-2], step.shape("W_next")
     transposed = "W_next.T" in code_line or "transpose" in code_line
