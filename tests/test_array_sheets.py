@@ -31,7 +31,7 @@ KEY_RELATIVE = 5e-4          # what 4 significant digits can be off by
 
 def model(step=STEP19, seed=SEED, fmt="html", lang="en", kind="blank", scaffold="faded",
           student=None):
-    return arrays.view(step, step.reference(seed), seed, fmt, lang, kind, student,
+    return arrays.view(step, step.shown(seed), seed, fmt, lang, kind, student,
                        scaffold=scaffold)
 
 
@@ -97,14 +97,18 @@ def test_a_list_of_matrices_is_shown_item_by_item():
     values = LIST_STEP.reference(1)
     m = model(LIST_STEP, seed=1, fmt="md", kind="key", scaffold="full")
     given = {g["name"]: g["value"] for g in m["given"]}
-    assert given["W"].startswith(r"W^{(l)} = \left(") and len(bmatrices(given["W"])) == 2
-    assert numbers_in(given["W"].split("=", 1)[1]) == [x for w in values["W"]
-                                                      for row in w for x in row]
-    assert numbers_in(given["b"].split("=", 1)[1]) == [x for b in values["b"] for x in b]
+    # one display per layer, written as the lesson writes layers: W⁽¹⁾, W⁽²⁾
+    assert given["W"].startswith(r"W^{(1)} = \begin{bmatrix}")
+    assert given["W[1]"].startswith(r"W^{(2)} = \begin{bmatrix}")
+    assert [g["words"] != "" for g in m["given"][:2]] == [True, False]
+    assert numbers_in(given["W"].split("=", 1)[1]) + numbers_in(given["W[1]"].split("=", 1)[1]) \
+        == [x for w in values["W"] for row in w for x in row]
+    assert numbers_in(given["b"].split("=", 1)[1]) + numbers_in(given["b[1]"].split("=", 1)[1]) \
+        == [x for b in values["b"] for x in b]
     assert given["eta"] == r"\eta = 0.50"                          # a number, as given
     (dW, delta, db) = m["answers"]
-    assert [p["symbol_latex"] for p in dW["parts"]] == [r"\frac{\partial L}{\partial W^{(l)}}[0]",
-                                                        r"\frac{\partial L}{\partial W^{(l)}}[1]"]
+    assert [p["symbol_latex"] for p in dW["parts"]] == [r"\frac{\partial L}{\partial W^{(1)}}",
+                                                        r"\frac{\partial L}{\partial W^{(2)}}"]
     assert [len(row) for row in dW["parts"][0]["grid"]] == [3, 3]
     assert [len(row) for row in dW["parts"][1]["grid"]] == [2]
     assert dW["heading_after"] == ", a list of 2: a 2 × 3 matrix, a 1 × 2 matrix"
@@ -264,7 +268,42 @@ def test_chinese_array_sheets_use_full_width_punctuation(fmt, kind):
     assert "姓名：" in out and "。" in out
 
 
-@pytest.mark.parametrize("step", [STEP19, LIST_STEP], ids=["step19", "lists"])
+WHOLE_PASS = [registry.get("step20"), registry.get("step21")]
+
+
+@pytest.mark.parametrize("step", WHOLE_PASS, ids=["step20", "step21"])
+@pytest.mark.parametrize("seed", [3, 8])
+def test_a_whole_pass_sheet_is_the_visible_problem_layer_by_layer(step, seed):
+    """Steps 20 and 21 draw a network per problem: the sheet is the visible one's (what
+    bpgrade show prints), every layer's arrays given and every layer's gradients keyed."""
+    values = step.reference_at(seed, 0)
+    m = model(step, seed=seed, fmt="md", kind="key")
+    given = {g["name"]: g for g in m["given"]}
+    for name in ("W", "b", "z", "h"):
+        layers = values[name]["layers"]
+        items = [g for g in m["given"] if g["name"] == name or g["name"].startswith(name + "[")]
+        assert len(items) == len(layers)
+        shown = [x for g in items for x in numbers_in(g["value"].split("=", 1)[1])]
+        assert shown == pytest.approx(np.concatenate([np.ravel(a) for a in layers]).tolist(),
+                                      rel=KEY_RELATIVE), name
+    for name in ("activation", "output_activation", "loss_name"):   # names, as code
+        assert given[name]["code"] and f'net.{name} = "{values[name]}"' in given[name]["value"]
+    out = output.render(m)
+    assert "$$\n`net." not in out and f'`net.loss_name = "{values["loss_name"]}"`' in out
+    for answer in m["answers"]:
+        shapes = step.keys_for(values)[answer["key"]]
+        assert len(answer["parts"]) == len(shapes)
+        for k, (part, shape) in enumerate(zip(answer["parts"], shapes)):
+            names = entries(f"{answer['key']}[{k}]", shape)
+            assert numbers_in(part["result"].split("=", 1)[1]) == pytest.approx(
+                [values[n] for n in names], rel=KEY_RELATIVE)
+    blank = output.render(model(step, seed=seed, fmt="md", kind="blank"))
+    first = step.keys_for(values)["dW"][0]
+    assert not any(f"{values[n]:.4g}" in blank for n in entries("dW[0]", first))
+
+
+@pytest.mark.parametrize("step", [STEP19, LIST_STEP, *WHOLE_PASS],
+                         ids=["step19", "lists", "step20", "step21"])
 @pytest.mark.parametrize("lang, kind", [("en", "blank"), ("zh", "key"), ("en", "key")])
 def test_array_sheet_latex_compiles(tmp_path, step, lang, kind):
     engine = latex_engine(lang)
@@ -302,8 +341,8 @@ def test_cli_markdown_sheet_of_an_array_step_is_one_file(tmp_path):
 
 
 @pytest.mark.parametrize("arguments, lang, words", [
-    (["--step", "7"], "en", "--step takes a step whose answers are arrays (step19)"),
-    (["--step", "step0"], "zh", "--step 只接受答案为数组的步骤（step19）"),
+    (["--step", "7"], "en", "--step takes a step whose answers are arrays (step19, step20"),
+    (["--step", "step0"], "zh", "--step 只接受答案为数组的步骤（step19、step20"),
     (["--step", "step19", "--loss", "binary_cross_entropy"], "en",
      "--loss is for the lesson's network"),
     (["--step", "step19", "--loss", "mean_squared_error"], "zh", "--loss 只用于课文的网络"),
@@ -327,6 +366,6 @@ def test_a_roster_of_array_sheets(tmp_path):
         seed = student_seed("k", student)
         stem = class_set.file_stem(student)
         key = (out / f"{stem}.key.md").read_text(encoding="utf-8")
-        assert key == output.render(arrays.view(STEP19, STEP19.reference(seed), seed, "md",
+        assert key == output.render(arrays.view(STEP19, STEP19.shown(seed), seed, "md",
                                                 "en", "key", student))
         assert f"--seed {seed}" in key and student in key

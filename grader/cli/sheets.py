@@ -108,7 +108,7 @@ def sheet(seed, fmt, answers, static, scaffold, step_name, paper, output, roster
         step = registry.get(step_name, lang)
         if not step.arrays:
             raise UsageError(i18n.text(MESSAGES, "not_an_array_step", lang, steps=i18n.pick(
-                i18n.LIST_SEPARATOR, lang).join(s.id for s in registry.ARRAY_STEPS)))
+                i18n.LIST_SEPARATOR, lang).join(s.id for s in registry.STEPS if s.arrays)))
     lesson_loss(step, loss, lang)
     if roster is not None:
         if seed is not None:

@@ -158,6 +158,22 @@ class FullPassStep(MatrixStep, frozen=True):
                               np.concatenate([m.ravel() for m in mean]).tolist()))
         return values
 
+    def shown(self, seed: int) -> tuple:
+        """The visible problem as a sheet shows it (see MatrixStep.shown): a list of arrays,
+        one per layer, as a plain list."""
+        import numpy as np
+
+        reference = self.reference_at(seed, 0)
+        values, shapes = {}, dict(self.keys_for(reference))
+        for name, value in reference.items():
+            if isinstance(value, dict):                     # {"layers": [array per layer]}
+                value = value["layers"]
+                shapes[name] = [list(np.shape(layer)) for layer in value]
+            elif name in self.offered:
+                shapes[name] = () if isinstance(value, str) else list(np.shape(value))
+            values[name] = value
+        return values, shapes
+
     def finite_differences_at(self, seed: int, index: int) -> dict:
         """Every answer entry of problem ``index`` again, from central differences of L
         (a batch's: the mean of its examples' L, so the mean of their differences)."""

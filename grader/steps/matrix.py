@@ -179,6 +179,13 @@ class MatrixStep(Step, frozen=True):
             values.update(zip(entries(key, self.shape(key)), arrays[key].ravel().tolist()))
         return values
 
+    def shown(self, seed: int) -> tuple:
+        """What a sheet of the visible problem shows: (values, shapes) — every value ``net``
+        holds and every answer entry, as :meth:`reference` gives them, and the shape of each
+        value and answer (a list of arrays: the list of their shapes)."""
+        return self.reference(seed), {name: self.shape(name)
+                                      for name in (*self.offered, *self.arrays)}
+
     def finite_differences(self, seed: int) -> dict:
         """Every answer entry again, from central differences of L alone: ∂L/∂W⁽ˡ⁾ and
         ∂L/∂b⁽ˡ⁾ by moving each parameter; δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾ is ∂L/∂b⁽ˡ⁾, since b enters z

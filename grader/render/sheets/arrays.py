@@ -18,7 +18,7 @@ from ...steps import matrix, stubs
 from . import pencil
 from .model import MESSAGES as SHEET_MESSAGES, check_kind, common_labels, lesson, page
 from .numbers import given_number, sci_tex, significant
-from .typeset import math, prose
+from .typeset import math, prose, tex_text
 
 MESSAGES = {
     "title": {"en": "Practice sheet, step {number}: {title}",
@@ -57,13 +57,21 @@ def inferred(value) -> tuple:
     return tuple(items)
 
 
-def shape_of(step, name: str, value=None) -> tuple:
-    """``name``'s shape as the step gives it, else as its value has it."""
-    try:
-        shape = step.shape(name)
-    except (KeyError, IndexError, TypeError, ValueError):
+def shape_of(shapes: dict, name: str, value=None) -> tuple:
+    """``name``'s shape as the step gives it (``shapes``), else as its value has it."""
+    shape = shapes.get(name)
+    if shape is None:
         return inferred(value)
     return tuple(tuple(s) for s in shape) if is_list(shape) else tuple(shape)
+
+
+def code(text: str, fmt: str) -> str:
+    """A line of code as the format writes it."""
+    if fmt == "html":
+        import html
+
+        return f"<p><code>{html.escape(text)}</code></p>"
+    return rf"\texttt{{{tex_text(text)}}}" if fmt == "tex" else f"`{text}`"
 
 
 def pieces(key: str, shape) -> list:
@@ -112,6 +120,9 @@ def value_latex(value, shape, exact: bool) -> str:
     return bmatrix(grid([written(v, exact) for v in flat(value)], shape))
 
 
+SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def symbol(name: str, latex: bool = True) -> str:
     """A layer's symbol (grader.notation.LAYER_SYMBOLS), else the seed's notation's."""
     if name in notation.LAYER_SYMBOLS:
@@ -120,8 +131,14 @@ def symbol(name: str, latex: bool = True) -> str:
 
 
 def item_symbol(name: str, index, latex: bool = True) -> str:
-    """The symbol of a list's item ``index`` (numpy's index after it), or of the array."""
-    return symbol(name, latex) if index is None else f"{symbol(name, latex)}[{index}]"
+    """The symbol of a list's item ``index``, or of the array: a list of layers (a symbol of
+    layer l) writes item k as layer k + 1, W⁽ˡ⁾ → W⁽¹⁾; any other list, numpy's index after it."""
+    whole = symbol(name, latex)
+    if index is None:
+        return whole
+    layer, written = ("^{(l)}", f"^{{({index + 1})}}") if latex else \
+        ("⁽ˡ⁾", "⁽" + str(index + 1).translate(SUPERSCRIPT_DIGITS) + "⁾")
+    return whole.replace(layer, written) if layer in whole else f"{whole}[{index}]"
 
 
 def shape_words(shape, lang: str) -> str:
@@ -160,11 +177,12 @@ def worked(source: str, known: dict) -> str:
 
 # --- the view-model ----------------------------------------------------------------------------
 
-def view(step, values: dict, seed: int, fmt: str = "html", lang: str = "en",
+def view(step, shown: tuple, seed: int, fmt: str = "html", lang: str = "en",
          kind: str = "blank", student: str | None = None, paper: str = "a4",
          scaffold: str = stubs.DEFAULT_SCAFFOLD) -> dict:
-    """Everything the sheet of array step ``step`` shows, as strings; ``values`` are
-    ``step.reference(seed)``."""
+    """Everything the sheet of array step ``step`` shows, as strings; ``shown`` is
+    ``step.shown(seed)``: the values and their shapes."""
+    values, shapes = shown
     check_kind(fmt, lang, kind)
     title_words = i18n.pick(step.title, lang)
     shown = lesson(step, scaffold, kind)
@@ -180,12 +198,22 @@ def view(step, values: dict, seed: int, fmt: str = "html", lang: str = "en",
     given, known = [], {}
     for name in step.offered:
         value = values[name]
-        shape = shape_of(step, name, value)
-        latex = value_latex(value, shape, exact=True)
         words = step.offered[name]
-        given.append({"name": name, "symbol": math(symbol(name), fmt),
-                      "words": prose(words, lang, fmt) if isinstance(words, dict) else "",
-                      "value": math(f"{symbol(name)} = {latex}", fmt, display=True)})
+        given.append({"name": name,
+                      "words": prose(words, lang, fmt) if isinstance(words, dict) else ""})
+        if isinstance(value, str):          # a name: the activation, the loss
+            given[-1].update(symbol=code(f"net.{name}", fmt), code=True,
+                             value=code(f'net.{name} = "{value}"', fmt))
+            continue
+        shape = shape_of(shapes, name, value)
+        items = zip(range(len(shape)), value, shape) if is_list(shape) else [(None, value, shape)]
+        for number, (index, item, item_shape) in enumerate(items):   # a list: item by item
+            if number:
+                given.append({"name": f"{name}[{index}]", "words": ""})
+            latex = value_latex(item, item_shape, exact=True)
+            given[-1].update(symbol=math(item_symbol(name, index), fmt), code=False,
+                             value=math(f"{item_symbol(name, index)} = {latex}", fmt,
+                                        display=True))
         if not is_list(shape):
             known[name] = latex
 
@@ -193,8 +221,8 @@ def view(step, values: dict, seed: int, fmt: str = "html", lang: str = "en",
     sources = dict(row if isinstance(row, tuple) else (row.left, row.source)
                    for row in step.rows)
     answers, expected = [], {}
-    for key, shape in step.arrays.items():
-        shape = tuple(tuple(s) for s in shape) if is_list(shape) else tuple(shape)
+    for key in step.arrays:
+        shape = shape_of(shapes, key)
         parts = []
         for index, part_shape, names in pieces(key, shape):
             numbers = [values[name] for name in names]
@@ -250,4 +278,4 @@ def sheet_model(step, seed: int, fmt: str = "html", lang: str = "en", kind: str 
                 scaffold: str = stubs.DEFAULT_SCAFFOLD) -> dict:
     """The view-model of ``step``'s sheet on the network it draws from ``seed`` (the numbers
     of ``bpgrade show STEP --seed N``)."""
-    return view(step, step.reference(seed), seed, fmt, lang, kind, student, paper, scaffold)
+    return view(step, step.shown(seed), seed, fmt, lang, kind, student, paper, scaffold)

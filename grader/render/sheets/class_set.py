@@ -62,10 +62,10 @@ def roster(path: Path, out: Path, secret: str, fmt: str = "html", lang: str = "e
     for student in students:
         seed = student_seed(secret, student)
         if step is not None:
-            values = step.reference(seed)
+            shown = step.shown(seed)
 
             def model(which):
-                return arrays.view(step, values, seed, fmt, lang, which, student, paper,
+                return arrays.view(step, shown, seed, fmt, lang, which, student, paper,
                                    scaffold)
         else:
             problem = generate(seed, lang=lang, loss=loss)

@@ -21,7 +21,7 @@ GREEK_TEX = {**{char: "\\" + name for name, char in GREEK.items()},
              "≈": r"\approx", "≠": r"\neq", "≤": r"\leq", "≥": r"\geq", "∑": r"\sum",
              "±": r"\pm", "∞": r"\infty", "⊙": r"\odot", "′": "'", "″": "''"}
 TYPOGRAPHY_TEX = {"“": "``", "”": "''", "‘": "`", "’": "'", "–": "--", "—": "---"}
-SUPERSCRIPTS = {**dict(zip("⁽⁾⁰¹²³⁴⁵⁶⁷⁸⁹ˡ⁺⁻", "()0123456789l+-")), "ᵀ": r"\top "}
+SUPERSCRIPTS = {**dict(zip("⁽⁾⁰¹²³⁴⁵⁶⁷⁸⁹ˡᴸ⁺⁻", "()0123456789lL+-")), "ᵀ": r"\top "}
 SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼ", "0123456789ij"))
 TEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                 "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
