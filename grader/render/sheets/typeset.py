@@ -19,7 +19,8 @@ GREEK_TEX = {**{char: "\\" + name for name, char in GREEK.items()},
              "∂": r"\partial", "−": "-", "·": r"\cdot", "½": r"\tfrac{1}{2}", "²": "^{2}",
              "←": r"\leftarrow", "→": r"\rightarrow", "…": r"\ldots", "×": r"\times",
              "≈": r"\approx", "≠": r"\neq", "≤": r"\leq", "≥": r"\geq", "∑": r"\sum",
-             "±": r"\pm", "∞": r"\infty", "⊙": r"\odot", "′": "'", "″": "''"}
+             "±": r"\pm", "∞": r"\infty", "⊙": r"\odot", "′": "'", "″": "''",
+             "𝟏": r"\mathbf{1}"}
 TYPOGRAPHY_TEX = {"“": "``", "”": "''", "‘": "`", "’": "'", "–": "--", "—": "---"}
 SUPERSCRIPTS = {**dict(zip("⁽⁾⁰¹²³⁴⁵⁶⁷⁸⁹ˡᴸ⁺⁻", "()0123456789lL+-")), "ᵀ": r"\top "}
 SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼ", "0123456789ij"))
