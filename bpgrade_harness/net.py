@@ -150,6 +150,17 @@ def _array(layout, values):
     return array
 
 
+def _held(value):
+    """A value as ``net`` holds it: nested lists of numbers (a matrix step's) a read-only
+    array, a list of whole numbers (step22's sampled epochs) a tuple of ints, a whole number
+    (a count of epochs) an int, any other number a float."""
+    if isinstance(value, list):
+        if value and all(type(item) is int for item in value):
+            return tuple(value)
+        return _array(value, None)
+    return value if type(value) is int else float(value)
+
+
 class Context:
     """Attribute access to the step's values; assignment is refused.
 
@@ -161,9 +172,7 @@ class Context:
     def __init__(self, values: dict, step_id: str = "", hidden: dict | None = None,
                  loss: tuple | None = None, lang: str = "en"):
         """``loss``: the parameter names ``net.loss(name=value, ...)`` takes, when offered."""
-        # A matrix step's values arrive as nested lists: they are read-only arrays here.
-        scalars = {name: _array(value, None) if isinstance(value, list) else float(value)
-                   for name, value in values.items()}
+        scalars = {name: _held(value) for name, value in values.items()}
         if loss:                                          # net.loss(**changes), calls counted
             scalars["loss"] = CountedLoss(scalars, loss, lang)
         object.__setattr__(self, "_values", scalars)

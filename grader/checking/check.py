@@ -148,7 +148,7 @@ def contexts_for(step, problem_set: ProblemSet, lang: str, upstream=None) -> lis
     hidden = hidden_reasons(step, lang)
     contexts = []
     for i, reference in enumerate(problem_set.references):
-        values = {name: reference[name] for name in step.context}
+        values = step.held(reference)
         if upstream:
             values.update({k: v for k, v in upstream[i].items() if k in values})
         contexts.append((values, step.id, hidden))
@@ -208,7 +208,8 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
     if outcome.kind in ("error", "timeout"):
         key = "error" if outcome.kind == "error" else "timeout"
         found = None
-        if step.arrays and outcome.kind == "error":      # numpy refusing a product's shapes
+        # numpy refusing a product's shapes (a matrix step's)
+        if step.arrays and outcome.kind == "error" and not step.judges_runs:
             from .diagnosis import matrix
 
             found = matrix.from_error(step, outcome.error, lang)
@@ -217,6 +218,10 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
     for answer in outcome.answers:
         if "invalid" in answer:
             return _invalid(step, answer, base, lang)
+    if step.judges_runs:                       # step22: a training run, graded in parts
+        from . import training
+
+        return training.judge(step, problem_set, outcome, lang, contexts, base)
     right = right_per_problem(step, problem_set.references, outcome.answers)
     failing = [i for i, keys in enumerate(right) if not all(keys)]
     shown = failing[0] if failing else 0

@@ -28,7 +28,7 @@ from ..records import Record
 _ENGINE = ("engine/generators.py", "engine/forward.py", "engine/backprop.py",
            "engine/finite_difference.py", "engine/losses.py", "engine/cache.py",
            "steps/quantities.py", "tolerances.py", "engine/degenerate.py", "notation.py",
-           "steps/matrix.py")
+           "steps/matrix.py", "steps/training.py", "engine/training.py")
 
 
 class Stored(Record, frozen=True):

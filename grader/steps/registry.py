@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 
 from ..errors import UsageError
+from . import training
 from .matrix import MatrixStep
 from .step import Prose, Row, Step, family
 from .step import words as _t       # short: the table below is mostly words
@@ -428,6 +429,8 @@ STEPS = (
                      "{n}×{n_prev} 矩阵，每行一个神经元。偏置的梯度就是 δ 本身。")),
     ),
 )
+
+STEPS += (training.STEP,)                # step22, training XOR
 
 BY_ID = {step.id: step for step in STEPS}
 SEED_STEPS = tuple(step for step in STEPS if step.seed_step)

@@ -86,6 +86,11 @@ class Step(Record, frozen=True):
         return derived.expression(self)
 
     arrays = None                   # {answer key: shape} where the answers are arrays
+    judges_runs = False             # graded as a training run (grader.checking.training)
+
+    def held(self, reference: dict) -> dict:
+        """What ``net`` holds for this step, read from a problem's values."""
+        return {name: reference[name] for name in self.context}
 
     def blanks(self, lang: str = "en") -> str:
         """The formula's shape with every value a blank, rows joined as ``lang`` writes them."""
