@@ -85,7 +85,10 @@ def docstring(step: registry.Step, scaffold: str = DEFAULT_SCAFFOLD) -> str:
     if step.arrays:
         from bpgrade_harness.answers import shape_text
 
-        keys = "    " + ", ".join(f'"{k}" {shape_text(shape)}' for k, shape in step.arrays.items())
+        keys = textwrap.fill(", ".join(f'"{k}" {shape_text(shape)}'
+                                       for k, shape in step.arrays.items()),
+                             width=84, initial_indent="    ", subsequent_indent="    ",
+                             break_on_hyphens=False)
         returns = {lang: f"{text(_RETURNS, 'arrays', lang)}\n{keys}" for lang in LANGUAGES}
     elif step.returns_dict:
         keys = textwrap.fill(", ".join(f'"{k}"' for k, _ in step.answer_items), width=84,

@@ -1,0 +1,273 @@
+"""step22, training XOR: the drawn problems, the reference run, the three graded parts and
+their diagnoses, and hostile runs (grader.steps.training, grader.engine.training,
+grader.checking.training)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from grader import classroom
+from grader.checking import check as checking
+from grader.cli import main
+from grader.engine import training
+from grader.engine.backprop import backprop
+from grader.engine.forward import run as forward_run
+from grader.engine.generators import Problem
+from grader.steps import stubs
+from grader.steps.training import PARAMETERS, STEP
+
+SEEDS = (0, 7, 2024)
+SECRET = "test-course-secret"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+SOLUTION = Path(__file__).resolve().parents[1] / "solutions" / STEP.file_name
+
+# The solution's loop with one line changed: (old, new) replacements of its text.
+FORWARD_AND_BACKWARD = SOLUTION.read_text(encoding="utf-8")
+
+
+def _learner(tmp_path, *changes, source: str | None = None):
+    text = FORWARD_AND_BACKWARD if source is None else source
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
+    (tmp_path / STEP.file_name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def _check(folder, lang: str = "en", timeout: float = 5.0):
+    return checking.check([STEP.id], folder, seed=0, lang=lang, timeout=timeout).results[0]
+
+
+# --- the problem and the reference run ---------------------------------------------------
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_draw_is_pure_readable_and_trains_below_the_threshold(seed):
+    first, again = STEP.reference(seed), STEP.draw.__wrapped__(STEP, seed)
+    held = STEP.held(first)
+    assert held["W1"] == again["params"][0].tolist()
+    for name in PARAMETERS:                       # two decimals, as a person reads them
+        values = np.array(held[name])
+        assert np.array_equal(values, np.round(values, 2)) and np.abs(values).max() <= 1
+    assert held["eta"] in STEP.rates and held["epochs"] == STEP.epochs == 200
+    epochs = held["sample_epochs"]
+    assert epochs[:2] == [0, 1] and epochs == sorted(set(epochs)) and epochs[-1] < STEP.epochs
+    assert all(type(e) is int for e in epochs)
+    assert STEP.reference_run(first)["loss"] < STEP.threshold
+
+
+def test_draws_differ_between_seeds_and_from_the_seed_network():
+    assert STEP.held(STEP.reference(0))["W1"] != STEP.held(STEP.reference(1))["W1"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_batch_gradients_are_the_engines_backprop_averaged_and_agree_with_differences(seed):
+    drawn = STEP.draw(seed)
+    X, T = drawn["X"], drawn["T"]
+    params = drawn["kept"][drawn["sample_epochs"][-1]][0]       # somewhere in the run
+    problem = Problem(seed=seed, layers=STEP.layers, activation="sigmoid",
+                      output_activation="sigmoid", x=X, y_target=T, eta=drawn["eta"],
+                      weights=(params[0], params[2]), biases=(params[1], params[3]),
+                      loss=training.LOSS)
+    trace = forward_run(problem)                  # every example at once, as a leading axis
+    each = backprop(problem, trace)
+    expected = (each.dW[0].mean(0), each.db[0].mean(0), each.dW[1].mean(0), each.db[1].mean(0))
+    got = training.gradients(params, X, T)
+    assert training.loss(params, X, T) == pytest.approx(float(np.mean(trace.loss)), rel=1e-12)
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-15)
+    for k, p in enumerate(params):                # central differences of the mean loss
+        for index in np.ndindex(p.shape):
+            moved = [list(map(np.copy, params)) for _ in range(2)]
+            moved[0][k][index] += 1e-6
+            moved[1][k][index] -= 1e-6
+            difference = (training.loss(moved[0], X, T) - training.loss(moved[1], X, T)) / 2e-6
+            assert got[k][index] == pytest.approx(difference, rel=1e-5, abs=1e-8)
+
+
+def test_a_stack_of_networks_trains_each_as_alone():
+    drawn = [STEP.draw(seed) for seed in SEEDS]
+    stacked = tuple(np.stack([d["params"][k] for d in drawn]) for k in range(4))
+    final, _ = training.train(stacked, drawn[0]["X"], drawn[0]["T"], 4.0, 20)
+    for i, d in enumerate(drawn):
+        alone, _ = training.train(d["params"], d["X"], d["T"], 4.0, 20)
+        for a, b in zip(alone, final):
+            np.testing.assert_allclose(a, b[i], rtol=1e-12, atol=1e-15)
+
+
+def test_net_holds_counts_as_ints_and_no_reference():
+    values, _, _ = checking.contexts_for(STEP, checking.ProblemSet(0), "en")[0]
+    assert set(values) == set(STEP.offered)
+    from bpgrade_harness.net import Context
+
+    net = Context(json.loads(json.dumps(values)), STEP.id)
+    assert type(net.epochs) is int and all(type(e) is int for e in net.sample_epochs)
+    assert net.W1.shape == (4, 2) and not net.W1.flags.writeable
+    with pytest.raises(AttributeError):
+        net.reference
+
+
+# --- the step in the table: stub, hints, titles --------------------------------------------
+
+def test_title_stub_and_hints():
+    assert STEP.title == {"en": "Training XOR", "zh": "训练 XOR"}
+    stub = stubs.render(STEP)
+    assert "def step22(net)" in stub and "200 epochs" in stub and "net.sample_epochs" in stub
+    docstring = stubs.docstring(STEP)
+    assert all(len(line) <= 88 for line in docstring.splitlines() if not CJK.search(line))
+    assert "Δ⁽¹⁾ = (Δ⁽²⁾ W⁽²⁾)" in stubs.render(STEP, "full")
+    assert "Δ⁽¹⁾" not in stubs.render(STEP, "faded")
+    for lang in ("en", "zh"):
+        assert "net." not in STEP.hints[1][lang] and "Δ⁽¹⁾ =" not in STEP.hints[1][lang]
+        assert "Δ⁽¹⁾ = (Δ⁽²⁾ W⁽²⁾) ⊙ H ⊙ (1−H)" in STEP.hints[3][lang]
+
+
+# --- grading -----------------------------------------------------------------------------
+
+def test_the_solution_passes_every_part_in_json():
+    result = CliRunner().invoke(main, ["check", "step22", "--exercises",
+                                       str(SOLUTION.parent), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)["results"][0]
+    assert data["status"] == "passed" and data["score"] == data["max_score"] == 3
+    assert {"step", "status", "score", "max_score", "message", "diagnosis"} <= set(data)
+    assert data["message"] == "gradients passed; training passed; final loss passed"
+    assert data["rows"][-1]["key"] == "L" and data["rows"][-1]["received"] < 0.1
+
+
+def test_a_gradient_with_its_sign_flipped_fails_and_is_named(tmp_path):
+    folder = _learner(tmp_path, ("D2 = (Y - T) / len(X)", "D2 = (T - Y) / len(X)"))
+    result = _check(folder)
+    assert result.status == "failed" and result.score == 0
+    assert result.diagnosis["code"] == "sign_flipped" and result.diagnosis["part"] == "gradients"
+    assert result.message.startswith("gradients failed on 5 of 5 problems")
+    zh = _check(folder, "zh")
+    assert "符号反了" in zh.diagnosis["message"] and "梯度在 5 个问题中" in zh.message
+
+
+@pytest.mark.parametrize("change,code", [
+    (("D2 = (Y - T) / len(X)", "D2 = (Y - T)"), "summed_over_batch"),
+    (("D2 = (Y - T) / len(X)", "D2 = 2 * (Y - T) / len(X)"), "factor_of_two"),
+    (("D1 = (D2 @ W2) * H * (1 - H)", "D1 = D2 @ W2"), "missing_activation_derivative"),
+])
+def test_gradient_slips_are_named(tmp_path, change, code):
+    result = _check(_learner(tmp_path, change))
+    assert result.status == "failed" and result.diagnosis["code"] == code
+
+
+def test_right_gradients_with_a_wrong_update_keep_the_gradient_part(tmp_path):
+    source = FORWARD_AND_BACKWARD.replace("- net.eta * grads", "+ net.eta * grads")
+    result = _check(_learner(tmp_path, source=source))
+    assert result.status == "failed" and result.score == 1
+    assert result.diagnosis == {"code": "sign_flipped", "part": "training",
+                                "message": result.diagnosis["message"]}
+    assert "up the gradient" in result.diagnosis["message"]
+
+
+def test_an_update_without_eta_is_named(tmp_path):
+    source = FORWARD_AND_BACKWARD.replace("- net.eta * grads", "- grads")
+    result = _check(_learner(tmp_path, source=source))
+    assert result.diagnosis["code"] == "missing_learning_rate" and result.score == 1
+
+
+def test_samples_that_alias_the_updated_arrays_are_named(tmp_path):
+    source = FORWARD_AND_BACKWARD.replace("kept[name].append(value.copy())",
+                                          "kept[name].append(value)")
+    for name in ("W1", "b1", "W2", "b2"):          # updated in place: kept arrays change too
+        source = source.replace(f'{name} = {name} - net.eta', f'{name} -= net.eta')
+    result = _check(_learner(tmp_path, source=source))
+    # the gradients were right on weights the samples no longer hold: no part is earned
+    assert result.diagnosis["code"] == "aliased_samples" and result.score == 0
+
+
+def test_stopping_short_of_the_epochs_is_not_converged(tmp_path):
+    stops = []                    # the loss where the loop below stops, on seed 0's problems
+    for seed in checking.ProblemSet(0).seeds:
+        drawn = STEP.draw(seed)
+        params, _ = training.train(drawn["params"], drawn["X"], drawn["T"], drawn["eta"],
+                                   max(drawn["sample_epochs"]) + 1)
+        stops.append(training.loss(params, drawn["X"], drawn["T"]))
+    assert max(stops) > STEP.threshold > min(stops)
+    result = _check(_learner(tmp_path, ("for epoch in range(net.epochs):",
+                                        "for epoch in range(max(net.sample_epochs) + 1):")))
+    assert result.status == "failed" and result.diagnosis["code"] == "not_converged"
+    assert "final loss not counted" in result.message and result.score == 1
+
+
+# Honest gradients and epoch 0 from the solution (renamed), then a known solution of XOR.
+HAND_MADE = FORWARD_AND_BACKWARD.replace("def step22(net)", "def trained(net)") + '''
+
+def step22(net):
+    answer = trained(net)
+    answer["W1"] = np.array([[6.0, 6.0], [-6.0, -6.0]] + [[0.0, 0.0]] * 2)
+    answer["b1"] = np.array([-3.0, 9.0, 0.0, 0.0])
+    answer["W2"] = np.array([[12.0, 12.0, 0.0, 0.0]])
+    answer["b2"] = np.array([-18.0])
+    return answer
+'''
+
+
+def test_hand_made_xor_weights_without_training_earn_nothing_for_the_loss(tmp_path):
+    result = _check(_learner(tmp_path, source=HAND_MADE))
+    assert result.rows[-1].key == "L" and result.rows[-1].received < 0.01   # they do solve XOR
+    assert result.status == "failed" and result.score == 1     # only the honest gradients
+    assert result.diagnosis["code"] == "not_trained" and result.diagnosis["part"] == "training"
+    assert "final loss not counted" in result.message
+
+
+def test_a_made_up_run_from_the_given_weights_fails_the_training(tmp_path):
+    # epoch 0 is the given weights and every gradient is right on the weights reported, but
+    # the later epochs are a made-up path: only the gradients earn their part
+    source = FORWARD_AND_BACKWARD.replace(
+        "        W1 = W1 - net.eta", "        W1 = W1 * 0.5 - net.eta")
+    result = _check(_learner(tmp_path, source=source))
+    assert result.status == "failed" and result.score == 1
+    assert result.diagnosis["code"] == "not_trained"
+
+
+def test_an_endless_loop_is_a_timeout(tmp_path):
+    result = _check(_learner(tmp_path, ("for epoch in range(net.epochs):",
+                                        "for epoch in iter(int, 1):")), timeout=2.0)
+    assert result.status == "timeout" and result.score == 0
+
+
+@pytest.mark.parametrize("change,needle", [
+    (('return {"W1": W1,', 'return {"W1": W1.T,'),
+     "W1 is expected with shape (4, 2) (rows: the 4 hidden neurons, columns: the 2 inputs)"),
+    (('np.array(values) for name', 'np.array(values[:-1]) for name'),
+     "first axis: the 4 sampled epochs"),
+])
+def test_wrong_shapes_are_invalid_and_say_what_each_axis_means(tmp_path, change, needle):
+    result = _check(_learner(tmp_path, change))
+    assert result.status == "invalid" and needle in result.message, result.message
+    zh = _check(tmp_path, "zh")
+    assert zh.status == "invalid" and CJK.search(zh.message)
+
+
+def test_not_finite_answers_are_invalid(tmp_path):
+    result = _check(_learner(tmp_path, ('return {"W1": W1,', 'return {"W1": W1 * np.nan,')))
+    assert result.status == "invalid" and "NaN" in result.message
+
+
+def test_a_class_is_graded_on_step22(tmp_path):
+    submissions = tmp_path / "subs"
+    honest, flipped = submissions / "ali", submissions / "bo"
+    for folder in (honest, flipped):
+        folder.mkdir(parents=True)
+    (honest / STEP.file_name).write_text(FORWARD_AND_BACKWARD, encoding="utf-8")
+    (flipped / STEP.file_name).write_text(
+        FORWARD_AND_BACKWARD.replace("D2 = (Y - T) / len(X)", "D2 = (T - Y) / len(X)"),
+        encoding="utf-8")
+    out = tmp_path / "grades.csv"
+    classroom.grade(submissions, out, secret=SECRET, jobs=1, json_path=tmp_path / "g.json")
+    rows = {row["student"]: row for row in csv.DictReader(open(out))}
+    assert rows["ali"]["step22"] == "1" and rows["bo"]["step22"] == "0"
+    records = {r["student"]: r for r in json.loads((tmp_path / "g.json").read_text())["students"]}
+    bo = next(r for r in records["bo"]["results"] if r["step"] == "step22")
+    assert bo["diagnosis"]["code"] == "sign_flipped"
