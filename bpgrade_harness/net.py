@@ -150,15 +150,18 @@ def _array(layout, values):
     return array
 
 
-def _held(value):
-    """A value as ``net`` holds it: nested lists of numbers (a matrix step's) a read-only
-    array, a list of whole numbers (step22's sampled epochs) a tuple of ints, a whole number
-    (a count of epochs) an int, any other number a float."""
+# Counts, not measurements: whole numbers that a loop's range() takes (step22's epochs).
+COUNTS = ("epochs", "sample_epochs")
+
+
+def _held(name: str, value):
+    """A value as ``net`` holds it: a count (:data:`COUNTS`) as an int or a tuple of ints,
+    nested lists (a matrix step's) as a read-only array, any other number as a float."""
+    if name in COUNTS:
+        return tuple(map(int, value)) if isinstance(value, list) else int(value)
     if isinstance(value, list):
-        if value and all(type(item) is int for item in value):
-            return tuple(value)
         return _array(value, None)
-    return value if type(value) is int else float(value)
+    return float(value)
 
 
 class Context:
@@ -172,7 +175,7 @@ class Context:
     def __init__(self, values: dict, step_id: str = "", hidden: dict | None = None,
                  loss: tuple | None = None, lang: str = "en"):
         """``loss``: the parameter names ``net.loss(name=value, ...)`` takes, when offered."""
-        scalars = {name: _held(value) for name, value in values.items()}
+        scalars = {name: _held(name, value) for name, value in values.items()}
         if loss:                                          # net.loss(**changes), calls counted
             scalars["loss"] = CountedLoss(scalars, loss, lang)
         object.__setattr__(self, "_values", scalars)

@@ -22,9 +22,9 @@ def step22(net):
                 kept[name].append(value.copy())
             for name, value in grads.items():
                 kept[name].append(value)
-        W1 = W1 - net.eta * grads["dW1"]
-        b1 = b1 - net.eta * grads["db1"]
-        W2 = W2 - net.eta * grads["dW2"]
-        b2 = b2 - net.eta * grads["db2"]
+        W1 = W1 - net.learning_rate * grads["dW1"]
+        b1 = b1 - net.learning_rate * grads["db1"]
+        W2 = W2 - net.learning_rate * grads["dW2"]
+        b2 = b2 - net.learning_rate * grads["db2"]
     return {"W1": W1, "b1": b1, "W2": W2, "b2": b2,
             **{"sample_" + name: np.array(values) for name, values in kept.items()}}

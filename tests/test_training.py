@@ -55,7 +55,7 @@ def test_a_draw_is_pure_readable_and_trains_below_the_threshold(seed):
     for name in PARAMETERS:                       # two decimals, as a person reads them
         values = np.array(held[name])
         assert np.array_equal(values, np.round(values, 2)) and np.abs(values).max() <= 1
-    assert held["eta"] in STEP.rates and held["epochs"] == STEP.epochs == 200
+    assert held["learning_rate"] in STEP.rates and held["epochs"] == STEP.epochs == 200
     epochs = held["sample_epochs"]
     assert epochs[:2] == [0, 1] and epochs == sorted(set(epochs)) and epochs[-1] < STEP.epochs
     assert all(type(e) is int for e in epochs)
@@ -162,7 +162,7 @@ def test_gradient_slips_are_named(tmp_path, change, code):
 
 
 def test_right_gradients_with_a_wrong_update_keep_the_gradient_part(tmp_path):
-    source = FORWARD_AND_BACKWARD.replace("- net.eta * grads", "+ net.eta * grads")
+    source = FORWARD_AND_BACKWARD.replace("- net.learning_rate * grads", "+ net.learning_rate * grads")
     result = _check(_learner(tmp_path, source=source))
     assert result.status == "failed" and result.score == 1
     assert result.diagnosis == {"code": "sign_flipped", "part": "training",
@@ -171,7 +171,7 @@ def test_right_gradients_with_a_wrong_update_keep_the_gradient_part(tmp_path):
 
 
 def test_an_update_without_eta_is_named(tmp_path):
-    source = FORWARD_AND_BACKWARD.replace("- net.eta * grads", "- grads")
+    source = FORWARD_AND_BACKWARD.replace("- net.learning_rate * grads", "- grads")
     result = _check(_learner(tmp_path, source=source))
     assert result.diagnosis["code"] == "missing_learning_rate" and result.score == 1
 
@@ -180,7 +180,7 @@ def test_samples_that_alias_the_updated_arrays_are_named(tmp_path):
     source = FORWARD_AND_BACKWARD.replace("kept[name].append(value.copy())",
                                           "kept[name].append(value)")
     for name in ("W1", "b1", "W2", "b2"):          # updated in place: kept arrays change too
-        source = source.replace(f'{name} = {name} - net.eta', f'{name} -= net.eta')
+        source = source.replace(f'{name} = {name} - net.learning_rate', f'{name} -= net.learning_rate')
     result = _check(_learner(tmp_path, source=source))
     # the gradients were right on weights the samples no longer hold: no part is earned
     assert result.diagnosis["code"] == "aliased_samples" and result.score == 0
@@ -225,7 +225,7 @@ def test_a_made_up_run_from_the_given_weights_fails_the_training(tmp_path):
     # epoch 0 is the given weights and every gradient is right on the weights reported, but
     # the later epochs are a made-up path: only the gradients earn their part
     source = FORWARD_AND_BACKWARD.replace(
-        "        W1 = W1 - net.eta", "        W1 = W1 * 0.5 - net.eta")
+        "        W1 = W1 - net.learning_rate", "        W1 = W1 * 0.5 - net.learning_rate")
     result = _check(_learner(tmp_path, source=source))
     assert result.status == "failed" and result.score == 1
     assert result.diagnosis["code"] == "not_trained"

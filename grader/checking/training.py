@@ -70,13 +70,13 @@ MESSAGES = {
     "not_converged": {
         "en": "the sampled epochs follow gradient descent, but the final weights are not those "
               "after net.epochs epochs and their loss is still above net.threshold: the "
-              "training stopped too soon; run every one of the epochs with net.eta",
+              "training stopped too soon; run every one of the epochs with net.learning_rate",
         "zh": "抽样轮次符合梯度下降，但最终权重不是 net.epochs 轮之后的权重，损失也仍高于 "
-              "net.threshold：训练停得太早；请用 net.eta 跑完全部轮次"},
+              "net.threshold：训练停得太早；请用 net.learning_rate 跑完全部轮次"},
     "not_trained": {
-        "en": "the weights do not follow from the given ones by gradient descent with net.eta "
+        "en": "the weights do not follow from the given ones by gradient descent with net.learning_rate "
               "for net.epochs epochs: the final weights must be the training's own result",
-        "zh": "这些权重不是从给定权重出发、用 net.eta 做 net.epochs 轮梯度下降得到的："
+        "zh": "这些权重不是从给定权重出发、用 net.learning_rate 做 net.epochs 轮梯度下降得到的："
               "最终权重必须是训练本身的结果"},
 }
 
@@ -101,7 +101,7 @@ class Run:
         from ..steps.training import GRADIENTS, PARAMETERS, SAMPLED
 
         self.X, self.T = np.array(held["X"]), np.array(held["T"])
-        self.eta, self.threshold = held["eta"], held["threshold"]
+        self.eta, self.threshold = held["learning_rate"], held["threshold"]
         self.initial = tuple(np.array(held[name]) for name in PARAMETERS)
         self.final = tuple(got[name] for name in PARAMETERS)
         samples = range(step.sampled)
@@ -278,7 +278,8 @@ def judge(step, problem_set, outcome, lang: str, contexts, base: dict):
     failing = [i for i, run in enumerate(runs) if not all(run.passed(p) for p in PARTS)]
     shown = failing[0] if failing else 0
     base = dict(base, shown_seed=problem_set.seeds[shown], shown_visible=shown == 0,
-                inputs={name: held[shown][0][name] for name in ("eta", "epochs", "threshold")},
+                inputs={name: held[shown][0][name]
+                        for name in ("learning_rate", "epochs", "threshold")},
                 rows=_rows(step, runs[shown]))
     message = text(MESSAGES, "joined", lang).join(words)
     if all(parts_right):

@@ -28,7 +28,11 @@ SAMPLED = "sample_"                # sample_W1, sample_dW1 …: one entry per sa
 SCREEN_AT = 0.75
 MAX_ATTEMPTS = 200
 
-_SHAPE_WORDS = {
+_SHAPE_WORDS = {          # (and the one error of a draw)
+    "no_problem": {"en": "no XOR network drawn for seed {seed} trained below the threshold "
+                         "within the epochs after {attempts} draws; try another seed",
+                   "zh": "种子 {seed} 抽取 {attempts} 次后，仍没有能在规定轮数内训练到阈值以下的 "
+                         "XOR 网络；请换一个种子"},
     "shape": {"en": "{name} is expected with shape {shape} ({axes})",
               "zh": "{name} 的形状应为 {shape}（{axes}）"},
     "W1": {"en": "rows: the {n} hidden neurons, columns: the 2 inputs",
@@ -112,6 +116,7 @@ class TrainingStep(Step, frozen=True):
 
         from ..engine import training
         from ..errors import GenerationError
+        from ..i18n import resolve, text
 
         X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
         T = np.array([[0.0], [1.0], [1.0], [0.0]])
@@ -130,13 +135,15 @@ class TrainingStep(Step, frozen=True):
             kept.update({e + screen: value for e, value in rest.items()})
             return {"X": X, "T": T, "params": params, "eta": eta, "sample_epochs": epochs,
                     "final": final, "kept": kept, "loss": training.loss(final, X, T)}
-        raise GenerationError(f"no XOR network for seed {seed} trains within the budget")
+        raise GenerationError(text(_SHAPE_WORDS, "no_problem", resolve(None), seed=seed,
+                                   attempts=MAX_ATTEMPTS))
 
     def reference(self, seed: int) -> dict:
         """What ``net`` holds and the reference run, as plain numbers under keys of this step's
         own (``step22.W1``): other steps' values share the problem's dict."""
         drawn = self.draw(seed)
-        values = {"X": drawn["X"].tolist(), "T": drawn["T"].tolist(), "eta": drawn["eta"],
+        values = {"X": drawn["X"].tolist(), "T": drawn["T"].tolist(),
+                  "learning_rate": drawn["eta"],
                   "epochs": self.epochs, "threshold": self.threshold,
                   "sample_epochs": list(drawn["sample_epochs"])}
         values.update(zip(PARAMETERS, (p.tolist() for p in drawn["params"])))
@@ -253,17 +260,19 @@ def _step() -> TrainingStep:
         number=22, points=3, seed_step=False, rows=(),
         lines=((r"H = \sigma\left(X {W^{(1)}}^{\top} + b^{(1)}\right),\ "
                 r"Y = \sigma\left(H {W^{(2)}}^{\top} + b^{(2)}\right)",
-                "H = σ(X W⁽¹⁾ᵀ + b⁽¹⁾),  Y = σ(H W⁽²⁾ᵀ + b⁽²⁾)"),
+                "H = σ(X W⁽¹⁾ᵀ + b⁽¹⁾), Y = σ(H W⁽²⁾ᵀ + b⁽²⁾)"),
                (r"\Delta^{(2)} = (Y - T)/n", "Δ⁽²⁾ = (Y − T)/n"),
+               (r"\frac{\partial L}{\partial W^{(2)}} = {\Delta^{(2)}}^{\top} H,\ "
+                r"\frac{\partial L}{\partial b^{(2)}} = \sum_n \Delta^{(2)}_n",
+                "∂L/∂W⁽²⁾ = Δ⁽²⁾ᵀ H, ∂L/∂b⁽²⁾ = Σₙ Δ⁽²⁾ₙ"),
                (r"\Delta^{(1)} = \left(\Delta^{(2)} W^{(2)}\right) \odot H \odot (1 - H)",
                 "Δ⁽¹⁾ = (Δ⁽²⁾ W⁽²⁾) ⊙ H ⊙ (1−H)"),
-               (r"\frac{\partial L}{\partial W^{(l)}} = {\Delta^{(l)}}^{\top} H^{(l-1)},\ "
-                r"\frac{\partial L}{\partial b^{(l)}} = \sum_n \Delta^{(l)}_n\ "
-                r"\left(H^{(0)} = X,\ H^{(1)} = H\right)",
-                "∂L/∂W⁽ˡ⁾ = Δ⁽ˡ⁾ᵀ H⁽ˡ⁻¹⁾,  ∂L/∂b⁽ˡ⁾ = Σₙ Δ⁽ˡ⁾ₙ  (H⁽⁰⁾ = X, H⁽¹⁾ = H)"),
+               (r"\frac{\partial L}{\partial W^{(1)}} = {\Delta^{(1)}}^{\top} X,\ "
+                r"\frac{\partial L}{\partial b^{(1)}} = \sum_n \Delta^{(1)}_n",
+                "∂L/∂W⁽¹⁾ = Δ⁽¹⁾ᵀ X, ∂L/∂b⁽¹⁾ = Σₙ Δ⁽¹⁾ₙ"),
                (r"W \leftarrow W - \eta \frac{\partial L}{\partial W},\ "
                 r"b \leftarrow b - \eta \frac{\partial L}{\partial b}",
-                "W ← W − η ∂L/∂W,  b ← b − η ∂L/∂b")),
+                "W ← W − η ∂L/∂W, b ← b − η ∂L/∂b")),
         blank_lines=("Δ⁽²⁾ = (▢ − ▢)/n", "Δ⁽¹⁾ = (▢ ▢) ⊙ ▢ ⊙ (1−▢)", "∂L/∂W⁽ˡ⁾ = ▢ᵀ ▢",
                      "W ← ▢ − ▢ ▢"),
         offered={"X": _t("the 4 XOR inputs, a row each", "XOR 的 4 个输入，每行一个"),
@@ -272,7 +281,7 @@ def _step() -> TrainingStep:
                  "b1": _t("b⁽¹⁾, the initial hidden biases", "b⁽¹⁾，隐藏层的初始偏置"),
                  "W2": _t("W⁽²⁾, the initial output weights", "W⁽²⁾，输出层的初始权重"),
                  "b2": _t("b⁽²⁾, the initial output bias", "b⁽²⁾，输出层的初始偏置"),
-                 "eta": _t("η, the learning rate", "η，学习率"),
+                 "learning_rate": _t("η, the learning rate", "η，学习率"),
                  "epochs": _t("the number of epochs to train ({epochs})",
                               "要训练的轮数（{epochs}）"),
                  "threshold": _t("the loss must end below it ({threshold})",
@@ -316,8 +325,8 @@ def _step() -> TrainingStep:
                 "hidden σ′, H ⊙ (1−H), entry by entry. A weight matrix's gradient sums the "
                 "examples' outer products: the layer's Δ transposed times its input; a bias's "
                 "sums Δ over the examples. Record at a sampled epoch before the update.",
-                "每一轮，样本按行排列：隐藏层 H = σ(输入乘以 W⁽¹⁾ 的转置再加 b⁽¹⁾)，输出 Y 同样"
-                "由 H 算出。用交叉熵时输出层的 σ′ 被抵消：输出误差是 Y − T，再除以样本数，因为"
+                "每一轮，样本按行排列：隐藏层 H 是 σ 作用于输入乘以 W⁽¹⁾ 的转置再加 b⁽¹⁾，输出 Y "
+                "同样由 H 算出。用交叉熵时输出层的 σ′ 被抵消：输出误差是 Y − T，再除以样本数，因为"
                 "损失是它们的平均值。往下一层要经过 W⁽²⁾（样本按行排列时这里不用转置），再逐项"
                 "乘以隐藏层的 σ′，即 H ⊙ (1−H)。权重矩阵的梯度是各样本外积之和：本层的 Δ 转置"
                 "乘以本层的输入；偏置的梯度是 Δ 对样本求和。在抽样轮次，先记录，再更新。")),
