@@ -271,3 +271,44 @@ def test_a_class_is_graded_on_step22(tmp_path):
     records = {r["student"]: r for r in json.loads((tmp_path / "g.json").read_text())["students"]}
     bo = next(r for r in records["bo"]["results"] if r["step"] == "step22")
     assert bo["diagnosis"]["code"] == "sign_flipped"
+
+
+LOOKUP = '''
+import numpy as np
+
+RUN = {run!r}
+
+
+def step22(net):
+    return {{key: np.array(value) for key, value in RUN.items()}}
+'''
+
+
+def _reference_answer(seed: int) -> dict:
+    """The reference run of ``seed``'s visible problem, as an answer: what anyone can compute
+    from the public package for a seed they know."""
+    drawn = STEP.draw(seed)
+    answer = dict(zip(PARAMETERS, (p.tolist() for p in drawn["final"])))
+    kept = [drawn["kept"][e] for e in drawn["sample_epochs"]]
+    for k, name in enumerate(PARAMETERS):
+        answer["sample_" + name] = [params[k].tolist() for params, _ in kept]
+        answer["sample_d" + name] = [grads[k].tolist() for _, grads in kept]
+    return answer
+
+
+def test_a_public_lookup_table_earns_nothing_in_class(tmp_path):
+    from grader.engine.seeds import student_seed
+
+    folder = tmp_path / "subs" / "ali"
+    folder.mkdir(parents=True)
+    run = _reference_answer(student_seed(SECRET, "ali"))
+    (folder / STEP.file_name).write_text(LOOKUP.format(run=run), encoding="utf-8")
+    out = tmp_path / "grades.csv"
+    classroom.grade(tmp_path / "subs", out, secret=SECRET, jobs=1, json_path=tmp_path / "g.json")
+    assert next(csv.DictReader(open(out)))["step22"] == "0"
+    record = json.loads((tmp_path / "g.json").read_text())["students"][0]
+    result = next(r for r in record["results"] if r["step"] == "step22")
+    assert result["status"] == "failed" and result["diagnosis"]["code"] == "not_trained"
+    # ... while on the visible problem alone the same table is the right run
+    alone = _check(_learner(tmp_path, source=LOOKUP.format(run=_reference_answer(0))))
+    assert alone.status == "failed" and "4 of 5" in alone.message

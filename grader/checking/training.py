@@ -5,7 +5,8 @@ trained. On every problem:
 
 - **gradients**: the gradients reported at each sampled epoch equal the reference backprop
   (grader.engine.training) on the *same* reported weights, so a gradient is judged on its own,
-  whatever the loop did;
+  whatever the loop did; and the weights of epoch 0 are this problem's given ones, so weights
+  with their gradients looked up elsewhere (another problem's run) earn nothing;
 - **training**: the weights at epoch 0 are exactly the given ones, and the weights at each
   sampled epoch and after the last one are those of gradient descent from them with η for the
   given epochs (the reference run drawn with the problem, to the usual tolerance: an honest
@@ -122,8 +123,8 @@ class Run:
         self.below = bool(self.loss < self.threshold)
 
     def passed(self, part: str) -> bool:
-        if part == "gradients":
-            return self.gradients_right
+        if part == "gradients":          # on this problem's weights: epoch 0 is the given one
+            return self.started_right and self.gradients_right
         if part == "training":
             return self.trained
         return self.trained and self.below
@@ -174,8 +175,6 @@ def _gradient_slip(runs, lang: str):
 def _training_slip(runs, lang: str):
     import numpy as np
 
-    if not all(run.started_right for run in runs):
-        return "not_trained", text(MESSAGES, "not_started_from_given", lang)
     moves = [(run, tuple(b - a for a, b in zip(run.sampled[0], run.sampled[1])))
              for run in runs]
     # the first update against the learner's own gradients: right is −η g
@@ -204,6 +203,9 @@ def diagnose(runs, lang: str):
     if _aliased(runs):
         return {"code": "aliased_samples", "message": text(MESSAGES, "aliased_samples", lang),
                 "part": "training"}
+    if not all(run.started_right for run in runs):      # nothing else is on this problem
+        return {"code": "not_trained", "part": "training",
+                "message": text(MESSAGES, "not_started_from_given", lang)}
     for part, find in (("gradients", _gradient_slip), ("training", _training_slip),
                        ("loss", _training_slip)):
         if all(run.passed(part) for run in runs):
