@@ -312,3 +312,8 @@ def test_a_public_lookup_table_earns_nothing_in_class(tmp_path):
     # ... while on the visible problem alone the same table is the right run
     alone = _check(_learner(tmp_path, source=LOOKUP.format(run=_reference_answer(0))))
     assert alone.status == "failed" and "4 of 5" in alone.message
+
+
+def test_chained_checks_feed_a_training_run_nothing():
+    result = checking.check(["step22"], SOLUTION.parent, chain=True).results[-1]
+    assert result.step == "step22" and result.passed and result.chained_from == []
