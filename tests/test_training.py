@@ -21,7 +21,7 @@ from grader.engine.backprop import backprop
 from grader.engine.forward import run as forward_run
 from grader.engine.generators import Problem
 from grader.steps import stubs
-from grader.steps.training import PARAMETERS, STEP
+from grader.steps.training import _DRAWN, PARAMETERS, STEP
 
 SEEDS = (0, 7, 2024)
 SECRET = "test-course-secret"
@@ -49,7 +49,9 @@ def _check(folder, lang: str = "en", timeout: float = 5.0):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_draw_is_pure_readable_and_trains_below_the_threshold(seed):
-    first, again = STEP.reference(seed), STEP.draw.__wrapped__(STEP, seed)
+    first = STEP.reference(seed)
+    _DRAWN.clear()                                # drawn again, alone: the same numbers
+    again = STEP.draw(seed)
     held = STEP.held(first)
     assert held["W1"] == again["params"][0].tolist()
     for name in PARAMETERS:                       # two decimals, as a person reads them
@@ -162,7 +164,8 @@ def test_gradient_slips_are_named(tmp_path, change, code):
 
 
 def test_right_gradients_with_a_wrong_update_keep_the_gradient_part(tmp_path):
-    source = FORWARD_AND_BACKWARD.replace("- net.learning_rate * grads", "+ net.learning_rate * grads")
+    source = FORWARD_AND_BACKWARD.replace("- net.learning_rate * grads",
+                                          "+ net.learning_rate * grads")
     result = _check(_learner(tmp_path, source=source))
     assert result.status == "failed" and result.score == 1
     assert result.diagnosis == {"code": "sign_flipped", "part": "training",
@@ -180,7 +183,8 @@ def test_samples_that_alias_the_updated_arrays_are_named(tmp_path):
     source = FORWARD_AND_BACKWARD.replace("kept[name].append(value.copy())",
                                           "kept[name].append(value)")
     for name in ("W1", "b1", "W2", "b2"):          # updated in place: kept arrays change too
-        source = source.replace(f'{name} = {name} - net.learning_rate', f'{name} -= net.learning_rate')
+        source = source.replace(f'{name} = {name} - net.learning_rate',
+                                f'{name} -= net.learning_rate')
     result = _check(_learner(tmp_path, source=source))
     # the gradients were right on weights the samples no longer hold: no part is earned
     assert result.diagnosis["code"] == "aliased_samples" and result.score == 0
@@ -317,3 +321,20 @@ def test_a_public_lookup_table_earns_nothing_in_class(tmp_path):
 def test_chained_checks_feed_a_training_run_nothing():
     result = checking.check(["step22"], SOLUTION.parent, chain=True).results[-1]
     assert result.step == "step22" and result.passed and result.chained_from == []
+
+
+def test_seeds_drawn_together_are_drawn_as_alone_bit_for_bit():
+    seeds = list(range(40))           # about one in six is drawn again: screened out
+    _DRAWN.clear()
+    STEP.draw_many(seeds)
+    together = {seed: _DRAWN[seed] for seed in seeds}
+    for seed in seeds:
+        _DRAWN.clear()
+        alone, both = STEP.draw(seed), together[seed]
+        assert (alone["eta"], alone["sample_epochs"], alone["loss"]) \
+            == (both["eta"], both["sample_epochs"], both["loss"])
+        for a, b in zip(alone["params"] + alone["final"], both["params"] + both["final"]):
+            assert np.array_equal(a, b)
+        for epoch, (params, grads) in alone["kept"].items():
+            other = both["kept"][epoch][0] + both["kept"][epoch][1]
+            assert all(np.array_equal(a, b) for a, b in zip(params + grads, other))

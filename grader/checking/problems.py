@@ -41,6 +41,9 @@ class ProblemSet:
         self._problems = generate_many([seed] + list(seeds))
         self.references = [quantities.reference(p) for p in self._problems]
         self.seeds = [p.seed for p in self._problems]
+        for step in registry.ARRAY_STEPS:           # a step that draws its networks together
+            if step.judges_runs:
+                step.draw_many(self.seeds)
         for reference, drawn in zip(self.references, self.seeds):     # each on its own network
             for step in registry.ARRAY_STEPS:
                 reference.update(step.reference(drawn))

@@ -75,8 +75,9 @@ MESSAGES = {
         "zh": "抽样轮次符合梯度下降，但最终权重不是 net.epochs 轮之后的权重，损失也仍高于 "
               "net.threshold：训练停得太早；请用 net.learning_rate 跑完全部轮次"},
     "not_trained": {
-        "en": "the weights do not follow from the given ones by gradient descent with net.learning_rate "
-              "for net.epochs epochs: the final weights must be the training's own result",
+        "en": "the weights do not follow from the given ones by gradient descent with "
+              "net.learning_rate for net.epochs epochs: the final weights must be the "
+              "training's own result",
         "zh": "这些权重不是从给定权重出发、用 net.learning_rate 做 net.epochs 轮梯度下降得到的："
               "最终权重必须是训练本身的结果"},
 }

@@ -47,8 +47,9 @@ def gradients(params, X, T) -> tuple:
 
 
 def step(params, grads, eta) -> tuple:
-    """One update: w ← w − η ∂L/∂w for every parameter."""
-    return tuple(p - eta * g for p, g in zip(params, grads))
+    """One update: w ← w − η ∂L/∂w for every parameter (``eta`` one per draw for a stack)."""
+    return tuple(p - np.reshape(eta, np.shape(eta) + (1,) * (p.ndim - np.ndim(eta))) * g
+                 for p, g in zip(params, grads))
 
 
 def train(params, X, T, eta, epochs: int, record=()) -> tuple:
