@@ -363,7 +363,10 @@ def check(step_names, folder, seed: int = 0, lang: str = "en",
             result.chain_consistent = consistent(step, upstream_contexts(step, problem_set, upstream),
                                                  outcome.answers)
         results.append(result)
-        if outcome is None or outcome.kind != "answers" or step.judges_runs or \
+        if step.judges_runs:          # fed nothing, feeds nothing: chained is alone
+            result.chain_right_alone = result.passed
+            continue
+        if outcome is None or outcome.kind != "answers" or \
                 any("invalid" in a for a in outcome.answers):
             continue                     # nothing to feed: later steps get the reference values
         alone = right_alone(step, folder, problem_set, lang, timeout, upstream, outcome)

@@ -181,18 +181,20 @@ class TrainingStep(Step, frozen=True):
                   "epochs": self.epochs, "threshold": self.threshold,
                   "sample_epochs": list(drawn["sample_epochs"])}
         values.update(zip(PARAMETERS, (p.tolist() for p in drawn["params"])))
-        reference = {"final": [p.tolist() for p in drawn["final"]], "loss": drawn["loss"],
-                     "sampled": [[p.tolist() for p in drawn["kept"][e][0]]
-                                 for e in drawn["sample_epochs"]]}
-        return {f"{self.id}.{name}": value for name, value in values.items()} \
-            | {f"{self.id}.reference": reference}
+        values.update({"reference_final": [p.tolist() for p in drawn["final"]],
+                       "reference_loss": drawn["loss"],
+                       "reference_sampled": [[p.tolist() for p in drawn["kept"][e][0]]
+                                             for e in drawn["sample_epochs"]]})
+        return {f"{self.id}.{name}": value for name, value in values.items()}
 
     def held(self, reference: dict) -> dict:
         return {name: reference[f"{self.id}.{name}"] for name in self.context}
 
     def reference_run(self, reference: dict) -> dict:
-        """The reference run kept in a problem's values (see :meth:`reference`)."""
-        return reference[f"{self.id}.reference"]
+        """The reference run kept in a problem's values (see :meth:`reference`): {"final",
+        "loss", "sampled"}."""
+        return {name: reference[f"{self.id}.reference_{name}"]
+                for name in ("final", "loss", "sampled")}
 
     def finite_differences(self, seed: int) -> dict:
         return {}      # gradients are checked on the learner's own weights, when graded
