@@ -141,6 +141,10 @@ def test_the_solution_passes_every_part_in_json():
     assert {"step", "status", "score", "max_score", "message", "diagnosis"} <= set(data)
     assert data["message"] == "gradients passed; training passed; final loss passed"
     assert data["rows"][-1]["key"] == "L" and data["rows"][-1]["received"] < 0.1
+    gradients = [row for row in data["rows"] if row["key"].startswith("sample_d")]
+    assert len(gradients) == 4 * (8 + 4 + 4 + 1)        # every entry of every sampled epoch
+    for row in gradients:                               # the witness: differences of L alone
+        assert row["finite_difference"] == pytest.approx(row["expected"], rel=1e-5, abs=1e-9)
 
 
 def test_a_gradient_with_its_sign_flipped_fails_and_is_named(tmp_path):
