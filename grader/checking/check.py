@@ -147,7 +147,7 @@ def contexts_for(step, problem_set: ProblemSet, lang: str, upstream=None) -> lis
     """(values, step id, hidden) per problem; ``upstream`` overrides values (chain mode)."""
     hidden = hidden_reasons(step, lang)
     contexts = []
-    for i, reference in enumerate(problem_set.references):
+    for i, reference in enumerate(problem_set.references[:step.trials]):
         values = step.held(reference)
         if upstream:
             values.update({k: v for k, v in upstream[i].items() if k in values})

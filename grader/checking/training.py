@@ -291,7 +291,8 @@ def judge(step, problem_set, outcome, lang: str, contexts, base: dict):
                 in zip(held, problem_set.references, outcome.answers)]
         found = diagnose(runs, lang) if not all(run.passed(p) for run in runs for p in PARTS) \
             else None
-    n = len(runs)
+    n = len(runs)                 # the visible problem and step.trials − 1 further ones
+    base = dict(base, problems=n)
     passed = {part: sum(run.passed(part) for run in runs) for part in PARTS}
     words = []
     for part in PARTS:

@@ -87,6 +87,7 @@ class Step(Record, frozen=True):
 
     arrays = None                   # {answer key: shape} where the answers are arrays
     judges_runs = False             # graded as a training run (grader.checking.training)
+    trials = None                   # run on the first ``trials`` problems only (None: all)
 
     def held(self, reference: dict) -> dict:
         """What ``net`` holds for this step, read from a problem's values."""

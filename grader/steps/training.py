@@ -75,6 +75,9 @@ class TrainingStep(Step, frozen=True):
     offered: dict | None = None
     layer = None                       # not one layer: the whole network (bpgrade show)
     judges_runs = True
+    # Yours and two further problems, not four: a run costs a student's sandbox about 4 ms a
+    # problem; two problems the learner cannot compute catch a copied or looked-up run as well.
+    trials = 3
 
     @property
     def layers(self) -> tuple:
