@@ -223,7 +223,7 @@ class TrainingStep(Step, frozen=True):
 
     @cached_property
     def reads(self) -> dict:
-        return {name: () for name in self.answer}    # --chain feeds it nothing
+        return {name: self.uses for name in self.answer}   # all of net; no step answers them
 
     @cached_property
     def formula(self) -> str:

@@ -22,7 +22,7 @@ GREEK_TEX = {**{char: "\\" + name for name, char in GREEK.items()},
              "±": r"\pm", "∞": r"\infty", "⊙": r"\odot", "′": "'", "″": "''"}
 TYPOGRAPHY_TEX = {"“": "``", "”": "''", "‘": "`", "’": "'", "–": "--", "—": "---"}
 SUPERSCRIPTS = {**dict(zip("⁽⁾⁰¹²³⁴⁵⁶⁷⁸⁹ˡ⁺⁻", "()0123456789l+-")), "ᵀ": r"\top "}
-SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼ", "0123456789ij"))
+SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼₙ", "0123456789ijn"))
 TEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                 "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
                 "^": r"\textasciicircum{}"}
