@@ -28,7 +28,7 @@ SAMPLED = "sample_"                # sample_W1, sample_dW1 …: one entry per sa
 SCREEN_AT = 0.75
 MAX_ATTEMPTS = 200
 
-_SHAPE_WORDS = {          # (and the one error of a draw)
+MESSAGES = {
     "no_problem": {"en": "no XOR network drawn for seed {seed} trained below the threshold "
                          "within the epochs after {attempts} draws; try another seed",
                    "zh": "种子 {seed} 抽取 {attempts} 次后，仍没有能在规定轮数内训练到阈值以下的 "
@@ -105,10 +105,10 @@ class TrainingStep(Step, frozen=True):
 
         base = key[len(SAMPLED):] if key.startswith(SAMPLED) else key
         base = base[1:] if base in GRADIENTS else base
-        axes = text(_SHAPE_WORDS, base, lang, n=self.hidden)
+        axes = text(MESSAGES, base, lang, n=self.hidden)
         if key.startswith(SAMPLED):
-            axes = text(_SHAPE_WORDS, "sampled", lang, k=self.sampled, axes=axes)
-        return text(_SHAPE_WORDS, "shape", lang, name=key, shape=shape_text(self.shape(key)),
+            axes = text(MESSAGES, "sampled", lang, k=self.sampled, axes=axes)
+        return text(MESSAGES, "shape", lang, name=key, shape=shape_text(self.shape(key)),
                     axes=axes)
 
     # --- the problem ----------------------------------------------------------------------
@@ -165,7 +165,7 @@ class TrainingStep(Step, frozen=True):
             pending = [seed for k, seed in enumerate(pending) if k not in kept_rows]
         if not pending:
             return found
-        raise GenerationError(text(_SHAPE_WORDS, "no_problem", resolve(None),
+        raise GenerationError(text(MESSAGES, "no_problem", resolve(None),
                                    seed=pending[0], attempts=MAX_ATTEMPTS))
 
     def _candidate(self, rng) -> dict:
