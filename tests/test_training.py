@@ -352,3 +352,13 @@ def test_seeds_drawn_together_are_drawn_as_alone_bit_for_bit():
         for epoch, (params, grads) in alone["kept"].items():
             other = both["kept"][epoch][0] + both["kept"][epoch][1]
             assert all(np.array_equal(a, b) for a, b in zip(params + grads, other))
+
+
+def test_feedback_shows_the_first_wrong_entry_of_each_array():
+    from grader.classroom.student import visible_rows
+
+    folder = SOLUTION.parent.parent / "tests" / "adversarial" / "trains_nothing"
+    result = _check(folder)
+    rows = visible_rows(result)
+    assert [row["key"].partition("[")[0] for row in rows] == ["W1", "b1", "W2", "b2"]
+    assert len([row for row in result.rows if not row.passed]) > len(rows)
