@@ -15,8 +15,9 @@ net offers: net.X (4, 2) the 4 XOR inputs, a row each; net.T (4, 1) their target
     net.sample_epochs (4,) the epochs to report, in order (0 and 1 among them)
 Return: a dict of numpy arrays with exactly these keys and shapes:
     "W1" (4, 2), "b1" (4,), "W2" (1, 4), "b2" (1,), "sample_W1" (4, 4, 2),
-    "sample_b1" (4, 4), "sample_W2" (4, 1, 4), "sample_b2" (4, 1), "sample_dW1" (4,
-    4, 2), "sample_db1" (4, 4), "sample_dW2" (4, 1, 4), "sample_db2" (4, 1)
+    "sample_b1" (4, 4), "sample_W2" (4, 1, 4), "sample_b2" (4, 1),
+    "sample_dW1" (4, 4, 2), "sample_db1" (4, 4), "sample_dW2" (4, 1, 4),
+    "sample_db2" (4, 1)
 Check it: bpgrade check step22    Hint: bpgrade hint step22
 
 第 22 步 — 训练 XOR
@@ -25,8 +26,9 @@ Check it: bpgrade check step22    Hint: bpgrade hint step22
 net 提供：net.X (4, 2) XOR 的 4 个输入，每行一个；net.T (4, 1) 对应的目标值，0 或 1；net.W1 (4, 2) W⁽¹⁾，隐藏层的初始权重；net.b1 (4,) b⁽¹⁾，隐藏层的初始偏置；net.W2 (1, 4) W⁽²⁾，输出层的初始权重；net.b2 (1,) b⁽²⁾，输出层的初始偏置；net.learning_rate η，学习率；net.epochs 要训练的轮数（200）；net.threshold 训练结束时损失必须低于它（0.1）；net.sample_epochs (4,) 要报告的轮次，按顺序（包括 0 和 1）
 返回：一个由 numpy 数组组成的 dict，键和形状恰好是：
     "W1" (4, 2), "b1" (4,), "W2" (1, 4), "b2" (1,), "sample_W1" (4, 4, 2),
-    "sample_b1" (4, 4), "sample_W2" (4, 1, 4), "sample_b2" (4, 1), "sample_dW1" (4,
-    4, 2), "sample_db1" (4, 4), "sample_dW2" (4, 1, 4), "sample_db2" (4, 1)
+    "sample_b1" (4, 4), "sample_W2" (4, 1, 4), "sample_b2" (4, 1),
+    "sample_dW1" (4, 4, 2), "sample_db1" (4, 4), "sample_dW2" (4, 1, 4),
+    "sample_db2" (4, 1)
 检查：bpgrade check step22    提示：bpgrade hint step22
 """
 

@@ -85,10 +85,11 @@ def docstring(step: registry.Step, scaffold: str = DEFAULT_SCAFFOLD) -> str:
     if step.arrays:
         from bpgrade_harness.answers import shape_text
 
-        keys = textwrap.fill(", ".join(f'"{k}" {shape_text(shape)}'
+        # lines break between keys, never inside one (a no-break space holds each together)
+        keys = textwrap.fill(", ".join(f'"{k}" {shape_text(shape)}'.replace(" ", "\xa0")
                                        for k, shape in step.arrays.items()),
-                             width=84, initial_indent="    ", subsequent_indent="    ",
-                             break_on_hyphens=False)
+                             width=84, initial_indent="    ",
+                             subsequent_indent="    ").replace("\xa0", " ")
         returns = {lang: f"{text(_RETURNS, 'arrays', lang)}\n{keys}" for lang in LANGUAGES}
     elif step.returns_dict:
         keys = textwrap.fill(", ".join(f'"{k}"' for k, _ in step.answer_items), width=84,
