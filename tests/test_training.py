@@ -362,3 +362,10 @@ def test_feedback_shows_the_first_wrong_entry_of_each_array():
     rows = visible_rows(result)
     assert [row["key"].partition("[")[0] for row in rows] == ["W1", "b1", "W2", "b2"]
     assert len([row for row in result.rows if not row.passed]) > len(rows)
+
+
+def test_samples_taken_after_the_update_are_named(tmp_path):
+    result = _check(_learner(tmp_path, (
+        "kept[name].append(value.copy())",
+        "kept[name].append(value - net.learning_rate * grads['d' + name])")))
+    assert result.status == "failed" and result.diagnosis["code"] == "sampled_after_update"

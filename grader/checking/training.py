@@ -19,7 +19,8 @@ trained. On every problem:
 Each part is a third of the points. The diagnosis names what is certain on every problem: a
 gradient with its sign flipped, doubled or halved, summed over the examples instead of
 averaged, or without the hidden σ′; an update up the gradient or without η; samples that alias
-the final arrays; a start from other weights; a loop that stops short of the threshold.
+the final arrays or were taken after the update; a start from other weights; a loop that stops
+short of the threshold.
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ MESSAGES = {
         "en": "every sampled epoch holds the final weights: the update changes the arrays in "
               "place, so keep a copy (W1.copy()) of what you report",
         "zh": "每个抽样轮次保存的都是最终权重：更新原地修改了数组，请保存一份副本（W1.copy()）"},
+    "sampled_after_update": {
+        "en": "each sampled epoch holds the parameters after its update: record them, and the "
+              "gradients computed on them, before updating",
+        "zh": "每个抽样轮次保存的是更新之后的参数：请在更新之前记录参数和在它们上面算出的梯度"},
     "update_sign_flipped": {
         "en": "the update goes up the gradient, w ← w + η ∂L/∂w, so the loss rises: subtract",
         "zh": "更新方向沿着梯度上升（w ← w + η ∂L/∂w），损失会上升：应该减去"},
@@ -204,6 +209,9 @@ def diagnose(runs, lang: str):
     if _aliased(runs):
         return {"code": "aliased_samples", "message": text(MESSAGES, "aliased_samples", lang),
                 "part": "training"}
+    if all(_close(run.sampled[0], run.reference_sampled[1]) for run in runs):
+        return {"code": "sampled_after_update", "part": "training",
+                "message": text(MESSAGES, "sampled_after_update", lang)}
     if not all(run.started_right for run in runs):      # nothing else is on this problem
         return {"code": "not_trained", "part": "training",
                 "message": text(MESSAGES, "not_started_from_given", lang)}
