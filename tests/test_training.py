@@ -369,3 +369,53 @@ def test_samples_taken_after_the_update_are_named(tmp_path):
         "kept[name].append(value.copy())",
         "kept[name].append(value - net.learning_rate * grads['d' + name])")))
     assert result.status == "failed" and result.diagnosis["code"] == "sampled_after_update"
+
+
+PER_EXAMPLE = """
+import math
+
+
+def sigmoid(z):
+    return 1 / (1 + math.exp(-z))
+
+
+def step22(net):
+    W1, b1 = [list(row) for row in net.W1], list(net.b1)
+    w2, b2 = list(net.W2[0]), float(net.b2[0])
+    n, h = len(net.X), len(b1)
+    kept = {name: [] for name in ("W1", "b1", "W2", "b2", "dW1", "db1", "dW2", "db2")}
+    for epoch in range(net.epochs):
+        dW1, db1 = [[0.0, 0.0] for _ in range(h)], [0.0] * h
+        dw2, db2 = [0.0] * h, 0.0
+        for x, (t,) in zip(net.X, net.T):               # one example at a time, then summed
+            hidden = [sigmoid(W1[i][0] * x[0] + W1[i][1] * x[1] + b1[i]) for i in range(h)]
+            y = sigmoid(sum(w2[i] * hidden[i] for i in range(h)) + b2)
+            d2 = y - t
+            for i in range(h):
+                d1 = d2 * w2[i] * hidden[i] * (1 - hidden[i])
+                dW1[i][0] += d1 * x[0]
+                dW1[i][1] += d1 * x[1]
+                db1[i] += d1
+                dw2[i] += d2 * hidden[i]
+            db2 += d2
+        dW1 = [[g / n for g in row] for row in dW1]
+        db1, dw2, db2 = [g / n for g in db1], [g / n for g in dw2], db2 / n
+        if epoch in net.sample_epochs:
+            for name, value in (("W1", [r[:] for r in W1]), ("b1", b1[:]), ("W2", [w2[:]]),
+                                ("b2", [b2]), ("dW1", dW1), ("db1", db1), ("dW2", [dw2]),
+                                ("db2", [db2])):
+                kept[name].append(value)
+        eta = net.learning_rate
+        W1 = [[w - eta * g for w, g in zip(row, grow)] for row, grow in zip(W1, dW1)]
+        b1 = [b - eta * g for b, g in zip(b1, db1)]
+        w2 = [w - eta * g for w, g in zip(w2, dw2)]
+        b2 = b2 - eta * db2
+    return {"W1": W1, "b1": b1, "W2": [w2], "b2": [b2],
+            **{"sample_" + name: values for name, values in kept.items()}}
+"""
+
+
+def test_an_honest_loop_written_otherwise_passes(tmp_path):
+    # plain Python, example by example, nested lists: within the tolerance of the reference
+    result = _check(_learner(tmp_path, source=PER_EXAMPLE))
+    assert result.status == "passed", (result.message, result.error)

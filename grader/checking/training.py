@@ -179,8 +179,6 @@ def _gradient_slip(runs, lang: str):
 
 
 def _training_slip(runs, lang: str):
-    import numpy as np
-
     moves = [(run, tuple(b - a for a, b in zip(run.sampled[0], run.sampled[1])))
              for run in runs]
     # the first update against the learner's own gradients: right is −η g
