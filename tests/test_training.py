@@ -33,6 +33,7 @@ FORWARD_AND_BACKWARD = SOLUTION.read_text(encoding="utf-8")
 
 
 def _learner(tmp_path, *changes, source: str | None = None):
+    """The solution with each (old, new) change made (each must be there), or ``source``."""
     text = FORWARD_AND_BACKWARD if source is None else source
     for old, new in changes:
         assert old in text, old
@@ -178,8 +179,7 @@ def test_gradient_slips_are_named(tmp_path, change, code):
 
 
 def test_right_gradients_with_a_wrong_update_keep_the_gradient_part(tmp_path):
-    source = FORWARD_AND_BACKWARD.replace("- net.learning_rate * grads",
-                                          "+ net.learning_rate * grads")
+    source = FORWARD_AND_BACKWARD.replace(" - eta * d", " + eta * d")
     result = _check(_learner(tmp_path, source=source))
     assert result.status == "failed" and result.score == 1
     assert result.diagnosis == {"code": "sign_flipped", "part": "training",
@@ -188,7 +188,7 @@ def test_right_gradients_with_a_wrong_update_keep_the_gradient_part(tmp_path):
 
 
 def test_an_update_without_eta_is_named(tmp_path):
-    source = FORWARD_AND_BACKWARD.replace("- net.learning_rate * grads", "- grads")
+    source = FORWARD_AND_BACKWARD.replace(" - eta * d", " - d")
     result = _check(_learner(tmp_path, source=source))
     assert result.diagnosis["code"] == "missing_learning_rate" and result.score == 1
 
@@ -196,9 +196,9 @@ def test_an_update_without_eta_is_named(tmp_path):
 def test_samples_that_alias_the_updated_arrays_are_named(tmp_path):
     source = FORWARD_AND_BACKWARD.replace("kept[name].append(value.copy())",
                                           "kept[name].append(value)")
-    for name in ("W1", "b1", "W2", "b2"):          # updated in place: kept arrays change too
-        source = source.replace(f'{name} = {name} - net.learning_rate',
-                                f'{name} -= net.learning_rate')
+    source = source.replace(                     # updated in place: kept arrays change too
+        "W1, b1, W2, b2 = W1 - eta * dW1, b1 - eta * db1, W2 - eta * dW2, b2 - eta * db2",
+        "W1 -= eta * dW1; b1 -= eta * db1; W2 -= eta * dW2; b2 -= eta * db2")
     result = _check(_learner(tmp_path, source=source))
     # the gradients were right on weights the samples no longer hold: no part is earned
     assert result.diagnosis["code"] == "aliased_samples" and result.score == 0
@@ -242,9 +242,8 @@ def test_hand_made_xor_weights_without_training_earn_nothing_for_the_loss(tmp_pa
 def test_a_made_up_run_from_the_given_weights_fails_the_training(tmp_path):
     # epoch 0 is the given weights and every gradient is right on the weights reported, but
     # the later epochs are a made-up path: only the gradients earn their part
-    source = FORWARD_AND_BACKWARD.replace(
-        "        W1 = W1 - net.learning_rate", "        W1 = W1 * 0.5 - net.learning_rate")
-    result = _check(_learner(tmp_path, source=source))
+    result = _check(_learner(tmp_path, ("W1, b1, W2, b2 = W1 - eta * dW1",
+                                        "W1, b1, W2, b2 = W1 * 0.5 - eta * dW1")))
     assert result.status == "failed" and result.score == 1
     assert result.diagnosis["code"] == "not_trained"
 
@@ -365,9 +364,12 @@ def test_feedback_shows_the_first_wrong_entry_of_each_array():
 
 
 def test_samples_taken_after_the_update_are_named(tmp_path):
-    result = _check(_learner(tmp_path, (
-        "kept[name].append(value.copy())",
-        "kept[name].append(value - net.learning_rate * grads['d' + name])")))
+    sampling = ("        if epoch in net.sample_epochs:                   # before the update, as copies\n"
+                "            for name, value in zip(kept, (W1, b1, W2, b2, dW1, db1, dW2, db2)):\n"
+                "                kept[name].append(value.copy())\n")
+    update = ("        W1, b1, W2, b2 = W1 - eta * dW1, b1 - eta * db1, W2 - eta * dW2, "
+              "b2 - eta * db2\n")
+    result = _check(_learner(tmp_path, (sampling + update, update + sampling)))
     assert result.status == "failed" and result.diagnosis["code"] == "sampled_after_update"
 
 

@@ -9,7 +9,7 @@ def sigmoid(z):
 
 def trained(net):
     W1, b1, W2, b2 = (np.array(a) for a in (net.W1, net.b1, net.W2, net.b2))
-    X, T = net.X, net.T
+    X, T, eta = net.X, net.T, net.learning_rate
     kept = {name: [] for name in ("W1", "b1", "W2", "b2", "dW1", "db1", "dW2", "db2")}
     for epoch in range(net.epochs):
         # forward, the four examples as rows
@@ -18,16 +18,11 @@ def trained(net):
         # backward: the cross-entropy's dL/dz at the output is (Y - T), over the mean's n
         D2 = (Y - T) / len(X)
         D1 = (D2 @ W2) * H * (1 - H)                     # dL/dz1 = W2.T delta2 * sigma'
-        grads = {"dW1": D1.T @ X, "db1": D1.sum(axis=0), "dW2": D2.T @ H, "db2": D2.sum(axis=0)}
+        dW1, db1, dW2, db2 = D1.T @ X, D1.sum(axis=0), D2.T @ H, D2.sum(axis=0)
         if epoch in net.sample_epochs:                   # before the update, as copies
-            for name, value in zip(("W1", "b1", "W2", "b2"), (W1, b1, W2, b2)):
+            for name, value in zip(kept, (W1, b1, W2, b2, dW1, db1, dW2, db2)):
                 kept[name].append(value.copy())
-            for name, value in grads.items():
-                kept[name].append(value)
-        W1 = W1 - net.learning_rate * grads["dW1"]
-        b1 = b1 - net.learning_rate * grads["db1"]
-        W2 = W2 - net.learning_rate * grads["dW2"]
-        b2 = b2 - net.learning_rate * grads["db2"]
+        W1, b1, W2, b2 = W1 - eta * dW1, b1 - eta * db1, W2 - eta * dW2, b2 - eta * db2
     return {"W1": W1, "b1": b1, "W2": W2, "b2": b2,
             **{"sample_" + name: np.array(values) for name, values in kept.items()}}
 
