@@ -18,7 +18,7 @@ trained. On every problem:
 
 Each part is a third of the points. The diagnosis names what is certain on every problem: a
 gradient with its sign flipped, doubled or halved, summed over the examples instead of
-averaged, or without the hidden σ′; an update up the gradient or without η; samples that alias
+averaged, without the hidden σ′ or with the output's; an update up the gradient or without η; samples that alias
 the final arrays or were taken after the update; a start from other weights; a loop that stops
 short of the threshold.
 """
@@ -55,6 +55,11 @@ MESSAGES = {
     "missing_activation_derivative": {
         "en": "∂L/∂W⁽¹⁾ and ∂L/∂b⁽¹⁾ lack the hidden layer's σ′ factor H ⊙ (1−H)",
         "zh": "∂L/∂W⁽¹⁾ 和 ∂L/∂b⁽¹⁾ 漏掉了隐藏层的 σ′ 因子 H ⊙ (1−H)"},
+    "output_slope": {
+        "en": "the output's σ′ Y ⊙ (1−Y) is an extra factor: with the cross-entropy it cancels "
+              "against ∂L/∂y, so Δ⁽²⁾ = (Y − T)/n",
+        "zh": "输出层的 σ′ 即 Y ⊙ (1−Y) 是多余的因子：用交叉熵时它与 ∂L/∂y 相互抵消，"
+              "所以 Δ⁽²⁾ = (Y − T)/n"},
     "not_started_from_given": {
         "en": "the weights at epoch 0 are not the given ones: start the training from net.W1, "
               "net.b1, net.W2 and net.b2",
@@ -141,23 +146,29 @@ def _close(arrays_a, arrays_b) -> bool:
                for x, y in zip(arrays_a, arrays_b) for a, b in zip(x.ravel(), y.ravel()))
 
 
-def _scaled(runs, factor: float, which=range(4)) -> bool:
-    """Are the reported gradients ``factor`` × the right ones, everywhere (keys ``which``)?"""
-    return all(_close([g[k] for k in which], [factor * r[k] for k in which])
-               for run in runs for g, r in zip(run.grads, run.right_grads))
+def _scaled(runs, factor: float) -> bool:
+    """Are the reported gradients ``factor`` × the right ones, everywhere?"""
+    return all(_close(g, [factor * r for r in right])
+               for run in runs for g, right in zip(run.grads, run.right_grads))
 
 
-def _without_hidden_slope(run, params):
-    """∂L/∂W⁽¹⁾, ∂L/∂b⁽¹⁾ with the hidden σ′ left out."""
-    import numpy as np
-
+def _slipped(run, params, hidden_slope: bool = True, output_slope: bool = False) -> tuple:
+    """The four gradients with a slip of σ′: the hidden one left out, or the output's kept
+    (the lesson's squared-error habit, where the cross-entropy cancels it)."""
     from ..engine.forward import sigmoid
 
     W1, b1, W2, b2 = params
     H = sigmoid(run.X @ W1.T + b1)
-    D2 = (sigmoid(H @ W2.T + b2) - run.T) / len(run.X)
-    D1 = D2 @ W2
-    return np.asarray(D1.T @ run.X), D1.sum(axis=0)
+    Y = sigmoid(H @ W2.T + b2)
+    D2 = (Y - run.T) / len(run.X) * (Y * (1 - Y) if output_slope else 1.0)
+    D1 = (D2 @ W2) * (H * (1 - H) if hidden_slope else 1.0)
+    return D1.T @ run.X, D1.sum(axis=0), D2.T @ H, D2.sum(axis=0)
+
+
+def _everywhere(runs, **slip) -> bool:
+    """Are the reported gradients the slip's, at every sampled epoch of every problem?"""
+    return all(_close(g, _slipped(run, p, **slip))
+               for run in runs for g, p in zip(run.grads, run.sampled))
 
 
 def _gradient_slip(runs, lang: str):
@@ -170,11 +181,11 @@ def _gradient_slip(runs, lang: str):
             return "factor_of_two", text(MESSAGES, "factor_of_two", lang, factor=factor)
     if _scaled(runs, float(EXAMPLES)):
         return "summed_over_batch", text(MESSAGES, "summed_over_batch", lang, n=EXAMPLES)
-    if _scaled(runs, 1.0, which=(2, 3)) and all(
-            _close(g[:2], _without_hidden_slope(run, p))
-            for run in runs for g, p in zip(run.grads, run.sampled)):
+    if _everywhere(runs, hidden_slope=False):
         return "missing_activation_derivative", \
             text(MESSAGES, "missing_activation_derivative", lang)
+    if _everywhere(runs, output_slope=True):
+        return "extra_factor", text(MESSAGES, "output_slope", lang)
     return None
 
 
