@@ -152,11 +152,19 @@ def _array(layout, values):
     return array
 
 
-def _value(value):
-    """What ``net`` holds for a value sent as plain data (see the module)."""
+# Counts, not measurements: whole numbers that a loop's range() takes (step22's epochs).
+COUNTS = ("epochs", "sample_epochs")
+
+
+def _held(name: str, value):
+    """A value as ``net`` holds it (see the module): a count (:data:`COUNTS`) as an int or a
+    tuple of ints, nested lists (a matrix step's) as a read-only array, ``{"layers": [...]}``
+    as a tuple of them (one per layer), a name as a string, any other number as a float."""
+    if name in COUNTS:
+        return tuple(map(int, value)) if isinstance(value, list) else int(value)
     if isinstance(value, list):
         return _array(value, None)
-    if isinstance(value, dict):                       # {"layers": [...]}: one array per layer
+    if isinstance(value, dict):
         return tuple(_array(part, None) for part in value["layers"])
     if isinstance(value, str):
         return value
@@ -174,8 +182,7 @@ class Context:
     def __init__(self, values: dict, step_id: str = "", hidden: dict | None = None,
                  loss: tuple | None = None, lang: str = "en"):
         """``loss``: the parameter names ``net.loss(name=value, ...)`` takes, when offered."""
-        # A matrix step's values arrive as nested lists: they are read-only arrays here.
-        scalars = {name: _value(value) for name, value in values.items()}
+        scalars = {name: _held(name, value) for name, value in values.items()}
         if loss:                                          # net.loss(**changes), calls counted
             scalars["loss"] = CountedLoss(scalars, loss, lang)
         object.__setattr__(self, "_values", scalars)

@@ -12,7 +12,7 @@ from grader.steps import derived, hints, registry, stubs
 STEPS = registry.STEPS
 # The faded scaffold of DESIGN.md, written out here independently of grader.steps.stubs.
 FADED = {**{n: "formula" for n in range(0, 5)}, **{n: "factors" for n in range(5, 10)},
-         **{n: "goal" for n in range(10, len(STEPS))}}
+         **{step.number: "goal" for step in STEPS if step.number >= 10}}
 
 
 def _gives_away(rhs: str) -> bool:

@@ -154,8 +154,8 @@ def contexts_for(step, problem_set: ProblemSet, lang: str, upstream=None) -> lis
     """(values, step id, hidden) per problem; ``upstream`` overrides values (chain mode)."""
     hidden = hidden_reasons(step, lang)
     contexts = []
-    for i, reference in enumerate(problem_set.references_for(step)):
-        values = {name: reference[name] for name in step.context}
+    for i, reference in enumerate(problem_set.references_for(step)[:step.trials]):
+        values = step.held(reference)
         if upstream:
             values.update({k: v for k, v in upstream[i].items() if k in values})
         contexts.append((values, step.id, hidden))
@@ -237,7 +237,8 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
     if outcome.kind in ("error", "timeout"):
         key = "error" if outcome.kind == "error" else "timeout"
         found = None
-        if step.arrays and outcome.kind == "error":      # numpy refusing a product's shapes
+        # numpy refusing a product's shapes (a matrix step's)
+        if step.arrays and outcome.kind == "error" and not step.judges_runs:
             found = _array_diagnosis(step).from_error(step, outcome.error, lang)
         return Result(status=outcome.kind, score=0.0, **base, diagnosis=found,
                       message=text(MESSAGES, key, lang, detail=outcome.error))
@@ -245,6 +246,10 @@ def judge(step, problem_set: ProblemSet, outcome: sandbox.Outcome, lang: str,
     for answer, reference in zip(outcome.answers, references):
         if "invalid" in answer:
             return _invalid(step, answer, base, lang, reference)
+    if step.judges_runs:                       # step22: a training run, graded in parts
+        from . import training
+
+        return training.judge(step, problem_set, outcome, lang, contexts, base)
     right = right_per_problem(step, references, outcome.answers)
     failing = [i for i, keys in enumerate(right) if not all(keys)]
     shown = failing[0] if failing else 0
@@ -413,6 +418,9 @@ def check(step_names, folder, seed: int = 0, lang: str = "en",
             result.chain_consistent = consistent(step, upstream_contexts(step, problem_set, upstream),
                                                  outcome.answers)
         results.append(result)
+        if step.judges_runs:          # fed nothing, feeds nothing: chained is alone
+            result.chain_right_alone = result.passed
+            continue
         if outcome is None or outcome.kind != "answers" or \
                 any("invalid" in a for a in outcome.answers):
             continue                     # nothing to feed: later steps get the reference values

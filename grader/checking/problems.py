@@ -44,9 +44,13 @@ class ProblemSet:
         self._problems = generate_many([seed] + list(seeds))
         self.references = [quantities.reference(p) for p in self._problems]
         self.seeds = [p.seed for p in self._problems]
-        for reference, drawn in zip(self.references, self.seeds):     # each on its own network
-            for step in registry.ARRAY_STEPS:
-                reference.update(step.reference(drawn))
+        for step in registry.ARRAY_STEPS:           # a step that draws its networks together
+            if step.judges_runs:
+                step.draw_many(self.seeds[:step.trials])
+        for i, (reference, drawn) in enumerate(zip(self.references, self.seeds)):
+            for step in registry.ARRAY_STEPS:        # each on its own network, if it runs there
+                if step.trials is None or i < step.trials:
+                    reference.update(step.reference(drawn))
         if cached:
             finite = [self.finite_difference(i) for i in range(len(self._problems))]
             problem_cache.store(seed, self._problems, self.references, finite)

@@ -199,8 +199,12 @@ def visible_rows(result: Result) -> list:
     and are never shown."""
     if result.status != "failed" or not result.shown_visible:
         return []
+    wrong = [row for row in result.rows if not row.passed]
+    step = registry.BY_ID.get(result.step)
+    if step is not None and step.arrays:       # the first wrong entry of each array, as check
+        wrong = list({row.key.partition("[")[0]: row for row in reversed(wrong)}.values())[::-1]
     return [{"key": row.key, "expected": row.expected, "received": row.received}
-            for row in result.rows if not row.passed]
+            for row in wrong]
 
 
 def crash_record(student: str, seed: int, lang: str, steps) -> dict:

@@ -28,7 +28,7 @@ from ..records import Record
 _ENGINE = ("engine/generators.py", "engine/forward.py", "engine/backprop.py",
            "engine/finite_difference.py", "engine/losses.py", "engine/cache.py",
            "steps/quantities.py", "tolerances.py", "engine/degenerate.py", "notation.py",
-           "steps/matrix.py")
+           "steps/matrix.py", "steps/training.py", "engine/training.py")
 
 
 class Stored(Record, frozen=True):
@@ -86,8 +86,11 @@ _PLAIN_KEYS = {"seed", "layers", "activation", "output_activation", "x", "y_targ
 
 
 def _number(value):
-    """A float, or nested lists of floats (a matrix step's values)."""
-    return [_number(v) for v in value] if type(value) is list else float(value)
+    """A float, or nested lists of floats (a matrix step's values); a whole number stays one
+    (step22's counts of epochs)."""
+    if type(value) is list:
+        return [_number(v) for v in value]
+    return value if type(value) is int else float(value)
 
 
 def _numbers(table) -> dict:

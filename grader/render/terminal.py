@@ -58,6 +58,11 @@ MESSAGES = {
     "returns_dict": {"en": "Return a dict with the keys:", "zh": "返回一个 dict，键为："},
     "returns_arrays": {"en": "Return a dict of numpy arrays with the keys and shapes:",
                        "zh": "返回一个由 numpy 数组组成的 dict，键和形状为："},
+    "whole_network": {"en": "A {layers} sigmoid network drawn for this step, trained as a whole. "
+                            "net holds (read-only numpy arrays; a matrix's rows are the neurons "
+                            "of its layer; then the numbers and the epochs):",
+                      "zh": "为本步抽取的 {layers} sigmoid 网络，整体训练。net 提供（只读的 numpy "
+                            "数组，矩阵的每一行是该层的一个神经元；然后是各个数和轮次）："},
     "matrix_network": {"en": "A {layers} sigmoid network drawn for this step; layer l = {layer}. "
                              "net holds (read-only numpy arrays; a matrix's rows are the neurons "
                              "of its layer):",
@@ -415,9 +420,12 @@ def _matrix_show_text(view: dict, lang: str) -> str:
     if view["formula_text"]:
         out += ["    " + part for part in view["formula_text"].split(";  ")] + [""]
     layers = "-".join(map(str, view["layers"]))
-    network = text(MESSAGES, "full_network", lang, layers=layers, activation=view["activation"],
-                   loss=view["loss"]) if view.get("per_problem") \
-        else text(MESSAGES, "matrix_network", lang, layers=layers, layer=view["layer"])
+    if view.get("per_problem"):
+        network = text(MESSAGES, "full_network", lang, layers=layers,
+                       activation=view["activation"], loss=view["loss"])
+    else:
+        network = text(MESSAGES, "matrix_network" if view["layer"] else "whole_network", lang,
+                       layers=layers, layer=view["layer"])
     out += ["  " + pick(view["meaning"], lang), "", network]
 
     def array(value, label: str):
@@ -431,6 +439,8 @@ def _matrix_show_text(view: dict, lang: str) -> str:
         elif isinstance(value, dict):                 # one array per layer
             for k, part in enumerate(value["layers"]):
                 array(part, f"net.{name}[{k}]")
+        elif not isinstance(value, list) or not all(isinstance(v, (list, float)) for v in value):
+            out.append(f"  net.{name} = {value}")     # a number, or step22's counts
         else:
             array(value, f"net.{name}")
     answer = ", ".join(f"{key} {[tuple(s) for s in shape] if view.get('per_problem') else tuple(shape)}"

@@ -136,13 +136,6 @@ class MatrixStep(Step, frozen=True):
         """{answer key: its shape}, in the step's order."""
         return {key: self.shape(key) for key, _ in self.rows}
 
-    def keys_text(self) -> dict:
-        """The answer's keys and shapes as a stub lists them."""
-        from bpgrade_harness.answers import shape_text
-
-        keys = "    " + ", ".join(f'"{k}" {shape_text(shape)}' for k, shape in self.arrays.items())
-        return {"en": keys, "zh": keys}
-
     def axes(self, key: str, lang: str) -> str:
         """Why ``key`` has its shape, in words: what each axis counts."""
         from ..i18n import text

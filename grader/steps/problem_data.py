@@ -75,7 +75,7 @@ def step_view(problem, step, scaffold: str | None = None) -> dict:
                 "formula_text": step.formula_text if formula else None,
                 "uses": list(step.uses) if formula else None, "offers": step.offers,
                 "layers": list(step.layers), "layer": step.layer,
-                "arrays": {name: values[name] for name in step.context},
+                "arrays": step.held(values),
                 "answer": {key: list(shape) for key, shape in step.arrays.items()}}
     reference = quantities.reference(problem)
     base = set(registry.BASE)

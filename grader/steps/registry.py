@@ -32,7 +32,7 @@ import re
 
 from ..errors import UsageError
 from ..notation import SEED_LOSS
-from . import beyond
+from . import beyond, training
 from .step import Prose, Row, Step, family
 from .step import words as _t       # short: the table below is mostly words
 
@@ -409,7 +409,7 @@ STEPS = (
                      "net.loss(name=value, ...)，即把这些参数换掉后的 L（net.loss() 就是 L 本身），"
                      "以及每个参数 net.w1_11 … net.b3（也可写 net[name]）"),
     ),
-) + beyond.STEPS
+) + beyond.STEPS + (training.STEP,)          # step22, training XOR
 
 BY_ID = {step.id: step for step in STEPS}
 SEED_STEPS = tuple(step for step in STEPS if step.seed_step)

@@ -89,6 +89,25 @@ class Step(Record, frozen=True):
     # The network is drawn anew for each problem of a check (grader.steps.full_pass): the
     # references, the answer's shapes and its entries are the problem's own.
     per_problem = False
+    judges_runs = False             # graded as a training run (grader.checking.training)
+    trials = None                   # run on the first ``trials`` problems only (None: all)
+
+    def held(self, reference: dict) -> dict:
+        """What ``net`` holds for this step, read from a problem's values."""
+        return {name: reference[name] for name in self.context}
+
+    def keys_text(self) -> dict:
+        """The answer's keys and shapes as a stub lists them (a step whose answers are arrays)."""
+        import textwrap
+
+        from bpgrade_harness.answers import shape_text
+
+        # lines break between keys, never inside one (a no-break space holds each together)
+        keys = textwrap.fill(", ".join(f'"{k}" {shape_text(shape)}'.replace(" ", "\xa0")
+                                       for k, shape in self.arrays.items()),
+                             width=84, initial_indent="    ",
+                             subsequent_indent="    ").replace("\xa0", " ")
+        return {"en": keys, "zh": keys}
 
     def blanks(self, lang: str = "en") -> str:
         """The formula's shape with every value a blank, rows joined as ``lang`` writes them."""

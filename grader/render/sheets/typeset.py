@@ -23,7 +23,7 @@ GREEK_TEX = {**{char: "\\" + name for name, char in GREEK.items()},
              "𝟏": r"\mathbf{1}"}
 TYPOGRAPHY_TEX = {"“": "``", "”": "''", "‘": "`", "’": "'", "–": "--", "—": "---"}
 SUPERSCRIPTS = {**dict(zip("⁽⁾⁰¹²³⁴⁵⁶⁷⁸⁹ˡᴸ⁺⁻", "()0123456789lL+-")), "ᵀ": r"\top "}
-SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼ", "0123456789ij"))
+SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼₙ", "0123456789ijn"))
 TEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                 "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
                 "^": r"\textasciicircum{}"}
