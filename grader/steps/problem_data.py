@@ -56,25 +56,18 @@ def step_view(problem, step, scaffold: str | None = None) -> dict:
         step = registry.for_loss(step, problem.loss)
     shown = stubs.support(step, scaffold)
     formula = shown == "formula"
-    if step.per_problem:              # a network drawn for each problem: the visible one's
-        return {"seed": problem.seed, "step": step.id, "title": step.title,
-                "scaffold": scaffold, "shows": shown,
-                "meaning": step.meaning if formula else step.goal,
-                "factors": step.factors if shown == "factors" else None,
-                "formula": step.formula if formula else None,
-                "formula_text": step.formula_text if formula else None,
-                "uses": list(step.uses) if formula else None, "offers": step.offers,
-                "per_problem": True, **step.view(problem.seed)}
-    if step.arrays:                   # a matrix step: its own network, drawn from the seed
-        values = step.reference(problem.seed)
-        return {"seed": problem.seed, "step": step.id, "title": step.title,
-                "scaffold": scaffold, "shows": shown,
-                "meaning": step.meaning if formula else step.goal,
-                "factors": step.factors if shown == "factors" else None,
-                "formula": step.formula if formula else None,
-                "formula_text": step.formula_text if formula else None,
-                "uses": list(step.uses) if formula else None, "offers": step.offers,
-                "layers": list(step.layers), "layer": step.layer,
+    if step.arrays:                   # a step with a network of its own
+        lesson = {"seed": problem.seed, "step": step.id, "title": step.title,
+                  "scaffold": scaffold, "shows": shown,
+                  "meaning": step.meaning if formula else step.goal,
+                  "factors": step.factors if shown == "factors" else None,
+                  "formula": step.formula if formula else None,
+                  "formula_text": step.formula_text if formula else None,
+                  "uses": list(step.uses) if formula else None, "offers": step.offers}
+        if step.per_problem:          # drawn for each problem: the visible one's
+            return {**lesson, "per_problem": True, **step.view(problem.seed)}
+        values = step.reference(problem.seed)         # drawn once from the seed
+        return {**lesson, "layers": list(step.layers), "layer": step.layer,
                 "arrays": step.held(values),
                 "answer": {key: list(shape) for key, shape in step.arrays.items()}}
     reference = quantities.reference(problem)
