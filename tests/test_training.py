@@ -169,7 +169,7 @@ def test_a_gradient_with_its_sign_flipped_fails_and_is_named(tmp_path):
 
 
 @pytest.mark.parametrize("change,code", [
-    (("D2 = (Y - T) / len(X)", "D2 = (Y - T)"), "summed_over_batch"),
+    (("D2 = (Y - T) / len(X)", "D2 = (Y - T)"), "sum_not_mean"),
     (("D2 = (Y - T) / len(X)", "D2 = 2 * (Y - T) / len(X)"), "factor_of_two"),
     (("D1 = (D2 @ W2) * H * (1 - H)", "D1 = D2 @ W2"), "missing_activation_derivative"),
     (("D2 = (Y - T) / len(X)", "D2 = (Y - T) * Y * (1 - Y) / len(X)"), "extra_factor"),

@@ -48,7 +48,7 @@ MESSAGES = {
     "factor_of_two": {"en": "the gradients are off by a factor of two ({factor:g} × the right "
                             "ones)",
                       "zh": "梯度差了两倍（是正确值的 {factor:g} 倍）"},
-    "summed_over_batch": {"en": "the gradients are summed over the {n} examples, not averaged: "
+    "sum_not_mean": {"en": "the gradients are summed over the {n} examples, not averaged: "
                                 "the loss is their mean, so Δ⁽²⁾ = (Y − T)/n",
                           "zh": "梯度对 {n} 个样本求了和而没有取平均：损失是它们的平均值，"
                                 "所以 Δ⁽²⁾ = (Y − T)/n"},
@@ -180,7 +180,7 @@ def _gradient_slip(runs, lang: str):
         if _scaled(runs, factor):
             return "factor_of_two", text(MESSAGES, "factor_of_two", lang, factor=factor)
     if _scaled(runs, float(EXAMPLES)):
-        return "summed_over_batch", text(MESSAGES, "summed_over_batch", lang, n=EXAMPLES)
+        return "sum_not_mean", text(MESSAGES, "sum_not_mean", lang, n=EXAMPLES)
     if _everywhere(runs, hidden_slope=False):
         return "missing_activation_derivative", \
             text(MESSAGES, "missing_activation_derivative", lang)
