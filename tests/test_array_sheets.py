@@ -3,6 +3,7 @@ and a step whose values are lists of matrices, as a step over every layer gives 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -208,7 +209,7 @@ def test_the_interactive_sheet_has_a_box_per_entry_and_the_values_to_check_them(
     assert boxes == expected_ids and len(boxes) == 3 + 12 + 3
     (data,) = [json.loads(s[2]) for s in page.scripts if s[1].get("type") == "application/json"]
     assert data["expected"] == {n: values[n] for n, _ in expected_ids}
-    assert data["changes"] == {} and data["relative"] == HAND_RELATIVE
+    assert data["changes"] == {} == data["scales"] and data["relative"] == HAND_RELATIVE
     for key in STEP19.arrays:
         assert f'id="hints-{key}"' in html
     visible = " ".join(page.text)
@@ -431,6 +432,11 @@ def test_step22_key_is_the_engines_epoch_0_and_one_update(seed):
                                                                     rel=1e-12)}
     assert set(data["changes"]) == {n for key in ("new_W1", "new_b1", "new_W2", "new_b2")
                                     for n in entries(key, STEP22.sheet_answers[key])}
+    # a batch's sums: each entry judged against its array's largest entry, or largest change
+    assert data["scales"]["dW1[0,0]"] == data["scales"]["dW1[3,1]"] == np.abs(grads[0]).max()
+    assert data["scales"]["new_b1[0]"] == pytest.approx(drawn["eta"] * np.abs(grads[1]).max(),
+                                                        rel=1e-12)
+    assert set(data["scales"]) == set(data["expected"])
 
 
 @pytest.mark.parametrize("seed", [3, 11])
@@ -494,7 +500,10 @@ def test_step22_sheet_renders_in_every_format_language_and_kind(fmt, lang, scaff
         assert i18n_title(STEP22, lang, kind) in text and m["meaning"] in text
         update_note = i18n.text(sheets.model.MESSAGES, "update_tolerance", lang, digits=3,
                                 percent="0.5%")
-        assert m["update_tolerance"] == prose(update_note, lang, fmt) and update_note[:20] in text
+        scaled_note = i18n.text(arrays.MESSAGES, "array_tolerance", lang, percent="0.5%")
+        assert m["notes"] == [prose(update_note, lang, fmt), prose(scaled_note, lang, fmt)]
+        assert all(note in (html.unescape(text) if fmt == "html" else text)
+                   for note in m["notes"])
         if kind == "interactive":
             boxes = [a["data-id"] for n, a in parsed(text).tags if n == "input"]
             assert boxes == [n for key, shape in STEP22.sheet_answers.items()

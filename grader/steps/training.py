@@ -83,6 +83,11 @@ class TrainingStep(Step, frozen=True):
     blank_lines: tuple = ()
     offered: dict | None = None
     layer = None                       # not one layer: the whole network (bpgrade show)
+    # Hand-computed sums over the batch cancel (∂L/∂b⁽²⁾ = Σₙ Δ⁽²⁾ₙ): carrying 4 significant
+    # digits through the epoch missed 0.5% of an entry's own size for 46 of seeds 0–149, 6
+    # digits for 2 of seeds 0–299; against its array's largest entry, 5 or 6 digits never
+    # did on those 300 seeds (at most 0.2%; 4 digits: 10 seeds).
+    sheet_array_scale = True
     judges_runs = True
     # Yours and two further problems, not four: a run costs a student's sandbox about 4 ms a
     # problem; two problems the learner cannot compute catch a copied or looked-up run as well.

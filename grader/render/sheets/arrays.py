@@ -37,6 +37,13 @@ MESSAGES = {
     "matrix": {"en": "a {rows} × {columns} matrix", "zh": "{rows} × {columns} 的矩阵"},
     "list": {"en": "a list of {n}: {shapes}", "zh": "含 {n} 项的列表：{shapes}"},
     "heading": {"en": "{symbol}, {shape}", "zh": "{symbol}，{shape}"},
+    "array_tolerance": {"en": "A sum over the examples can be far smaller than its terms, so an "
+                              "entry counts as right when it is within {percent} of its array's "
+                              "largest entry (of the largest change, for an update). Keep 6 "
+                              "significant digits in your working; write 4.",
+                        "zh": "对样本求和的结果可能远小于其中各项，所以一项与答案之差不超过该数组"
+                              "最大项的 {percent}（更新则为最大变化量的 {percent}）即算正确。"
+                              "演算时保留 6 位有效数字，填写时写 4 位。"},
 }
 
 
@@ -225,7 +232,7 @@ def view(step, shown: tuple, seed: int, fmt: str = "html", lang: str = "en",
     hints = pencil.hints(step, lang, fmt, scaffold)
     sources = dict(row if isinstance(row, tuple) else (row.left, row.source)
                    for row in step.sheet_rows)
-    answers, expected, changes = [], {}, {}
+    answers, expected, changes, scales = [], {}, {}, {}
     for key in step.sheet_answers:
         shape = shape_of(shapes, key)
         old = flat(values[notation.base(key)]) if key.startswith(notation.UPDATED) else None
@@ -239,6 +246,9 @@ def view(step, shown: tuple, seed: int, fmt: str = "html", lang: str = "en",
                                 for name, n, o in zip(names, numbers, old)})
             else:
                 written_key = [significant(n) for n in numbers]
+            if step.sheet_array_scale:     # judged against the array's largest entry or change
+                moved = [n - o for n, o in zip(numbers, old)] if old is not None else numbers
+                scales.update(dict.fromkeys(names, max(abs(n) for n in moved)))
             cells = [{"id": name, "key": sci_tex(text) if kind == "key" else ""}
                      for name, text in zip(names, written_key)]
             result = bmatrix(grid([sci_tex(text) for text in written_key], part_shape))
@@ -275,7 +285,8 @@ def view(step, shown: tuple, seed: int, fmt: str = "html", lang: str = "en",
     return {
         **page(seed, i18n.text(MESSAGES, "title", lang, number=step.number, title=title_words),
                fmt, lang, kind, student, paper, expected if kind == "interactive" else {},
-               changes if kind == "interactive" else {}),
+               changes if kind == "interactive" else {},
+               scales if kind == "interactive" else {}),
         "arrays": True, "step": step.id, "label": label, "scaffold": scaffold,
         "shows": shown["shows"], "meaning": prose(shown["words"], lang, fmt),
         "factors": prose(shown["factors"], lang, fmt) if shown["factors"] else "",
@@ -284,10 +295,12 @@ def view(step, shown: tuple, seed: int, fmt: str = "html", lang: str = "en",
                         + r" \end{gathered}", fmt, display=True)
         if shown["shows"] == "formula" and kind != "key" else "",
         "given": given, "answers": answers,
-        # an update is judged by its change, as on the lesson's sheet: say so where one is asked
-        "update_tolerance": prose(i18n.text(SHEET_MESSAGES, "update_tolerance", lang,
-                                            digits=HAND_DIGITS, percent=PERCENT), lang, fmt)
-        if changes else "",
+        # how an update (by its change, as on the lesson's sheet) and a batch's sums are judged
+        "notes": [prose(i18n.text(messages, key, lang, digits=HAND_DIGITS, percent=PERCENT),
+                        lang, fmt)
+                  for messages, key, needed in (
+                      (SHEET_MESSAGES, "update_tolerance", bool(changes)),
+                      (MESSAGES, "array_tolerance", step.sheet_array_scale)) if needed],
     }
 
 
