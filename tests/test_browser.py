@@ -686,3 +686,55 @@ def test_array_sheet_prints_with_name_and_page_on_every_page(printer, kind, lang
         for answer in model["answers"]:
             assert [p for p in pages if flat(answer["heading_after"]) in flat(p)], \
                 (answer["key"], paper)
+
+
+@pytest.fixture(scope="module")
+def training_page(tmp_path_factory):
+    """Chromium showing step22's interactive sheet: one epoch of training XOR by hand."""
+    from grader.render.sheets import arrays
+
+    folder = tmp_path_factory.mktemp("training-sheet")
+    step = registry.get("step22")
+    values, _ = step.shown(SEED)
+    path = folder / "step22.html"
+    path.write_text(sheets.render(arrays.sheet_model(step, SEED, "html", "en", "interactive")),
+                    encoding="utf-8")
+    browser = Browser(chromium_binary(), folder / "profile")
+    try:
+        browser.open(path.as_uri())
+        yield browser, values
+    finally:
+        browser.close()
+
+
+def test_training_sheet_marks_entries_sums_and_updates(training_page):
+    """step22's boxes: right values ✓, wrong ones ✗; a sum judged against its array's largest
+    entry; an update by its change, so an unchanged parameter or a step the wrong way is ✗."""
+    import numpy as np
+
+    browser, values = training_page
+    _type(browser, "H[0,0]", numbers.significant(values["H[0,0]"], 4))
+    _type(browser, "H[1,1]", numbers.significant(values["H[1,1]"] * 1.1, 4))
+    db1 = [values[f"db1[{k}]"] for k in range(4)]
+    small = int(np.argmin(np.abs(db1)))
+    largest = max(abs(v) for v in db1)
+    near, far = f"db1[{small}]", f"db1[{(small + 1) % 4}]"
+    _type(browser, near, repr(db1[small] + 0.003 * largest))         # 0.3% of the largest
+    _type(browser, far, repr(values[far] + 0.01 * largest))           # 1% of the largest
+    eta = values["learning_rate"]
+    old, new, gradient = values["W1"][0][0], values["new_W1[0,0]"], values["dW1[0,0]"]
+    _type(browser, "new_W1[0,0]", numbers.update_number(new, old))
+    _type(browser, "new_W1[0,1]", numbers.given_number(values["W1"][0][1]))    # unchanged
+    _type(browser, "new_W1[1,0]", numbers.update_number(
+        values["W1"][1][0] + eta * values["dW1[1,0]"], values["W1"][1][0]))  # the wrong way
+    browser.click("#check")
+    state = _entry_state(browser, ["H[0,0]", "H[1,1]", near, far, "new_W1[0,0]",
+                                   "new_W1[0,1]", "new_W1[1,0]"])
+    assert [s[1] for s in state] == ["\u2713", "\u2717", "\u2713", "\u2717", "\u2713", "\u2717",
+                                     "\u2717"], (state, gradient)
+    assert abs(0.003 * largest) > HAND_RELATIVE * abs(db1[small])    # wrong by its own size
+    assert (_hints_shown(browser, "H"), _hints_shown(browser, "Y"),
+            _hints_shown(browser, "new_W1")) == (1, 0, 1)
+    assert browser.evaluate("document.getElementById('score').textContent") == "3 of 74 right"
+    assert browser.errors() == []
+    assert all(url.startswith(("file:", "data:", "about:")) for url in browser.requests())
