@@ -468,6 +468,9 @@ def test_step22_key_works_each_answer_out_from_the_numbers_above_it(seed):
         assert result == pytest.approx(exact, rel=KEY_RELATIVE), key
         known[key] = np.array(exact).reshape(shape)
     assert r"\sigma\left(" in m["answers"][0]["formula"]
+    # Δ⁽¹⁾'s working puts 13 columns side by side: set smaller when printed from HTML
+    assert [a["key"] for a in m["answers"] if a["wide"]] == ["D1"]
+    assert not any(a["wide"] for a in model(kind="key")["answers"])            # step19
     assert m["answers"][-1]["formula"] == r"{b^{(2)}}_{\text{new}} = b^{(2)} - \eta " \
                                           r"\frac{\partial L}{\partial b^{(2)}}"
 

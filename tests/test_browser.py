@@ -738,3 +738,40 @@ def test_training_sheet_marks_entries_sums_and_updates(training_page):
     assert browser.evaluate("document.getElementById('score').textContent") == "3 of 74 right"
     assert browser.errors() == []
     assert all(url.startswith(("file:", "data:", "about:")) for url in browser.requests())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_training_key_prints_within_the_page(printer, lang):
+    """step22's key printed: every page has the name line and its number, and no line of the
+    working (a batch's 4 × 4 products side by side) is wider than A4's printed width."""
+    from grader.render.sheets import arrays
+
+    if lang == "zh":
+        require_chinese_font()
+    browser, folder = printer
+    model = arrays.sheet_model(registry.get("step22"), SEED, "html", lang, "key")
+    html = folder / f"step22-key-{lang}.html"
+    html.write_text(sheets.render(model), encoding="utf-8")
+    browser.open(html.as_uri())
+    name_line = i18n.text(sheet_model.MESSAGES, "name_line", lang) + \
+        ("" if lang == "zh" else " ") + "_" * 24
+    for paper, (width, height) in PAPERS.items():
+        pdf = html.with_name(f"{html.stem}-{paper}.pdf")
+        pdf.write_bytes(base64.b64decode(browser.call("Page.printToPDF", paperWidth=width,
+                                                      paperHeight=height)["data"]))
+        assert_every_page_has_name_and_number(
+            page_texts(pdf), name_line,
+            lambda n, total: i18n.text(html_page.MESSAGES, "page", lang, page=n, pages=total))
+    a4_width = round((210 - 2 * 14) / 25.4 * 96)            # the print style's @page margins
+    browser.call("Emulation.setEmulatedMedia", media="print")
+    browser.call("Emulation.setDeviceMetricsOverride", width=a4_width, height=1000,
+                 deviceScaleFactor=1, mobile=False)
+    try:
+        widths = browser.evaluate("Array.from(document.querySelectorAll('.step math'))"
+                                  ".map(m => [m.scrollWidth, m.clientWidth])")
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride")
+        browser.call("Emulation.setEmulatedMedia", media="")
+    assert len(widths) >= 3 * len(model["answers"])
+    assert all(content <= box + 1 for content, box in widths), widths
+    assert [a["key"] for a in model["answers"] if a["wide"]] == ["D1"]

@@ -16,6 +16,8 @@ tuple of its items' shapes, and the entries of its item k are named as
 
 from __future__ import annotations
 
+import ast
+
 from ... import i18n, notation
 from ...steps import matrix, stubs
 from . import pencil
@@ -132,6 +134,19 @@ def value_latex(value, shape, exact: bool) -> str:
     if exact and len(numbers) > 1 and all(float(v).is_integer() for v in numbers):
         return bmatrix(grid([str(int(v)) for v in numbers], shape))
     return bmatrix(grid([written(v, exact) for v in numbers], shape))
+
+
+# Columns of numbers side by side that a printed page's width holds in the key's working
+# (A4 or Letter from Chromium: 10 fit, step22's Δ⁽¹⁾ with 13 did not); a wider line is set
+# smaller there (the HTML's "wide"; LaTeX shrinks any line wider than the page itself).
+PRINTED_COLUMNS = 11
+
+
+def columns(shape) -> int:
+    """How many columns of numbers an array puts side by side: a vector or a number one."""
+    if is_list(shape):
+        return sum(columns(s) for s in shape)
+    return shape[1] if len(shape) == 2 else 1
 
 
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -261,6 +276,7 @@ def view(step, shown: tuple, seed: int, fmt: str = "html", lang: str = "en",
                                          display=True) if kind == "key" else ""})
         formula = ""
         steps_worked = ""
+        wide = False
         if key in sources:
             try:
                 formula_latex = f"{symbol(key)} = {matrix.render(sources[key], latex=True)}"
@@ -270,6 +286,9 @@ def view(step, shown: tuple, seed: int, fmt: str = "html", lang: str = "en",
                 formula = math(formula_latex, fmt, display=True)
                 numbers_in = worked(sources[key], known)
                 steps_worked = math(f"= {numbers_in}", fmt, display=True) if numbers_in else ""
+                wide = sum(columns(shape_of(shapes, node.id))     # every name as often as put in
+                           for node in ast.walk(matrix.parse(sources[key]))
+                           if isinstance(node, ast.Name) and node.id in shapes) > PRINTED_COLUMNS
         if not is_list(shape):        # later rows read this answer, to 4 significant digits
             known[key] = bmatrix(grid([sci_tex(significant(values[name]))
                                        for name in pieces(key, shape)[0][2]], shape))
@@ -277,7 +296,7 @@ def view(step, shown: tuple, seed: int, fmt: str = "html", lang: str = "en",
             "key": key, "heading": prose(i18n.text(MESSAGES, "heading", lang, symbol="\0",
                                                    shape=shape_words(shape, lang)), lang, fmt),
             "symbol": math(symbol(key), fmt), "parts": parts, "formula": formula,
-            "worked": steps_worked, "hints": hints})
+            "worked": steps_worked, "wide": wide, "hints": hints})
     for answer in answers:            # the heading around its symbol, set as math
         before, after = answer.pop("heading").split("\0")
         answer.update(heading_before=before, heading_after=after)
