@@ -78,7 +78,23 @@ LAYER_SYMBOLS = {
     # ... and what their diagnosis writes
     "z_out": ("z^{(L)}", "z⁽ᴸ⁾"), "y_target": (r"y_{\mathrm{target}}", "y_target"),
     "act_prime_next": (r"f'(z^{(l+1)})", "f′(z⁽ˡ⁺¹⁾)"),
+    # training XOR (step22): the batch's examples as rows, its two layers numbered
+    "X": ("X", "X"), "T": ("T", "T"), "H": ("H", "H"), "Y": ("Y", "Y"),
+    "W1": ("W^{(1)}", "W⁽¹⁾"), "b1": ("b^{(1)}", "b⁽¹⁾"),
+    "W2": ("W^{(2)}", "W⁽²⁾"), "b2": ("b^{(2)}", "b⁽²⁾"),
+    "D1": (r"\Delta^{(1)}", "Δ⁽¹⁾"), "D2": (r"\Delta^{(2)}", "Δ⁽²⁾"),
+    "dW1": (r"\frac{\partial L}{\partial W^{(1)}}", "∂L/∂W⁽¹⁾"),
+    "db1": (r"\frac{\partial L}{\partial b^{(1)}}", "∂L/∂b⁽¹⁾"),
+    "dW2": (r"\frac{\partial L}{\partial W^{(2)}}", "∂L/∂W⁽²⁾"),
+    "db2": (r"\frac{\partial L}{\partial b^{(2)}}", "∂L/∂b⁽²⁾"),
+    "new_W1": (r"{W^{(1)}}_{\text{new}}", "W⁽¹⁾_new"),
+    "new_b1": (r"{b^{(1)}}_{\text{new}}", "b⁽¹⁾_new"),
+    "new_W2": (r"{W^{(2)}}_{\text{new}}", "W⁽²⁾_new"),
+    "new_b2": (r"{b^{(2)}}_{\text{new}}", "b⁽²⁾_new"),
+    "learning_rate": (r"\eta", "η"),
 }
+# Names of numbers in a matrix formula: a product by one is written side by side (η ∂L/∂W).
+SCALARS = ("learning_rate",)
 
 
 def _index(text: str):

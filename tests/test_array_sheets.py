@@ -3,6 +3,7 @@ and a step whose values are lists of matrices, as a step over every layer gives 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -14,10 +15,12 @@ from click.testing import CliRunner
 from conftest import latex_engine
 from test_sheets import key_number, parsed, write_roster
 from bpgrade_harness.answers import entries
+from grader import i18n
 from grader.cli import main
 from grader.engine.seeds import student_seed
 from grader.render import sheets
 from grader.render.sheets import arrays, class_set, output
+from grader.render.sheets.typeset import prose, tex_text
 from grader.steps import hints as step_hints
 from grader.steps import matrix, registry, stubs
 from grader.steps.matrix import MatrixStep
@@ -206,7 +209,7 @@ def test_the_interactive_sheet_has_a_box_per_entry_and_the_values_to_check_them(
     assert boxes == expected_ids and len(boxes) == 3 + 12 + 3
     (data,) = [json.loads(s[2]) for s in page.scripts if s[1].get("type") == "application/json"]
     assert data["expected"] == {n: values[n] for n, _ in expected_ids}
-    assert data["changes"] == {} and data["relative"] == HAND_RELATIVE
+    assert data["changes"] == {} == data["scales"] and data["relative"] == HAND_RELATIVE
     for key in STEP19.arrays:
         assert f'id="hints-{key}"' in html
     visible = " ".join(page.text)
@@ -369,3 +372,201 @@ def test_a_roster_of_array_sheets(tmp_path):
         assert key == output.render(arrays.view(STEP19, STEP19.shown(seed), seed, "md",
                                                 "en", "key", student))
         assert f"--seed {seed}" in key and student in key
+
+
+# --- step22: one epoch of training XOR by hand -------------------------------------------------
+
+STEP22 = registry.get("step22")
+
+
+def key_values(m) -> dict:
+    """Every entry the key shows, by its name, read back from its result lines."""
+    found = {}
+    for answer in m["answers"]:
+        (part,) = answer["parts"]
+        names = [cell["id"] for row in part["grid"] for cell in row]
+        found.update(zip(names, numbers_in(part["result"].split("=", 1)[1])))
+    return found
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_step22_sheet_gives_the_visible_problem(seed):
+    """X, T, the initial parameters and η exactly as bpgrade show step22 --seed N prints
+    them; the epochs, threshold and sampled epochs are the code's, not the sheet's."""
+    held = STEP22.held(STEP22.reference(seed))
+    m = model(STEP22, seed=seed, fmt="md")
+    assert [g["name"] for g in m["given"]] == ["X", "T", "W1", "b1", "W2", "b2",
+                                                "learning_rate"]
+    for g in m["given"]:
+        assert numbers_in(g["value"].split("=", 1)[1]) == np.ravel(held[g["name"]]).tolist()
+    assert m["label"]["seed_line"] == f"Seed {seed}: the same numbers as bpgrade show step22 " \
+                                      f"--seed {seed}."
+    assert m["meaning"] == STEP22.sheet_task["en"]
+
+
+@pytest.mark.parametrize("seed", [0, 3, 11])
+def test_step22_key_is_the_engines_epoch_0_and_one_update(seed):
+    """The key's gradients are the reference run's epoch-0 gradients (what the learner's code
+    reports as its first sample); its new parameters are its epoch-1 parameters and one
+    gradient-descent step from the given ones; the interactive sheet checks against the same."""
+    drawn = STEP22.draw(seed)
+    start, grads = drawn["kept"][0]
+    after, _ = drawn["kept"][1]
+    shown = key_values(model(STEP22, seed=seed, fmt="md", kind="key"))
+    for name, gradient, old, new in zip(("W1", "b1", "W2", "b2"), grads, start, after):
+        ids = entries("d" + name, gradient.shape)
+        assert [shown[i] for i in ids] == pytest.approx(gradient.ravel(), rel=KEY_RELATIVE)
+        step_taken = old - drawn["eta"] * gradient
+        ids = entries("new_" + name, gradient.shape)
+        assert [shown[i] for i in ids] == pytest.approx(step_taken.ravel(), rel=KEY_RELATIVE)
+        assert step_taken == pytest.approx(new, rel=1e-12)
+        # the key writes enough decimals that the change shows to 4 significant digits
+        change = np.array([shown[i] for i in ids]) - old.ravel()
+        assert change == pytest.approx(-drawn["eta"] * gradient.ravel(), rel=KEY_RELATIVE)
+    data = [json.loads(s[2]) for s in parsed(output.render(model(STEP22, seed=seed,
+                                                                 kind="interactive"))).scripts
+            if s[1].get("type") == "application/json"][0]
+    assert data["expected"]["dW1[3,1]"] == grads[0][3, 1]
+    assert data["changes"]["new_b1[2]"] == {"old": start[1][2],
+                                            "change": pytest.approx(-drawn["eta"] * grads[1][2],
+                                                                    rel=1e-12)}
+    assert set(data["changes"]) == {n for key in ("new_W1", "new_b1", "new_W2", "new_b2")
+                                    for n in entries(key, STEP22.sheet_answers[key])}
+    # a batch's sums: each entry judged against its array's largest entry, or largest change
+    assert data["scales"]["dW1[0,0]"] == data["scales"]["dW1[3,1]"] == np.abs(grads[0]).max()
+    assert data["scales"]["new_b1[0]"] == pytest.approx(drawn["eta"] * np.abs(grads[1]).max(),
+                                                        rel=1e-12)
+    assert set(data["scales"]) == set(data["expected"])
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_step22_key_works_each_answer_out_from_the_numbers_above_it(seed):
+    """Each answer's worked line puts in the given numbers and the key's earlier results (as
+    matrices, the key's own digits), and its formula on the values above it gives its result:
+    the forward pass, the backward pass, the update."""
+    m = model(STEP22, seed=seed, fmt="md", kind="key")
+    values, shapes = STEP22.shown(seed)
+    known = {name: np.array(values[name]) for name in (*STEP22.sheet_given, "ones")}
+    shown = key_values(m)
+    results = {a["key"]: a["parts"][0]["result"].split("=", 1)[1].strip() for a in m["answers"]}
+    sources = dict(STEP22.sheet_rows)
+    assert [a["key"] for a in m["answers"]] == list(STEP22.sheet_answers) \
+        == ["H", "Y", "D2", "dW2", "db2", "D1", "dW1", "db1",
+            "new_W1", "new_b1", "new_W2", "new_b2"]
+    for answer in m["answers"]:
+        key, shape = answer["key"], STEP22.sheet_answers[answer["key"]]
+        assert answer["formula"] == f"{arrays.symbol(key)} = " \
+                                    f"{matrix.render(sources[key], latex=True)}"
+        assert answer["worked"].startswith("= ") and "W^{(1)}" not in answer["worked"]
+        for name in matrix.names_in(sources[key]):
+            if name in results and r"\begin" in results[name]:
+                assert results[name] in answer["worked"], (key, name)
+        again = matrix.evaluate(sources[key], known).ravel()
+        result = [shown[n] for n in entries(key, shape)]
+        exact = [values[n] for n in entries(key, shape)]
+        assert again == pytest.approx(exact, rel=1e-9, abs=1e-15), key
+        assert result == pytest.approx(exact, rel=KEY_RELATIVE), key
+        known[key] = np.array(exact).reshape(shape)
+    assert r"\sigma\left(" in m["answers"][0]["formula"]
+    # Δ⁽¹⁾'s working puts 13 columns side by side: set smaller when printed from HTML
+    assert [a["key"] for a in m["answers"] if a["wide"]] == ["D1"]
+    assert not any(a["wide"] for a in model(kind="key")["answers"])            # step19
+    assert m["answers"][-1]["formula"] == r"{b^{(2)}}_{\text{new}} = b^{(2)} - \eta " \
+                                          r"\frac{\partial L}{\partial b^{(2)}}"
+
+
+def test_step22_blank_sheet_shows_no_answer():
+    values, _ = STEP22.shown(SEED)
+    for fmt in sheets.FORMATS:
+        text = output.render(model(STEP22, fmt=fmt, kind="blank"))
+        for key, shape in STEP22.sheet_answers.items():
+            for n in entries(key, shape):
+                assert arrays.written(values[n], False).lstrip("-") not in text, (fmt, n)
+        if fmt == "html":
+            assert not [s for s in parsed(text).scripts if s[0] == "script"]
+            assert "<input" not in text
+        else:
+            assert text.count(r"\underline{\qquad\quad}") == sum(
+                int(np.prod(s)) for s in STEP22.sheet_answers.values())
+
+
+@pytest.mark.parametrize("fmt", sheets.FORMATS)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("scaffold", stubs.SCAFFOLDS)
+def test_step22_sheet_renders_in_every_format_language_and_kind(fmt, lang, scaffold):
+    values, _ = STEP22.shown(SEED)
+    for kind in sheets.KINDS:
+        if kind == "interactive" and fmt != "html":
+            continue
+        m = model(STEP22, fmt=fmt, lang=lang, kind=kind, scaffold=scaffold)
+        text = output.render(m)
+        assert i18n_title(STEP22, lang, kind) in text and m["meaning"] in text
+        update_note = i18n.text(sheets.model.MESSAGES, "update_tolerance", lang, digits=3,
+                                percent="0.5%")
+        scaled_note = i18n.text(arrays.MESSAGES, "array_tolerance", lang, percent="0.5%")
+        assert m["notes"] == [prose(update_note, lang, fmt), prose(scaled_note, lang, fmt)]
+        assert all(note in (html.unescape(text) if fmt == "html" else text)
+                   for note in m["notes"])
+        if kind == "interactive":
+            boxes = [a["data-id"] for n, a in parsed(text).tags if n == "input"]
+            assert boxes == [n for key, shape in STEP22.sheet_answers.items()
+                             for n in entries(key, shape)]
+        if kind == "key":
+            assert arrays.written(values["dW1[0,0]"], False).lstrip("-") in text
+        hints = [" ".join(step_hints.parts(STEP22, k, lang, scaffold, paper=True))
+                 for k in sorted(STEP22.hints)]
+        hints = [tex_text(h) for h in hints] if fmt == "tex" else hints
+        assert len(hints) == 3 and all(a["hints"] == hints for a in m["answers"])
+
+
+@pytest.mark.parametrize("fmt, kind", [("md", "key"), ("tex", "blank"), ("html", "interactive")])
+def test_chinese_step22_sheets_use_full_width_punctuation(fmt, kind):
+    out = output.render(model(STEP22, fmt=fmt, lang="zh", kind=kind, scaffold="full"))
+    if fmt == "html":
+        out = re.sub(r"<(style|script|math)\b.*?</\1>", "", out, flags=re.S)
+    else:
+        out = re.sub(r"\$\$.*?\$\$|\\fitdisplay\{.*|\\\[.*?\\\]|\$[^$]*\$", "", out,
+                     flags=re.S | re.M)
+    assert not re.findall(r".{0,12}[\u4e00-\u9fff][:,;.!?].{0,12}", out)
+    assert "手算一轮" in out and "。" in out
+
+
+@pytest.mark.parametrize("lang, kind, scaffold", [("en", "blank", "full"), ("zh", "key", "faded"),
+                                                  ("en", "key", "none"), ("zh", "blank", "full")])
+def test_step22_latex_compiles_without_overfull_lines(tmp_path, lang, kind, scaffold):
+    """The batch's 4 × 4 products and the formula at full scaffold fit the page."""
+    engine = latex_engine(lang)
+    source = tmp_path / "sheet.tex"
+    source.write_text(output.render(model(STEP22, fmt="tex", lang=lang, kind=kind,
+                                          scaffold=scaffold)), encoding="utf-8")
+    result = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error",
+                             "-no-shell-escape", source.name], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:]
+    log = (tmp_path / "sheet.log").read_text(encoding="utf-8", errors="replace")
+    assert "Missing character" not in log and "Overfull \\hbox" not in log
+
+
+@pytest.mark.parametrize("step", registry.STEPS, ids=lambda s: s.id)
+def test_cli_sheet_of_every_step_is_made_or_refused_cleanly(tmp_path, step):
+    """Every step of the table either has a sheet in every format and language, or is refused
+    with a message in the chosen language naming the steps that have one (exit 2)."""
+    for fmt in sheets.FORMATS:
+        for lang in ("en", "zh"):
+            target = tmp_path / f"{step.id}-{lang}.{fmt}"
+            result = CliRunner().invoke(main, ["sheet", "--step", step.id, "--seed", "2",
+                                               "--format", fmt, "--lang", lang, "--answers",
+                                               "-o", str(target)])
+            assert "Traceback" not in result.output
+            assert result.exception is None or isinstance(result.exception, SystemExit), \
+                result.exception
+            if step.sheet_answers:
+                assert result.exit_code == 0, result.output
+                assert i18n_title(step, lang, "key") in target.read_text(encoding="utf-8")
+            else:
+                assert result.exit_code == 2 and not target.exists()
+                words = {"en": f"{step.id} has no sheet of its own: --step takes a step whose "
+                               "answers are arrays (step19, step20, step21, step22)",
+                         "zh": f"{step.id} 没有单独的练习卷：--step 只接受答案为数组的步骤"
+                               "（step19、step20、step21、step22）"}[lang]
+                assert words in result.output

@@ -686,3 +686,92 @@ def test_array_sheet_prints_with_name_and_page_on_every_page(printer, kind, lang
         for answer in model["answers"]:
             assert [p for p in pages if flat(answer["heading_after"]) in flat(p)], \
                 (answer["key"], paper)
+
+
+@pytest.fixture(scope="module")
+def training_page(tmp_path_factory):
+    """Chromium showing step22's interactive sheet: one epoch of training XOR by hand."""
+    from grader.render.sheets import arrays
+
+    folder = tmp_path_factory.mktemp("training-sheet")
+    step = registry.get("step22")
+    values, _ = step.shown(SEED)
+    path = folder / "step22.html"
+    path.write_text(sheets.render(arrays.sheet_model(step, SEED, "html", "en", "interactive")),
+                    encoding="utf-8")
+    browser = Browser(chromium_binary(), folder / "profile")
+    try:
+        browser.open(path.as_uri())
+        yield browser, values
+    finally:
+        browser.close()
+
+
+def test_training_sheet_marks_entries_sums_and_updates(training_page):
+    """step22's boxes: right values ✓, wrong ones ✗; a sum judged against its array's largest
+    entry; an update by its change, so an unchanged parameter or a step the wrong way is ✗."""
+    import numpy as np
+
+    browser, values = training_page
+    _type(browser, "H[0,0]", numbers.significant(values["H[0,0]"], 4))
+    _type(browser, "H[1,1]", numbers.significant(values["H[1,1]"] * 1.1, 4))
+    db1 = [values[f"db1[{k}]"] for k in range(4)]
+    small = int(np.argmin(np.abs(db1)))
+    largest = max(abs(v) for v in db1)
+    near, far = f"db1[{small}]", f"db1[{(small + 1) % 4}]"
+    _type(browser, near, repr(db1[small] + 0.003 * largest))         # 0.3% of the largest
+    _type(browser, far, repr(values[far] + 0.01 * largest))           # 1% of the largest
+    eta = values["learning_rate"]
+    old, new, gradient = values["W1"][0][0], values["new_W1[0,0]"], values["dW1[0,0]"]
+    _type(browser, "new_W1[0,0]", numbers.update_number(new, old))
+    _type(browser, "new_W1[0,1]", numbers.given_number(values["W1"][0][1]))    # unchanged
+    _type(browser, "new_W1[1,0]", numbers.update_number(
+        values["W1"][1][0] + eta * values["dW1[1,0]"], values["W1"][1][0]))  # the wrong way
+    browser.click("#check")
+    state = _entry_state(browser, ["H[0,0]", "H[1,1]", near, far, "new_W1[0,0]",
+                                   "new_W1[0,1]", "new_W1[1,0]"])
+    assert [s[1] for s in state] == ["\u2713", "\u2717", "\u2713", "\u2717", "\u2713", "\u2717",
+                                     "\u2717"], (state, gradient)
+    assert abs(0.003 * largest) > HAND_RELATIVE * abs(db1[small])    # wrong by its own size
+    assert (_hints_shown(browser, "H"), _hints_shown(browser, "Y"),
+            _hints_shown(browser, "new_W1")) == (1, 0, 1)
+    assert browser.evaluate("document.getElementById('score').textContent") == "3 of 74 right"
+    assert browser.errors() == []
+    assert all(url.startswith(("file:", "data:", "about:")) for url in browser.requests())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_training_key_prints_within_the_page(printer, lang):
+    """step22's key printed: every page has the name line and its number, and no line of the
+    working (a batch's 4 × 4 products side by side) is wider than A4's printed width."""
+    from grader.render.sheets import arrays
+
+    if lang == "zh":
+        require_chinese_font()
+    browser, folder = printer
+    model = arrays.sheet_model(registry.get("step22"), SEED, "html", lang, "key")
+    html = folder / f"step22-key-{lang}.html"
+    html.write_text(sheets.render(model), encoding="utf-8")
+    browser.open(html.as_uri())
+    name_line = i18n.text(sheet_model.MESSAGES, "name_line", lang) + \
+        ("" if lang == "zh" else " ") + "_" * 24
+    for paper, (width, height) in PAPERS.items():
+        pdf = html.with_name(f"{html.stem}-{paper}.pdf")
+        pdf.write_bytes(base64.b64decode(browser.call("Page.printToPDF", paperWidth=width,
+                                                      paperHeight=height)["data"]))
+        assert_every_page_has_name_and_number(
+            page_texts(pdf), name_line,
+            lambda n, total: i18n.text(html_page.MESSAGES, "page", lang, page=n, pages=total))
+    a4_width = round((210 - 2 * 14) / 25.4 * 96)            # the print style's @page margins
+    browser.call("Emulation.setEmulatedMedia", media="print")
+    browser.call("Emulation.setDeviceMetricsOverride", width=a4_width, height=1000,
+                 deviceScaleFactor=1, mobile=False)
+    try:
+        widths = browser.evaluate("Array.from(document.querySelectorAll('.step math'))"
+                                  ".map(m => [m.scrollWidth, m.clientWidth])")
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride")
+        browser.call("Emulation.setEmulatedMedia", media="")
+    assert len(widths) >= 3 * len(model["answers"])
+    assert all(content <= box + 1 for content, box in widths), widths
+    assert [a["key"] for a in model["answers"] if a["wide"]] == ["D1"]

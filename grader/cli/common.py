@@ -22,8 +22,8 @@ MESSAGES = {
     "cannot_write": {"en": "cannot use {path}, cannot write there: {reason}",
                      "zh": "无法使用 {path}，无法写入：{reason}"},
     "loss_needs_lesson": {"en": "--loss is for the lesson's network; {step} works on a network "
-                                "of its own, with the lesson's loss",
-                          "zh": "--loss 只用于课文的网络；{step} 用的是它自己的网络和课文的损失函数"},
+                                "of its own, with its own loss",
+                          "zh": "--loss 只用于课文的网络；{step} 用的是它自己的网络和它自己的损失函数"},
 }
 
 HELP_OPTION_HELP = "Show this message and exit. / 显示本帮助并退出。"

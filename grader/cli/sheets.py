@@ -25,10 +25,11 @@ MESSAGES = {
                      "zh": "已为 {students} 名学生写出练习卷到 {out}"
                            "（index.csv 列出学生、种子和文件）"},
     "wrote_sheet": {"en": "wrote {path}", "zh": "已写出 {path}"},
-    "not_an_array_step": {"en": "--step takes a step whose answers are arrays ({steps}); the "
-                                "lesson's steps 0–17 are all on the sheet without --step",
-                          "zh": "--step 只接受答案为数组的步骤（{steps}）；课文的第 0–17 步不用 "
-                                "--step 就都在练习卷上"},
+    "not_an_array_step": {"en": "{step} has no sheet of its own: --step takes a step whose "
+                                "answers are arrays ({steps}); the sheet without --step has the "
+                                "forward pass, the lesson's 14 steps and the update",
+                          "zh": "{step} 没有单独的练习卷：--step 只接受答案为数组的步骤（{steps}）；"
+                                "不加 --step 的练习卷包含前向传播、课文的 14 步和更新步骤"},
 }
 
 
@@ -106,9 +107,10 @@ def sheet(seed, fmt, answers, static, scaffold, step_name, paper, output, roster
         from ..steps import registry
 
         step = registry.get(step_name, lang)
-        if not step.arrays:
-            raise UsageError(i18n.text(MESSAGES, "not_an_array_step", lang, steps=i18n.pick(
-                i18n.LIST_SEPARATOR, lang).join(s.id for s in registry.STEPS if s.arrays)))
+        if not step.sheet_answers:
+            raise UsageError(i18n.text(MESSAGES, "not_an_array_step", lang, step=step.id,
+                                       steps=i18n.pick(i18n.LIST_SEPARATOR, lang).join(
+                                           s.id for s in registry.STEPS if s.sheet_answers)))
     lesson_loss(step, loss, lang)
     if roster is not None:
         if seed is not None:

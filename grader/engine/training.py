@@ -34,16 +34,24 @@ def loss(params, X, T):
     return np.mean(each, axis=-1) if np.ndim(each) > 1 else float(np.mean(each))
 
 
-def gradients(params, X, T) -> tuple:
-    """(dW1, db1, dW2, db2), the gradient of the mean loss: each example's backprop, averaged."""
+def batch_pass(params, X, T) -> dict:
+    """The batch's forward and backward pass, every array a hand calculation writes down:
+    H, Y, Δ⁽²⁾ (``D2``), Δ⁽¹⁾ (``D1``) and the gradients ``dW1``, ``db1``, ``dW2``, ``db2``."""
     W1, b1, W2, b2 = params
     n = X.shape[-2]
     H = sigmoid(_rows(X, W1) + b1[..., None, :])
     Y = sigmoid(_rows(H, W2) + b2[..., None, :])
     D2 = (Y - T) / n                              # dL/dz⁽²⁾: y − t, the batch's 1/n
     D1 = (D2 @ W2) * H * (1.0 - H)                # dL/dz⁽¹⁾ = (W⁽²⁾ᵀ δ⁽²⁾) ⊙ σ′, per example
-    return (D1.swapaxes(-1, -2) @ X, D1.sum(axis=-2),
-            D2.swapaxes(-1, -2) @ H, D2.sum(axis=-2))
+    return {"H": H, "Y": Y, "D2": D2, "D1": D1,
+            "dW1": D1.swapaxes(-1, -2) @ X, "db1": D1.sum(axis=-2),
+            "dW2": D2.swapaxes(-1, -2) @ H, "db2": D2.sum(axis=-2)}
+
+
+def gradients(params, X, T) -> tuple:
+    """(dW1, db1, dW2, db2), the gradient of the mean loss: each example's backprop, averaged."""
+    passed = batch_pass(params, X, T)
+    return passed["dW1"], passed["db1"], passed["dW2"], passed["db2"]
 
 
 def step(params, grads, eta) -> tuple:

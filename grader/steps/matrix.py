@@ -36,9 +36,11 @@ def parse(source: str):
     return ast.parse(source, mode="eval").body
 
 
-def render(node, latex: bool, blank: str | None = None) -> str:
-    """A matrix formula in the lesson's notation: W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾, ⊙ for ``*``; with
-    ``blank``, every value is that blank (the formula's shape)."""
+def render(node, latex: bool, blank: str | None = None, put_in: dict | None = None) -> str:
+    """A matrix formula in the lesson's notation: W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾, ⊙ for ``*`` (a product
+    by a number or a scalar name, η ∂L/∂W, is written side by side), σ(…) for ``sigmoid(…)``;
+    with ``blank``, every value is that blank (the formula's shape); with ``put_in`` (name →
+    text), each name is written as that text (its numbers)."""
     if isinstance(node, str):
         node = parse(node)
 
@@ -52,23 +54,37 @@ def render(node, latex: bool, blank: str | None = None) -> str:
 
     def go(n) -> str:
         if isinstance(n, ast.Name):
+            if put_in is not None:
+                return put_in[n.id]
             return blank or notation.LAYER_SYMBOLS[n.id][0 if latex else 1]
         if isinstance(n, ast.Constant):
             return f"{n.value:g}"
+        if isinstance(n, ast.Call):                 # sigmoid(...): σ(…)
+            inner = go(n.args[0])
+            return rf"\sigma\left({inner}\right)" if latex else f"σ({inner})"
         if isinstance(n, ast.Attribute) and n.attr == "T":
+            if put_in is not None and isinstance(n.value, ast.Name) \
+                    and r"\begin" not in put_in[n.value.id]:
+                return go(n.value)          # a single number put in is its own transpose
             return "{" + go(n.value) + r"}^{\top}" if latex else go(n.value) + "ᵀ"
         if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub):
             return "-" + wrap(n.operand, 1) if latex else "−" + wrap(n.operand, 1)
         level = _PRECEDENCE[type(n.op)]
         left = wrap(n.left, level - 1)
         right = wrap(n.right, level - (0 if isinstance(n.op, (ast.Sub, ast.Div)) else 1))
-        if isinstance(n.op, ast.MatMult):
+        if isinstance(n.op, ast.MatMult) or (isinstance(n.op, ast.Mult) and _scalar(n.left)):
             return f"{left} {right}"
         symbol = _OPERATORS[type(n.op)][0 if latex else 1]
         spaced = not (isinstance(n.left, ast.Constant) and not latex)
         return f"{left} {symbol} {right}" if spaced else f"{left}{symbol}{right}"
 
     return go(node)
+
+
+def _scalar(node) -> bool:
+    """Is ``node`` a number or a name of one (η), whose product is written side by side?"""
+    return isinstance(node, ast.Constant) or (isinstance(node, ast.Name)
+                                              and node.id in notation.SCALARS)
 
 
 def evaluate(source: str, values: dict):
@@ -82,6 +98,10 @@ def evaluate(source: str, values: dict):
             return value.reshape(-1, 1) if value.ndim == 1 else value
         if isinstance(n, ast.Constant):
             return float(n.value)
+        if isinstance(n, ast.Call):
+            from ..engine.forward import sigmoid
+
+            return sigmoid(go(n.args[0]))
         if isinstance(n, ast.Attribute) and n.attr == "T":
             return go(n.value).T
         if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub):
@@ -102,8 +122,11 @@ def evaluate(source: str, values: dict):
 
 def names_in(source: str) -> list:
     """The names a formula reads, in reading order, each once."""
+    tree = parse(source)
+    functions = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     found = []
-    for n in sorted((n for n in ast.walk(parse(source)) if isinstance(n, ast.Name)),
+    for n in sorted((n for n in ast.walk(tree) if isinstance(n, ast.Name)
+                     and id(n) not in functions),
                     key=lambda n: n.col_offset):
         if n.id not in found:
             found.append(n.id)
@@ -148,6 +171,19 @@ class MatrixStep(Step, frozen=True):
             axes = text(_AXES, "joined", lang).join(
                 [text(_AXES, "rows", lang, n=shape[0]), text(_AXES, "columns", lang, n=shape[1])])
         return text(_AXES, "shape", lang, name=key, shape=shape_text(shape), axes=axes)
+
+    # --- its sheet (grader.render.sheets.arrays): what net offers, the answers, their rows ---
+    @property
+    def sheet_given(self) -> dict:
+        return self.offered
+
+    @property
+    def sheet_answers(self) -> dict:
+        return self.arrays
+
+    @property
+    def sheet_rows(self) -> tuple:
+        return self.rows
 
     def reference(self, seed: int) -> dict:
         """Every value ``net`` holds (nested lists) and every answer entry (floats), on the
@@ -227,8 +263,13 @@ class MatrixStep(Step, frozen=True):
                 for key, source in self.rows]
 
     @cached_property
+    def formula_lines(self) -> tuple:
+        """The formula's LaTeX, a line per row."""
+        return tuple(self._written(True))
+
+    @cached_property
     def formula(self) -> str:
-        return r",\quad ".join(self._written(True))
+        return r",\quad ".join(self.formula_lines)
 
     @cached_property
     def formula_text(self) -> str:

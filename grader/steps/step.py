@@ -86,6 +86,14 @@ class Step(Record, frozen=True):
         return derived.expression(self)
 
     arrays = None                   # {answer key: shape} where the answers are arrays
+    # A sheet of the step alone (bpgrade sheet --step, grader.render.sheets.arrays), where it
+    # has one: {key the sheet asks for: shape}, with ``sheet_given``, ``sheet_rows`` and
+    # ``shown(seed)`` beside it; None: the step has no such sheet.
+    sheet_answers = None
+    sheet_task = None               # what the sheet asks, where not the step's meaning
+    # An entry of the sheet is judged against its array's largest entry (an update's: the
+    # largest change), where its answers sum over a batch, whose terms can cancel.
+    sheet_array_scale = False
     # The network is drawn anew for each problem of a check (grader.steps.full_pass): the
     # references, the answer's shapes and its entries are the problem's own.
     per_problem = False

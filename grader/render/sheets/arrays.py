@@ -1,23 +1,28 @@
-"""A sheet for a step whose answers are arrays (step19 and later): the arrays ``net`` offers,
-given; each answer as a blank of its shape (on the interactive sheet a box per entry); the key,
-each answer worked out: its formula, the numbers put in, the result.
+"""A sheet for a step whose answers are arrays (step19 and later): the arrays it gives; each
+answer as a blank of its shape (on the interactive sheet a box per entry); the key, each answer
+worked out: its formula, the numbers put in, the result.
 
-Built from the array-step interface alone, so every such step has a sheet: ``offered`` (the
-names ``net`` holds, with their words), ``shape(name)``, ``arrays`` ({answer key: shape}),
-``rows`` ((key, formula) in numpy's notation, grader.steps.matrix) and ``reference(seed)``
-(the offered values as nested lists, each answer entry by its name,
-``bpgrade_harness.answers.entries``). A value is a number, a vector, a matrix or a list of
-those (one per layer, say); a list's shape is the tuple of its items' shapes, and the entries
-of its item k are named as ``entries(f"{key}[{k}]", shape)`` gives them (:func:`pieces`).
+Built from the sheet interface of a step (grader.steps.step.Step.sheet_answers), so every such
+step has a sheet: ``sheet_given`` (the names it gives, with their words), ``sheet_answers``
+({key the sheet asks for: shape}), ``sheet_rows`` ((key, formula) in numpy's notation,
+grader.steps.matrix), ``sheet_task`` (what the sheet asks, where not the step's meaning) and
+``shown(seed)`` → (values, shapes): the given values as nested lists, each answer entry by its
+name (``bpgrade_harness.answers.entries``), and any constant a row reads (𝟏, ``ones``). A value
+is a number, a vector, a matrix or a list of those (one per layer, say); a list's shape is the
+tuple of its items' shapes, and the entries of its item k are named as
+``entries(f"{key}[{k}]", shape)`` gives them (:func:`pieces`). An answer ``new_<name>`` is
+``<name>`` after one update: judged, as on the lesson's sheet, by the change it makes.
 """
 
 from __future__ import annotations
 
+import ast
+
 from ... import i18n, notation
 from ...steps import matrix, stubs
 from . import pencil
-from .model import MESSAGES as SHEET_MESSAGES, check_kind, common_labels, lesson, page
-from .numbers import given_number, sci_tex, significant
+from .model import MESSAGES as SHEET_MESSAGES, PERCENT, check_kind, common_labels, lesson, page
+from .numbers import HAND_DIGITS, given_number, sci_tex, significant, update_number
 from .typeset import math, prose, tex_text
 
 MESSAGES = {
@@ -34,6 +39,13 @@ MESSAGES = {
     "matrix": {"en": "a {rows} × {columns} matrix", "zh": "{rows} × {columns} 的矩阵"},
     "list": {"en": "a list of {n}: {shapes}", "zh": "含 {n} 项的列表：{shapes}"},
     "heading": {"en": "{symbol}, {shape}", "zh": "{symbol}，{shape}"},
+    "array_tolerance": {"en": "A sum over the examples can be far smaller than its terms, so an "
+                              "entry counts as right when it is within {percent} of its array's "
+                              "largest entry (of the largest change, for an update). Keep 6 "
+                              "significant digits in your working; write 4.",
+                        "zh": "对样本求和的结果可能远小于其中各项，所以一项与答案之差不超过该数组"
+                              "最大项的 {percent}（更新则为最大变化量的 {percent}）即算正确。"
+                              "演算时保留 6 位有效数字，填写时写 4 位。"},
 }
 
 
@@ -113,11 +125,28 @@ def bmatrix(rows: list) -> str:
 
 
 def value_latex(value, shape, exact: bool) -> str:
-    """A number, vector, matrix or list of those as LaTeX: a list in round brackets."""
+    """A number, vector, matrix or list of those as LaTeX: a list in round brackets; a given
+    array of whole numbers only (XOR's inputs, 𝟏) as whole numbers."""
     if is_list(shape):
         inner = r",\ ".join(value_latex(v, s, exact) for v, s in zip(value, shape))
         return rf"\left( {inner} \right)"
-    return bmatrix(grid([written(v, exact) for v in flat(value)], shape))
+    numbers = flat(value)
+    if exact and len(numbers) > 1 and all(float(v).is_integer() for v in numbers):
+        return bmatrix(grid([str(int(v)) for v in numbers], shape))
+    return bmatrix(grid([written(v, exact) for v in numbers], shape))
+
+
+# Columns of numbers side by side that a printed page's width holds in the key's working
+# (A4 or Letter from Chromium: 10 fit, step22's Δ⁽¹⁾ with 13 did not); a wider line is set
+# smaller there (the HTML's "wide"; LaTeX shrinks any line wider than the page itself).
+PRINTED_COLUMNS = 11
+
+
+def columns(shape) -> int:
+    """How many columns of numbers an array puts side by side: a vector or a number one."""
+    if is_list(shape):
+        return sum(columns(s) for s in shape)
+    return shape[1] if len(shape) == 2 else 1
 
 
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -160,19 +189,13 @@ def worked(source: str, known: dict) -> str:
     its value), or "" where a name it reads has no single array to put in."""
     try:
         names = matrix.names_in(source)
-        text = matrix.render(source, latex=True)
+        if not all(name in known for name in names):
+            return ""
+        bracketed = {name: rf"\left({text}\right)" if text.startswith("-") else text
+                     for name, text in known.items()}       # a negative number put in
+        return matrix.render(source, latex=True, put_in=bracketed)
     except (KeyError, SyntaxError, AttributeError, TypeError):
         return ""
-    if not all(name in known for name in names):
-        return ""
-    marks = {}
-    for k, name in enumerate(sorted(names, key=lambda n: -len(symbol(n)))):
-        mark = f"@{k}@"               # longest symbol first: W^{(l)} inside its gradient's
-        text = text.replace(symbol(name), mark)
-        marks[mark] = known[name]
-    for mark, numbers in marks.items():
-        text = text.replace(mark, numbers)
-    return text
 
 
 # --- the view-model ----------------------------------------------------------------------------
@@ -186,6 +209,8 @@ def view(step, shown: tuple, seed: int, fmt: str = "html", lang: str = "en",
     check_kind(fmt, lang, kind)
     title_words = i18n.pick(step.title, lang)
     shown = lesson(step, scaffold, kind)
+    if step.sheet_task:                 # the sheet asks other than the code: its own words
+        shown["words"] = step.sheet_task
     label = common_labels(fmt, lang, student)
     label["title"] = prose(i18n.text(MESSAGES, "key_title" if kind == "key" else "title", lang,
                                      number=step.number, title=title_words), lang, fmt)
@@ -196,9 +221,9 @@ def view(step, shown: tuple, seed: int, fmt: str = "html", lang: str = "en",
     label["answers"] = prose(i18n.text(MESSAGES, "answers", lang), lang, fmt)
 
     given, known = [], {}
-    for name in step.offered:
+    for name in step.sheet_given:
         value = values[name]
-        words = step.offered[name]
+        words = step.sheet_given[name]
         given.append({"name": name,
                       "words": prose(words, lang, fmt) if isinstance(words, dict) else ""})
         if isinstance(value, str):          # a name: the activation, the loss
@@ -216,20 +241,32 @@ def view(step, shown: tuple, seed: int, fmt: str = "html", lang: str = "en",
                                         display=True))
         if not is_list(shape):
             known[name] = latex
+    for name in set(values) & set(shapes) - set(step.sheet_given) - set(step.sheet_answers):
+        known[name] = value_latex(values[name], shape_of(shapes, name), exact=True)  # 𝟏
 
     hints = pencil.hints(step, lang, fmt, scaffold)
     sources = dict(row if isinstance(row, tuple) else (row.left, row.source)
-                   for row in step.rows)
-    answers, expected = [], {}
-    for key in step.arrays:
+                   for row in step.sheet_rows)
+    answers, expected, changes, scales = [], {}, {}, {}
+    for key in step.sheet_answers:
         shape = shape_of(shapes, key)
+        old = flat(values[notation.base(key)]) if key.startswith(notation.UPDATED) else None
         parts = []
         for index, part_shape, names in pieces(key, shape):
             numbers = [values[name] for name in names]
             expected.update(zip(names, numbers))
-            cells = [{"id": name, "key": sci_tex(significant(number)) if kind == "key" else ""}
-                     for name, number in zip(names, numbers)]
-            result = bmatrix(grid([sci_tex(significant(n)) for n in numbers], part_shape))
+            if old is not None:       # an update: the key shows its change (lesson's sheet)
+                written_key = [update_number(n, o) for n, o in zip(numbers, old)]
+                changes.update({name: {"old": o, "change": n - o}
+                                for name, n, o in zip(names, numbers, old)})
+            else:
+                written_key = [significant(n) for n in numbers]
+            if step.sheet_array_scale:     # judged against the array's largest entry or change
+                moved = [n - o for n, o in zip(numbers, old)] if old is not None else numbers
+                scales.update(dict.fromkeys(names, max(abs(n) for n in moved)))
+            cells = [{"id": name, "key": sci_tex(text) if kind == "key" else ""}
+                     for name, text in zip(names, written_key)]
+            result = bmatrix(grid([sci_tex(text) for text in written_key], part_shape))
             blank = bmatrix(grid([r"\underline{\qquad\quad}"] * len(names), part_shape))
             parts.append({"symbol": math(item_symbol(key, index), fmt),
                           "symbol_latex": item_symbol(key, index),
@@ -239,6 +276,7 @@ def view(step, shown: tuple, seed: int, fmt: str = "html", lang: str = "en",
                                          display=True) if kind == "key" else ""})
         formula = ""
         steps_worked = ""
+        wide = False
         if key in sources:
             try:
                 formula_latex = f"{symbol(key)} = {matrix.render(sources[key], latex=True)}"
@@ -248,6 +286,9 @@ def view(step, shown: tuple, seed: int, fmt: str = "html", lang: str = "en",
                 formula = math(formula_latex, fmt, display=True)
                 numbers_in = worked(sources[key], known)
                 steps_worked = math(f"= {numbers_in}", fmt, display=True) if numbers_in else ""
+                wide = sum(columns(shape_of(shapes, node.id))     # every name as often as put in
+                           for node in ast.walk(matrix.parse(sources[key]))
+                           if isinstance(node, ast.Name) and node.id in shapes) > PRINTED_COLUMNS
         if not is_list(shape):        # later rows read this answer, to 4 significant digits
             known[key] = bmatrix(grid([sci_tex(significant(values[name]))
                                        for name in pieces(key, shape)[0][2]], shape))
@@ -255,21 +296,30 @@ def view(step, shown: tuple, seed: int, fmt: str = "html", lang: str = "en",
             "key": key, "heading": prose(i18n.text(MESSAGES, "heading", lang, symbol="\0",
                                                    shape=shape_words(shape, lang)), lang, fmt),
             "symbol": math(symbol(key), fmt), "parts": parts, "formula": formula,
-            "worked": steps_worked, "hints": hints})
+            "worked": steps_worked, "wide": wide, "hints": hints})
     for answer in answers:            # the heading around its symbol, set as math
         before, after = answer.pop("heading").split("\0")
         answer.update(heading_before=before, heading_after=after)
 
     return {
         **page(seed, i18n.text(MESSAGES, "title", lang, number=step.number, title=title_words),
-               fmt, lang, kind, student, paper, expected if kind == "interactive" else {}),
+               fmt, lang, kind, student, paper, expected if kind == "interactive" else {},
+               changes if kind == "interactive" else {},
+               scales if kind == "interactive" else {}),
         "arrays": True, "step": step.id, "label": label, "scaffold": scaffold,
         "shows": shown["shows"], "meaning": prose(shown["words"], lang, fmt),
         "factors": prose(shown["factors"], lang, fmt) if shown["factors"] else "",
         # the formula above the blanks; the key writes each answer's own row beside it
-        "formula": math(step.formula, fmt, display=True)
+        "formula": math(r"\begin{gathered} " + r" \\ ".join(step.formula_lines)
+                        + r" \end{gathered}", fmt, display=True)
         if shown["shows"] == "formula" and kind != "key" else "",
         "given": given, "answers": answers,
+        # how an update (by its change, as on the lesson's sheet) and a batch's sums are judged
+        "notes": [prose(i18n.text(messages, key, lang, digits=HAND_DIGITS, percent=PERCENT),
+                        lang, fmt)
+                  for messages, key, needed in (
+                      (SHEET_MESSAGES, "update_tolerance", bool(changes)),
+                      (MESSAGES, "array_tolerance", step.sheet_array_scale)) if needed],
     }
 
 

@@ -154,7 +154,8 @@ def check_kind(fmt: str, lang: str, kind: str) -> None:
 
 
 def page(seed, title: str, fmt: str, lang: str, kind: str, student: str | None,
-         paper: str, expected: dict, changes: dict | None = None) -> dict:
+         paper: str, expected: dict, changes: dict | None = None,
+         scales: dict | None = None) -> dict:
     """What every sheet's page has besides its sections: its kind, the running header of a
     printed page (who, ``title`` and seed, page number), the LaTeX set-up and, on an
     interactive sheet, the values its boxes are checked against (``expected``, and an
@@ -174,7 +175,10 @@ def page(seed, title: str, fmt: str, lang: str, kind: str, student: str | None,
                 "parameter_columns": "l" * (2 * PARAMETERS_PER_ROW),
                 "parameter_span": str(2 * PARAMETERS_PER_ROW)},
         # For the browser check: data, not visible text (a <script type="application/json">).
+        # ``scales``: an entry judged against its array's largest entry (or change) where
+        # that is larger than its own (a batch's sums that cancel; grader.render.sheets.arrays)
         "check_data": script_json({"expected": expected, "changes": changes or {},
+                                   "scales": scales or {},
                                    "relative": HAND_RELATIVE,
                                    "floor": FLOOR, "messages": messages})
         if kind == "interactive" else "",
