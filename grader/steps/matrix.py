@@ -302,22 +302,6 @@ class MatrixStep(Step, frozen=True):
             for key, source in self.rows)
 
     @cached_property
-    def title(self) -> dict:
-        return self._words(self.prose.title)
-
-    @cached_property
-    def meaning(self) -> dict:
-        return self._words(self.prose.meaning)
-
-    @cached_property
-    def goal(self) -> dict:
-        return self._words(self.prose.goal or self.prose.meaning)
-
-    @cached_property
-    def factors(self):
-        return self._words(self.prose.factors) if self.prose.factors else None
-
-    @cached_property
     def offers(self) -> dict:
         from bpgrade_harness.answers import shape_text
 

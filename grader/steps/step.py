@@ -170,28 +170,30 @@ class Step(Record, frozen=True):
         from . import derived
         return derived.hints(self)
 
+    def _words(self, pair: dict) -> dict:
+        """A pair of words with the step's ``{fields}`` filled in (a step with a network of
+        its own fills in its sizes)."""
+        from . import derived
+        return derived.words(self, pair)
+
     @cached_property
     def title(self) -> dict:
-        from . import derived
-        return derived.words(self, self.prose.title)
+        return self._words(self.prose.title)
 
     @cached_property
     def meaning(self) -> dict:
         """What the quantity is, in words."""
-        from . import derived
-        return derived.words(self, self.prose.meaning)
+        return self._words(self.prose.meaning)
 
     @cached_property
     def goal(self) -> dict:
         """What to compute, without the idea (the meaning, unless it gives the idea away)."""
-        from . import derived
-        return derived.words(self, self.prose.goal or self.prose.meaning)
+        return self._words(self.prose.goal or self.prose.meaning)
 
     @cached_property
     def factors(self) -> dict | None:
         """The chain rule's factors in words, without the formula (None if not written)."""
-        from . import derived
-        return derived.words(self, self.prose.factors) if self.prose.factors else None
+        return self._words(self.prose.factors) if self.prose.factors else None
 
     @cached_property
     def offers(self) -> dict:

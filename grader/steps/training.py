@@ -328,22 +328,6 @@ class TrainingStep(Step, frozen=True):
         return {1: self._words(self.prose.reuse), 2: self._words(self.prose.chain), 3: third}
 
     @cached_property
-    def title(self) -> dict:
-        return self._words(self.prose.title)
-
-    @cached_property
-    def meaning(self) -> dict:
-        return self._words(self.prose.meaning)
-
-    @cached_property
-    def goal(self) -> dict:
-        return self._words(self.prose.goal or self.prose.meaning)
-
-    @cached_property
-    def factors(self):
-        return None
-
-    @cached_property
     def offers(self) -> dict:
         from bpgrade_harness.answers import shape_text
 
