@@ -422,7 +422,11 @@ def _grade(exported: Path, tmp_path: Path, files: dict, steps, data=None, extra=
         shutil.copy(source, root / "student" / name)
     bin_folder = tmp_path / "bin"
     bin_folder.mkdir()
-    (bin_folder / "python3").symlink_to(sys.executable)   # the image's python3, with numpy
+    # the image's python3, with numpy: this interpreter, called by its own path (a link to
+    # a virtual environment's python, called by the link's path, would not find the venv)
+    launcher = bin_folder / "python3"
+    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', encoding="utf-8")
+    launcher.chmod(0o755)
     env = {"PATH": f"{bin_folder}:/usr/bin:/bin", "LANG": "C.UTF-8"}
     done = subprocess.run(["bash", str(exported / "serverFilesCourse" / "bpgrade_grade.sh"),
                            *extra, "--root", str(root), *steps], capture_output=True,

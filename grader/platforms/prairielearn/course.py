@@ -267,10 +267,11 @@ def _licences(packages):
     from importlib import metadata
 
     for package in packages:
-        for distribution in metadata.packages_distributions().get(package, ()):
-            for file in metadata.distribution(distribution).files or ():
-                if "LICENSE" in file.name.upper():
-                    yield Path(file.locate()), Path(package) / file.name
+        # each vendored library is named as its package (jinja2, markupsafe); Python 3.10's
+        # packages_distributions() knows only libraries that ship a top_level.txt
+        for file in metadata.distribution(package).files or ():
+            if "LICENSE" in file.name.upper():
+                yield Path(file.locate()), Path(package) / file.name
 
 
 def course_files(lang: str = "en", timeout: float = DEFAULT_TIMEOUT,
