@@ -47,7 +47,7 @@ class ProblemSet:
         # Drawing problems is the engine's work, and needs numpy: imported here (in _drawn),
         # not at the top, so that a check that reads them from the cache never loads it.
         if shared is not None:
-            self._problems, self.references = _drawn([seed], 0)
+            self._problems, self.references = _drawn([seed], 0, shared.runs)
             self._problems += shared.problems
             self.references += shared.references
             self.seeds = [seed] + list(shared.seeds)
@@ -110,23 +110,32 @@ class ProblemSet:
         return self._finite[index]
 
 
-def _drawn(seeds: list, first: int) -> tuple:
+def _drawn(seeds: list, first: int, runs: dict | None = None) -> tuple:
     """([Problem], [reference values]) of ``seeds``, the problems at positions ``first``, …
     of a problem set: a step run on its first ``step.trials`` problems only has its values
-    on those."""
+    on those. ``runs``: {seed: {step id: values}} of a step drawing its networks together
+    (step22), drawn already."""
     from ..engine.generators import generate_many
     from ..steps import quantities
 
+    runs = runs or {}
     problems = generate_many(seeds)
     references = [quantities.reference(p) for p in problems]
     for step in registry.ARRAY_STEPS:               # a step that draws its networks together
         if step.judges_runs:
-            step.draw_many(seeds[:max(0, step.trials - first)])
+            step.draw_many([seed for seed in seeds[:max(0, step.trials - first)]
+                            if step.id not in runs.get(seed, {})])
     for i, (reference, drawn) in enumerate(zip(references, seeds), start=first):
         for step in registry.ARRAY_STEPS:            # each on its own network, if it runs there
             if step.trials is None or i < step.trials:
-                reference.update(step.reference(drawn))
+                known = runs.get(drawn, {}).get(step.id)
+                reference.update(step.reference(drawn) if known is None else known)
     return problems, references
+
+
+# Seeds of visible problems drawn together: a stack of this many networks (a class of 100
+# students' step22 runs: 34 ms of CPU together, 630 one by one).
+RUNS_TOGETHER = 128
 
 
 class FurtherProblems:
@@ -134,10 +143,16 @@ class FurtherProblems:
     sets (classroom grading: every student of a run). They are held read-only: the
     references are read-only mappings in tuples, and each problem set adds the visible
     problem in lists of its own. A ``per_problem`` step's references, which depend on a
-    problem's position, are those of positions 1, 2, … (the visible problem is 0)."""
+    problem's position, are those of positions 1, 2, … (the visible problem is 0).
 
-    def __init__(self, seeds: list):
+    ``visible``: the visible seeds of the problem sets to come. Of these, a step that draws
+    its networks together (step22, whose screened training runs are the costliest draw) is
+    drawn here, a stack at a time; each is bit for bit what it is drawn alone."""
+
+    def __init__(self, seeds: list, visible=()):
         from types import MappingProxyType
+
+        from ..errors import GenerationError
 
         self.seeds = tuple(seeds)
         problems, references = _drawn(list(seeds), 1)
@@ -146,6 +161,20 @@ class FurtherProblems:
         self._own = {step.id: tuple(MappingProxyType(step.reference_at(seed, index))
                                     for index, seed in enumerate(self.seeds, start=1))
                      for step in registry.STEPS if step.per_problem}
+        self.runs = {}                              # {visible seed: {step id: values}}
+        visible = list(dict.fromkeys(visible))
+        for step in registry.ARRAY_STEPS:
+            if not step.judges_runs or not step.trials:
+                continue
+            for start in range(0, len(visible), RUNS_TOGETHER):
+                chunk = visible[start:start + RUNS_TOGETHER]
+                try:
+                    step.draw_many(chunk)
+                except GenerationError:     # left to each problem set, where it is that
+                    continue                # student's fault alone, as when drawn alone
+                for seed in chunk:
+                    self.runs.setdefault(seed, {})[step.id] = \
+                        MappingProxyType(step.reference(seed))
 
     def references_for(self, step) -> list:
         """The further problems' reference values for ``step``."""

@@ -173,7 +173,8 @@ def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canva
         summary.not_on_roster = not_on_roster([student for student, _ in students], roster_rows)
     settings = Settings(secret=secret, isolation=isolation, lang=lang, timeout=timeout,
                         limits=limits or sandbox.Limits(), feedback=feedback, run=run,
-                        run_pid=os.getpid(), further=_drawn_once(secret, run) if todo else None)
+                        run_pid=os.getpid(),
+                        further=_drawn_once(secret, run, [s for s, _ in todo]) if todo else None)
     if isolation.quota:
         memory.remove_stale()
     handle = _open_progress(progress, "ab", lang)
@@ -200,15 +201,16 @@ def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canva
     return summary
 
 
-def _drawn_once(secret: str, run: str):
-    """The run's further problems and their references, drawn in this process so that every
-    job inherits them. numpy loads here when nothing loaded it before, with one BLAS thread:
-    the jobs draw only small problems, and idle threads spin (about 4 % of a class's grading
-    time)."""
+def _drawn_once(secret: str, run: str, students: list):
+    """The run's further problems and their references, and the costliest draw of the
+    ``students``' visible problems (step22's training runs, drawn together), made in this
+    process so that every job inherits them. numpy loads here when nothing loaded it before,
+    with one BLAS thread: the jobs draw only small problems, and idle threads spin (about 4 %
+    of a class's grading time)."""
     saved = {name: os.environ.get(name) for name in harness_child.ONE_THREAD}
     os.environ.update(harness_child.ONE_THREAD)
     try:
-        return further_problems(secret, run)
+        return further_problems(secret, run, students)
     finally:
         for name, value in saved.items():
             if value is None:

@@ -57,10 +57,12 @@ class _GradingProblems(ProblemSet):
         return {}
 
 
-def further_problems(secret: str, run: str = "") -> FurtherProblems:
+def further_problems(secret: str, run: str = "", students=()) -> FurtherProblems:
     """The further problems every student of grading run ``run`` is graded on, drawn from the
-    secret and the run, which no student can compute; drawn once, with their references."""
-    return FurtherProblems(graded_seeds(secret, FURTHER_PROBLEMS, run))
+    secret and the run, which no student can compute; drawn once, with their references
+    (and the training runs of the visible problems of ``students``, drawn together)."""
+    return FurtherProblems(graded_seeds(secret, FURTHER_PROBLEMS, run),
+                           [student_seed(secret, student) for student in students])
 
 
 def graded_problems(secret: str, student: str, run: str = "",
