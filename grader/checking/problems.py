@@ -123,8 +123,8 @@ def _drawn(seeds: list, first: int, runs: dict | None = None) -> tuple:
     references = [quantities.reference(p) for p in problems]
     for step in registry.ARRAY_STEPS:               # a step that draws its networks together
         if step.judges_runs:
-            step.draw_many([seed for seed in seeds[:max(0, step.trials - first)]
-                            if step.id not in runs.get(seed, {})])
+            runs_on = seeds if step.trials is None else seeds[:max(0, step.trials - first)]
+            step.draw_many([seed for seed in runs_on if step.id not in runs.get(seed, {})])
     for i, (reference, drawn) in enumerate(zip(references, seeds), start=first):
         for step in registry.ARRAY_STEPS:            # each on its own network, if it runs there
             if step.trials is None or i < step.trials:
