@@ -834,7 +834,8 @@ def test_grading_a_student_leaves_the_shared_further_problems_as_they_were(tmp_p
     finally:
         client.close()
     assert all(result.status != "passed" for result in wrong)
-    assert all(result.score == 0 for result in wrong if not registry.BY_ID[result.step].returns_dict)
+    assert all(result.score == 0 for result in wrong
+               if not registry.BY_ID[result.step].returns_dict)
     assert any(result.diagnosis for result in wrong)
     assert all(result.passed for result in honest)
     assert snapshot() == before
