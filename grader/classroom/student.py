@@ -69,8 +69,9 @@ def graded_problems(secret: str, student: str, run: str = "",
                     further: FurtherProblems | None = None) -> ProblemSet:
     """The student's visible problem (the one on their sheet) and the run's further problems
     (``further``, else drawn here: :func:`further_problems`)."""
-    return _GradingProblems(student_seed(secret, student),
-                            shared=further or further_problems(secret, run))
+    if further is None:
+        further = further_problems(secret, run)
+    return _GradingProblems(student_seed(secret, student), shared=further)
 
 
 def unpredictable_problems(seed: int) -> ProblemSet:
