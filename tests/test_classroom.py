@@ -641,13 +641,16 @@ def test_feedback_labels_output_by_problem_outside_its_fences():
     page = classroom.feedback_markdown(record, "en")
     html = _render(page)
     assert html.count("<em>on your problem:</em>") == 1
-    assert html.count("<em>on further problem 1 of 4:</em>") == 1      # the real label only
+    assert "<em>on further problem" not in html                        # the forged one is
     assert "*on further problem 1 of 4:*" in html and "## step5" in html   # inside a fence
-    assert html.count("<h2>") == 2 and html.count("<pre>") == 4       # step1's 2, step0's 2
+    assert "theirs" not in html                    # printed on a further problem: not shown
+    assert "What it printed on the further problems is not shown." in html
+    assert html.count("<h2>") == 2 and html.count("<pre>") == 3       # step1's 2, step0's 1
     assert "| 1.71 / 2 |" in page                                    # 12/14 of 2 points
     assert f"Score: **{record['score']:.2f} / " in page
     zh = classroom.feedback_markdown(record, "zh")
-    assert "*在你的问题上：*" in zh and "*在另外第 1 个问题上（共 4 个）：*" in zh
+    assert "*在你的问题上：*" in zh and "它在另外几个问题上打印的内容不显示。" in zh
+    assert "theirs" not in zh and "在另外第 1 个问题上" not in zh.replace(forged, "")
 
 
 def test_feedback_shows_values_of_the_visible_problem_only():
@@ -742,3 +745,115 @@ def test_a_relative_submissions_path_finds_a_students_own_modules(tmp_path, monk
     classroom.grade("subs", "out/grades.csv", secret=SECRET, jobs=1)
     row = next(csv.DictReader(open("out/grades.csv")))
     assert row["step1"] == "1" and row["total"] == row["max"]
+
+
+# --- the further problems: one draw a run, shared by its students ---------------------------
+
+def test_further_problems_are_the_runs_not_the_students():
+    from grader.checking.check import ProblemSet, answer_keys, contexts_for
+    from grader.engine.seeds import graded_seeds
+
+    further = classroom.further_problems(SECRET, "run-1", ["ali", "cy"])  # as before the jobs
+    assert set(further.runs) == {student_seed(SECRET, "ali"), student_seed(SECRET, "cy")}
+    ali = classroom.graded_problems(SECRET, "ali", further=further)
+    bo = classroom.graded_problems(SECRET, "bo", "run-1")           # drawn on its own
+    assert ali.seeds[0] == student_seed(SECRET, "ali") and bo.seeds[0] == student_seed(SECRET, "bo")
+    assert ali.seeds[1:] == bo.seeds[1:] == graded_seeds(SECRET, 4, "run-1")
+    assert not set(graded_seeds(SECRET, 4, "run-2")) & set(ali.seeds[1:])
+    assert not set(graded_seeds("another", 4, "run-1")) & set(ali.seeds[1:])
+    # what each student's sandbox receives is what a problem set drawing all five would give
+    for student in (ali, bo):
+        alone = ProblemSet(student.seed, further_seeds=student.seeds[1:])
+        for step in registry.STEPS:
+            assert json.dumps(contexts_for(step, student, "en")) \
+                == json.dumps(contexts_for(step, alone, "en")), step.id       # bit for bit
+            assert answer_keys(step, student) == answer_keys(step, alone), step.id
+            assert student.references_for(step) == alone.references_for(step), step.id
+
+
+def test_further_problems_are_read_only():
+    further = classroom.further_problems(SECRET, "run-1")
+    ali = classroom.graded_problems(SECRET, "ali", further=further)
+    with pytest.raises(TypeError):
+        further.references[0]["x1"] = 0.5
+    with pytest.raises(TypeError):
+        ali.references[1]["x1"] = 0.5                       # the same mapping, in ali's list
+    ali.references.append({})                               # ali's list is ali's own
+    assert len(classroom.graded_problems(SECRET, "bo", further=further).references) == 5
+
+
+def _wrong_everywhere(folder: Path) -> Path:
+    """Every step's solution with each number of its answer scaled: every step fails (and is
+    diagnosed) on every problem."""
+    shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for step in registry.STEPS:
+        path = folder / step.file_name
+        source = path.read_text(encoding="utf-8")
+        header = f"def {step.function_name}(net):"
+        path.write_text(source.replace(header, "def _honest(net):") + f'''
+
+def _scaled(answer):
+    import numpy as np
+
+    if isinstance(answer, dict):
+        return {{key: _scaled(value) for key, value in answer.items()}}
+    if isinstance(answer, (list, tuple)):
+        return [_scaled(value) for value in answer]
+    return (np.asarray(answer) * 1.5 + 0.25).tolist()
+
+
+{header}
+    return _scaled(_honest(net))
+''', encoding="utf-8")
+    return folder
+
+
+@pytest.mark.slow
+def test_grading_a_student_leaves_the_shared_further_problems_as_they_were(tmp_path):
+    """What one student's grading reads of the run's further problems, the next one reads
+    unchanged: graded as a job grades them, every step wrong and diagnosed."""
+    import copy
+
+    further = classroom.further_problems(SECRET, "run-1")
+    per_problem = [step for step in registry.STEPS if step.per_problem]
+
+    def snapshot():
+        return copy.deepcopy(([dict(r) for r in further.references],
+                              {step.id: [dict(r) for r in further.references_for(step)]
+                               for step in per_problem}))
+
+    before = snapshot()
+    isolation = sandbox.choose(trust_submissions=True, lang="en")
+    client = sandbox.RunnerClient(5.0, "en", sandbox.Limits(memory=256 << 20),
+                                  isolation.user(0), isolation.mode, isolation.quota)
+    try:
+        wrong = classroom.grade_student(client, "eve", _wrong_everywhere(tmp_path / "eve"),
+                                        SECRET, "en", further=further)
+        honest = classroom.grade_student(client, "ali", SOLUTIONS, SECRET, "en",
+                                         further=further)
+    finally:
+        client.close()
+    assert all(result.status != "passed" for result in wrong)
+    assert all(result.score == 0 for result in wrong
+               if not registry.BY_ID[result.step].returns_dict)
+    assert any(result.diagnosis for result in wrong)
+    assert all(result.passed for result in honest)
+    assert snapshot() == before
+
+
+@pytest.mark.slow
+def test_a_class_grades_the_same_with_one_job_or_two(tmp_path):
+    submissions = _make_class(tmp_path / "subs", 3)
+    shutil.copytree(EXERCISES, submissions / "stubs")
+    _wrong_everywhere(submissions / "wrong")
+    rows = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"jobs{jobs}" / "grades.csv"
+        classroom.grade(submissions, out, secret=SECRET, jobs=jobs, timeout=5)
+        rows[jobs] = list(csv.DictReader(open(out, encoding="utf-8")))
+    assert rows[1] == rows[2]
+    by_student = {row["student"]: row for row in rows[1]}
+    for student in ("s000", "s001", "s002"):
+        assert float(by_student[student]["total"]) == float(by_student[student]["max"])
+    assert float(by_student["stubs"]["total"]) == 0
+    assert float(by_student["wrong"]["total"]) < float(by_student["wrong"]["max"]) / 2

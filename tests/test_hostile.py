@@ -18,6 +18,9 @@ checks that it earns no mark it did not compute and touches no one else:
 * answers carried forward: from step17's ``net`` (which holds every parameter gradient)
   to step18, through scratch files, an unguarded module or the kernel's keyrings; from one
   student to the next through the keyrings; from printed output to a resubmission;
+* the further problems every student of a run shares: printed on each problem, they are the
+  same for every student of the run, another (or a resumed) run's differ, and feedback shows
+  what was printed on the visible problem only;
 * memory: children that each stay within the limit, together far beyond it.
 
 The corpus cases frames_and_gc, import_routes, solutions_on_disk, blocks_ignoring_sigterm,
@@ -471,7 +474,8 @@ def test_public_lookup_table_is_right_on_the_visible_problem_only(hostile_class)
     graded = classroom.graded_problems(SECRET, "ali")
     public = ProblemSet(seed)
     assert graded.problems[0].x.tolist() == public.problems[0].x.tolist()   # the sheet's
-    assert not set(graded_seeds(SECRET, "ali", 4)) & set(trial_seeds(seed, 4))
+    assert graded.seeds[1:] == graded_seeds(SECRET, 4)       # the secret's, not the package's
+    assert not set(graded.seeds[1:]) & set(trial_seeds(seed, 4))
     results = by_step(hostile_class["records"]["ali"])
     for step in ("step1", "step5", "step15"):
         assert results[step]["status"] == "failed" and results[step]["score"] == 0, step
@@ -858,6 +862,75 @@ def test_printed_output_gives_no_answers_to_a_resubmission(tmp_path):
         f"TABLE = {table!r}\n\n\ndef step1(net):\n    return TABLE[(net.x1, net.x2)]\n")
     second = by_step(grade(submissions, tmp_path / "second", jobs=1)["resubmits"])
     assert second["step1"]["status"] != "passed", second["step1"]
+
+
+SHOW = '''
+def attack(net):
+    print(f"SHOW {net.x1!r} {net.x2!r}")
+'''
+
+
+def _shown(record: dict) -> dict:
+    """{problem: (x1, x2)} that step1 printed, by the problem it printed them on."""
+    parts = by_step(record)["step1"]["output_parts"]
+    return {part["problem"]: tuple(map(float, re.findall(r"SHOW (\S+) (\S+)", part["text"])[0]))
+            for part in parts if "SHOW" in part["text"]}
+
+
+def test_the_students_of_a_run_share_its_further_problems_and_never_see_them(tmp_path):
+    """Every student of a run is graded on the same further problems, drawn anew for the
+    next run and for a resumed one; a student's feedback shows what they printed on their
+    visible problem only."""
+    submissions = tmp_path / "subs"
+    for student in ("p1", "p2", "p3"):
+        make_student(submissions / student, {"step01.py": wrapped(1, SHOW)})
+    feedback = tmp_path / "first" / "feedback"
+    first = grade(submissions, tmp_path / "first", jobs=2, feedback=feedback)
+    shown = {student: _shown(first[student]) for student in ("p1", "p2", "p3")}
+    assert all(full_marks(record) for record in first.values())
+    assert all(sorted(seen) == [0, 1, 2, 3, 4] for seen in shown.values())
+    further = {problem: shown["p1"][problem] for problem in (1, 2, 3, 4)}
+    assert all({k: seen[k] for k in further} == further for seen in shown.values())
+    assert len({seen[0] for seen in shown.values()}) == 3            # each their own
+    for student in ("p1", "p2", "p3"):
+        page = (feedback / classroom.feedback_name(student)).read_text(encoding="utf-8")
+        assert page.count("SHOW") == 0                              # step1 passed: no details
+    second = grade(submissions, tmp_path / "second", jobs=2)
+    again = _shown(second["p1"])
+    assert again[0] == shown["p1"][0] and not set(again.values()) & set(further.values())
+    # a resumed run: p1 graded before the interruption, p2 and p3 after it, on other ones
+    out = tmp_path / "resumed" / "grades.csv"
+    out.parent.mkdir()
+    with open(classroom.progress_path(out), "w", encoding="utf-8") as progress:
+        progress.write(json.dumps(classroom._header(SECRET, registry.STEPS, "interrupted")) + "\n")
+        progress.write(json.dumps(first["p1"]) + "\n")
+    os.chmod(classroom.progress_path(out), 0o600)
+    classroom.grade(submissions, out, secret=SECRET, jobs=2, resume=True, timeout=TIMEOUT,
+                    json_path=out.with_suffix(".json"))
+    resumed = {record["student"]: record
+               for record in json.loads(out.with_suffix(".json").read_text())["students"]}
+    assert _shown(resumed["p1"]) == shown["p1"]                     # kept, not graded again
+    after = [_shown(resumed[student]) for student in ("p2", "p3")]
+    assert {k: after[0][k] for k in further} == {k: after[1][k] for k in further}
+    assert not {after[0][k] for k in further} & set(further.values())
+
+
+def test_feedback_shows_only_what_was_printed_on_the_visible_problem(tmp_path):
+    """A step that prints its inputs on every problem and fails: the feedback shows the
+    visible problem's numbers, and none of the further problems'."""
+    submissions = tmp_path / "subs"
+    wrong = SHOW.rstrip() + "\n    return -1.0\n"
+    make_student(submissions / "p1", {"step01.py": wrapped(1, wrong)})
+    feedback = tmp_path / "out" / "feedback"
+    record = grade(submissions, tmp_path / "out", jobs=1, feedback=feedback)["p1"]
+    shown = _shown(record)
+    assert sorted(shown) == [0, 1, 2, 3, 4] and by_step(record)["step1"]["score"] == 0
+    page = (feedback / classroom.feedback_name("p1")).read_text(encoding="utf-8")
+    visible = f"SHOW {shown[0][0]!r} {shown[0][1]!r}"
+    assert page.count("SHOW") == 1 and visible in page
+    assert "What it printed on the further problems is not shown." in page
+    for problem in (1, 2, 3, 4):
+        assert f"{shown[problem][0]!r} {shown[problem][1]!r}" not in page
 
 
 # --- memory: the limit is per process, not per student ----------------------------------------

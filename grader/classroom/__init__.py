@@ -1,4 +1,4 @@
-"""Grade a whole class: one folder per student, each graded on its own problems.
+"""Grade a whole class: one folder per student, each graded on their own visible problem.
 
     secret     the course secret: from a private file or the environment, never argv
     folders    the students' folders, and the folders grading writes into
@@ -9,7 +9,8 @@
     jobs       the whole class: jobs in parallel, each with a runner of its own
 
 ``SUBMISSIONS/<student id>/stepNN.py``. Each student's visible problem comes from
-``student_seed(secret, id)``, the further ones from :func:`grader.engine.seeds.graded_seeds`.
+``student_seed(secret, id)``; the further ones, the same for every student of a run, from
+:func:`grader.engine.seeds.graded_seeds`, drawn once a run before the jobs start.
 Student code runs through :class:`grader.sandbox.RunnerClient`; all comparing happens in
 the job (:func:`grader.checking.check.judge`).
 """
@@ -23,8 +24,8 @@ from .gradebook import (_header, gradebook_csv, gradebook_json, progress_path,  
 from .jobs import grade  # noqa: F401
 from .secret import (SECRET_VARIABLE, check_private, course_secret,  # noqa: F401
                      secret_from_file)
-from .student import (batches, grade_student, graded_problems, grading_order,  # noqa: F401
-                      new_run, record_for)
+from .student import (batches, further_problems, grade_student,  # noqa: F401
+                      graded_problems, grading_order, new_run, record_for)
 from .summary import Summary  # noqa: F401
 
 MESSAGES = {**_secret.MESSAGES, **_folders.MESSAGES, **_student.MESSAGES, **_feedback.MESSAGES,

@@ -1,8 +1,10 @@
 """A student's feedback file: what failed and why, as Markdown no student text can forge.
 
 It speaks as ``bpgrade check`` does (its status words, its "expected" and "received"), gives
-the student's seed and, for their visible problem only, the values and the command that
-shows them again; nothing of the further problems drawn from the course secret."""
+the student's seed and, for their visible problem only, the values, what the step printed
+and the command that shows them again; nothing of the further problems drawn from the course
+secret, which every student of the run shares (what the step printed on them stays in the
+teacher's gradebook)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,8 @@ MESSAGES = {
                             "`bpgrade problem --seed {seed}` 可打印出来）。"},
     "feedback_key": {"en": "quantity", "zh": "量"},
     "feedback_reproduce": {"en": "Check it yourself:", "zh": "自己检查："},
+    "feedback_further_output": {"en": "What it printed on the further problems is not shown.",
+                                "zh": "它在另外几个问题上打印的内容不显示。"},
 }
 
 
@@ -57,14 +61,19 @@ def _fence(body: str) -> str:
 
 
 def _printed(item: dict, lang: str) -> str:
-    """What a step printed: under a label per problem where it is known, each part in a
-    fence of its own (no printed text can reach outside its fence to pass for a label)."""
+    """What a step printed while its file loaded and on the visible problem, under a label
+    each, each part in a fence of its own (no printed text can reach outside its fence to
+    pass for a label); not what it printed on the further problems. Output not cut by
+    problem (an older record's) is shown whole."""
     parts = [part for part in item.get("output_parts") or [] if part["text"].strip()]
     if not parts:
-        return _fence(item["output"])
-    return "\n\n".join(
-        f"*{output_label(part['problem'], FURTHER_PROBLEMS + 1, lang)}*\n\n{_fence(part['text'])}"
-        for part in parts)
+        return _fence(item["output"]) if item["output"].strip() else ""
+    shown = [part for part in parts if part["problem"] in (None, 0)]
+    blocks = [f"*{output_label(part['problem'], FURTHER_PROBLEMS + 1, lang)}*\n\n"
+              f"{_fence(part['text'])}" for part in shown]
+    if len(shown) < len(parts):
+        blocks.append(text(MESSAGES, "feedback_further_output", lang))
+    return "\n\n".join(blocks)
 
 
 def _cell(value) -> str:
@@ -94,7 +103,7 @@ def feedback_view(record: dict, lang: str) -> dict:
                                      if item["status"] != "not_started" else "",
                         "diagnosis": markdown_text(diagnosis) if diagnosis else "",
                         "error": _fence(item["error"]) if shown_error else "",
-                        "output": _printed(item, lang) if item["output"] else ""})
+                        "output": _printed(item, lang)})
     return {
         "title": text(MESSAGES, "feedback_title", lang, student=_cell(record["student"])),
         "seed": text(MESSAGES, "feedback_seed", lang, seed=int(record["seed"])),

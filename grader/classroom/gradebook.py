@@ -70,7 +70,8 @@ def _open_progress(path: Path, mode: str, lang: str):
 
 
 def _header(secret: str, steps, run: str = "") -> dict:
-    """The progress file's first line; ``run`` is the nonce a resumed run keeps."""
+    """The progress file's first line; ``run``: the nonce of the run that began it (a resumed
+    run draws further problems of its own)."""
     fingerprint = hashlib.sha256(("bpgrade-progress\0" + secret).encode("utf-8")).hexdigest()[:16]
     return {"bpgrade_progress": PROGRESS_VERSION, "secret": fingerprint,
             "steps": [step.id for step in steps], "run": run}

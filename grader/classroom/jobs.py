@@ -2,8 +2,10 @@
 
 Each job is a process of the grading side (forked: it may hold the secret) that starts a
 runner, a fresh interpreter that never held the job's state, which gives each student a
-sandbox of their own (:mod:`grader.sandbox`). The main process hands students to the jobs,
-keeps their records in the progress file and writes the gradebooks at the end.
+sandbox of their own (:mod:`grader.sandbox`). The main process draws the run's further
+problems with their references once, before it forks the jobs (each job holds them, read
+only, and draws only each student's visible problem), hands students to the jobs, keeps their
+records in the progress file and writes the gradebooks at the end.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from .feedback import feedback_markdown
 from .folders import check_output_folder, feedback_name, output_folders, students_in
 from .gradebook import (_header, _open_progress, _read_progress, _records, canvas_csv,
                         gradebook_csv, gradebook_json, not_on_roster, progress_path)
-from .student import crash_record, grade_student, new_run, record_for
+from .student import crash_record, further_problems, grade_student, new_run, record_for
 from .summary import Summary
 
 
@@ -43,14 +45,12 @@ class Settings(Record):
     feedback: Path | None = None
     run: str = ""
     run_pid: int = 0                  # the grading process: its memory cgroups' folder
+    further: object = None            # the run's FurtherProblems, drawn before the jobs fork
 
 
 def _job_main(task_fd: int, result_fd: int, settings: Settings, index: int) -> None:
     """A grading job: starts its runner (a fresh interpreter), then grades students."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # numpy first loads here, after the fork, to draw small problems: one BLAS thread (idle
-    # ones spin for a while, about 4 % of a class's grading time)
-    os.environ.update(harness_child.ONE_THREAD)
     isolation = settings.isolation
     client = sandbox.RunnerClient(settings.timeout, settings.lang, settings.limits,
                                   isolation.user(index), isolation.mode, isolation.quota,
@@ -66,7 +66,7 @@ def _job_main(task_fd: int, result_fd: int, settings: Settings, index: int) -> N
             student, folder = task["student"], Path(task["folder"])
             seed = student_seed(settings.secret, student)
             results = grade_student(client, student, folder, settings.secret, settings.lang,
-                                    run=settings.run)
+                                    run=settings.run, further=settings.further)
             record = record_for(student, seed, results)
             if settings.feedback is not None:
                 write_atomically(Path(settings.feedback) / feedback_name(student),
@@ -156,7 +156,9 @@ def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canva
     header = _header(secret, steps, run)
     offsets, good = {}, 0
     if resume and os.path.lexists(progress):
-        offsets, good, run = _read_progress(progress, header, lang)
+        # the students still to grade get further problems of their own run: what feedback
+        # written before the interruption showed is no key to them
+        offsets, good, _ = _read_progress(progress, header, lang)
         with _open_progress(progress, "r+b", lang) as handle:   # drop a record cut off by a kill
             handle.truncate(good)
     else:
@@ -171,7 +173,8 @@ def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canva
         summary.not_on_roster = not_on_roster([student for student, _ in students], roster_rows)
     settings = Settings(secret=secret, isolation=isolation, lang=lang, timeout=timeout,
                         limits=limits or sandbox.Limits(), feedback=feedback, run=run,
-                        run_pid=os.getpid())
+                        run_pid=os.getpid(),
+                        further=_drawn_once(secret, run, [s for s, _ in todo]) if todo else None)
     if isolation.quota:
         memory.remove_stale()
     handle = _open_progress(progress, "ab", lang)
@@ -196,6 +199,24 @@ def grade(submissions, out, *, secret: str, json_path=None, feedback=None, canva
                                                   canvas_column, summary.max_score, roster_rows))
     os.unlink(progress)
     return summary
+
+
+def _drawn_once(secret: str, run: str, students: list):
+    """The run's further problems and their references, and the costliest draw of the
+    ``students``' visible problems (step22's training runs, drawn together), made in this
+    process so that every job inherits them. numpy loads here when nothing loaded it before,
+    with one BLAS thread: the jobs draw only small problems, and idle threads spin (about 4 %
+    of a class's grading time)."""
+    saved = {name: os.environ.get(name) for name in harness_child.ONE_THREAD}
+    os.environ.update(harness_child.ONE_THREAD)
+    try:
+        return further_problems(secret, run, students)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _interrupt(signum, frame):

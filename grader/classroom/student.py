@@ -11,6 +11,7 @@ from bpgrade_harness import child as harness_child
 
 from ..steps import registry
 from ..checking.check import FURTHER_PROBLEMS, ProblemSet, Result, answer_keys, contexts_for, judge
+from ..checking.problems import FurtherProblems
 from ..steps.context import loss_names
 from ..i18n import pick, text
 from ..engine.seeds import graded_seeds, student_seed
@@ -56,11 +57,21 @@ class _GradingProblems(ProblemSet):
         return {}
 
 
-def graded_problems(secret: str, student: str, run: str = "") -> ProblemSet:
-    """The student's visible problem (the one on their sheet) and further ones drawn from
-    the secret and the grading run, which the student cannot compute."""
-    return _GradingProblems(student_seed(secret, student),
-                            further_seeds=graded_seeds(secret, student, FURTHER_PROBLEMS, run))
+def further_problems(secret: str, run: str = "", students=()) -> FurtherProblems:
+    """The further problems every student of grading run ``run`` is graded on, drawn from the
+    secret and the run, which no student can compute; drawn once, with their references
+    (and the training runs of the visible problems of ``students``, drawn together)."""
+    return FurtherProblems(graded_seeds(secret, FURTHER_PROBLEMS, run),
+                           [student_seed(secret, student) for student in students])
+
+
+def graded_problems(secret: str, student: str, run: str = "",
+                    further: FurtherProblems | None = None) -> ProblemSet:
+    """The student's visible problem (the one on their sheet) and the run's further problems
+    (``further``, else drawn here: :func:`further_problems`)."""
+    if further is None:
+        further = further_problems(secret, run)
+    return _GradingProblems(student_seed(secret, student), shared=further)
 
 
 def unpredictable_problems(seed: int) -> ProblemSet:
@@ -70,8 +81,7 @@ def unpredictable_problems(seed: int) -> ProblemSet:
     be computed or learnt from an earlier grading."""
     import secrets
 
-    return _GradingProblems(seed, further_seeds=graded_seeds(secrets.token_hex(32), str(seed),
-                                                             FURTHER_PROBLEMS))
+    return _GradingProblems(seed, shared=further_problems(secrets.token_hex(32)))
 
 
 def new_run() -> str:
@@ -82,13 +92,15 @@ def new_run() -> str:
 
 
 def grade_student(client, student: str, folder: Path, secret: str, lang: str,
-                  steps=None, run: str = "", problem_set: ProblemSet | None = None) -> list:
-    """Result per step for one student (``run``: the grading run's nonce; ``problem_set``:
-    their problems, by default :func:`graded_problems` of the secret)."""
+                  steps=None, run: str = "", problem_set: ProblemSet | None = None,
+                  further: FurtherProblems | None = None) -> list:
+    """Result per step for one student (``run``: the grading run's nonce; ``further``: its
+    further problems, drawn already; ``problem_set``: their problems, by default
+    :func:`graded_problems` of the secret)."""
     steps = tuple(steps or registry.STEPS)
     client.start_student(folder, len(steps))          # the child starts while we draw
     if problem_set is None:
-        problem_set = graded_problems(secret, student, run)
+        problem_set = graded_problems(secret, student, run, further)
     results, held, child = {}, set(), None
     try:
         for batch in _plan(steps):

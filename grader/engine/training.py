@@ -56,17 +56,25 @@ def gradients(params, X, T) -> tuple:
 
 def step(params, grads, eta) -> tuple:
     """One update: w ← w − η ∂L/∂w for every parameter (``eta`` one per draw for a stack)."""
-    return tuple(p - np.reshape(eta, np.shape(eta) + (1,) * (p.ndim - np.ndim(eta))) * g
-                 for p, g in zip(params, grads))
+    return _update(params, grads, _rates(params, eta))
+
+
+def _rates(params, eta) -> tuple:
+    """η shaped to broadcast against each parameter (one per draw for a stack)."""
+    return tuple(np.reshape(eta, np.shape(eta) + (1,) * (p.ndim - np.ndim(eta))) for p in params)
+
+
+def _update(params, grads, rates) -> tuple:
+    return tuple(p - rate * g for p, rate, g in zip(params, rates, grads))
 
 
 def train(params, X, T, eta, epochs: int, record=()) -> tuple:
     """(final parameters, {epoch: (parameters at its start, their gradients)}) after
     ``epochs`` epochs, keeping the epochs in ``record``."""
-    kept = {}
+    kept, rates = {}, _rates(params, eta)        # shaped once: a third of an epoch's time
     for epoch in range(epochs):
         grads = gradients(params, X, T)
         if epoch in record:
             kept[epoch] = (params, grads)
-        params = step(params, grads, eta)
+        params = _update(params, grads, rates)
     return params, kept

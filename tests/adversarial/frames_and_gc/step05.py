@@ -1,7 +1,8 @@
 """Reach into the process for the grader's state instead of computing dL/dh2_1.
 
 A student who read bpgrade's source knows what to look for: the course secret, the
-grader's ``Settings``, a ``ProblemSet`` with its ``references``, any dict holding this
+grader's ``Settings``, a ``ProblemSet`` (or the run's ``FurtherProblems``) with its
+``references``, any dict holding this
 step's answer, any ``grader*`` module. Routes: every frame from here to the top (its
 locals, globals and builtins), every object the garbage collector tracks, sys.modules.
 """
@@ -9,13 +10,15 @@ import gc
 import sys
 
 ANSWER = "dL_dh2_1"
-WANTED_TYPES = {"Settings", "ProblemSet", "_GradingProblems", "RunnerClient", "Isolation",
-                "Result", "Report", "_Job"}
+WANTED_TYPES = {"Settings", "ProblemSet", "_GradingProblems", "FurtherProblems", "RunnerClient",
+                "Isolation", "Result", "Report", "_Job"}
 WANTED_NAMES = {"secret", "SECRET", "course_secret", "settings", "problem_set", "references"}
 
 
 def _answer_in(value, x):
     """The answer for the problem whose input is ``x``, if ``value`` reveals it."""
+    if type(value).__name__ == "mappingproxy":        # a read-only view of a dict
+        value = dict(value)
     if isinstance(value, dict):
         answer = value.get(ANSWER)
         if isinstance(answer, float) and value.get("x1", x[0]) == x[0] \
