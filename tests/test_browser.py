@@ -565,15 +565,14 @@ def test_offline_without_errors(page):
 
 # --- the sheet of a step whose answers are arrays ----------------------------------------------
 
-@pytest.fixture(scope="module")
-def array_page(tmp_path_factory):
-    """Chromium showing step19's interactive sheet (seed 12)."""
+def _array_sheet(tmp_path_factory, step_id: str):
+    """Chromium showing ``step_id``'s interactive sheet (seed 12), with the values it shows."""
     from grader.render.sheets import arrays
 
-    folder = tmp_path_factory.mktemp("array-sheet")
-    step = registry.get("step19")
-    values = step.reference(SEED)
-    path = folder / "step19.html"
+    folder = tmp_path_factory.mktemp(f"{step_id}-sheet")
+    step = registry.get(step_id)
+    values, _ = step.shown(SEED)
+    path = folder / f"{step_id}.html"
     path.write_text(sheets.render(arrays.sheet_model(step, SEED, "html", "en", "interactive")),
                     encoding="utf-8")
     browser = Browser(chromium_binary(), folder / "profile")
@@ -582,6 +581,12 @@ def array_page(tmp_path_factory):
         yield browser, values
     finally:
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def array_page(tmp_path_factory):
+    """Chromium showing step19's interactive sheet."""
+    yield from _array_sheet(tmp_path_factory, "step19")
 
 
 def _entry_state(browser, ids):
@@ -691,20 +696,7 @@ def test_array_sheet_prints_with_name_and_page_on_every_page(printer, kind, lang
 @pytest.fixture(scope="module")
 def training_page(tmp_path_factory):
     """Chromium showing step22's interactive sheet: one epoch of training XOR by hand."""
-    from grader.render.sheets import arrays
-
-    folder = tmp_path_factory.mktemp("training-sheet")
-    step = registry.get("step22")
-    values, _ = step.shown(SEED)
-    path = folder / "step22.html"
-    path.write_text(sheets.render(arrays.sheet_model(step, SEED, "html", "en", "interactive")),
-                    encoding="utf-8")
-    browser = Browser(chromium_binary(), folder / "profile")
-    try:
-        browser.open(path.as_uri())
-        yield browser, values
-    finally:
-        browser.close()
+    yield from _array_sheet(tmp_path_factory, "step22")
 
 
 def test_training_sheet_marks_entries_sums_and_updates(training_page):
