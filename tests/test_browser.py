@@ -537,24 +537,14 @@ def test_printed_pages_keep_headings_with_what_follows_and_tables_whole(printer,
     problem = generate(SEED)
     values = quantities.reference(problem)
     model = sheets.view(problem, values, "html", lang, kind, scaffold=scaffold)
-    html = folder / f"{kind}-{lang}-{scaffold}.html"
-    html.write_text(sheets.render(model), encoding="utf-8")
-    browser.open(html.as_uri())
-    name_line = i18n.text(sheet_model.MESSAGES, "name_line", lang) + \
-        ("" if lang == "zh" else " ") + "_" * 24
-    for paper, (width, height) in PAPERS.items():
-        pdf = html.with_name(f"{html.stem}-{paper}.pdf")
-        pdf.write_bytes(base64.b64decode(browser.call("Page.printToPDF", paperWidth=width,
-                                                      paperHeight=height)["data"]))
-        pages = page_texts(pdf)
+    for paper, pages in printed(browser, folder / f"{kind}-{lang}-{scaffold}.html",
+                                model).items():
         assert len(pages) >= 3, paper
         assert_headings_keep_company(pages, model, footer=True)
         assert_given_table_on_one_page(pages, model, values,
                                        registry.INPUTS + registry.PARAMETERS)
         assert_update_table_on_one_page(pages, model)
-        assert_every_page_has_name_and_number(
-            pages, name_line,
-            lambda n, total: i18n.text(html_page.MESSAGES, "page", lang, page=n, pages=total))
+        name_and_number(pages, lang)
 
 
 def test_offline_without_errors(page):
@@ -564,6 +554,28 @@ def test_offline_without_errors(page):
 
 
 # --- the sheet of a step whose answers are arrays ----------------------------------------------
+
+def printed(browser, html: Path, model: dict) -> dict:
+    """``model`` written to ``html``, opened and printed to each paper: {paper: page texts}."""
+    html.write_text(sheets.render(model), encoding="utf-8")
+    browser.open(html.as_uri())
+    pages = {}
+    for paper, (width, height) in PAPERS.items():
+        pdf = html.with_name(f"{html.stem}-{paper}.pdf")
+        pdf.write_bytes(base64.b64decode(browser.call("Page.printToPDF", paperWidth=width,
+                                                      paperHeight=height)["data"]))
+        pages[paper] = page_texts(pdf)
+    return pages
+
+
+def name_and_number(pages: list, lang: str) -> None:
+    """Every printed page begins with the name line and ends with "Page N of M"."""
+    name_line = i18n.text(sheet_model.MESSAGES, "name_line", lang) + \
+        ("" if lang == "zh" else " ") + "_" * 24
+    assert_every_page_has_name_and_number(
+        pages, name_line,
+        lambda n, total: i18n.text(html_page.MESSAGES, "page", lang, page=n, pages=total))
+
 
 def _array_sheet(tmp_path_factory, step_id: str):
     """Chromium showing ``step_id``'s interactive sheet (seed 12), with the values it shows."""
@@ -671,21 +683,10 @@ def test_array_sheet_prints_with_name_and_page_on_every_page(printer, kind, lang
     browser, folder = printer
     step = registry.get("step19")
     model = arrays.sheet_model(step, SEED, "html", lang, kind)
-    html = folder / f"step19-{kind}-{lang}.html"
-    html.write_text(sheets.render(model), encoding="utf-8")
-    browser.open(html.as_uri())
-    name_line = i18n.text(sheet_model.MESSAGES, "name_line", lang) + \
-        ("" if lang == "zh" else " ") + "_" * 24
     first_given = numbers.given_number(step.reference(SEED)["W"][0][0])
-    for paper, (width, height) in PAPERS.items():
-        pdf = html.with_name(f"{html.stem}-{paper}.pdf")
-        pdf.write_bytes(base64.b64decode(browser.call("Page.printToPDF", paperWidth=width,
-                                                      paperHeight=height)["data"]))
-        pages = page_texts(pdf)
+    for paper, pages in printed(browser, folder / f"step19-{kind}-{lang}.html", model).items():
         assert len(pages) >= 2, paper
-        assert_every_page_has_name_and_number(
-            pages, name_line,
-            lambda n, total: i18n.text(html_page.MESSAGES, "page", lang, page=n, pages=total))
+        name_and_number(pages, lang)
         given = [p for p in pages if flat(model["label"]["given"]) in flat(p)]
         assert given and first_given in given[0]
         for answer in model["answers"]:
@@ -742,18 +743,8 @@ def test_training_key_prints_within_the_page(printer, lang):
         require_chinese_font()
     browser, folder = printer
     model = arrays.sheet_model(registry.get("step22"), SEED, "html", lang, "key")
-    html = folder / f"step22-key-{lang}.html"
-    html.write_text(sheets.render(model), encoding="utf-8")
-    browser.open(html.as_uri())
-    name_line = i18n.text(sheet_model.MESSAGES, "name_line", lang) + \
-        ("" if lang == "zh" else " ") + "_" * 24
-    for paper, (width, height) in PAPERS.items():
-        pdf = html.with_name(f"{html.stem}-{paper}.pdf")
-        pdf.write_bytes(base64.b64decode(browser.call("Page.printToPDF", paperWidth=width,
-                                                      paperHeight=height)["data"]))
-        assert_every_page_has_name_and_number(
-            page_texts(pdf), name_line,
-            lambda n, total: i18n.text(html_page.MESSAGES, "page", lang, page=n, pages=total))
+    for pages in printed(browser, folder / f"step22-key-{lang}.html", model).values():
+        name_and_number(pages, lang)
     a4_width = round((210 - 2 * 14) / 25.4 * 96)            # the print style's @page margins
     browser.call("Emulation.setEmulatedMedia", media="print")
     browser.call("Emulation.setDeviceMetricsOverride", width=a4_width, height=1000,
